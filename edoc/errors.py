@@ -1,0 +1,30 @@
+"""The errors edoc raises on purpose, each with a message in Vietnamese and in English.
+
+A user never sees a traceback for bad input: the CLI and the inbox catch :class:`EdocError`
+and show its message in the user's language, naming the file concerned when there is one.
+"""
+
+from pathlib import Path
+
+
+class EdocError(Exception):
+    """Something the user can act on: bad input, a missing tool, a refused operation."""
+
+    def __init__(self, message_vi: str, message_en: str, *, path: Path | str | None = None):
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.path = str(path) if path is not None else None
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "vi") -> str:
+        """The message in ``lang`` ("vi" or "en"), prefixed by the file it is about."""
+        text = self.message_vi if lang == "vi" else self.message_en
+        return f"{self.path}: {text}" if self.path else text
+
+
+class WorkspaceError(EdocError):
+    """The workspace (``--home``) cannot be created or read."""
+
+
+class ToolMissingError(EdocError):
+    """A program edoc needs (e.g. SoftHSM2) is not installed on this machine."""

@@ -1,0 +1,102 @@
+"""The workspace: the folder where edoc keeps its database, keys and documents.
+
+Every command that uses a workspace finds it the same way: ``--home DIR``, else the
+``EDOC_HOME`` environment variable, else ``./edoc-demo``. The database is SQLite inside the
+workspace unless configured otherwise.
+"""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Column, MetaData, String, Table, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from edoc.errors import WorkspaceError
+
+HOME_ENV = "EDOC_HOME"
+DEFAULT_HOME = "edoc-demo"
+
+_metadata = MetaData()
+
+#: Facts about the workspace itself (when it was created, which test PKI seed it uses).
+settings = Table(
+    "workspace_settings",
+    _metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(1024), nullable=False),
+)
+
+
+def resolve_home(home: str | os.PathLike | None = None) -> Path:
+    """The workspace folder: ``home`` if given, else $EDOC_HOME, else ./edoc-demo."""
+    chosen = home or os.environ.get(HOME_ENV) or DEFAULT_HOME
+    return Path(chosen).expanduser().absolute()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An opened workspace folder and its database."""
+
+    root: Path
+    engine: Engine
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.root / "pki"
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.root / "samples"
+
+    @property
+    def token_dir(self) -> Path:
+        return self.root / "token"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    def get_setting(self, key: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(settings.c.value).where(settings.c.key == key))
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        """Store ``values`` in one transaction."""
+        with self.engine.begin() as connection:
+            for key, value in values.items():
+                connection.execute(settings.delete().where(settings.c.key == key))
+                connection.execute(settings.insert().values(key=key, value=value))
+
+
+def database_path(root: Path) -> Path:
+    return root / "edoc.sqlite"
+
+
+def open_workspace(home: str | os.PathLike | None = None) -> Workspace:
+    """Open the workspace, creating its folder and database on first use."""
+    root = resolve_home(home)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkspaceError(
+            f"Không tạo được thư mục làm việc: {error.strerror}.",
+            f"Cannot create the workspace folder: {error.strerror}.",
+            path=root,
+        ) from error
+    engine = create_engine(f"sqlite:///{database_path(root)}")
+    try:
+        _metadata.create_all(engine)
+        workspace = Workspace(root, engine)
+        if workspace.get_setting("created_at") is None:
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            workspace.set_settings({"created_at": now})
+    except SQLAlchemyError as error:
+        raise WorkspaceError(
+            f"Không mở được cơ sở dữ liệu của thư mục làm việc: {error.orig or error}.",
+            f"Cannot open the workspace database: {error.orig or error}.",
+            path=database_path(root),
+        ) from error
+    return workspace

@@ -1,0 +1,1 @@
+"""The clerks' web inbox (Flask)."""
