@@ -89,7 +89,7 @@ def run_demo(
             "bad_credentials": sorted(
                 name for name, entry in manifest["credentials"].items() if entry["note"]
             ),
-            "trust_anchors": manifest["trust_anchors"],
+            "trust_anchors": [str(workspace.pki_dir / path) for path in manifest["trust_anchors"]],
             "pkcs12_password": manifest["pkcs12_password"],
         },
         samples=[str(path.relative_to(workspace.root)) for path in samples],

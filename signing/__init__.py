@@ -1,1 +1,1 @@
-"""PAdES signing and verification of official documents, and the compliance checks of Nghị định 30."""
+"""PAdES signing and verification of official documents, and the checks of Nghị định 30."""

@@ -1,0 +1,133 @@
+"""The ``edoc`` command as users run it: the installed console script, its output and exit codes."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import edoc
+from tests.conftest import free_port
+
+EDOC = Path(sys.executable).with_name("edoc")
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(EDOC), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version_and_help():
+    version = run("--version")
+    assert version.returncode == 0
+    assert edoc.__version__ in version.stdout
+    help_text = run("--help")
+    assert help_text.returncode == 0
+    assert "demo" in help_text.stdout
+
+
+def test_unknown_option_is_a_usage_error():
+    assert run("demo", "--no-such-option").returncode == 2
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    """``edoc demo --json`` run twice on the same workspace."""
+    home = tmp_path_factory.mktemp("demo")
+    port = str(free_port())
+    first = run("demo", "--home", str(home), "--pki-port", port, "--json")
+    second = run("demo", "--home", str(home), "--pki-port", port, "--json")
+    return home, first, second
+
+
+def test_demo_succeeds_twice_in_a_row(demo_runs):
+    _, first, second = demo_runs
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert one["first_run"] is True
+    assert two["first_run"] is False
+    assert one["pki"] == two["pki"]
+    assert one["samples"] == two["samples"]
+
+
+def test_demo_creates_database_pki_samples_and_token(demo_runs):
+    home, first, _ = demo_runs
+    summary = json.loads(first.stdout)
+    assert Path(summary["database"]).is_file()
+    assert Path(summary["database"]).parent == home
+    assert summary["pki"]["credentials"] == 21
+    assert "bad-revoked" in summary["pki"]["bad_credentials"]
+    assert (home / "pki" / "trust" / "root.pem").is_file()
+    assert (home / "pki" / "keys" / "h26-leader.p12").is_file()
+    assert "TEST" in (home / "pki" / "keys" / "README.txt").read_text()
+    for sample in summary["samples"]:
+        assert (home / sample).stat().st_size > 0
+    assert any(s.endswith(".pdf") for s in summary["samples"])
+    assert any(s.endswith("-seal.png") for s in summary["samples"])
+    if os.environ.get("CI") == "true" or summary["token"]["created"]:
+        assert summary["token"]["created"], summary["token"]
+        assert "h26-org" in summary["token"]["keys"]
+
+
+def test_demo_shows_the_pki_services_answering(demo_runs):
+    _, first, _ = demo_runs
+    services = json.loads(first.stdout)["services"]
+    assert services == {
+        "crl_revoked_entries": 1,
+        "ocsp_good_certificate": "good",
+        "ocsp_revoked_certificate": "revoked",
+        "timestamp": "granted",
+    }
+
+
+def test_demo_progress_goes_to_stderr_and_data_to_stdout(demo_runs):
+    _, first, _ = demo_runs
+    json.loads(first.stdout)
+    assert "hạ tầng khóa công khai" in first.stderr
+
+
+def test_demo_text_summary_in_english_and_vietnamese(demo_runs):
+    home = demo_runs[0]
+    port = str(free_port())
+    english = run("--lang", "en", "demo", "--home", str(home), "--pki-port", port)
+    assert english.returncode == 0, english.stderr
+    assert f"Workspace: {home}" in english.stdout
+    vietnamese = run("demo", "--home", str(home), "--pki-port", port)
+    assert f"Thư mục làm việc: {home}" in vietnamese.stdout
+
+
+def test_demo_uses_edoc_home_when_no_home_is_given(tmp_path):
+    home = tmp_path / "from-env"
+    done = run("demo", "--pki-port", str(free_port()), "--json", env={"EDOC_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["home"] == str(home)
+
+
+def test_demo_on_a_file_instead_of_a_folder_is_a_clear_error(tmp_path):
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    done = run("--lang", "en", "demo", "--home", str(not_a_folder / "sub"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert str(not_a_folder / "sub") in done.stderr
+    assert done.stderr.startswith("edoc: error:")
+
+
+def test_demo_on_a_busy_port_says_to_choose_another(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        done = run("demo", "--home", str(tmp_path), "--pki-port", port)
+    assert done.returncode == 1
+    assert "--pki-port" in done.stderr
+    assert "Traceback" not in done.stderr
