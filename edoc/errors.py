@@ -28,3 +28,7 @@ class WorkspaceError(EdocError):
 
 class ToolMissingError(EdocError):
     """A program edoc needs (e.g. SoftHSM2) is not installed on this machine."""
+
+
+class EnvelopeError(EdocError):
+    """An edXML envelope that cannot be read, built or trusted as it is."""

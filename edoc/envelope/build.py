@@ -1,0 +1,238 @@
+"""Writing edXML messages in the exact form of QCVN 102:2016.
+
+Receivers in the field compare the literal ``edXML:`` prefix, so everything inside the envelope
+carries it; the root declares the namespace as default, ``xlink`` is always declared, elements
+come in the standard's order, dates are ``yyyy/MM/dd`` and timestamps ``yyyy/MM/dd HH:mm:ss`` in
+Vietnam time.
+"""
+
+import base64
+import datetime as dt
+import io
+import zipfile
+
+from lxml import etree
+
+from edoc.envelope.model import (
+    Attachment,
+    Business,
+    BusinessType,
+    DocumentMessage,
+    Message,
+    Organization,
+    OtherInfo,
+    ResponseFor,
+    StaffInfo,
+    StatusMessage,
+)
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.timezone import to_vietnam
+
+
+def _q(name: str) -> str:
+    return f"{{{NS}}}{name}"
+
+
+def _sub(parent: etree._Element, name: str, text: str | int | None = None) -> etree._Element:
+    element = etree.SubElement(parent, _q(name))
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime(DATE_FORMAT) if value else ""
+
+
+def format_timestamp(value: dt.datetime) -> str:
+    return to_vietnam(value).strftime(TIMESTAMP_FORMAT)
+
+
+def _organization(parent: etree._Element, name: str, org: Organization) -> None:
+    element = _sub(parent, name)
+    for child, value in (
+        ("OrganId", org.organ_id),
+        ("OrganizationInCharge", org.organization_in_charge),
+        ("OrganName", org.organ_name),
+        ("OrganAdd", org.organ_add),
+        ("Email", org.email),
+        ("Telephone", org.telephone),
+        ("Fax", org.fax),
+        ("Website", org.website),
+    ):
+        _sub(element, child, value)
+
+
+def _response_for(parent: etree._Element, response: ResponseFor) -> None:
+    element = _sub(parent, "ResponseFor")
+    _sub(element, "OrganId", response.organ_id)
+    _sub(element, "Code", response.code)
+    _sub(element, "PromulgationDate", format_date(response.promulgation_date))
+    _sub(element, "DocumentId", response.document_id)
+
+
+def _staff(parent: etree._Element, staff: StaffInfo) -> None:
+    element = _sub(parent, "StaffInfo")
+    _sub(element, "Department", staff.department)
+    _sub(element, "Staff", staff.staff)
+    _sub(element, "Email", staff.email)
+    _sub(element, "Mobile", staff.mobile)
+
+
+def _other_info(parent: etree._Element, info: OtherInfo) -> None:
+    element = _sub(parent, "OtherInfo")
+    _sub(element, "Priority", int(info.priority))
+    _sub(element, "SphereOfPromulgation", info.sphere_of_promulgation)
+    _sub(element, "TyperNotation", info.typer_notation)
+    _sub(element, "PromulgationAmount", info.promulgation_amount)
+    _sub(element, "PageAmount", info.page_amount)
+    appendixes = _sub(element, "Appendixes")
+    for appendix in info.appendixes:
+        _sub(appendixes, "Appendix", appendix)
+    for extension in info.extensions:
+        element.append(etree.fromstring(extension))
+
+
+def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
+    header = _sub(parent, "MessageHeader")
+    _organization(header, "From", message.sender)
+    for recipient in message.recipients:
+        _organization(header, "To", recipient)
+    code = _sub(header, "Code")
+    _sub(code, "CodeNumber", message.code.number)
+    _sub(code, "CodeNotation", message.code.notation)
+    promulgation = _sub(header, "PromulgationInfo")
+    _sub(promulgation, "Place", message.place)
+    _sub(promulgation, "PromulgationDate", format_date(message.promulgation_date))
+    document_type = _sub(header, "DocumentType")
+    _sub(document_type, "Type", message.document_type.type)
+    _sub(document_type, "TypeName", message.document_type.type_name)
+    if message.document_type.type_detail:
+        _sub(document_type, "TypeDetail", message.document_type.type_detail)
+    _sub(header, "Subject", message.subject)
+    if message.content:
+        _sub(header, "Content", message.content)
+    signer = _sub(header, "SignerInfo")
+    _sub(signer, "Competence", message.signer.competence)
+    _sub(signer, "Position", message.signer.position)
+    _sub(signer, "FullName", message.signer.full_name)
+    if message.due_date:
+        _sub(header, "DueDate", format_date(message.due_date))
+    places = _sub(header, "ToPlaces")
+    for place in message.to_places:
+        _sub(places, "Place", place)
+    _other_info(header, message.other_info)
+    for response in message.response_for:
+        _response_for(header, response)
+    if message.steering_type is not None:
+        _sub(header, "SteeringType", message.steering_type)
+    _sub(header, "DocumentId", message.document_id)
+
+
+def _business(parent: etree._Element, business: Business) -> None:
+    element = _sub(parent, "Bussiness")
+    _sub(element, "BussinessDocType", int(business.business_type))
+    if business.document_id:
+        _sub(element, "DocumentId", business.document_id)
+    _sub(element, "BussinessDocReason", business.reason)
+    _sub(element, "Paper", business.paper)
+    if business.business_type is BusinessType.UPDATE:
+        info = _sub(element, "BussinessDocumentInfo")
+        _sub(info, "DocumentInfo", int(bool(business.document_info_changed)))
+        _sub(info, "DocumentReceiver", int(bool(business.receivers_changed)))
+        receivers = _sub(info, "ReceiverList")
+        for receiver in business.receivers:
+            item = _sub(receivers, "Receiver")
+            _sub(item, "OrganId", receiver.organ_id)
+            _sub(item, "ReceiverType", receiver.receiver_type)
+    if business.business_type is BusinessType.REPLACE:
+        replacements = _sub(element, "ReplacementInfoList")
+        for replacement in business.replacements:
+            item = _sub(replacements, "ReplacementInfo")
+            _sub(item, "DocumentId", replacement.document_id)
+            organs = _sub(item, "OrganIdList")
+            for organ_id in replacement.organ_ids:
+                _sub(organs, "OrganId", organ_id)
+    if business.staff:
+        _staff(element, business.staff)
+
+
+def _status_header(parent: etree._Element, message: StatusMessage) -> None:
+    header = _sub(parent, "MessageHeader")
+    _organization(header, "From", message.sender)
+    _response_for(header, message.response_for)
+    if message.staff:
+        _staff(header, message.staff)
+    _sub(header, "StatusCode", message.status_code.value)
+    _sub(header, "Description", message.description)
+    _sub(header, "Timestamp", format_timestamp(message.timestamp))
+
+
+def _payload(attachment: Attachment) -> bytes:
+    """The bytes that travel: the file itself, or the file inside a zip as the SDK sends it."""
+    if not attachment.zipped:
+        return attachment.data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(attachment.name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, attachment.data)
+    return buffer.getvalue()
+
+
+def _attachments(root: etree._Element, body: etree._Element, attachments: list) -> None:
+    manifest = _sub(body, "edXMLManifest")
+    manifest.set("version", "1.0")
+    encoded = etree.SubElement(root, _q("AttachmentEncoded"))
+    for attachment in attachments:
+        content_type = "application/zip" if attachment.zipped else attachment.content_type
+        reference = _sub(manifest, "Reference")
+        reference.set(f"{{{XLINK}}}href", f"cid:{attachment.content_id}")
+        _sub(reference, "ContentId", attachment.content_id)
+        _sub(reference, "ContentType", content_type)
+        _sub(reference, "Description", attachment.description)
+        _sub(reference, "AttachmentName", attachment.name)
+        item = etree.SubElement(encoded, _q("Attachment"))
+        for name, value in (
+            ("ContentId", attachment.content_id),
+            ("AttachmentName", attachment.name),
+            ("Description", attachment.description),
+            ("ContentType", content_type),
+        ):
+            etree.SubElement(item, _q(name)).text = value
+        data = etree.SubElement(item, _q("ContentTransferEncoded"), nsmap={"edXML": NS})
+        data.text = base64.b64encode(_payload(attachment)).decode("ascii")
+
+
+def build_tree(message: Message) -> etree._ElementTree:
+    """The message as an lxml tree, unsigned."""
+    root = etree.Element(_q("edXML"), nsmap={None: NS})
+    envelope = etree.SubElement(root, _q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
+    header = _sub(envelope, "edXMLHeader")
+    if isinstance(message, StatusMessage):
+        _status_header(header, message)
+        return etree.ElementTree(root)
+    _document_header(header, message)
+    traces = _sub(header, "TraceHeaderList")
+    for trace in message.traces:
+        item = _sub(traces, "TraceHeader")
+        _sub(item, "OrganId", trace.organ_id)
+        _sub(item, "Timestamp", format_timestamp(trace.timestamp))
+    if message.business is not None:
+        _business(traces, message.business)
+    body = _sub(envelope, "edXMLBody")
+    _attachments(root, body, message.attachments)
+    return etree.ElementTree(root)
+
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    """UTF-8 bytes with the declaration written the usual way (double quotes)."""
+    return XML_DECLARATION + etree.tostring(tree.getroot(), encoding="UTF-8", pretty_print=True)
+
+
+def build(message: Message) -> bytes:
+    """The message as an unsigned edXML file (UTF-8)."""
+    return serialize(build_tree(message))

@@ -1,0 +1,242 @@
+"""The edXML messages as data: a document message and a status message (QCVN 102:2016).
+
+Field names follow the standard's element names in snake case; every header field of the
+standard has a place here, so that building and parsing lose nothing. Text fields are plain
+strings ("" when absent); dates are :class:`datetime.date`, timestamps aware datetimes.
+"""
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+
+class BusinessType(enum.IntEnum):
+    """What a document message does (Bussiness/BussinessDocType)."""
+
+    NEW = 0
+    RECALL = 1
+    UPDATE = 2
+    REPLACE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class StatusCode(enum.StrEnum):
+    """The status codes of a status message, the only ones the standard defines."""
+
+    ARRIVED = "01"
+    RETURNED = "02"
+    ACCEPTED = "03"
+    ASSIGNED = "04"
+    IN_PROGRESS = "05"
+    COMPLETED = "06"
+    RECALL_REQUESTED = "13"
+    AGREED = "15"
+    REFUSED = "16"
+
+    @property
+    def meaning(self) -> tuple[str, str]:
+        """What the code means, in Vietnamese and in English."""
+        return STATUS_MEANINGS[self]
+
+    @property
+    def sent_by_receiver(self) -> bool:
+        return self is not StatusCode.RECALL_REQUESTED
+
+
+STATUS_MEANINGS: dict[StatusCode, tuple[str, str]] = {
+    StatusCode.ARRIVED: ("Đã đến", "Arrived: the receiving system has it, no clerk has acted"),
+    StatusCode.RETURNED: ("Từ chối tiếp nhận", "Refused / returned, with a reason"),
+    StatusCode.ACCEPTED: ("Đã tiếp nhận", "Accepted and registered in the incoming book"),
+    StatusCode.ASSIGNED: ("Phân công", "Assigned for handling"),
+    StatusCode.IN_PROGRESS: ("Đang xử lý", "Being handled"),
+    StatusCode.COMPLETED: ("Hoàn thành", "Completed"),
+    StatusCode.RECALL_REQUESTED: ("Lấy lại", "The sender asks to take the document back"),
+    StatusCode.AGREED: ("Đồng ý", "The receiver agrees to the update or take-back"),
+    StatusCode.REFUSED: ("Từ chối", "The receiver refuses the update or take-back"),
+}
+
+
+class Priority(enum.IntEnum):
+    """OtherInfo/Priority: how urgent a document is (độ khẩn)."""
+
+    NORMAL = 0
+    URGENT = 1
+    VERY_URGENT = 2
+    EXPRESS = 3
+    EXPRESS_WITH_DEADLINE = 4
+
+
+@dataclass
+class Organization:
+    """An agency as From and To name it."""
+
+    organ_id: str
+    organ_name: str = ""
+    organization_in_charge: str = ""
+    organ_add: str = ""
+    email: str = ""
+    telephone: str = ""
+    fax: str = ""
+    website: str = ""
+
+
+@dataclass
+class DocumentCode:
+    """Số và ký hiệu: the number and the notation, written ``number/notation``."""
+
+    number: str
+    notation: str
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.notation}"
+
+
+@dataclass
+class DocumentType:
+    type: int = 2
+    type_name: str = ""
+    type_detail: str = ""
+
+
+@dataclass
+class SignerInfo:
+    competence: str = ""
+    position: str = ""
+    full_name: str = ""
+
+
+@dataclass
+class OtherInfo:
+    """OtherInfo; ``extensions`` keeps the SDK's extra elements (Direction, ReplyFors, …).
+
+    Each extension is one element as exclusive canonical XML, so it survives a round trip.
+    """
+
+    priority: int = Priority.NORMAL
+    sphere_of_promulgation: str = ""
+    typer_notation: str = ""
+    promulgation_amount: int = 0
+    page_amount: int = 0
+    appendixes: list[str] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResponseFor:
+    """The document a message answers, recalls or replaces."""
+
+    organ_id: str
+    code: str
+    promulgation_date: dt.date | None = None
+    document_id: str = ""
+
+
+@dataclass
+class TraceHeader:
+    """One hop of the document's route."""
+
+    organ_id: str
+    timestamp: dt.datetime
+
+
+@dataclass
+class StaffInfo:
+    """The clerk who sent the message."""
+
+    department: str = ""
+    staff: str = ""
+    email: str = ""
+    mobile: str = ""
+
+
+@dataclass
+class Receiver:
+    """A recipient added (1) or removed (0) by an update."""
+
+    organ_id: str
+    receiver_type: int
+
+
+@dataclass
+class Replacement:
+    """A replaced document and the agencies it was sent to."""
+
+    document_id: str
+    organ_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Business:
+    """The Bussiness block: recall, update or replace of an earlier document."""
+
+    business_type: BusinessType = BusinessType.NEW
+    document_id: str = ""
+    reason: str = ""
+    paper: int = 0
+    staff: StaffInfo | None = None
+    document_info_changed: bool | None = None
+    receivers_changed: bool | None = None
+    receivers: list[Receiver] = field(default_factory=list)
+    replacements: list[Replacement] = field(default_factory=list)
+
+
+@dataclass
+class Attachment:
+    """A file carried in the envelope; ``data`` is the decoded file itself."""
+
+    content_id: str
+    name: str
+    content_type: str
+    data: bytes
+    description: str = ""
+    zipped: bool = False
+
+
+@dataclass
+class DocumentMessage:
+    """An edXML document message (gói tin văn bản)."""
+
+    sender: Organization
+    recipients: list[Organization]
+    code: DocumentCode
+    place: str
+    promulgation_date: dt.date
+    document_type: DocumentType
+    subject: str
+    signer: SignerInfo
+    document_id: str
+    content: str = ""
+    due_date: dt.date | None = None
+    to_places: list[str] = field(default_factory=list)
+    other_info: OtherInfo = field(default_factory=OtherInfo)
+    response_for: list[ResponseFor] = field(default_factory=list)
+    steering_type: int | None = None
+    traces: list[TraceHeader] = field(default_factory=list)
+    business: Business | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+    kind = "document"
+
+    @property
+    def business_type(self) -> BusinessType:
+        return self.business.business_type if self.business else BusinessType.NEW
+
+
+@dataclass
+class StatusMessage:
+    """An edXML status message (gói tin trạng thái)."""
+
+    sender: Organization
+    response_for: ResponseFor
+    status_code: StatusCode
+    timestamp: dt.datetime
+    description: str = ""
+    staff: StaffInfo | None = None
+
+    kind = "status"
+
+
+Message = DocumentMessage | StatusMessage

@@ -1,0 +1,597 @@
+"""Reading edXML messages from the hub, from our own software and from everyone else's.
+
+Elements are matched by namespace, never by prefix. What real senders get wrong is repaired or
+accepted with a warning (an undeclared ``xlink`` prefix, a malformed agency id, dashes in a
+date); what cannot be read safely is refused with an :class:`EnvelopeError`: stray bytes
+before the XML declaration, any DTD, more bytes than the limits allow, broken base64, a zip
+bomb or a zip entry that tries to escape its folder. Parsing never touches the network.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import io
+import mimetypes
+import re
+import zipfile
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from edoc.agency import AgencyId, AgencyIdError
+from edoc.envelope.model import (
+    Attachment,
+    Business,
+    BusinessType,
+    DocumentCode,
+    DocumentMessage,
+    DocumentType,
+    Message,
+    Organization,
+    OtherInfo,
+    Receiver,
+    Replacement,
+    ResponseFor,
+    SignerInfo,
+    StaffInfo,
+    StatusCode,
+    StatusMessage,
+    TraceHeader,
+)
+from edoc.envelope.names import DATE_FORMAT, DSIG, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.errors import EnvelopeError
+from edoc.timezone import VIETNAM
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much an envelope may hold; larger ones are refused before they cost memory."""
+
+    envelope_bytes: int = 512 * 2**20
+    attachment_bytes: int = 256 * 2**20
+    attachments: int = 1000
+    zip_ratio: int = 200
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class EnvelopeWarning:
+    """Something odd that was accepted: the message was read, but a person should know."""
+
+    code: str
+    message_vi: str
+    message_en: str
+
+
+@dataclass
+class ParsedEnvelope:
+    """A message read from an edXML file, what was odd about it, and its parsed tree."""
+
+    message: Message
+    warnings: list[EnvelopeWarning] = field(default_factory=list)
+    tree: etree._ElementTree | None = None
+
+    @property
+    def signature_element(self) -> etree._Element | None:
+        """The envelope's XML-DSig Signature element, if it has one."""
+        if self.tree is None:
+            return None
+        return self.tree.find(f".//{{{DSIG}}}Signature")
+
+
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_BOM = b"\xef\xbb\xbf"
+
+
+def _q(name: str) -> str:
+    return f"{{{NS}}}{name}"
+
+
+class _Reader:
+    """The reading of one envelope: collects warnings while turning elements into the model."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.warnings: list[EnvelopeWarning] = []
+
+    def warn(self, code: str, vi: str, en: str) -> None:
+        self.warnings.append(EnvelopeWarning(code, vi, en))
+
+    # -- small values -------------------------------------------------------------------
+
+    def text(self, parent: etree._Element | None, path: str) -> str:
+        if parent is None:
+            return ""
+        element = parent.find("/".join(_q(part) for part in path.split("/")))
+        return (element.text or "").strip() if element is not None else ""
+
+    def integer(self, parent: etree._Element | None, path: str, default: int = 0) -> int:
+        value = self.text(parent, path)
+        if not value:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            self.warn(
+                "ENV_NOT_A_NUMBER",
+                f"{path}: «{value}» không phải số, dùng {default}.",
+                f"{path}: '{value}' is not a number; {default} is used.",
+            )
+            return default
+
+    def date(self, parent: etree._Element | None, path: str, required: bool = False):
+        value = self.text(parent, path)
+        if not value:
+            if required:
+                raise EnvelopeError(f"Thiếu {path}.", f"{path} is missing.")
+            return None
+        for pattern, warns in ((DATE_FORMAT, False), ("%Y-%m-%d", True)):
+            try:
+                parsed = dt.datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+            if warns:
+                self.warn(
+                    "ENV_DATE_FORMAT",
+                    f"{path}: ngày «{value}» không theo dạng yyyy/MM/dd.",
+                    f"{path}: date '{value}' is not in the yyyy/MM/dd form.",
+                )
+            return parsed
+        if required:
+            raise EnvelopeError(
+                f"{path}: «{value}» không phải ngày dạng yyyy/MM/dd.",
+                f"{path}: '{value}' is not a date of the form yyyy/MM/dd.",
+            )
+        self.warn(
+            "ENV_DATE_FORMAT",
+            f"{path}: «{value}» không phải ngày, bỏ qua.",
+            f"{path}: '{value}' is not a date; ignored.",
+        )
+        return None
+
+    def timestamp(self, parent: etree._Element | None, path: str) -> dt.datetime:
+        value = self.text(parent, path)
+        for pattern in (TIMESTAMP_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+            try:
+                return dt.datetime.strptime(value, pattern).replace(tzinfo=VIETNAM)
+            except ValueError:
+                continue
+        raise EnvelopeError(
+            f"{path}: «{value}» không phải thời điểm dạng yyyy/MM/dd HH:mm:ss.",
+            f"{path}: '{value}' is not a timestamp of the form yyyy/MM/dd HH:mm:ss.",
+        )
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def organization(self, element: etree._Element, path: str) -> Organization:
+        return Organization(
+            organ_id=self._organ_id_at(element, path),
+            organ_name=self.text(element, "OrganName"),
+            organization_in_charge=self.text(element, "OrganizationInCharge"),
+            organ_add=self.text(element, "OrganAdd"),
+            email=self.text(element, "Email"),
+            telephone=self.text(element, "Telephone"),
+            fax=self.text(element, "Fax"),
+            website=self.text(element, "Website"),
+        )
+
+    def _organ_id_at(self, element: etree._Element, path: str) -> str:
+        value = self.text(element, "OrganId")
+        try:
+            AgencyId.parse(value)
+        except AgencyIdError:
+            self.warn(
+                "ENV_AGENCY_ID",
+                f"{path}/OrganId: mã định danh «{value}» không đúng dạng, vẫn giữ nguyên.",
+                f"{path}/OrganId: agency id '{value}' is malformed; kept as it is.",
+            )
+        return value
+
+    def response_for(self, element: etree._Element) -> ResponseFor:
+        return ResponseFor(
+            organ_id=self._organ_id_at(element, "ResponseFor"),
+            code=self.text(element, "Code"),
+            promulgation_date=self.date(element, "PromulgationDate"),
+            document_id=self.text(element, "DocumentId"),
+        )
+
+    def staff(self, element: etree._Element | None) -> StaffInfo | None:
+        if element is None:
+            return None
+        return StaffInfo(
+            department=self.text(element, "Department"),
+            staff=self.text(element, "Staff"),
+            email=self.text(element, "Email"),
+            mobile=self.text(element, "Mobile"),
+        )
+
+    def other_info(self, element: etree._Element | None) -> OtherInfo:
+        if element is None:
+            return OtherInfo()
+        known = {
+            _q(name)
+            for name in (
+                "Priority",
+                "SphereOfPromulgation",
+                "TyperNotation",
+                "PromulgationAmount",
+                "PageAmount",
+                "Appendixes",
+            )
+        }
+        priority = self.integer(element, "Priority")
+        if not 0 <= priority <= 4:
+            self.warn(
+                "ENV_PRIORITY",
+                f"OtherInfo/Priority: độ khẩn {priority} ngoài khoảng 0–4.",
+                f"OtherInfo/Priority: priority {priority} is outside 0–4.",
+            )
+        return OtherInfo(
+            priority=priority,
+            sphere_of_promulgation=self.text(element, "SphereOfPromulgation"),
+            typer_notation=self.text(element, "TyperNotation"),
+            promulgation_amount=self.integer(element, "PromulgationAmount"),
+            page_amount=self.integer(element, "PageAmount"),
+            appendixes=[
+                (a.text or "").strip()
+                for a in element.iterfind(f"{_q('Appendixes')}/{_q('Appendix')}")
+            ],
+            extensions=[
+                _canonical(child)
+                for child in element
+                if isinstance(child.tag, str) and child.tag not in known
+            ],
+        )
+
+    def business(self, element: etree._Element | None) -> Business | None:
+        if element is None:
+            return None
+        code = self.integer(element, "BussinessDocType")
+        try:
+            business_type = BusinessType(code)
+        except ValueError as error:
+            raise EnvelopeError(
+                f"Bussiness/BussinessDocType: mã nghiệp vụ {code} không được định nghĩa (0–3).",
+                f"Bussiness/BussinessDocType: business code {code} is not defined (0–3).",
+            ) from error
+        info = element.find(_q("BussinessDocumentInfo"))
+        receivers = [
+            Receiver(self._organ_id_at(r, "Receiver"), self.integer(r, "ReceiverType"))
+            for r in element.iterfind(
+                f"{_q('BussinessDocumentInfo')}/{_q('ReceiverList')}/{_q('Receiver')}"
+            )
+        ]
+        replacements = [
+            Replacement(
+                self.text(r, "DocumentId"),
+                [
+                    (o.text or "").strip()
+                    for o in r.iterfind(f"{_q('OrganIdList')}/{_q('OrganId')}")
+                ],
+            )
+            for r in element.iterfind(f"{_q('ReplacementInfoList')}/{_q('ReplacementInfo')}")
+        ]
+        return Business(
+            business_type=business_type,
+            document_id=self.text(element, "DocumentId"),
+            reason=self.text(element, "BussinessDocReason"),
+            paper=self.integer(element, "Paper"),
+            staff=self.staff(element.find(_q("StaffInfo"))),
+            document_info_changed=(
+                self.text(info, "DocumentInfo") == "1" if info is not None else None
+            ),
+            receivers_changed=(
+                self.text(info, "DocumentReceiver") == "1" if info is not None else None
+            ),
+            receivers=receivers,
+            replacements=replacements,
+        )
+
+    def attachments(
+        self, root: etree._Element, manifest: etree._Element | None
+    ) -> list[Attachment]:
+        items = root.findall(f"{_q('AttachmentEncoded')}/{_q('Attachment')}")
+        if len(items) > self.limits.attachments:
+            raise EnvelopeError(
+                f"Gói tin có {len(items)} tệp đính kèm, quá giới hạn {self.limits.attachments}.",
+                f"The envelope has {len(items)} attachments, over the limit of "
+                f"{self.limits.attachments}.",
+            )
+        references = {}
+        if manifest is not None:
+            for reference in manifest.iterfind(_q("Reference")):
+                content_id = self.text(reference, "ContentId")
+                href = reference.get(f"{{{XLINK}}}href", "")
+                if href and href != f"cid:{content_id}":
+                    self.warn(
+                        "ENV_REFERENCE_HREF",
+                        f"Reference «{content_id}»: xlink:href «{href}» không khớp ContentId.",
+                        f"Reference '{content_id}': xlink:href '{href}' does not match ContentId.",
+                    )
+                references[content_id] = reference
+        attachments: list[Attachment] = []
+        seen: set[str] = set()
+        for item in items:
+            attachment = self.attachment(item)
+            if attachment.content_id in seen:
+                raise EnvelopeError(
+                    f"ContentId «{attachment.content_id}» xuất hiện hai lần.",
+                    f"ContentId '{attachment.content_id}' appears twice.",
+                )
+            seen.add(attachment.content_id)
+            if attachment.content_id not in references:
+                self.warn(
+                    "ENV_UNLISTED_ATTACHMENT",
+                    f"Tệp «{attachment.name}» không có trong edXMLManifest.",
+                    f"Attachment '{attachment.name}' is not listed in the edXMLManifest.",
+                )
+            attachments.append(attachment)
+        for content_id in references.keys() - seen:
+            self.warn(
+                "ENV_MISSING_ATTACHMENT",
+                f"edXMLManifest nêu tệp «{content_id}» nhưng gói tin không chứa tệp này.",
+                f"The edXMLManifest lists '{content_id}' but the envelope does not carry it.",
+            )
+        return attachments
+
+    def attachment(self, item: etree._Element) -> Attachment:
+        content_id = self.text(item, "ContentId")
+        name = self.text(item, "AttachmentName")
+        content_type = self.text(item, "ContentType")
+        encoded = self.text(item, "ContentTransferEncoded")
+        label = name or content_id
+        if len(encoded) // 4 * 3 > self.limits.attachment_bytes:
+            raise EnvelopeError(
+                f"Tệp đính kèm «{label}» lớn hơn giới hạn {self.limits.attachment_bytes} byte.",
+                f"Attachment '{label}' is larger than the limit of "
+                f"{self.limits.attachment_bytes} bytes.",
+            )
+        try:
+            data = base64.b64decode(re.sub(r"\s+", "", encoded), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise EnvelopeError(
+                f"Tệp đính kèm «{label}»: dữ liệu base64 hỏng ({error}).",
+                f"Attachment '{label}': broken base64 data ({error}).",
+            ) from error
+        description = self.text(item, "Description")
+        if content_type == "application/zip" and not name.lower().endswith(".zip"):
+            inner_name, inner = unzip_single(data, label, self.limits)
+            guessed = _content_type_of(name or inner_name)
+            return Attachment(content_id, name or inner_name, guessed, inner, description, True)
+        return Attachment(content_id, name, content_type, data, description, False)
+
+    # -- messages -------------------------------------------------------------------------
+
+    def document(self, root: etree._Element, header: etree._Element, envelope) -> DocumentMessage:
+        message_header = header.find(_q("MessageHeader"))
+        sender = message_header.find(_q("From"))
+        if sender is None:
+            raise EnvelopeError("Thiếu MessageHeader/From.", "MessageHeader/From is missing.")
+        traces = header.find(_q("TraceHeaderList"))
+        recipients = [self.organization(to, "To") for to in message_header.iterfind(_q("To"))]
+        steering = self.text(message_header, "SteeringType")
+        return DocumentMessage(
+            sender=self.organization(sender, "From"),
+            recipients=recipients,
+            code=DocumentCode(
+                self.text(message_header, "Code/CodeNumber"),
+                self.text(message_header, "Code/CodeNotation"),
+            ),
+            place=self.text(message_header, "PromulgationInfo/Place"),
+            promulgation_date=self.date(
+                message_header, "PromulgationInfo/PromulgationDate", required=True
+            ),
+            document_type=DocumentType(
+                self.integer(message_header, "DocumentType/Type", 2),
+                self.text(message_header, "DocumentType/TypeName"),
+                self.text(message_header, "DocumentType/TypeDetail"),
+            ),
+            subject=self.text(message_header, "Subject"),
+            content=self.text(message_header, "Content"),
+            signer=SignerInfo(
+                self.text(message_header, "SignerInfo/Competence"),
+                self.text(message_header, "SignerInfo/Position"),
+                self.text(message_header, "SignerInfo/FullName"),
+            ),
+            due_date=self.date(message_header, "DueDate"),
+            to_places=[
+                (p.text or "").strip()
+                for p in message_header.iterfind(f"{_q('ToPlaces')}/{_q('Place')}")
+            ],
+            other_info=self.other_info(message_header.find(_q("OtherInfo"))),
+            response_for=[self.response_for(r) for r in message_header.iterfind(_q("ResponseFor"))],
+            steering_type=self.integer(message_header, "SteeringType") if steering else None,
+            document_id=self.text(message_header, "DocumentId"),
+            traces=[
+                TraceHeader(self._organ_id_at(t, "TraceHeader"), self.timestamp(t, "Timestamp"))
+                for t in (traces.iterfind(_q("TraceHeader")) if traces is not None else ())
+            ],
+            business=self.business(traces.find(_q("Bussiness")) if traces is not None else None),
+            attachments=self.attachments(
+                root, envelope.find(f"{_q('edXMLBody')}/{_q('edXMLManifest')}")
+            ),
+        )
+
+    def status(self, header: etree._Element) -> StatusMessage:
+        message_header = header.find(_q("MessageHeader"))
+        code = self.text(message_header, "StatusCode")
+        try:
+            status_code = StatusCode(code)
+        except ValueError as error:
+            raise EnvelopeError(
+                f"Mã trạng thái «{code}» không được định nghĩa (chỉ có 01–06, 13, 15, 16).",
+                f"Status code '{code}' is not defined (only 01–06, 13, 15 and 16 are).",
+            ) from error
+        sender = message_header.find(_q("From"))
+        response = message_header.find(_q("ResponseFor"))
+        if sender is None or response is None:
+            raise EnvelopeError(
+                "Gói tin trạng thái thiếu From hoặc ResponseFor.",
+                "The status message lacks From or ResponseFor.",
+            )
+        return StatusMessage(
+            sender=self.organization(sender, "From"),
+            response_for=self.response_for(response),
+            status_code=status_code,
+            timestamp=self.timestamp(message_header, "Timestamp"),
+            description=self.text(message_header, "Description"),
+            staff=self.staff(message_header.find(_q("StaffInfo"))),
+        )
+
+
+def _canonical(element: etree._Element) -> str:
+    """An element as exclusive canonical XML, without the indentation a pretty printer adds."""
+    copy = deepcopy(element)
+    for node in copy.iter():
+        if node.text is not None and not node.text.strip() and len(node):
+            node.text = None
+        if node is not copy and node.tail is not None and not node.tail.strip():
+            node.tail = None
+    return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
+
+
+def _content_type_of(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def safe_name(name: str) -> bool:
+    """Whether a file name stays where it is put: no folders, no '..', no drive letters."""
+    return bool(name) and not re.search(r"[/\\:\x00]", name) and name not in (".", "..")
+
+
+def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
+    """The one file inside a zipped attachment, read with bounds on size and ratio."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise EnvelopeError(
+            f"Tệp đính kèm «{label}»: tệp nén hỏng ({error}).",
+            f"Attachment '{label}': broken zip file ({error}).",
+        ) from error
+    if len(entries) != 1:
+        raise EnvelopeError(
+            f"Tệp đính kèm «{label}»: tệp nén chứa {len(entries)} tệp, cần đúng một.",
+            f"Attachment '{label}': the zip holds {len(entries)} files, not exactly one.",
+        )
+    (entry,) = entries
+    if not safe_name(entry.filename):
+        raise EnvelopeError(
+            f"Tệp đính kèm «{label}»: tên tệp trong tệp nén «{entry.filename}» có đường dẫn.",
+            f"Attachment '{label}': the name '{entry.filename}' inside the zip has a path in it.",
+        )
+    bomb = EnvelopeError(
+        f"Tệp đính kèm «{label}»: tệp nén giải ra quá lớn (nghi bom nén).",
+        f"Attachment '{label}': the zip expands too much (a zip bomb?).",
+    )
+    if entry.file_size > limits.attachment_bytes:
+        raise bomb
+    if entry.compress_size and entry.file_size / entry.compress_size > limits.zip_ratio:
+        raise bomb
+    try:
+        with archive.open(entry) as stream:
+            content = stream.read(limits.attachment_bytes + 1)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        raise EnvelopeError(
+            f"Tệp đính kèm «{label}»: không giải nén được ({error}).",
+            f"Attachment '{label}': cannot be unzipped ({error}).",
+        ) from error
+    if len(content) > limits.attachment_bytes:
+        raise bomb
+    return entry.filename, content
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+        remove_blank_text=False,
+    )
+
+
+def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
+    """Parse the XML safely, repairing an undeclared xlink prefix; returns the tree and warnings."""
+    if len(data) > limits.envelope_bytes:
+        raise EnvelopeError(
+            f"Gói tin lớn {len(data)} byte, quá giới hạn {limits.envelope_bytes} byte.",
+            f"The envelope is {len(data)} bytes, over the limit of {limits.envelope_bytes}.",
+        )
+    body = data.removeprefix(_BOM)
+    if not body.startswith(b"<"):
+        stray = len(body) - len(body.lstrip())
+        count = stray or body.find(b"<")
+        raise EnvelopeError(
+            f"Có {count} byte lạ trước khai báo XML: tệp không phải XML hợp lệ.",
+            f"There are {count} stray bytes before the XML declaration: not valid XML.",
+        )
+    first = _FIRST_ELEMENT.search(body)
+    prolog = body[: first.start()] if first else body
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise EnvelopeError(
+            "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
+            "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
+        )
+    warnings: list[EnvelopeWarning] = []
+    try:
+        tree = etree.parse(io.BytesIO(body), _parser())
+    except etree.XMLSyntaxError as error:
+        if "Namespace prefix xlink" not in str(error) or first is None:
+            raise _not_xml(error) from error
+        end = body.index(b">", first.start())
+        end -= body[end - 1 : end] == b"/"
+        repaired = body[:end] + f' xmlns:xlink="{XLINK}"'.encode() + body[end:]
+        try:
+            tree = etree.parse(io.BytesIO(repaired), _parser())
+        except etree.XMLSyntaxError as again:
+            raise _not_xml(again) from again
+        warnings.append(
+            EnvelopeWarning(
+                "ENV_XLINK_UNDECLARED",
+                "Tiền tố xlink được dùng mà không khai báo; đã tự bổ sung khai báo.",
+                "The xlink prefix is used without being declared; the declaration was added.",
+            )
+        )
+    if tree.docinfo.doctype:
+        raise EnvelopeError(
+            "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
+            "The envelope contains a DTD: refused for safety.",
+        )
+    return tree, warnings
+
+
+def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
+    return EnvelopeError(
+        f"Không phải XML hợp lệ: {error.msg} (dòng {error.lineno}).",
+        f"Not well-formed XML: {error.msg} (line {error.lineno}).",
+    )
+
+
+def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
+    """Read an edXML document or status message; EnvelopeError when it cannot be read safely."""
+    tree, warnings = read_tree(data, limits)
+    root = tree.getroot()
+    if root.tag != _q("edXML"):
+        raise EnvelopeError(
+            f"Phần tử gốc là «{etree.QName(root).localname}», không phải edXML của QCVN 102.",
+            f"The root element is '{etree.QName(root).localname}', not the edXML of QCVN 102.",
+        )
+    envelope = root.find(_q("edXMLEnvelope"))
+    header = envelope.find(_q("edXMLHeader")) if envelope is not None else None
+    if header is None or header.find(_q("MessageHeader")) is None:
+        raise EnvelopeError(
+            "Thiếu edXMLEnvelope/edXMLHeader/MessageHeader.",
+            "edXMLEnvelope/edXMLHeader/MessageHeader is missing.",
+        )
+    reader = _Reader(limits)
+    reader.warnings.extend(warnings)
+    if header.find(f"{_q('MessageHeader')}/{_q('StatusCode')}") is not None:
+        message: Message = reader.status(header)
+    else:
+        message = reader.document(root, header, envelope)
+    return ParsedEnvelope(message, reader.warnings, tree)

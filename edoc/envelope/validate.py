@@ -1,0 +1,132 @@
+"""Checking an envelope against edoc's XSD of QCVN 102:2016, with every violation explained.
+
+The schema (``schema/edxml.xsd``, shipped in the package) holds the standard's length limits,
+code ranges, required elements and date formats. libxml2 words its findings in English for
+schema authors; each is reworded here for a clerk, in Vietnamese and in English, with the path
+of the element concerned.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from lxml import etree
+
+from edoc.envelope.names import NS
+from edoc.envelope.parse import DEFAULT_LIMITS, Limits, parse, read_tree
+from edoc.errors import EnvelopeError
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way an envelope breaks the schema or cannot be read."""
+
+    path: str
+    line: int | None
+    message_vi: str
+    message_en: str
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    """The envelope schema, loaded once."""
+    source = files("edoc.envelope").joinpath("schema/edxml.xsd").read_bytes()
+    return etree.XMLSchema(etree.fromstring(source))
+
+
+def _name(qualified: str) -> str:
+    return qualified.replace(f"{{{NS}}}", "")
+
+
+def _names(text: str) -> str:
+    return ", ".join(_name(part.strip()) for part in text.strip(" ()").split(","))
+
+
+#: libxml2's wording, and how we say it: (pattern, Vietnamese, English), most specific first.
+_RULES: list[tuple[re.Pattern[str], str, str]] = [
+    (
+        re.compile(
+            r"\[facet 'maxLength'\] The value has a length of '(\d+)'; this exceeds the "
+            r"allowed maximum length of '(\d+)'"
+        ),
+        "dài {0} ký tự, vượt quá giới hạn {1} ký tự",
+        "is {0} characters long, over the limit of {1}",
+    ),
+    (
+        re.compile(r"\[facet 'enumeration'\] The value '(.*)' is not an element of the set"),
+        "giá trị «{0}» không nằm trong các mã được định nghĩa",
+        "value '{0}' is not one of the defined codes",
+    ),
+    (
+        re.compile(r"\[facet 'pattern'\] The value '(.*)' is not accepted by the pattern"),
+        "giá trị «{0}» không đúng định dạng quy định",
+        "value '{0}' does not have the required form",
+    ),
+    (
+        re.compile(
+            r"\[facet '(?:maxInclusive|minInclusive)'\] The value '(.*?)' is "
+            r"(?:greater|less) than the (?:maximum|minimum) value allowed \('(.*)'\)"
+        ),
+        "giá trị {0} ngoài khoảng cho phép (giới hạn {1})",
+        "value {0} is out of the allowed range (limit {1})",
+    ),
+    (
+        re.compile(r"'(.*)' is not a valid value of the (?:atomic|union|local atomic) type"),
+        "giá trị «{0}» không hợp lệ",
+        "value '{0}' is not valid",
+    ),
+    (
+        re.compile(r"Missing child element\(s\)\. Expected is (?:one of )?(\(.*\))"),
+        "thiếu phần tử con, cần có: {0}",
+        "a child element is missing; expected: {0}",
+    ),
+    (
+        re.compile(r"This element is not expected\. Expected is (?:one of )?(\(.*\))"),
+        "phần tử này không được phép ở đây; cần: {0}",
+        "this element is not allowed here; expected: {0}",
+    ),
+    (
+        re.compile(r"This element is not expected\."),
+        "phần tử này không được phép ở đây",
+        "this element is not allowed here",
+    ),
+    (
+        re.compile(r"No matching global declaration available for the validation root"),
+        "phần tử gốc không phải edXML của QCVN 102",
+        "the root element is not the edXML of QCVN 102",
+    ),
+]
+
+
+def _explain(error) -> Violation:
+    message = error.message
+    element = re.match(r"Element '([^']*)'(?:, attribute '([^']*)')?: (.*)", message, re.S)
+    detail = element.group(3) if element else message
+    subject = _name(element.group(1)) if element else ""
+    for pattern, vi, en in _RULES:
+        match = pattern.search(detail)
+        if match:
+            groups = [_names(g) if g and g.startswith("(") else g for g in match.groups()]
+            return Violation(
+                error.path or "",
+                error.line,
+                f"{subject}: {vi.format(*groups)}" if subject else vi.format(*groups),
+                f"{subject}: {en.format(*groups)}" if subject else en.format(*groups),
+            )
+    return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
+
+
+def validate(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Violation]:
+    """Every violation of the envelope schema, and any reason the envelope cannot be read."""
+    try:
+        tree, _ = read_tree(data, limits)
+    except EnvelopeError as error:
+        return [Violation("", None, error.message_vi, error.message_en)]
+    checker = schema()
+    violations = [] if checker.validate(tree) else [_explain(e) for e in checker.error_log]
+    try:
+        parse(data, limits)
+    except EnvelopeError as error:
+        violations.append(Violation("", None, error.message_vi, error.message_en))
+    return violations
