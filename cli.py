@@ -6,6 +6,7 @@ results. Exit codes: 0 all good, 1 error, 2 usage, 3 non-compliant documents fou
 
 import json
 import os
+from pathlib import Path
 
 import click
 
@@ -144,3 +145,297 @@ def _print_demo(summary) -> None:
     )
     for vi, en in lines:
         click.echo(_pick(vi, en))
+
+
+def _password(password_env: str | None, password_file: str | None, prompt: str) -> str:
+    """A password or PIN from an environment variable, a file, or a hidden prompt; never argv."""
+    if password_env:
+        value = os.environ.get(password_env)
+        if value is None:
+            raise click.UsageError(f"environment variable {password_env} is not set")
+        return value
+    if password_file:
+        return Path(password_file).read_text(encoding="utf-8").rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, default="", show_default=False, err=True)
+
+
+def key_options(command):
+    """The options that choose a signing key: a PKCS#12 file or a PKCS#11 token."""
+    options = [
+        click.option("--key", "key_file", type=click.Path(dir_okay=False), help="PKCS#12 file."),
+        click.option("--password-env", metavar="VAR", help="Read the password or PIN from $VAR."),
+        click.option(
+            "--password-file",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Read the password or PIN from a file.",
+        ),
+        click.option("--pkcs11-lib", type=click.Path(dir_okay=False), help="PKCS#11 library."),
+        click.option("--token-label", help="Label of the token."),
+        click.option("--key-label", help="Label of the key (and certificate) on the token."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_key(
+    key_file: str | None,
+    password_env: str | None,
+    password_file: str | None,
+    pkcs11_lib: str | None,
+    token_label: str | None,
+    key_label: str | None,
+):
+    """The signing key the options name, or None when they name none."""
+    from signing.keys import load_pkcs12, open_token_key
+
+    if key_file and pkcs11_lib:
+        raise click.UsageError("give either --key or --pkcs11-lib, not both")
+    if key_file:
+        password = _password(password_env, password_file, "PKCS#12 password")
+        return load_pkcs12(Path(key_file), password)
+    if pkcs11_lib:
+        if not (token_label and key_label):
+            raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
+        pin = _password(password_env, password_file, "Token PIN")
+        return open_token_key(Path(pkcs11_lib), token_label, key_label, pin)
+    return None
+
+
+KEY_ARGS = ("key_file", "password_env", "password_file", "pkcs11_lib", "token_label", "key_label")
+
+
+@main.group()
+def envelope() -> None:
+    """Build, read, check and sign edXML envelopes (QCVN 102:2016)."""
+
+
+def _output(path: str, data: bytes) -> None:
+    from edoc.files import write_atomic
+
+    write_atomic(Path(path), data)
+
+
+@envelope.command()
+@click.argument("document", type=click.Path(exists=True, dir_okay=False))
+@click.argument("attachments", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Envelope.")
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False), help="JSON or TOML.")
+@click.option("--from", "sender", help="Sending agency id.")
+@click.option("--to", "recipients", multiple=True, help="Receiving agency id (repeatable).")
+@click.option("--number", help="Số: the document number.")
+@click.option("--notation", help="Ký hiệu: the notation, e.g. UBND-KT.")
+@click.option("--subject", help="Trích yếu.")
+@click.option("--date", "promulgation_date", help="Promulgation date, yyyy-mm-dd.")
+@click.option("--place", help="Place of promulgation.")
+@click.option("--type-name", help="Document type name, e.g. Công văn.")
+@click.option("--signer-name", help="Full name of the person who signed.")
+@click.option("--signer-position", help="Position of the person who signed.")
+@click.option("--signer-competence", help="Competence, e.g. KT. CHỦ TỊCH.")
+@click.option("--priority", type=click.IntRange(0, 4), help="0 normal … 4 express with deadline.")
+@click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency CSV.")
+@click.option("--zip/--no-zip", "zipped", default=True, show_default=True, help="Zip each file.")
+@key_options
+def pack(document, attachments, output, metadata, sender, recipients, agencies, zipped, **options):
+    """Pack DOCUMENT (and ATTACHMENTS) into an edXML envelope, signed when a key is given."""
+    from edoc.agency import AgencyDirectory
+    from edoc.envelope.build import build
+    from edoc.envelope.dsig import sign_envelope
+    from edoc.envelope.metadata import (
+        attachment_from_file,
+        document_from_metadata,
+        read_metadata_file,
+    )
+
+    key_args = {name: options.pop(name) for name in KEY_ARGS}
+    rest = options
+    meta = read_metadata_file(Path(metadata)) if metadata else {}
+    overrides = {
+        "from": sender,
+        "to": list(recipients) or None,
+        "subject": rest["subject"],
+        "promulgation_date": rest["promulgation_date"],
+        "place": rest["place"],
+        "priority": rest["priority"],
+    }
+    meta |= {k: v for k, v in overrides.items() if v is not None}
+    if rest["number"] or rest["notation"]:
+        meta["code"] = (meta.get("code") or {}) | {
+            k: v for k, v in (("number", rest["number"]), ("notation", rest["notation"])) if v
+        }
+    if rest["type_name"]:
+        meta["document_type"] = (meta.get("document_type") or {}) | {"type_name": rest["type_name"]}
+    signer = {
+        "full_name": rest["signer_name"],
+        "position": rest["signer_position"],
+        "competence": rest["signer_competence"],
+    }
+    meta["signer"] = (meta.get("signer") or {}) | {k: v for k, v in signer.items() if v}
+    directory = AgencyDirectory.builtin()
+    if agencies:
+        directory.load_csv(Path(agencies))
+    files = [Path(document), *map(Path, attachments)]
+    message = document_from_metadata(
+        meta, [attachment_from_file(f, zipped) for f in files], directory
+    )
+    data = build(message)
+    key = load_key(**key_args)
+    if key is not None:
+        data = sign_envelope(data, key.private_key, key.certificate, key.chain)
+    _output(output, data)
+    say(f"Đã đóng gói {output} ({message.document_id})", f"Packed {output} ({message.document_id})")
+
+
+def _describe(file: str) -> tuple[dict, object]:
+    from edoc.envelope.dsig import verify_envelope
+    from edoc.envelope.metadata import describe
+    from edoc.envelope.parse import parse
+    from edoc.errors import EnvelopeError
+    from edoc.files import read_input
+
+    data = read_input(file, EnvelopeError)
+    try:
+        parsed = parse(data)
+        return describe(parsed, verify_envelope(data)), parsed
+    except EnvelopeError as error:
+        error.path = error.path or file
+        raise
+
+
+@envelope.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def inspect(file: str, as_json: bool) -> None:
+    """Print what the envelope FILE says: sender, recipients, code, attachments, signature."""
+    summary, _ = _describe(file)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for vi, en, value in _inspect_lines(summary):
+        click.echo(f"{_pick(vi, en)}: {value}")
+    for warning in summary["warnings"]:
+        click.echo(
+            f"{_pick('Cảnh báo', 'Warning')} {warning['code']}: "
+            f"{_pick(warning['message_vi'], warning['message'])}"
+        )
+
+
+def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
+    signature = summary["signature"]
+    if not signature["present"]:
+        signed = _pick("không có", "none")
+    else:
+        state = _pick("hợp lệ", "valid") if signature["valid"] else _pick("SAI", "BROKEN")
+        signed = f"{state}, {signature['algorithm']}, {signature['signer']}"
+    sender = summary["from"]
+    lines = [
+        ("Loại gói tin", "Kind", summary["kind"]),
+        ("Mã văn bản", "DocumentId", summary["document_id"]),
+        ("Nơi gửi", "From", f"{sender['organ_name']} ({sender['organ_id']})"),
+    ]
+    if summary["kind"] == "status":
+        status = summary["status"]
+        lines.append(
+            (
+                "Trạng thái",
+                "Status",
+                f"{summary['status_code']} {_pick(status['vi'], status['en'])}",
+            )
+        )
+        lines.append(("Thời điểm", "Time", summary["timestamp"]))
+    else:
+        code = summary["code"]
+        recipients = ", ".join(f"{t['organ_name']} ({t['organ_id']})" for t in summary["to"])
+        lines += [
+            ("Nơi nhận", "To", recipients),
+            ("Số, ký hiệu", "Number/notation", f"{code['number']}/{code['notation']}"),
+            ("Ngày ban hành", "Date", summary["promulgation_date"]),
+            ("Trích yếu", "Subject", summary["subject"]),
+            ("Nghiệp vụ", "Business", summary["business_type"]),
+        ]
+        for attachment in summary["attachments"]:
+            lines.append(
+                (
+                    "Tệp đính kèm",
+                    "Attachment",
+                    f"{attachment['name']} ({attachment['size']} B, "
+                    f"sha256 {attachment['sha256'][:16]}…)",
+                )
+            )
+    lines.append(("Chữ ký gói tin", "Envelope signature", signed))
+    return lines
+
+
+@envelope.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder.")
+def unpack(file: str, output: str) -> None:
+    """Write the attachments of envelope FILE and a metadata.json into a folder."""
+    from edoc.envelope.parse import safe_name
+    from edoc.files import write_atomic
+
+    summary, parsed = _describe(file)
+    folder = Path(output)
+    for attachment in parsed.message.attachments if parsed.message.kind == "document" else ():
+        name = attachment.name if safe_name(attachment.name) else f"{attachment.content_id}.bin"
+        write_atomic(folder / name, attachment.data)
+        say(f"Đã ghi {folder / name}", f"Wrote {folder / name}")
+    metadata = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(folder / "metadata.json", metadata.encode())
+    click.echo(str(folder / "metadata.json"))
+
+
+@envelope.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--code",
+    "status_code",
+    required=True,
+    type=click.Choice(["01", "02", "03", "04", "05", "06", "13", "15", "16"]),
+)
+@click.option("--from", "sender", required=True, help="Agency id of the one answering.")
+@click.option("--from-name", help="Its name (default: from the agency directory).")
+@click.option("--description", default="", help="Reason or note; required to return (02).")
+@click.option("--staff", default="", help="The clerk answering.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@key_options
+def status(file, status_code, sender, from_name, description, staff, output, **key_args):
+    """Build a status message answering the document envelope FILE."""
+    import datetime as dt
+
+    from edoc.agency import AgencyDirectory
+    from edoc.envelope.build import build
+    from edoc.envelope.dsig import sign_envelope
+    from edoc.envelope.metadata import organization
+    from edoc.envelope.model import ResponseFor, StaffInfo, StatusCode, StatusMessage
+
+    if status_code == "02" and not description.strip():
+        raise click.UsageError("returning a document (02) needs --description with the reason")
+    _, parsed = _describe(file)
+    original = parsed.message
+    if original.kind != "document":
+        raise click.UsageError(f"{file} is a status message; answer a document message")
+    answer = StatusMessage(
+        sender=organization(
+            {"organ_id": sender, "organ_name": from_name or ""}, AgencyDirectory.builtin(), "from"
+        ),
+        response_for=ResponseFor(
+            original.sender.organ_id,
+            str(original.code),
+            original.promulgation_date,
+            original.document_id,
+        ),
+        status_code=StatusCode(status_code),
+        timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        description=description,
+        staff=StaffInfo(staff=staff) if staff else None,
+    )
+    data = build(answer)
+    key = load_key(**key_args)
+    if key is not None:
+        data = sign_envelope(data, key.private_key, key.certificate, key.chain)
+    _output(output, data)
+    say(
+        f"Đã tạo gói tin trạng thái {status_code}: {output}",
+        f"Built status message {status_code}: {output}",
+    )

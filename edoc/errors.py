@@ -32,3 +32,7 @@ class ToolMissingError(EdocError):
 
 class EnvelopeError(EdocError):
     """An edXML envelope that cannot be read, built or trusted as it is."""
+
+
+class SigningKeyError(EdocError):
+    """A signing key that cannot be opened: wrong password or PIN, unreadable file, no token."""

@@ -4,6 +4,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from edoc.errors import EdocError
+
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` all at once: readers see the old file or the new one, never a mix.
@@ -23,3 +25,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_input(path: Path | str, error: type[EdocError] = EdocError) -> bytes:
+    """The bytes of a file the user named, or ``error`` saying, in both languages, why not."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as problem:
+        raise error(
+            f"Không đọc được tệp: {problem.strerror}.",
+            f"Cannot read the file: {problem.strerror}.",
+            path=path,
+        ) from problem

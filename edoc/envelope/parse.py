@@ -359,7 +359,7 @@ class _Reader:
         description = self.text(item, "Description")
         if content_type == "application/zip" and not name.lower().endswith(".zip"):
             inner_name, inner = unzip_single(data, label, self.limits)
-            guessed = _content_type_of(name or inner_name)
+            guessed = content_type_of(name or inner_name)
             return Attachment(content_id, name or inner_name, guessed, inner, description, True)
         return Attachment(content_id, name, content_type, data, description, False)
 
@@ -453,7 +453,8 @@ def _canonical(element: etree._Element) -> str:
     return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
 
 
-def _content_type_of(name: str) -> str:
+def content_type_of(name: str) -> str:
+    """The media type a file name suggests, for files that arrive zipped or from disk."""
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 

@@ -1,0 +1,169 @@
+"""Signing keys: a PKCS#12 file, or a key on a PKCS#11 token (the USB tokens agencies use).
+
+Either way the result is a :class:`SigningKey`: the certificate, its chain, and a private key
+object with cryptography's ``sign(data, padding, algorithm)`` so that any signer (XML-DSig,
+CMS) can use it. Mistakes users make get a clear message: a wrong password, a legacy PKCS#12
+that OpenSSL 3 no longer reads, a token or key that is not there.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pkcs11
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import AsymmetricPadding, PKCS1v15
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pkcs11 import Attribute, ObjectClass
+from pkcs11.exceptions import NoSuchKey, NoSuchToken, PinIncorrect, PKCS11Error
+
+from edoc.errors import SigningKeyError
+from edoc.files import read_input
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A private key with the certificate that names its holder and the chain above it."""
+
+    certificate: x509.Certificate
+    private_key: Any
+    chain: tuple[x509.Certificate, ...] = ()
+    source: str = ""
+
+
+def load_pkcs12(path: Path, password: str | None) -> SigningKey:
+    """The key and certificates of a PKCS#12 file; ``password`` may be empty or None."""
+    data = read_input(path, SigningKeyError)
+    secret = password.encode() if password else None
+    try:
+        key, certificate, chain = pkcs12.load_key_and_certificates(data, secret)
+    except ValueError as error:
+        reason = str(error)
+        if "Invalid password" in reason or "mac verify" in reason.lower():
+            raise SigningKeyError(
+                "Sai mật khẩu của tệp PKCS#12.",
+                "Wrong password for the PKCS#12 file.",
+                path=path,
+            ) from error
+        if "RC2" in reason or "unsupported" in reason.lower() or "legacy" in reason.lower():
+            raise _legacy(path) from error
+        raise SigningKeyError(
+            f"Không phải tệp PKCS#12 đọc được ({reason}).",
+            f"Not a readable PKCS#12 file ({reason}).",
+            path=path,
+        ) from error
+    if key is None or certificate is None:
+        raise SigningKeyError(
+            "Tệp PKCS#12 không chứa cả khóa bí mật lẫn chứng thư số.",
+            "The PKCS#12 file does not hold both a private key and a certificate.",
+            path=path,
+        )
+    return SigningKey(certificate, key, tuple(chain), str(path))
+
+
+def _legacy(path: Path) -> SigningKeyError:
+    command = f"openssl pkcs12 -legacy -in {path} -nodes | openssl pkcs12 -export -out new.p12"
+    return SigningKeyError(
+        "Tệp PKCS#12 dùng mã hóa cũ (RC2/3DES-SHA1) mà OpenSSL 3 không còn đọc. "
+        f"Hãy chuyển đổi: {command}",
+        "The PKCS#12 file uses legacy encryption (RC2/3DES-SHA1) that OpenSSL 3 no longer "
+        f"reads. Convert it: {command}",
+        path=path,
+    )
+
+
+_HASH_MECHANISMS = {
+    "sha256": pkcs11.Mechanism.SHA256_RSA_PKCS,
+    "sha384": pkcs11.Mechanism.SHA384_RSA_PKCS,
+    "sha512": pkcs11.Mechanism.SHA512_RSA_PKCS,
+}
+
+
+@dataclass
+class TokenPrivateKey:
+    """An RSA key on a PKCS#11 token, signing through the token: the key never leaves it."""
+
+    session: Any
+    key: Any
+    certificate: x509.Certificate
+    _closed: bool = field(default=False, repr=False)
+
+    def sign(
+        self, data: bytes, padding: AsymmetricPadding, algorithm: hashes.HashAlgorithm
+    ) -> bytes:
+        if not isinstance(padding, PKCS1v15):
+            raise SigningKeyError(
+                "Token chỉ ký được theo PKCS#1 v1.5 ở đây.",
+                "The token signs with PKCS#1 v1.5 only here.",
+            )
+        mechanism = _HASH_MECHANISMS.get(algorithm.name)
+        if mechanism is None:
+            raise SigningKeyError(
+                f"Token không ký được với hàm băm {algorithm.name}.",
+                f"The token cannot sign with hash {algorithm.name}.",
+            )
+        return self.key.sign(data, mechanism=mechanism)
+
+    def public_key(self) -> rsa.RSAPublicKey:
+        return self.certificate.public_key()
+
+    @property
+    def key_size(self) -> int:
+        return self.certificate.public_key().key_size
+
+    def close(self) -> None:
+        if not self._closed:
+            self.session.close()
+            self._closed = True
+
+
+def open_token_key(module: Path, token_label: str, key_label: str, pin: str | None) -> SigningKey:
+    """The key ``key_label`` on the PKCS#11 token ``token_label``, with its certificate.
+
+    The session stays open for signing; close it with ``signing_key.private_key.close()``.
+    """
+    try:
+        library = pkcs11.lib(str(module))
+    except (OSError, RuntimeError, PKCS11Error) as error:
+        raise SigningKeyError(
+            f"Không nạp được thư viện PKCS#11: {error}.",
+            f"Cannot load the PKCS#11 library: {error}.",
+            path=module,
+        ) from error
+    library.reinitialize()
+    try:
+        token = library.get_token(token_label=token_label)
+    except NoSuchToken as error:
+        labels = ", ".join(t.label for t in library.get_tokens() if t.label) or "-"
+        raise SigningKeyError(
+            f"Không thấy token «{token_label}» (các token đang cắm: {labels}).",
+            f"No token labelled '{token_label}' (tokens present: {labels}).",
+        ) from error
+    try:
+        session = token.open(user_pin=pin)
+    except PinIncorrect as error:
+        raise SigningKeyError("Sai mã PIN của token.", "Wrong token PIN.") from error
+    try:
+        key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key_label)
+        certificates = list(
+            session.get_objects(
+                {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: key_label}
+            )
+        )
+    except NoSuchKey as error:
+        session.close()
+        raise SigningKeyError(
+            f"Token «{token_label}» không có khóa «{key_label}».",
+            f"Token '{token_label}' has no key labelled '{key_label}'.",
+        ) from error
+    if not certificates:
+        session.close()
+        raise SigningKeyError(
+            f"Token «{token_label}» không có chứng thư số «{key_label}».",
+            f"Token '{token_label}' has no certificate labelled '{key_label}'.",
+        )
+    certificate = x509.load_der_x509_certificate(certificates[0][Attribute.VALUE])
+    private_key = TokenPrivateKey(session, key, certificate)
+    return SigningKey(certificate, private_key, (), f"pkcs11:{token_label}/{key_label}")

@@ -1,0 +1,211 @@
+"""``edoc envelope pack | inspect | unpack | status`` as scripts and clerks use them."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from fixtures.agencies import HA_NOI
+from fixtures.documents import appendix, cong_van
+from fixtures.export import TEST_PASSWORD, write_pki
+from fixtures.token import create_token
+from tests.conftest import require_tool
+from tests.test_envelope import BILLION_LAUGHS, CORPUS
+
+
+def edoc(*args: str, env: dict | None = None, input: str | None = None):
+    return CliRunner().invoke(main, ["--lang", "en", *args], env=env, input=input)
+
+
+@pytest.fixture(scope="module")
+def files(pki, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("envelope-cli")
+    manifest = write_pki(pki, folder / "pki")
+    letter = folder / "1234-UBND-KT.pdf"
+    letter.write_bytes(cong_van(HA_NOI).pdf)
+    annex = folder / "phu-luc.pdf"
+    annex.write_bytes(appendix(HA_NOI).pdf)
+    p12 = folder / "pki" / manifest["credentials"]["h26-org"]["pkcs12"]
+    return letter, annex, p12
+
+
+PACK_OPTIONS = [
+    "--from", "000.00.00.H26",
+    "--to", "000.00.00.G22",
+    "--to", "G12",
+    "--number", "1234",
+    "--notation", "UBND-KT",
+    "--subject", "V/v triển khai gửi, nhận văn bản điện tử có ký số",
+    "--date", "2026-11-23",
+    "--place", "Hà Nội",
+    "--type-name", "Công văn",
+    "--signer-name", "Phạm Thu Hương",
+]  # fmt: skip
+
+
+def inspect_json(path: Path) -> dict:
+    result = edoc("envelope", "inspect", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_pack_signs_with_a_pkcs12_key_and_inspect_reports_it(files, tmp_path):
+    letter, annex, p12 = files
+    out = tmp_path / "out.edxml"
+    result = edoc(
+        "envelope", "pack", str(letter), str(annex), "-o", str(out), *PACK_OPTIONS,
+        "--key", str(p12), "--password-env", "P12_PASSWORD",
+        env={"P12_PASSWORD": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = inspect_json(out)
+    assert summary["kind"] == "document"
+    assert summary["document_id"] == "000.00.00.H26,2026/11/23,1234/UBND-KT"
+    assert summary["from"] == {
+        "organ_id": "000.00.00.H26",
+        "organ_name": "Ủy ban nhân dân thành phố Hà Nội",
+    }
+    assert summary["to"] == [
+        {"organ_id": "000.00.00.G22", "organ_name": "Văn phòng Chính phủ"},
+        {"organ_id": "000.00.00.G12", "organ_name": "Bộ Tài chính"},
+    ]
+    assert summary["code"] == {"number": "1234", "notation": "UBND-KT"}
+    assert summary["promulgation_date"] == "2026-11-23"
+    assert summary["business_type"] == "new"
+    assert [a["sha256"] for a in summary["attachments"]] == [
+        hashlib.sha256(letter.read_bytes()).hexdigest(),
+        hashlib.sha256(annex.read_bytes()).hexdigest(),
+    ]
+    assert summary["attachments"][0]["content_type"] == "application/pdf"
+    assert summary["signature"]["present"] and summary["signature"]["valid"]
+    assert summary["signature"]["algorithm"] == "rsa-sha256"
+    assert summary["warnings"] == []
+
+
+def test_pack_reads_metadata_from_toml(files, tmp_path):
+    letter, _, _ = files
+    metadata = tmp_path / "meta.toml"
+    metadata.write_text(
+        'from = "000.00.00.H41"\nto = ["000.00.00.H26"]\nsubject = "Báo cáo tình hình"\n'
+        "promulgation_date = 2026-11-20\npriority = 2\n"
+        '[code]\nnumber = "56"\nnotation = "BC-UBND"\n'
+        '[signer]\nfull_name = "Hoàng Quốc Việt"\nposition = "Chủ tịch"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.edxml"
+    result = edoc("envelope", "pack", str(letter), "-o", str(out), "--metadata", str(metadata))
+    assert result.exit_code == 0, result.output
+    summary = inspect_json(out)
+    assert summary["from"]["organ_name"] == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert summary["priority"] == 2
+    assert summary["signer"]["full_name"] == "Hoàng Quốc Việt"
+    assert summary["warnings"][0]["code"] == "ENV_SIGNATURE"
+
+
+def test_pack_signs_with_a_key_on_a_pkcs11_token(pki, files, tmp_path):
+    require_tool("softhsm2-util", "softhsm2")
+    require_tool("pkcs11-tool", "opensc")
+    letter, _, _ = files
+    token = create_token(tmp_path / "token", [pki["h26-org"]])
+    out = tmp_path / "out.edxml"
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(out), *PACK_OPTIONS,
+        "--pkcs11-lib", str(token.module), "--token-label", token.label,
+        "--key-label", "h26-org", "--password-env", "PIN",
+        env={"PIN": token.user_pin, **token.environment},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    signature = inspect_json(out)["signature"]
+    assert signature["valid"] is True
+    assert "MST:0100000026" in signature["signer"]
+
+
+def test_wrong_password_is_a_one_line_error(files, tmp_path):
+    letter, _, p12 = files
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(tmp_path / "x.edxml"), *PACK_OPTIONS,
+        "--key", str(p12), "--password-env", "P", env={"P": "wrong"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == f"edoc: error: {p12}: Wrong password for the PKCS#12 file.\n"
+    assert not (tmp_path / "x.edxml").exists()
+
+
+def test_missing_metadata_is_named(files, tmp_path):
+    letter, _, _ = files
+    result = edoc("envelope", "pack", str(letter), "-o", str(tmp_path / "x.edxml"))
+    assert result.exit_code == 1
+    assert "lacks 'from'" in result.stderr
+
+
+def test_inspect_reports_the_quirks_of_real_senders_as_warnings():
+    summary = inspect_json(CORPUS / "sdk-quirks-xlink-agency-id.edxml")
+    codes = [w["code"] for w in summary["warnings"]]
+    assert codes == ["ENV_XLINK_UNDECLARED", "ENV_AGENCY_ID", "ENV_SIGNATURE"]
+    assert summary["attachments"][0]["zipped"] is True
+
+
+def test_inspect_text_output_in_vietnamese():
+    result = CliRunner().invoke(
+        main, ["envelope", "inspect", str(CORPUS / "status-accepted.edxml")]
+    )
+    assert result.exit_code == 0
+    assert "Trạng thái: 03 Đã tiếp nhận" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ((CORPUS / "stray-bytes.edxml").read_bytes(), "stray bytes"),
+        (BILLION_LAUGHS, "DTD"),
+        ((CORPUS / "status-unknown-code.edxml").read_bytes(), "'07' is not defined"),
+    ],
+)
+def test_inspect_of_a_bad_file_is_one_line_naming_the_file(tmp_path, content, message):
+    bad = tmp_path / "bad.edxml"
+    bad.write_bytes(content)
+    result = edoc("envelope", "inspect", str(bad), "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"edoc: error: {bad}: ")
+    assert message in result.stderr
+
+
+def test_unpack_writes_the_attachments_and_metadata(tmp_path):
+    out = tmp_path / "unpacked"
+    result = edoc("envelope", "unpack", str(CORPUS / "sdk-document-zipped.edxml"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "7816-VPCP-TTDT.pdf").read_bytes().startswith(b"%PDF-1.4")
+    metadata = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert metadata["code"] == {"number": "7816", "notation": "VPCP-TTĐT"}
+
+
+def test_status_answers_a_document(files, tmp_path):
+    _, _, p12 = files
+    out = tmp_path / "status.edxml"
+    result = edoc(
+        "envelope", "status", str(CORPUS / "sdk-document-zipped.edxml"), "--code", "02",
+        "--from", "000.00.00.G12", "--description", "Thiếu chữ ký cá nhân", "-o", str(out),
+        "--key", str(p12), "--password-env", "P", env={"P": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = inspect_json(out)
+    assert summary["kind"] == "status"
+    assert summary["status_code"] == "02"
+    assert summary["from"]["organ_name"] == "Bộ Tài chính"
+    assert summary["response_for"]["document_id"] == "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
+    assert summary["description"] == "Thiếu chữ ký cá nhân"
+    assert summary["signature"]["valid"] is True
+
+
+def test_returning_without_a_reason_is_a_usage_error(tmp_path):
+    result = edoc(
+        "envelope", "status", str(CORPUS / "sdk-document-zipped.edxml"), "--code", "02",
+        "--from", "000.00.00.G12", "-o", str(tmp_path / "s.edxml"),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--description" in result.stderr
