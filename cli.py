@@ -6,6 +6,7 @@ results. Exit codes: 0 all good, 1 error, 2 usage, 3 non-compliant documents fou
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -364,6 +365,34 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             )
     lines.append(("Chữ ký gói tin", "Envelope signature", signed))
     return lines
+
+
+@envelope.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def validate(file: str, as_json: bool) -> None:
+    """Check envelope FILE against edoc's XSD of QCVN 102; exit 3 when it breaks it."""
+    from edoc.envelope.validate import validate as validate_envelope
+    from edoc.errors import EnvelopeError
+    from edoc.files import read_input
+
+    violations = validate_envelope(read_input(file, EnvelopeError))
+    if as_json:
+        found = [
+            {"path": v.path, "line": v.line, "message_vi": v.message_vi, "message": v.message_en}
+            for v in violations
+        ]
+        click.echo(
+            json.dumps({"file": file, "valid": not found, "violations": found}, ensure_ascii=False)
+        )
+    else:
+        for violation in violations:
+            where = f"{file}:{violation.line}" if violation.line else file
+            click.echo(f"{where}: {_pick(violation.message_vi, violation.message_en)}")
+        if not violations:
+            click.echo(_pick(f"{file}: hợp lệ", f"{file}: valid"))
+    if violations:
+        sys.exit(3)
 
 
 @envelope.command()

@@ -209,3 +209,23 @@ def test_returning_without_a_reason_is_a_usage_error(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "--description" in result.stderr
+
+
+def test_validate_passes_a_good_envelope_and_exits_3_with_every_violation(tmp_path):
+    good = edoc("envelope", "validate", str(CORPUS / "status-accepted.edxml"))
+    assert good.exit_code == 0
+    assert good.stdout.endswith("status-accepted.edxml: valid\n")
+    bad = tmp_path / "bad.edxml"
+    bad.write_bytes(
+        (CORPUS / "sdk-quirks-xlink-agency-id.edxml")
+        .read_bytes()
+        .replace(b">1</edXML:Priority>", b">9</edXML:Priority>")
+    )
+    result = edoc("envelope", "validate", str(bad), "--json")
+    assert result.exit_code == 3
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    messages = [v["message"] for v in report["violations"]]
+    assert any("'28.22.H17' does not have the required form" in m for m in messages)
+    assert any("Priority: value 9 is out of the allowed range" in m for m in messages)
+    assert all(v["line"] for v in report["violations"])
