@@ -18,6 +18,7 @@ from pyhanko_certvalidator.errors import (
     PathBuildingError,
     RevokedError,
 )
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
     RevocationCheckingPolicy,
@@ -51,18 +52,27 @@ def validate(pki, name: str, usage=frozenset(SIGNING_USAGE), leaf_rule=None):
                 intermediate_ca_cert_rule=RevocationCheckingRule.CRL_REQUIRED,
             )
         )
-    context = ValidationContext(
-        trust_roots=[_asn1(c) for c in pki.trust_anchors],
-        allow_fetching=True,
-        revocation_mode="hard-fail",
-        revinfo_policy=policy,
-    )
-    validator = CertificateValidator(
-        _asn1(credential.certificate),
-        intermediate_certs=[_asn1(c) for c in credential.chain],
-        validation_context=context,
-    )
-    return asyncio.run(validator.async_validate_usage(set(usage)))
+
+    async def run():
+        fetchers = AIOHttpFetcherBackend()
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in pki.trust_anchors],
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+            revinfo_policy=policy,
+            fetcher_backend=fetchers,
+        )
+        validator = CertificateValidator(
+            _asn1(credential.certificate),
+            intermediate_certs=[_asn1(c) for c in credential.chain],
+            validation_context=context,
+        )
+        try:
+            return await validator.async_validate_usage(set(usage))
+        finally:
+            await fetchers.close()
+
+    return asyncio.run(run())
 
 
 def _uid(certificate: x509.Certificate) -> str:

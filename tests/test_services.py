@@ -17,6 +17,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 
 def http(url: str, body: bytes | None = None, content_type: str = "") -> bytes:
@@ -158,16 +159,23 @@ def test_tsa_answers_an_rfc3161_request_with_a_trusted_token(pki, pki_server):
     assert tst_info["nonce"].native == nonce
     gen_time = tst_info["gen_time"].native
     assert abs(gen_time - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
-    context = ValidationContext(
-        trust_roots=[
-            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-            for c in pki.trust_anchors
-        ],
-        allow_fetching=True,
-    )
-    status = asyncio.run(
-        validate_tst_signed_data(signed_data, context, lambda _: hashlib.sha256(data).digest())
-    )
+    roots = [
+        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+        for c in pki.trust_anchors
+    ]
+
+    async def validate():
+        fetchers = AIOHttpFetcherBackend()
+        context = ValidationContext(
+            trust_roots=roots, allow_fetching=True, fetcher_backend=fetchers
+        )
+        try:
+            expected = hashlib.sha256(data).digest()
+            return await validate_tst_signed_data(signed_data, context, lambda _: expected)
+        finally:
+            await fetchers.close()
+
+    status = asyncio.run(validate())
     assert status["intact"] and status["valid"]
     assert status["trust_problem_indic"] is None
 
