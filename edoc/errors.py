@@ -36,3 +36,7 @@ class EnvelopeError(EdocError):
 
 class SigningKeyError(EdocError):
     """A signing key that cannot be opened: wrong password or PIN, unreadable file, no token."""
+
+
+class SigningError(EdocError):
+    """A signature edoc refuses to make, or cannot make: it would not be compliant, or failed."""

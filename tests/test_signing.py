@@ -1,0 +1,215 @@
+"""Personal and organisation PAdES signatures: valid, placed as Nghị định 30 says, or refused."""
+
+import io
+import subprocess
+
+import pytest
+from PIL import Image
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from edoc.errors import SigningError
+from fixtures.agencies import HA_NOI
+from fixtures.documents import cong_van
+from fixtures.images import seal_image, signature_image
+from fixtures.token import create_token
+from signing.keys import SigningKey, open_token_key
+from signing.pades import (
+    Box,
+    Level,
+    placed_signatures,
+    sign_organisation,
+    sign_personal,
+)
+from signing.roles import Role
+from signing.signer import asn1_certificate
+from tests.conftest import require_tool
+
+
+def key_of(pki, name: str) -> SigningKey:
+    credential = pki[name]
+    return SigningKey(credential.certificate, credential.key, credential.chain, name)
+
+
+@pytest.fixture(scope="module")
+def letter():
+    return cong_van(HA_NOI)
+
+
+@pytest.fixture(scope="module")
+def signed_twice(pki, letter):
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    personal = sign_personal(
+        letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), area
+    )
+    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI))
+    return personal, both
+
+
+def statuses(pki, pdf: bytes):
+    context = ValidationContext(trust_roots=[asn1_certificate(c) for c in pki.trust_anchors])
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
+
+
+def test_both_signatures_are_intact_trusted_pades_and_the_personal_one_survives(pki, signed_twice):
+    personal_only, both = signed_twice
+    (alone,) = statuses(pki, personal_only)
+    assert alone.intact and alone.valid and alone.trusted
+    first, second = statuses(pki, both)
+    for status in (first, second):
+        assert status.intact and status.valid and status.trusted
+        assert status.md_algorithm == "sha256"
+    assert first.signing_cert.subject.native["common_name"] == "Phạm Thu Hương"
+    assert second.signing_cert.subject.native["common_name"] == HA_NOI.name
+    assert second.coverage.name == "ENTIRE_FILE"
+    assert first.modification_level.name in ("FORM_FILLING", "LTA_UPDATES")
+    reader = PdfFileReader(io.BytesIO(both))
+    for embedded in reader.embedded_signatures:
+        assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert both.startswith(personal_only)
+
+
+def test_the_signatures_know_their_roles_and_fields(signed_twice):
+    _, both = signed_twice
+    placed = placed_signatures(both)
+    assert [(p.field, p.role) for p in placed] == [
+        ("ChuKyCaNhan", Role.PERSONAL),
+        ("ChuKyCoQuan", Role.ORGANISATION),
+    ]
+
+
+def test_personal_image_sits_in_the_signer_block(letter, signed_twice):
+    _, both = signed_twice
+    personal = placed_signatures(both)[0].box
+    x1, y1, x2, y2 = letter.signer_block.signature_box
+    assert personal.page == letter.signer_block.page
+    assert x1 <= personal.x1 < personal.x2 <= x2
+    assert y1 <= personal.y1 < personal.y2 <= y2
+    assert abs((personal.x1 + personal.x2) / 2 - (x1 + x2) / 2) < 1
+
+
+def _render(pdf: bytes, page: int, dpi: int, tmp_path) -> Image.Image:
+    require_tool("pdftoppm", "poppler-utils")
+    source = tmp_path / "signed.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile",
+         str(source), str(tmp_path / "page")],
+        check=True,
+    )  # fmt: skip
+    return Image.open(tmp_path / "page.png").convert("RGB")
+
+
+def _pixels(image: Image.Image, box: Box, page_height: float, dpi: int, test) -> int:
+    scale = dpi / 72
+    left, right = int(box.x1 * scale), int(box.x2 * scale)
+    top, bottom = int((page_height - box.y2) * scale), int((page_height - box.y1) * scale)
+    return sum(
+        1 for x in range(left, right) for y in range(top, bottom) if test(*image.getpixel((x, y)))
+    )
+
+
+def red(r: int, g: int, b: int) -> bool:
+    return r > 150 and g < 100 and b < 100
+
+
+def blue(r: int, g: int, b: int) -> bool:
+    return b > 120 and r < 100 and g < 120
+
+
+def test_rendered_seal_is_red_and_covers_the_left_third_of_the_signature(signed_twice, tmp_path):
+    _, both = signed_twice
+    personal = placed_signatures(both)[0].box
+    dpi = 100
+    page = _render(both, personal.page, dpi, tmp_path)
+    page_height = page.height * 72 / dpi
+    third = personal.width / 3
+    left = Box(personal.page, personal.x1, personal.y1, personal.x1 + third, personal.y2)
+    middle = Box(personal.page, personal.x1 + third, personal.y1, personal.x2 - third, personal.y2)
+    right = Box(personal.page, personal.x2 - third, personal.y1, personal.x2, personal.y2)
+    assert _pixels(page, left, page_height, dpi, red) > 200
+    assert _pixels(page, right, page_height, dpi, red) == 0
+    assert (
+        _pixels(page, middle, page_height, dpi, blue) + _pixels(page, right, page_height, dpi, blue)
+        > 100
+    )
+
+
+def test_organisation_signature_without_a_personal_one_is_refused(pki, letter):
+    with pytest.raises(SigningError) as error:
+        sign_organisation(letter.pdf, key_of(pki, "h26-org"), seal_image(HA_NOI))
+    assert "no personal signature" in error.value.message_en
+    assert "chưa có chữ ký số" in error.value.message_vi
+
+
+def test_allowed_missing_personal_is_signed_and_marked(pki, letter):
+    signed = sign_organisation(
+        letter.pdf, key_of(pki, "h26-org"), seal_image(HA_NOI), allow_missing_personal=True
+    )
+    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert "no personal digital signature" in embedded.sig_object["/Reason"]
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
+
+
+@pytest.mark.parametrize(
+    ("signing", "name", "message"),
+    [
+        ("personal", "h26-org", "not a personal certificate"),
+        ("organisation", "h26-leader", "not an organisation certificate"),
+        ("personal", "bad-rsa1024", "below the floor of 2048"),
+    ],
+)
+def test_wrong_certificates_and_weak_keys_are_refused(
+    pki, letter, signed_twice, signing, name, message
+):
+    key = key_of(pki, name)
+    with pytest.raises(SigningError) as error:
+        if signing == "personal":
+            area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+            sign_personal(letter.pdf, key, signature_image(HA_NOI.leader), area)
+        else:
+            sign_organisation(signed_twice[0], key, seal_image(HA_NOI))
+    assert message in error.value.message_en
+
+
+def test_b_t_signature_carries_a_timestamp_from_the_tsa(pki, pki_server, letter):
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    signed = sign_personal(
+        letter.pdf,
+        key_of(pki, "h26-deputy"),
+        signature_image(HA_NOI.deputy),
+        area,
+        level=Level.B_T,
+        tsa_url=pki.tsa_url,
+    )
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.intact
+
+
+def test_b_t_without_a_tsa_is_refused(pki, letter):
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    with pytest.raises(SigningError, match="B-T"):
+        sign_personal(
+            letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), area,
+            level=Level.B_T,
+        )  # fmt: skip
+
+
+def test_personal_signature_with_a_key_on_a_token(pki, letter, tmp_path, monkeypatch):
+    require_tool("softhsm2-util", "softhsm2")
+    require_tool("pkcs11-tool", "opensc")
+    token = create_token(tmp_path, [pki["h26-deputy"]])
+    monkeypatch.setenv("SOFTHSM2_CONF", str(token.config))
+    key = open_token_key(token.module, token.label, "h26-deputy", token.user_pin)
+    try:
+        area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+        signed = sign_personal(letter.pdf, key, signature_image(HA_NOI.deputy), area)
+    finally:
+        key.private_key.close()
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
