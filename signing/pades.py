@@ -25,7 +25,9 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle
 
 from edoc.errors import SigningError
+from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.keys import SigningKey
+from signing.position import Anchor, find_anchor
 from signing.roles import Role, certificate_role
 from signing.signer import KeySigner
 
@@ -36,37 +38,12 @@ ORGANISATION_FIELD = "ChuKyCoQuan"
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 256
 
-POINTS_PER_MM = 72 / 25.4
-
 
 class Level(enum.StrEnum):
     """PAdES baseline levels edoc signs at."""
 
     B_B = "B-B"
     B_T = "B-T"
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle on a page: 1-based page number, PDF points, origin bottom-left."""
-
-    page: int
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-    @property
-    def width(self) -> float:
-        return self.x2 - self.x1
-
-    @property
-    def height(self) -> float:
-        return self.y2 - self.y1
-
-    @property
-    def rect(self) -> tuple[float, float, float, float]:
-        return (self.x1, self.y1, self.x2, self.y2)
 
 
 class UrlTimeStamper(TimeStamper):
@@ -92,26 +69,6 @@ class UrlTimeStamper(TimeStamper):
                 f"Không lấy được dấu thời gian từ {self.url}: {error}.",
                 f"Cannot get a timestamp from {self.url}: {error}.",
             ) from error
-
-
-def image_box(area: Box, image: bytes) -> Box:
-    """Where an image goes in ``area``: at its real size (from its dpi), shrunk to fit, centred."""
-    picture = Image.open(io.BytesIO(image))
-    dpi = picture.info.get("dpi", (300, 300))[0] or 300
-    width = picture.width / dpi * 72
-    height = picture.height / dpi * 72
-    scale = min(1.0, area.width / width, area.height / height)
-    width, height = width * scale, height * scale
-    cx, cy = (area.x1 + area.x2) / 2, (area.y1 + area.y2) / 2
-    return Box(area.page, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-
-
-def seal_box(personal: Box, diameter_mm: float) -> Box:
-    """The seal at its real size, its right edge a third into the personal signature image."""
-    diameter = diameter_mm * POINTS_PER_MM
-    right = personal.x1 + personal.width / 3
-    cy = (personal.y1 + personal.y2) / 2
-    return Box(personal.page, right - diameter, cy - diameter / 2, right, cy + diameter / 2)
 
 
 def _check_key(key: SigningKey, role: Role) -> None:
@@ -202,15 +159,22 @@ def sign_personal(
     pdf: bytes,
     key: SigningKey,
     image: bytes,
-    area: Box,
+    where: Box | Anchor,
     *,
     level: Level = Level.B_B,
     tsa_url: str | None = None,
 ) -> bytes:
-    """The competent person's signature, their image centred in ``area`` (the signer block)."""
+    """The competent person's signature, their image centred in the signer block.
+
+    ``where`` is the block's free area, or an :class:`Anchor` (the signer's printed name)
+    that finds it.
+    """
     _check_key(key, Role.PERSONAL)
     reader = _reader(pdf)
     name = _free_name(reader, PERSONAL_FIELD)
+    area = where
+    if isinstance(where, Anchor):
+        area = find_anchor(pdf, where, int(reader.root["/Pages"]["/Count"]))
     return _sign(pdf, key, image_box(area, image), image, name, level, tsa_url)
 
 

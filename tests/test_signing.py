@@ -14,14 +14,15 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.images import seal_image, signature_image
 from fixtures.token import create_token
+from signing.geometry import Box
 from signing.keys import SigningKey, open_token_key
 from signing.pades import (
-    Box,
     Level,
     placed_signatures,
     sign_organisation,
     sign_personal,
 )
+from signing.position import Anchor
 from signing.roles import Role
 from signing.signer import asn1_certificate
 from tests.conftest import require_tool
@@ -88,6 +89,31 @@ def test_personal_image_sits_in_the_signer_block(letter, signed_twice):
     assert x1 <= personal.x1 < personal.x2 <= x2
     assert y1 <= personal.y1 < personal.y2 <= y2
     assert abs((personal.x1 + personal.x2) / 2 - (x1 + x2) / 2) < 1
+
+
+def test_anchor_on_the_signer_name_finds_the_free_space_of_the_block(pki, letter):
+    signed = sign_personal(
+        letter.pdf,
+        key_of(pki, "h26-deputy"),
+        signature_image(HA_NOI.deputy),
+        Anchor(HA_NOI.deputy.full_name),
+    )
+    placed = placed_signatures(signed)[0].box
+    x1, y1, x2, y2 = letter.signer_block.signature_box
+    assert placed.page == letter.signer_block.page
+    assert y1 - 3 <= placed.y1 < placed.y2 <= y2 + 3
+    assert x1 <= placed.x1 < placed.x2 <= x2
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
+
+
+def test_an_anchor_that_is_not_printed_is_a_clear_error(pki, letter):
+    with pytest.raises(SigningError) as error:
+        sign_personal(
+            letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy),
+            Anchor("Nguyễn Không Có"),
+        )  # fmt: skip
+    assert "'Nguyễn Không Có' is not printed" in error.value.message_en
 
 
 def _render(pdf: bytes, page: int, dpi: int, tmp_path) -> Image.Image:
