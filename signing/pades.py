@@ -8,6 +8,7 @@ RFC 3161 timestamp. What would make a non-compliant document is refused before s
 """
 
 import asyncio
+import datetime as dt
 import enum
 import io
 import urllib.request
@@ -17,19 +18,23 @@ from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from PIL import Image
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.api import TimeStamper
-from pyhanko.stamp import StaticStampStyle
+from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
 from edoc.errors import SigningError
+from edoc.timezone import to_vietnam
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.keys import SigningKey
 from signing.position import Anchor, find_anchor
 from signing.roles import Role, certificate_role
 from signing.signer import KeySigner
+from signing.stamp_font import stamp_font
 
 PERSONAL_FIELD = "ChuKyCaNhan"
 ORGANISATION_FIELD = "ChuKyCoQuan"
@@ -107,11 +112,19 @@ def _free_name(reader: PdfFileReader, base: str) -> str:
     return next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
 
 
+def _image_style(image: bytes, writer: IncrementalPdfFileWriter) -> StaticStampStyle:
+    return StaticStampStyle(
+        background=PdfImage(Image.open(io.BytesIO(image)), writer=writer),
+        border_width=0,
+        background_opacity=1,
+    )
+
+
 def _sign(
     pdf: bytes,
     key: SigningKey,
     box: Box,
-    image: bytes,
+    appearance: bytes | TextStampStyle,
     field_name: str,
     level: Level,
     tsa_url: str | None,
@@ -139,10 +152,8 @@ def _sign(
         reason=reason,
         use_pades_lta=False,
     )
-    style = StaticStampStyle(
-        background=PdfImage(Image.open(io.BytesIO(image)), writer=writer),
-        border_width=0,
-        background_opacity=1,
+    style = (
+        appearance if isinstance(appearance, TextStampStyle) else _image_style(appearance, writer)
     )
     pdf_signer = signers.PdfSigner(
         metadata,
@@ -251,3 +262,73 @@ def _missing_personal_box(pdf: bytes, diameter_mm: float) -> Box:
     margin = 20 * POINTS_PER_MM
     left = x2 - margin - 2 * diameter
     return Box(count, left, y1 + margin, left + diameter, y1 + margin + diameter)
+
+
+#: The text stamp of an attachment or an electronic copy: top right of page 1, inside the
+#: margins of Nghị định 30 (top 20 mm, right 15 mm).
+STAMP_WIDTH = 60 * POINTS_PER_MM
+STAMP_HEIGHT = 20 * POINTS_PER_MM
+STAMP_MARGIN_TOP = 20 * POINTS_PER_MM
+STAMP_MARGIN_RIGHT = 15 * POINTS_PER_MM
+STAMP_FONT_SIZE = 10
+
+_ISO_BASIC = "%Y-%m-%dT%H:%M:%S%z"
+
+
+class VietnamTimeStampStyle(TextStampStyle):
+    """A text stamp whose ``%(ts)s`` is the signing time in ISO 8601, Vietnam time (+07:00).
+
+    pyHanko formats the signing time with strftime in the machine's zone, and Python 3.11's
+    strftime has no ``+07:00`` form: the time is read back and written as the rule asks.
+    """
+
+    def create_stamp(self, writer, box, text_params: dict):
+        params = dict(text_params)
+        moment = dt.datetime.strptime(params["ts"], _ISO_BASIC)
+        params["ts"] = to_vietnam(moment).isoformat(timespec="seconds")
+        return super().create_stamp(writer, box, params)
+
+
+def _stamp_style(text: str) -> VietnamTimeStampStyle:
+    font = GlyphAccumulatorFactory(str(stamp_font()), font_size=STAMP_FONT_SIZE)
+    return VietnamTimeStampStyle(
+        stamp_text=text.replace("%", "%%") + "\n%(ts)s",
+        text_box_style=TextBoxStyle(font=font, leading=12, text_color=(0, 0, 0)),
+        border_width=0,
+        background=None,
+        timestamp_format=_ISO_BASIC,
+    )
+
+
+def _stamp_box(pdf: bytes) -> Box:
+    reader = _reader(pdf)
+    page = reader.find_page_for_modification(0)[0].get_object()
+    _, _, x2, y2 = (float(v) for v in page["/MediaBox"])
+    right, top = x2 - STAMP_MARGIN_RIGHT, y2 - STAMP_MARGIN_TOP
+    return Box(1, right - STAMP_WIDTH, top - STAMP_HEIGHT, right, top)
+
+
+def _sign_stamped(pdf: bytes, key: SigningKey, text: str, level: Level, tsa_url: str | None):
+    _check_key(key, Role.ORGANISATION)
+    name = _free_name(_reader(pdf), ORGANISATION_FIELD)
+    return _sign(pdf, key, _stamp_box(pdf), _stamp_style(text), name, level, tsa_url)
+
+
+def sign_attachment(
+    pdf: bytes, key: SigningKey, code: str, *, level: Level = Level.B_B, tsa_url: str | None = None
+) -> bytes:
+    """The agency's signature on an attachment or appendix: its number/notation and the time."""
+    return _sign_stamped(pdf, key, code, level, tsa_url)
+
+
+def sign_copy(
+    pdf: bytes,
+    key: SigningKey,
+    copy_form: str,
+    agency_name: str,
+    *,
+    level: Level = Level.B_B,
+    tsa_url: str | None = None,
+) -> bytes:
+    """The copying agency's signature on an electronic copy (SAO Y, SAO LỤC, TRÍCH SAO)."""
+    return _sign_stamped(pdf, key, f"{copy_form}\n{agency_name}", level, tsa_url)

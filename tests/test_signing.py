@@ -10,8 +10,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from edoc.errors import SigningError
+from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI
-from fixtures.documents import cong_van
+from fixtures.documents import appendix, cong_van
 from fixtures.images import seal_image, signature_image
 from fixtures.token import create_token
 from signing.geometry import Box
@@ -19,6 +20,8 @@ from signing.keys import SigningKey, open_token_key
 from signing.pades import (
     Level,
     placed_signatures,
+    sign_attachment,
+    sign_copy,
     sign_organisation,
     sign_personal,
 )
@@ -239,3 +242,53 @@ def test_personal_signature_with_a_key_on_a_token(pki, letter, tmp_path, monkeyp
         key.private_key.close()
     (status,) = statuses(pki, signed)
     assert status.intact and status.valid
+
+
+def _stamp_text(pdf: bytes, tmp_path) -> str:
+    require_tool("pdftotext", "poppler-utils")
+    source = tmp_path / "stamped.pdf"
+    source.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(source), "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def _appearance(pdf: bytes) -> bytes:
+    (embedded,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return embedded.sig_field["/AP"]["/N"].data
+
+
+def test_attachment_stamp_shows_number_and_vietnam_signing_time_top_right(pki, tmp_path):
+    annex = appendix(HA_NOI)
+    signed = sign_attachment(annex.pdf, key_of(pki, "h26-org"), annex.code)
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid and status.trusted
+    signing_time = to_vietnam(status.signer_reported_dt).isoformat(timespec="seconds")
+    assert signing_time.endswith("+07:00")
+    text = _stamp_text(signed, tmp_path)
+    assert "1234/UBND-KT" in text
+    assert signing_time in text
+    (placed,) = placed_signatures(signed)
+    assert placed.box.page == 1
+    assert placed.box.x2 > 595 - 20 * 72 / 25.4 and placed.box.y2 > 842 - 25 * 72 / 25.4
+    stream = _appearance(signed)
+    assert b" 10 Tf" in stream
+    assert b"0 0 0 rg" in stream
+
+
+def test_copy_stamp_names_the_copy_form_and_the_agency(pki, tmp_path):
+    annex = appendix(HA_NOI)
+    signed = sign_copy(annex.pdf, key_of(pki, "h26-org"), "SAO Y", HA_NOI.name)
+    text = _stamp_text(signed, tmp_path)
+    assert "SAO Y" in text
+    assert HA_NOI.name in text
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
+
+
+def test_stamps_need_an_organisation_certificate(pki):
+    annex = appendix(HA_NOI)
+    with pytest.raises(SigningError, match="not an organisation certificate"):
+        sign_attachment(annex.pdf, key_of(pki, "h26-leader"), annex.code)
