@@ -31,7 +31,7 @@ from edoc.errors import SigningError
 from edoc.timezone import to_vietnam
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.keys import SigningKey
-from signing.position import Anchor, find_anchor
+from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
 from signing.signer import KeySigner
 from signing.stamp_font import stamp_font
@@ -129,6 +129,7 @@ def _sign(
     level: Level,
     tsa_url: str | None,
     reason: str | None = None,
+    new_field: bool = True,
 ) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     page_count = int(writer.root["/Pages"]["/Count"])
@@ -137,9 +138,10 @@ def _sign(
             f"Trang {box.page} không có trong tài liệu ({page_count} trang).",
             f"Page {box.page} is not in the document ({page_count} pages).",
         )
-    fields.append_signature_field(
-        writer, fields.SigFieldSpec(field_name, on_page=box.page - 1, box=box.rect)
-    )
+    if new_field:
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(field_name, on_page=box.page - 1, box=box.rect)
+        )
     if level is Level.B_T and not tsa_url:
         raise SigningError(
             "Mức B-T cần địa chỉ máy chủ cấp dấu thời gian (--tsa).",
@@ -170,23 +172,63 @@ def sign_personal(
     pdf: bytes,
     key: SigningKey,
     image: bytes,
-    where: Box | Anchor,
+    where: Box | Anchor | Field,
     *,
     level: Level = Level.B_B,
     tsa_url: str | None = None,
 ) -> bytes:
     """The competent person's signature, their image centred in the signer block.
 
-    ``where`` is the block's free area, or an :class:`Anchor` (the signer's printed name)
-    that finds it.
+    ``where`` is the block's free area, an :class:`Anchor` (the signer's printed name) that
+    finds it, or an empty signature :class:`Field` of the document.
     """
     _check_key(key, Role.PERSONAL)
     reader = _reader(pdf)
-    name = _free_name(reader, PERSONAL_FIELD)
+    if isinstance(where, Field):
+        box = _empty_field_box(reader, where.name)
+        return _sign(pdf, key, box, image, where.name, level, tsa_url, new_field=False)
     area = where
     if isinstance(where, Anchor):
         area = find_anchor(pdf, where, int(reader.root["/Pages"]["/Count"]))
+    name = _free_name(reader, PERSONAL_FIELD)
     return _sign(pdf, key, image_box(area, image), image, name, level, tsa_url)
+
+
+def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
+    """Page number (1-based) by the object number of each page and of each annotation on it."""
+    pages: dict[int, int] = {}
+    for index in range(int(reader.root["/Pages"]["/Count"])):
+        page_ref = reader.find_page_for_modification(index)[0]
+        pages[page_ref.idnum] = index + 1
+        for annotation in page_ref.get_object().get("/Annots", []):
+            pages.setdefault(annotation.idnum, index + 1)
+    return pages
+
+
+def _field_box(field, pages: dict[int, int]) -> Box | None:
+    rect = field.get("/Rect")
+    page_ref = field.raw_get("/P") if "/P" in field else field.container_ref
+    page = pages.get(page_ref.idnum) if page_ref is not None else None
+    if rect is None or page is None:
+        return None
+    x1, y1, x2, y2 = (float(v) for v in rect)
+    return Box(page, min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+
+
+def _empty_field_box(reader: PdfFileReader, name: str) -> Box:
+    for field_name, value, field_ref in fields.enumerate_sig_fields(reader, with_name=name):
+        if value is not None:
+            raise SigningError(
+                f"Trường chữ ký «{field_name}» đã được ký.",
+                f"The signature field '{field_name}' is already signed.",
+            )
+        box = _field_box(field_ref.get_object(), _page_numbers(reader))
+        if box is not None:
+            return box
+    raise SigningError(
+        f"Văn bản không có trường chữ ký trống «{name}».",
+        f"The document has no empty signature field '{name}'.",
+    )
 
 
 @dataclass(frozen=True)
@@ -196,29 +238,24 @@ class PlacedSignature:
     field: str
     role: Role
     box: Box | None
+    certificate: x509.Certificate
 
 
 def placed_signatures(pdf: bytes) -> list[PlacedSignature]:
     """The signatures of a PDF in signing order, with each one's role and widget box."""
     reader = _reader(pdf)
-    pages: dict[int, int] = {}
-    for index in range(int(reader.root["/Pages"]["/Count"])):
-        page_ref = reader.find_page_for_modification(index)[0]
-        pages[page_ref.idnum] = index + 1
-        for annotation in page_ref.get_object().get("/Annots", []):
-            pages.setdefault(annotation.idnum, index + 1)
+    pages = _page_numbers(reader)
     found = []
     for signature in reader.embedded_signatures:
         certificate = x509.load_der_x509_certificate(signature.signer_cert.dump())
-        field = signature.sig_field
-        rect = field.get("/Rect")
-        page_ref = field.raw_get("/P") if "/P" in field else field.container_ref
-        page = pages.get(page_ref.idnum) if page_ref is not None else None
-        box = None
-        if rect is not None and page is not None:
-            x1, y1, x2, y2 = (float(v) for v in rect)
-            box = Box(page, min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-        found.append(PlacedSignature(signature.field_name, certificate_role(certificate).role, box))
+        found.append(
+            PlacedSignature(
+                signature.field_name,
+                certificate_role(certificate).role,
+                _field_box(signature.sig_field, pages),
+                certificate,
+            )
+        )
     return found
 
 

@@ -25,6 +25,13 @@ GAP = 2.0
 
 
 @dataclass(frozen=True)
+class Field:
+    """Sign into the document's own empty signature field ``name``."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Anchor:
     """Sign above the printed text ``text`` (usually the signer's full name)."""
 

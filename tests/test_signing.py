@@ -5,7 +5,9 @@ import subprocess
 
 import pytest
 from PIL import Image
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -25,7 +27,7 @@ from signing.pades import (
     sign_organisation,
     sign_personal,
 )
-from signing.position import Anchor
+from signing.position import Anchor, Field
 from signing.roles import Role
 from signing.signer import asn1_certificate
 from tests.conftest import require_tool
@@ -292,3 +294,39 @@ def test_stamps_need_an_organisation_certificate(pki):
     annex = appendix(HA_NOI)
     with pytest.raises(SigningError, match="not an organisation certificate"):
         sign_attachment(annex.pdf, key_of(pki, "h26-leader"), annex.code)
+
+
+@pytest.fixture(scope="module")
+def with_field(letter):
+    """The letter with an empty signature field over its signer block, as some editors make."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(letter.pdf))
+    box = letter.signer_block.signature_box
+    spec = fields.SigFieldSpec("ChuKyLanhDao", on_page=letter.signer_block.page - 1, box=box)
+    fields.append_signature_field(writer, spec)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_personal_signature_fills_the_documents_own_empty_field(pki, letter, with_field):
+    signed = sign_personal(
+        with_field, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy),
+        Field("ChuKyLanhDao"),
+    )  # fmt: skip
+    (placed,) = placed_signatures(signed)
+    assert placed.field == "ChuKyLanhDao"
+    assert placed.box.rect == pytest.approx(letter.signer_block.signature_box, abs=0.01)
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid
+    with pytest.raises(SigningError, match="already signed"):
+        sign_personal(
+            signed, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy),
+            Field("ChuKyLanhDao"),
+        )  # fmt: skip
+
+
+def test_a_missing_field_is_a_clear_error(pki, letter):
+    with pytest.raises(SigningError, match="no empty signature field 'Nope'"):
+        sign_personal(
+            letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), Field("Nope")
+        )
