@@ -468,3 +468,186 @@ def status(file, status_code, sender, from_name, description, staff, output, **k
         f"Đã tạo gói tin trạng thái {status_code}: {output}",
         f"Built status message {status_code}: {output}",
     )
+
+
+@main.group()
+def sign() -> None:
+    """Sign PDF documents with PAdES, as Nghị định 30 asks, in batches."""
+
+
+def batch_options(command):
+    """Inputs, output folder, key, level and batch options shared by every ``sign`` command."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True)),
+        click.option("-o", "--output", required=True, type=click.Path(file_okay=False)),
+        click.option("--recursive", is_flag=True, help="Sign the PDFs of sub-folders too."),
+        click.option("--tsa", "tsa_url", help="RFC 3161 timestamp server: signs at level B-T."),
+        click.option("--json", "as_json", is_flag=True, help="One JSON object per document."),
+        click.option(
+            "--jobs", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return key_options(command)
+
+
+def _key_source(key_file, password_env, password_file, pkcs11_lib, token_label, key_label):
+    from signing.batch import KeySource
+
+    if bool(key_file) == bool(pkcs11_lib):
+        raise click.UsageError("give a key: either --key FILE.p12 or --pkcs11-lib with labels")
+    if pkcs11_lib and not (token_label and key_label):
+        raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
+    prompt = "PKCS#12 password" if key_file else "Token PIN"
+    return KeySource(
+        pkcs12=Path(key_file) if key_file else None,
+        password=_password(password_env, password_file, prompt),
+        pkcs11_lib=Path(pkcs11_lib) if pkcs11_lib else None,
+        token_label=token_label,
+        key_label=key_label,
+    )
+
+
+def _run_batch(kind: str, options: dict, **spec_fields) -> None:
+    from signing.batch import Kind, SignSpec, plan, sign_batch
+    from signing.pades import Level
+
+    key = _key_source(*(options.pop(name) for name in KEY_ARGS))
+    tsa_url = options["tsa_url"]
+    spec = SignSpec(
+        Kind(kind),
+        key,
+        level=Level.B_T if tsa_url else Level.B_B,
+        tsa_url=tsa_url,
+        **spec_fields,
+    )
+    pairs = plan(
+        [Path(p) for p in options["inputs"]], Path(options["output"]), options["recursive"]
+    )
+    counts = {"signed": 0, "skipped": 0, "error": 0}
+    with click.progressbar(length=len(pairs), file=sys.stderr, label="edoc sign") as bar:
+        for outcome in sign_batch(spec, pairs, options["jobs"]):
+            bar.update(1)
+            counts[outcome.status] += 1
+            if options["as_json"]:
+                click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+            elif outcome.status == "error":
+                click.echo(_pick(outcome.error_vi, outcome.error_en), err=True)
+            elif outcome.status == "skipped":
+                click.echo(
+                    _pick(
+                        f"{outcome.input}: đã có chữ ký, bỏ qua",
+                        f"{outcome.input}: already signed, skipped",
+                    ),
+                    err=True,
+                )
+            else:
+                click.echo(outcome.output)
+    say(
+        f"{counts['signed']} đã ký, {counts['skipped']} bỏ qua, {counts['error']} lỗi",
+        f"{counts['signed']} signed, {counts['skipped']} skipped, {counts['error']} failed",
+    )
+    if counts["error"]:
+        sys.exit(1)
+
+
+def _box(page: int | None, box: str | None):
+    from signing.geometry import Box
+
+    if box is None:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in box.split(","))
+    except ValueError as error:
+        raise click.BadParameter(
+            "expected X1,Y1,X2,Y2 in PDF points", param_hint="--box"
+        ) from error
+    return Box(page or 1, x1, y1, x2, y2)
+
+
+def _read_image(path: str) -> bytes:
+    from edoc.errors import SigningError
+    from edoc.files import read_input
+
+    return read_input(path, SigningError)
+
+
+@sign.command()
+@batch_options
+@click.option(
+    "--image",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The signer's signature image (PNG, transparent).",
+)
+@click.option("--field", help="Sign into this empty signature field of each document.")
+@click.option("--anchor", help="Sign above this printed text (default: the signer's name).")
+@click.option("--page", type=click.IntRange(1), help="Page of --box (default 1).")
+@click.option("--box", help="X1,Y1,X2,Y2 of the signature area, in PDF points.")
+def personal(image, field, anchor, page, box, **options):
+    """The competent person's signature on each document."""
+    from signing.position import Anchor, Field
+
+    chosen = [w for w in (field, anchor, box) if w]
+    if len(chosen) > 1:
+        raise click.UsageError("choose one of --field, --anchor or --box")
+    where = Field(field) if field else Anchor(anchor) if anchor else _box(page, box)
+    _run_batch("personal", options, image=_read_image(image), where=where)
+
+
+@sign.command()
+@batch_options
+@click.option(
+    "--seal",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The agency's seal image (PNG, transparent).",
+)
+@click.option(
+    "--seal-diameter",
+    type=click.FloatRange(10, 60),
+    default=36.0,
+    show_default=True,
+    help="The seal's real diameter in mm.",
+)
+@click.option(
+    "--allow-missing-personal",
+    is_flag=True,
+    help="Sign even without a personal signature (marked in the signature).",
+)
+def organisation(seal, seal_diameter, allow_missing_personal, **options):
+    """The agency's signature, over the personal one, on each document."""
+    _run_batch(
+        "organisation",
+        options,
+        image=_read_image(seal),
+        seal_diameter_mm=seal_diameter,
+        allow_missing_personal=allow_missing_personal,
+    )
+
+
+@sign.command()
+@batch_options
+@click.option(
+    "--code", required=True, help="Number/notation of the main document, e.g. 1234/UBND-KT."
+)
+def attachment(code, **options):
+    """The agency's signature on attachments and appendixes, with their text stamp."""
+    _run_batch("attachment", options, code=code)
+
+
+@sign.command()
+@batch_options
+@click.option(
+    "--copy-form",
+    type=click.Choice(["SAO Y", "SAO LỤC", "TRÍCH SAO"]),
+    default="SAO Y",
+    show_default=True,
+)
+@click.option(
+    "--agency-name", default="", help="The copying agency (default: from the certificate)."
+)
+def copy(copy_form, agency_name, **options):
+    """The copying agency's signature on electronic copies."""
+    _run_batch("copy", options, copy_form=copy_form, agency_name=agency_name)

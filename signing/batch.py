@@ -1,0 +1,232 @@
+"""Signing thousands of documents: every core, each key opened once per worker, nothing lost.
+
+A batch signs each input into the output folder. It can be run again: a document that
+already carries the signature asked for (same kind, same certificate) is skipped and said
+so; outputs are written atomically, so a crash never leaves half a PDF; one bad document is
+reported and the batch goes on.
+"""
+
+import enum
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.x509.oid import NameOID
+
+from edoc.errors import EdocError, SigningError
+from edoc.files import read_input, write_atomic
+from signing.geometry import Box
+from signing.keys import SigningKey, load_pkcs12, open_token_key
+from signing.pades import (
+    Level,
+    placed_signatures,
+    sign_attachment,
+    sign_copy,
+    sign_organisation,
+    sign_personal,
+)
+from signing.position import Anchor, Field
+from signing.roles import Role
+
+
+class Kind(enum.StrEnum):
+    """Which signature a batch applies."""
+
+    PERSONAL = "personal"
+    ORGANISATION = "organisation"
+    ATTACHMENT = "attachment"
+    COPY = "copy"
+
+    @property
+    def role(self) -> Role:
+        return Role.PERSONAL if self is Kind.PERSONAL else Role.ORGANISATION
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """How to open the signing key; each worker process opens it once for itself."""
+
+    pkcs12: Path | None = None
+    password: str | None = None
+    pkcs11_lib: Path | None = None
+    token_label: str | None = None
+    key_label: str | None = None
+
+    def open(self) -> SigningKey:
+        if self.pkcs12 is not None:
+            return load_pkcs12(self.pkcs12, self.password)
+        if self.pkcs11_lib is not None and self.token_label and self.key_label:
+            return open_token_key(self.pkcs11_lib, self.token_label, self.key_label, self.password)
+        raise SigningError("Chưa chọn khóa để ký.", "No signing key was given.")
+
+
+@dataclass(frozen=True)
+class SignSpec:
+    """What to do to every document of a batch."""
+
+    kind: Kind
+    key: KeySource
+    image: bytes | None = None
+    where: Box | Anchor | Field | None = None
+    seal_diameter_mm: float = 36.0
+    allow_missing_personal: bool = False
+    code: str = ""
+    copy_form: str = "SAO Y"
+    agency_name: str = ""
+    level: Level = Level.B_B
+    tsa_url: str | None = None
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """What happened to one document: signed, skipped (already signed) or failed."""
+
+    input: str
+    output: str | None
+    status: str
+    field: str | None = None
+    signer: str | None = None
+    level: str | None = None
+    sha256: str | None = None
+    error_vi: str | None = None
+    error_en: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "input": self.input,
+            "output": self.output,
+            "status": self.status,
+            "field": self.field,
+            "signer": self.signer,
+            "level": self.level,
+            "sha256": self.sha256,
+            "error": self.error_en,
+            "error_vi": self.error_vi,
+        }
+
+
+def plan(inputs: Sequence[Path], out_dir: Path, recursive: bool = False) -> list[tuple[Path, Path]]:
+    """Pairs of (input PDF, output path): files as named, folders' PDFs keeping their layout."""
+    pairs = []
+    for item in inputs:
+        if item.is_dir():
+            pattern = "**/*" if recursive else "*"
+            for path in sorted(item.glob(pattern)):
+                if path.is_file() and path.suffix.lower() == ".pdf":
+                    pairs.append((path, out_dir / path.relative_to(item)))
+        else:
+            pairs.append((item, out_dir / item.name))
+    return pairs
+
+
+def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):
+    for placed in placed_signatures(pdf):
+        if placed.role is kind.role and placed.certificate == key.certificate:
+            return placed
+    return None
+
+
+def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> bytes:
+    options = {"level": spec.level, "tsa_url": spec.tsa_url}
+    if spec.kind is Kind.PERSONAL:
+        where = spec.where or Anchor(_common_name(key))
+        return sign_personal(pdf, key, spec.image or b"", where, **options)
+    if spec.kind is Kind.ORGANISATION:
+        return sign_organisation(
+            pdf,
+            key,
+            spec.image or b"",
+            diameter_mm=spec.seal_diameter_mm,
+            allow_missing_personal=spec.allow_missing_personal,
+            **options,
+        )
+    if spec.kind is Kind.ATTACHMENT:
+        return sign_attachment(pdf, key, spec.code, **options)
+    return sign_copy(pdf, key, spec.copy_form, spec.agency_name or _organisation(key), **options)
+
+
+def _attribute(key: SigningKey, oid) -> str:
+    values = key.certificate.subject.get_attributes_for_oid(oid)
+    return str(values[-1].value) if values else ""
+
+
+def _common_name(key: SigningKey) -> str:
+    return _attribute(key, NameOID.COMMON_NAME)
+
+
+def _organisation(key: SigningKey) -> str:
+    return _attribute(key, NameOID.ORGANIZATION_NAME)
+
+
+def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> SignOutcome:
+    """Sign ``source`` into ``target``, or skip it when the signature is already there."""
+    signer = _common_name(key)
+    try:
+        if target.exists() and (placed := _has_signature(target.read_bytes(), spec.kind, key)):
+            return SignOutcome(str(source), str(target), "skipped", placed.field, signer)
+        pdf = read_input(source, SigningError)
+        if placed := _has_signature(pdf, spec.kind, key):
+            write_atomic(target, pdf)
+            return SignOutcome(str(source), str(target), "skipped", placed.field, signer)
+        signed = _apply(pdf, spec, key)
+        write_atomic(target, signed)
+    except EdocError as error:
+        path = error.path or str(source)
+        return SignOutcome(
+            str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
+            error_en=f"{path}: {error.message_en}", signer=signer,
+        )  # fmt: skip
+    field = placed_signatures(signed)[-1].field
+    digest = hashlib.sha256(signed).hexdigest()
+    return SignOutcome(str(source), str(target), "signed", field, signer, spec.level.value, digest)
+
+
+_worker: tuple[SignSpec, SigningKey] | None = None
+
+
+def _start_worker(spec: SignSpec) -> None:
+    global _worker
+    _worker = (spec, spec.key.open())
+
+
+def _work(pair: tuple[Path, Path]) -> SignOutcome:
+    assert _worker is not None
+    spec, key = _worker
+    return sign_one(spec, key, *pair)
+
+
+def sign_batch(
+    spec: SignSpec,
+    pairs: Sequence[tuple[Path, Path]],
+    jobs: int | None = None,
+    on_done: Callable[[SignOutcome], None] | None = None,
+) -> Iterator[SignOutcome]:
+    """Sign every pair, ``jobs`` processes at a time (default: every core), in input order."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pairs) or 1))
+    key = spec.key.open()  # here first: a wrong password fails once, clearly, not per worker
+    try:
+        if jobs == 1:
+            outcomes = (sign_one(spec, key, *pair) for pair in pairs)
+            yield from _reported(outcomes, on_done)
+            return
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(spec,)) as pool:
+            chunk = max(1, len(pairs) // (jobs * 8))
+            yield from _reported(pool.map(_work, pairs, chunksize=chunk), on_done)
+    finally:
+        _close(key)
+
+
+def _reported(outcomes, on_done) -> Iterator[SignOutcome]:
+    for outcome in outcomes:
+        if on_done:
+            on_done(outcome)
+        yield outcome
+
+
+def _close(key: SigningKey) -> None:
+    close = getattr(key.private_key, "close", None)
+    if close:
+        close()

@@ -1,0 +1,169 @@
+"""``edoc sign personal | organisation | attachment | copy`` over folders, as scripts run it."""
+
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from cli import main
+from fixtures.agencies import HA_NOI
+from fixtures.documents import appendix, cong_van, quyet_dinh
+from fixtures.export import TEST_PASSWORD, write_pki
+from fixtures.images import seal_image, signature_image
+from fixtures.token import create_token
+from signing.pades import placed_signatures
+from signing.roles import Role
+from tests.conftest import require_tool
+from tests.test_signing import statuses
+
+
+def edoc(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, ["--lang", "en", *args], env=env)
+
+
+@pytest.fixture(scope="module")
+def setup(pki, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sign-cli")
+    manifest = write_pki(pki, folder / "pki")
+    inbox = folder / "in"
+    (inbox / "sub").mkdir(parents=True)
+    letter = cong_van(HA_NOI).pdf
+    (inbox / "a.pdf").write_bytes(letter)
+    (inbox / "b.PDF").write_bytes(letter)
+    (inbox / "sub" / "c.pdf").write_bytes(letter)
+    (inbox / "notes.txt").write_text("not a document")
+    (folder / "signature.png").write_bytes(signature_image(HA_NOI.deputy))
+    (folder / "seal.png").write_bytes(seal_image(HA_NOI))
+
+    def p12(name):
+        return str(folder / "pki" / manifest["credentials"][name]["pkcs12"])
+
+    return folder, p12
+
+
+def personal_args(folder, p12, output):
+    return [
+        "sign", "personal", str(folder / "in"), "--recursive", "-o", str(output),
+        "--key", p12("h26-deputy"), "--password-env", "PW",
+        "--image", str(folder / "signature.png"), "--json", "--jobs", "2",
+    ]  # fmt: skip
+
+
+def test_personal_then_organisation_over_a_folder_with_two_processes(pki, setup, tmp_path):
+    folder, p12 = setup
+    result = edoc(*personal_args(folder, p12, tmp_path / "personal"), env={"PW": TEST_PASSWORD})
+    assert result.exit_code == 0, result.output
+    outcomes = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(o["input"].rsplit("/", 1)[-1] for o in outcomes) == ["a.pdf", "b.PDF", "c.pdf"]
+    assert {o["status"] for o in outcomes} == {"signed"}
+    assert {o["field"] for o in outcomes} == {"ChuKyCaNhan"}
+    assert {o["signer"] for o in outcomes} == {"Phạm Thu Hương"}
+    assert (tmp_path / "personal" / "sub" / "c.pdf").exists()
+    assert "3 signed, 0 skipped, 0 failed" in result.stderr
+
+    result = edoc(
+        "sign", "organisation", str(tmp_path / "personal"), "--recursive",
+        "-o", str(tmp_path / "both"), "--key", p12("h26-org"), "--password-env", "PW",
+        "--seal", str(folder / "seal.png"), "--json",
+        env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    signed = (tmp_path / "both" / "sub" / "c.pdf").read_bytes()
+    assert [p.role for p in placed_signatures(signed)] == [Role.PERSONAL, Role.ORGANISATION]
+    assert all(s.intact and s.valid and s.trusted for s in statuses(pki, signed))
+
+
+def test_running_again_skips_what_is_signed(setup, tmp_path):
+    folder, p12 = setup
+    args = personal_args(folder, p12, tmp_path / "out")
+    assert edoc(*args, env={"PW": TEST_PASSWORD}).exit_code == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*.pdf")}
+    again = edoc(*args, env={"PW": TEST_PASSWORD})
+    assert again.exit_code == 0
+    assert {json.loads(line)["status"] for line in again.stdout.splitlines()} == {"skipped"}
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*.pdf")} == before
+
+
+def test_a_bad_document_is_reported_and_the_batch_goes_on(setup, tmp_path):
+    folder, p12 = setup
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "good.pdf").write_bytes(cong_van(HA_NOI).pdf)
+    (mixed / "broken.pdf").write_bytes(b"%PDF-1.7 this is not really a PDF")
+    (mixed / "other-signer.pdf").write_bytes(quyet_dinh(HA_NOI).pdf)
+    result = edoc(
+        "sign", "personal", str(mixed), "-o", str(tmp_path / "out"), "--key", p12("h26-deputy"),
+        "--password-env", "PW", "--image", str(folder / "signature.png"), "--json",
+        env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    by_name = {
+        json.loads(line)["input"].rsplit("/", 1)[-1]: json.loads(line)
+        for line in result.stdout.splitlines()
+    }
+    assert by_name["good.pdf"]["status"] == "signed"
+    assert by_name["broken.pdf"]["status"] == "error"
+    assert "broken.pdf" in by_name["broken.pdf"]["error"]
+    assert "is not printed in the document" in by_name["other-signer.pdf"]["error"]
+    assert not (tmp_path / "out" / "broken.pdf").exists()
+
+
+def test_wrong_password_fails_once_before_any_document(setup, tmp_path):
+    folder, p12 = setup
+    result = edoc(*personal_args(folder, p12, tmp_path / "out"), env={"PW": "wrong"})
+    assert result.exit_code == 1
+    assert result.stderr.count("Wrong password") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_attachment_and_copy_commands(pki, setup, tmp_path):
+    _, p12 = setup
+    annexes = tmp_path / "annexes"
+    annexes.mkdir()
+    (annexes / "phu-luc.pdf").write_bytes(appendix(HA_NOI).pdf)
+    common = ["--key", p12("h26-org"), "--password-env", "PW", "--json"]
+    attached = edoc(
+        "sign", "attachment", str(annexes), "-o", str(tmp_path / "a"), "--code", "1234/UBND-KT",
+        *common, env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    copied = edoc(
+        "sign", "copy", str(annexes), "-o", str(tmp_path / "c"), "--copy-form", "TRÍCH SAO",
+        *common, env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    for result, folder_name in ((attached, "a"), (copied, "c")):
+        assert result.exit_code == 0, result.output
+        signed = (tmp_path / folder_name / "phu-luc.pdf").read_bytes()
+        (status,) = statuses(pki, signed)
+        assert status.intact and status.valid
+
+
+def test_personal_signature_with_a_token_through_the_cli(pki, setup, tmp_path):
+    require_tool("softhsm2-util", "softhsm2")
+    require_tool("pkcs11-tool", "opensc")
+    folder, _ = setup
+    token = create_token(tmp_path / "token", [pki["h26-deputy"]])
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "a.pdf").write_bytes(cong_van(HA_NOI).pdf)
+    result = edoc(
+        "sign", "personal", str(single), "-o", str(tmp_path / "out"),
+        "--pkcs11-lib", str(token.module), "--token-label", token.label,
+        "--key-label", "h26-deputy", "--password-env", "PIN",
+        "--image", str(folder / "signature.png"), "--json", "--jobs", "1",
+        env={"PIN": token.user_pin, **token.environment},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    signed = (tmp_path / "out" / "a.pdf").read_bytes()
+    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert embedded.signer_cert.subject.native["common_name"] == "Phạm Thu Hương"
+
+
+def test_two_positions_at_once_is_a_usage_error(setup, tmp_path):
+    folder, p12 = setup
+    result = edoc(
+        *personal_args(folder, p12, tmp_path / "out"), "--field", "X", "--anchor", "Y",
+        env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 2
