@@ -482,6 +482,15 @@ def batch_options(command):
         click.option("-o", "--output", required=True, type=click.Path(file_okay=False)),
         click.option("--recursive", is_flag=True, help="Sign the PDFs of sub-folders too."),
         click.option("--tsa", "tsa_url", help="RFC 3161 timestamp server: signs at level B-T."),
+        click.option(
+            "--ltv", is_flag=True, help="Embed validation data: level B-LT (needs --tsa)."
+        ),
+        click.option(
+            "--trust",
+            multiple=True,
+            type=click.Path(exists=True),
+            help="Trust anchors for --ltv: PEM/DER files or folders (repeatable).",
+        ),
         click.option("--json", "as_json", is_flag=True, help="One JSON object per document."),
         click.option(
             "--jobs", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
@@ -511,17 +520,16 @@ def _key_source(key_file, password_env, password_file, pkcs11_lib, token_label, 
 
 def _run_batch(kind: str, options: dict, **spec_fields) -> None:
     from signing.batch import Kind, SignSpec, plan, sign_batch
-    from signing.pades import Level
+    from signing.pades import Level, Options
+    from signing.trust import load_certificates
 
     key = _key_source(*(options.pop(name) for name in KEY_ARGS))
     tsa_url = options["tsa_url"]
-    spec = SignSpec(
-        Kind(kind),
-        key,
-        level=Level.B_T if tsa_url else Level.B_B,
-        tsa_url=tsa_url,
-        **spec_fields,
-    )
+    if options["ltv"] and not (tsa_url and options["trust"]):
+        raise click.UsageError("--ltv needs --tsa and --trust")
+    level = Level.B_LT if options["ltv"] else Level.B_T if tsa_url else Level.B_B
+    trust = tuple(load_certificates(Path(p) for p in options["trust"]))
+    spec = SignSpec(Kind(kind), key, options=Options(level, tsa_url, trust), **spec_fields)
     pairs = plan(
         [Path(p) for p in options["inputs"]], Path(options["output"]), options["recursive"]
     )

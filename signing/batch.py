@@ -21,7 +21,8 @@ from edoc.files import read_input, write_atomic
 from signing.geometry import Box
 from signing.keys import SigningKey, load_pkcs12, open_token_key
 from signing.pades import (
-    Level,
+    DEFAULT_OPTIONS,
+    Options,
     placed_signatures,
     sign_attachment,
     sign_copy,
@@ -76,8 +77,7 @@ class SignSpec:
     code: str = ""
     copy_form: str = "SAO Y"
     agency_name: str = ""
-    level: Level = Level.B_B
-    tsa_url: str | None = None
+    options: Options = DEFAULT_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,10 @@ def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):
 
 
 def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> bytes:
-    options = {"level": spec.level, "tsa_url": spec.tsa_url}
+    options = spec.options
     if spec.kind is Kind.PERSONAL:
         where = spec.where or Anchor(_common_name(key))
-        return sign_personal(pdf, key, spec.image or b"", where, **options)
+        return sign_personal(pdf, key, spec.image or b"", where, options)
     if spec.kind is Kind.ORGANISATION:
         return sign_organisation(
             pdf,
@@ -141,11 +141,11 @@ def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> bytes:
             spec.image or b"",
             diameter_mm=spec.seal_diameter_mm,
             allow_missing_personal=spec.allow_missing_personal,
-            **options,
+            options=options,
         )
     if spec.kind is Kind.ATTACHMENT:
-        return sign_attachment(pdf, key, spec.code, **options)
-    return sign_copy(pdf, key, spec.copy_form, spec.agency_name or _organisation(key), **options)
+        return sign_attachment(pdf, key, spec.code, options)
+    return sign_copy(pdf, key, spec.copy_form, spec.agency_name or _organisation(key), options)
 
 
 def _attribute(key: SigningKey, oid) -> str:
@@ -181,7 +181,8 @@ def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> Sig
         )  # fmt: skip
     field = placed_signatures(signed)[-1].field
     digest = hashlib.sha256(signed).hexdigest()
-    return SignOutcome(str(source), str(target), "signed", field, signer, spec.level.value, digest)
+    level = spec.options.level.value
+    return SignOutcome(str(source), str(target), "signed", field, signer, level, digest)
 
 
 _worker: tuple[SignSpec, SigningKey] | None = None

@@ -24,8 +24,12 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from edoc.errors import SigningError
 from edoc.timezone import to_vietnam
@@ -33,7 +37,7 @@ from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.keys import SigningKey
 from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
-from signing.signer import KeySigner
+from signing.signer import KeySigner, asn1_certificate
 from signing.stamp_font import stamp_font
 
 PERSONAL_FIELD = "ChuKyCaNhan"
@@ -49,6 +53,19 @@ class Level(enum.StrEnum):
 
     B_B = "B-B"
     B_T = "B-T"
+    B_LT = "B-LT"
+
+
+@dataclass(frozen=True)
+class Options:
+    """The level to sign at, the TSA that B-T and B-LT need, the roots B-LT validates against."""
+
+    level: Level = Level.B_B
+    tsa_url: str | None = None
+    trust: tuple[x509.Certificate, ...] = ()
+
+
+DEFAULT_OPTIONS = Options()
 
 
 class UrlTimeStamper(TimeStamper):
@@ -126,8 +143,7 @@ def _sign(
     box: Box,
     appearance: bytes | TextStampStyle,
     field_name: str,
-    level: Level,
-    tsa_url: str | None,
+    options: Options,
     reason: str | None = None,
     new_field: bool = True,
 ) -> bytes:
@@ -142,10 +158,39 @@ def _sign(
         fields.append_signature_field(
             writer, fields.SigFieldSpec(field_name, on_page=box.page - 1, box=box.rect)
         )
-    if level is Level.B_T and not tsa_url:
+    level = options.level
+    if level in (Level.B_T, Level.B_LT) and not options.tsa_url:
         raise SigningError(
-            "Mức B-T cần địa chỉ máy chủ cấp dấu thời gian (--tsa).",
-            "Level B-T needs a timestamp server (--tsa).",
+            f"Mức {level} cần địa chỉ máy chủ cấp dấu thời gian (--tsa).",
+            f"Level {level} needs a timestamp server (--tsa).",
+        )
+    if level is Level.B_LT and not options.trust:
+        raise SigningError(
+            "Mức B-LT cần neo tin cậy (--trust) để thu thập dữ liệu kiểm tra.",
+            "Level B-LT needs trust anchors (--trust) to gather validation data.",
+        )
+    style = (
+        appearance if isinstance(appearance, TextStampStyle) else _image_style(appearance, writer)
+    )
+    return asyncio.run(_sign_async(writer, key, style, field_name, options, reason))
+
+
+async def _sign_async(
+    writer: IncrementalPdfFileWriter,
+    key: SigningKey,
+    style: StaticStampStyle | TextStampStyle,
+    field_name: str,
+    options: Options,
+    reason: str | None,
+) -> bytes:
+    fetchers = AIOHttpFetcherBackend() if options.level is Level.B_LT else None
+    context = None
+    if fetchers is not None:
+        context = ValidationContext(
+            trust_roots=[asn1_certificate(c) for c in options.trust],
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+            fetcher_backend=fetchers,
         )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -153,18 +198,31 @@ def _sign(
         md_algorithm="sha256",
         reason=reason,
         use_pades_lta=False,
-    )
-    style = (
-        appearance if isinstance(appearance, TextStampStyle) else _image_style(appearance, writer)
+        embed_validation_info=context is not None,
+        validation_context=context,
     )
     pdf_signer = signers.PdfSigner(
         metadata,
         KeySigner(key),
-        timestamper=UrlTimeStamper(tsa_url) if level is Level.B_T else None,
+        timestamper=(
+            UrlTimeStamper(options.tsa_url)
+            if options.tsa_url and options.level is not Level.B_B
+            else None
+        ),
         stamp_style=style,
     )
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output)
+    try:
+        await pdf_signer.async_sign_pdf(writer, output=output)
+    except (PathBuildingError, PathValidationError, PyHankoSigningError) as error:
+        reason = error.__cause__ or error
+        raise SigningError(
+            f"Không kiểm tra được chứng thư số để ký: {reason}.",
+            f"Cannot validate the certificate to sign: {reason}.",
+        ) from error
+    finally:
+        if fetchers is not None:
+            await fetchers.close()
     return output.getvalue()
 
 
@@ -173,9 +231,7 @@ def sign_personal(
     key: SigningKey,
     image: bytes,
     where: Box | Anchor | Field,
-    *,
-    level: Level = Level.B_B,
-    tsa_url: str | None = None,
+    options: Options = DEFAULT_OPTIONS,
 ) -> bytes:
     """The competent person's signature, their image centred in the signer block.
 
@@ -186,12 +242,12 @@ def sign_personal(
     reader = _reader(pdf)
     if isinstance(where, Field):
         box = _empty_field_box(reader, where.name)
-        return _sign(pdf, key, box, image, where.name, level, tsa_url, new_field=False)
+        return _sign(pdf, key, box, image, where.name, options, new_field=False)
     area = where
     if isinstance(where, Anchor):
         area = find_anchor(pdf, where, int(reader.root["/Pages"]["/Count"]))
     name = _free_name(reader, PERSONAL_FIELD)
-    return _sign(pdf, key, image_box(area, image), image, name, level, tsa_url)
+    return _sign(pdf, key, image_box(area, image), image, name, options)
 
 
 def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
@@ -266,8 +322,7 @@ def sign_organisation(
     *,
     diameter_mm: float = 36.0,
     allow_missing_personal: bool = False,
-    level: Level = Level.B_B,
-    tsa_url: str | None = None,
+    options: Options = DEFAULT_OPTIONS,
 ) -> bytes:
     """The agency's signature over the personal one, the seal covering its left third."""
     _check_key(key, Role.ORGANISATION)
@@ -286,7 +341,7 @@ def sign_organisation(
             "the organisation signature (use --allow-missing-personal if you must).",
         )
     name = _free_name(_reader(pdf), ORGANISATION_FIELD)
-    return _sign(pdf, key, box, seal, name, level, tsa_url, reason)
+    return _sign(pdf, key, box, seal, name, options, reason)
 
 
 def _missing_personal_box(pdf: bytes, diameter_mm: float) -> Box:
@@ -345,17 +400,17 @@ def _stamp_box(pdf: bytes) -> Box:
     return Box(1, right - STAMP_WIDTH, top - STAMP_HEIGHT, right, top)
 
 
-def _sign_stamped(pdf: bytes, key: SigningKey, text: str, level: Level, tsa_url: str | None):
+def _sign_stamped(pdf: bytes, key: SigningKey, text: str, options: Options) -> bytes:
     _check_key(key, Role.ORGANISATION)
     name = _free_name(_reader(pdf), ORGANISATION_FIELD)
-    return _sign(pdf, key, _stamp_box(pdf), _stamp_style(text), name, level, tsa_url)
+    return _sign(pdf, key, _stamp_box(pdf), _stamp_style(text), name, options)
 
 
 def sign_attachment(
-    pdf: bytes, key: SigningKey, code: str, *, level: Level = Level.B_B, tsa_url: str | None = None
+    pdf: bytes, key: SigningKey, code: str, options: Options = DEFAULT_OPTIONS
 ) -> bytes:
     """The agency's signature on an attachment or appendix: its number/notation and the time."""
-    return _sign_stamped(pdf, key, code, level, tsa_url)
+    return _sign_stamped(pdf, key, code, options)
 
 
 def sign_copy(
@@ -363,9 +418,7 @@ def sign_copy(
     key: SigningKey,
     copy_form: str,
     agency_name: str,
-    *,
-    level: Level = Level.B_B,
-    tsa_url: str | None = None,
+    options: Options = DEFAULT_OPTIONS,
 ) -> bytes:
     """The copying agency's signature on an electronic copy (SAO Y, SAO LỤC, TRÍCH SAO)."""
-    return _sign_stamped(pdf, key, f"{copy_form}\n{agency_name}", level, tsa_url)
+    return _sign_stamped(pdf, key, f"{copy_form}\n{agency_name}", options)

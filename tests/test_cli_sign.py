@@ -167,3 +167,21 @@ def test_two_positions_at_once_is_a_usage_error(setup, tmp_path):
         env={"PW": TEST_PASSWORD},
     )  # fmt: skip
     assert result.exit_code == 2
+
+
+def test_ltv_signing_through_the_cli(pki, pki_server, setup, tmp_path):
+    folder, p12 = setup
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "a.pdf").write_bytes(cong_van(HA_NOI).pdf)
+    common = [
+        "sign", "personal", str(single), "-o", str(tmp_path / "out"), "--key", p12("h26-deputy"),
+        "--password-env", "PW", "--image", str(folder / "signature.png"), "--json",
+        "--tsa", pki.tsa_url, "--ltv",
+    ]  # fmt: skip
+    assert edoc(*common, env={"PW": TEST_PASSWORD}).exit_code == 2
+    result = edoc(*common, "--trust", str(folder / "pki" / "trust"), env={"PW": TEST_PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["level"] == "B-LT"
+    reader = PdfFileReader(io.BytesIO((tmp_path / "out" / "a.pdf").read_bytes()))
+    assert "/DSS" in reader.root

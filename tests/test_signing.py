@@ -21,6 +21,7 @@ from signing.geometry import Box
 from signing.keys import SigningKey, open_token_key
 from signing.pades import (
     Level,
+    Options,
     placed_signatures,
     sign_attachment,
     sign_copy,
@@ -213,8 +214,7 @@ def test_b_t_signature_carries_a_timestamp_from_the_tsa(pki, pki_server, letter)
         key_of(pki, "h26-deputy"),
         signature_image(HA_NOI.deputy),
         area,
-        level=Level.B_T,
-        tsa_url=pki.tsa_url,
+        Options(Level.B_T, pki.tsa_url),
     )
     (status,) = statuses(pki, signed)
     assert status.intact and status.valid
@@ -222,12 +222,40 @@ def test_b_t_signature_carries_a_timestamp_from_the_tsa(pki, pki_server, letter)
     assert status.timestamp_validity.intact
 
 
+def test_b_lt_signature_embeds_revocation_data_in_a_dss(pki, pki_server, letter):
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    signed = sign_personal(
+        letter.pdf,
+        key_of(pki, "h26-deputy"),
+        signature_image(HA_NOI.deputy),
+        area,
+        Options(Level.B_LT, pki.tsa_url, pki.trust_anchors),
+    )
+    reader = PdfFileReader(io.BytesIO(signed))
+    dss = reader.root["/DSS"]
+    assert len(dss["/Certs"]) >= 3
+    assert len(dss.get("/OCSPs", [])) + len(dss.get("/CRLs", [])) >= 2
+    (status,) = statuses(pki, signed)
+    assert status.intact and status.valid and status.trusted
+
+
+def test_b_lt_of_a_revoked_certificate_is_refused(pki, pki_server, letter):
+    revoked = key_of(pki, "bad-revoked")
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    with pytest.raises(SigningError, match="Cannot validate the certificate") as error:
+        sign_personal(
+            letter.pdf, revoked, signature_image(HA_NOI.deputy), area,
+            Options(Level.B_LT, pki.tsa_url, pki.trust_anchors),
+        )  # fmt: skip
+    assert "revoked" in error.value.message_en.lower()
+
+
 def test_b_t_without_a_tsa_is_refused(pki, letter):
     area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
     with pytest.raises(SigningError, match="B-T"):
         sign_personal(
             letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), area,
-            level=Level.B_T,
+            Options(Level.B_T),
         )  # fmt: skip
 
 

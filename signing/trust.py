@@ -1,0 +1,43 @@
+"""Trust anchors from configuration: PEM or DER certificate files, or folders of them.
+
+edoc never ships the national roots as a hidden default (signature-format.md §5): whoever
+signs at B-LT or verifies names the roots they trust.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from cryptography import x509
+
+from edoc.errors import EdocError
+from edoc.files import read_input
+
+CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def load_certificates(paths: Iterable[Path]) -> list[x509.Certificate]:
+    """Every certificate in the given files and folders (a folder: its certificate files)."""
+    certificates: list[x509.Certificate] = []
+    for path in paths:
+        files = (
+            sorted(p for p in path.iterdir() if p.suffix.lower() in CERTIFICATE_SUFFIXES)
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            certificates.extend(_read(file))
+    return certificates
+
+
+def _read(path: Path) -> list[x509.Certificate]:
+    data = read_input(path)
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificates(data)
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError as error:
+        raise EdocError(
+            f"Không phải chứng thư số PEM hay DER: {error}.",
+            f"Not a PEM or DER certificate: {error}.",
+            path=path,
+        ) from error
