@@ -1,0 +1,135 @@
+"""Signing throughput: edoc's batch against plain pyHanko, in the same run, same documents.
+
+Each document is a 2-page Công văn that gets the personal signature (blue image in the
+signer block) and then the organisation signature (red seal over it), at B-B with PKCS#12
+keys. Plain pyHanko is what a script would write from its documentation: SimpleSigner from
+the PKCS#12 file, one PdfSigner per signature, one process. edoc runs ``sign_batch`` on
+every core. B-T throughput with the local TSA is reported too.
+
+    .venv/bin/python bench/sign.py [--documents 200] [--baseline 20] [--jobs N]
+"""
+
+import argparse
+import io
+import os
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.stamp import StaticStampStyle
+
+from fixtures.agencies import HA_NOI
+from fixtures.documents import cong_van
+from fixtures.export import TEST_PASSWORD, write_pki
+from fixtures.images import seal_image, signature_image
+from fixtures.pki import build_pki
+from fixtures.services import PKIServer
+from signing.batch import KeySource, Kind, SignSpec, plan, sign_batch
+from signing.geometry import Box, image_box, seal_box
+from signing.pades import Level, Options
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def plain_pyhanko(
+    pdf: bytes, person: Path, agency: Path, images: tuple[bytes, bytes], block
+) -> bytes:
+    """Personal then organisation signature, the way pyHanko's documentation shows."""
+    signature, seal = images
+    area = Box(block.page, *block.signature_box)
+    personal_box = image_box(area, signature)
+    boxes = ((person, personal_box, signature), (agency, seal_box(personal_box, 36), seal))
+    for number, (p12, box, image) in enumerate(boxes):
+        signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=TEST_PASSWORD.encode())
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        name = f"Signature{number}"
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(name, on_page=box.page - 1, box=box.rect)
+        )
+        meta = signers.PdfSignatureMetadata(
+            field_name=name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+        )
+        style = StaticStampStyle(background=PdfImage(Image.open(io.BytesIO(image)), writer=writer))
+        out = io.BytesIO()
+        signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(writer, output=out)
+        pdf = out.getvalue()
+    return pdf
+
+
+def edoc_batch(
+    folder: Path, keys: Path, images: tuple[bytes, bytes], area: Box, jobs: int, options: Options
+) -> int:
+    """Both signatures over the folder ``in`` with sign_batch; returns documents signed."""
+    signature, seal = images
+    personal = SignSpec(
+        Kind.PERSONAL,
+        KeySource(keys / "h26-deputy.p12", TEST_PASSWORD),
+        signature,
+        where=area,
+        options=options,
+    )
+    organisation = SignSpec(
+        Kind.ORGANISATION, KeySource(keys / "h26-org.p12", TEST_PASSWORD), seal, options=options
+    )
+    first = list(sign_batch(personal, plan([folder / "in"], folder / "personal"), jobs))
+    second = list(sign_batch(organisation, plan([folder / "personal"], folder / "both"), jobs))
+    failed = [o for o in first + second if o.status != "signed"]
+    if failed:
+        raise SystemExit(f"edoc failed: {failed[0]}")
+    return len(second)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--baseline", type=int, default=20, help="documents for plain pyHanko")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    letter = cong_van(HA_NOI)
+    images = (signature_image(HA_NOI.deputy), seal_image(HA_NOI))
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        pki = build_pki(base_url=f"http://127.0.0.1:{_free_port()}", key_cache=root / "cache")
+        write_pki(pki, root / "pki")
+        keys = root / "pki" / "keys"
+
+        start = time.perf_counter()
+        for _ in range(args.baseline):
+            plain_pyhanko(letter.pdf, keys / "h26-deputy.p12", keys / "h26-org.p12", images,
+                          letter.signer_block)  # fmt: skip
+        plain = args.baseline / (time.perf_counter() - start)
+
+        results = {}
+        with PKIServer(pki):
+            for label, options in (
+                ("B-B", Options()),
+                ("B-T", Options(Level.B_T, pki.tsa_url)),
+            ):
+                folder = root / label
+                (folder / "in").mkdir(parents=True)
+                for number in range(args.documents):
+                    (folder / "in" / f"{number:05d}.pdf").write_bytes(letter.pdf)
+                start = time.perf_counter()
+                area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+                count = edoc_batch(folder, keys, images, area, args.jobs, options)
+                results[label] = count / (time.perf_counter() - start)
+
+    print(f"plain pyHanko, 1 process:      {plain:7.1f} documents/s ({args.baseline} documents, "
+          "personal + organisation, B-B)")  # fmt: skip
+    for label, rate in results.items():
+        print(f"edoc sign_batch, {args.jobs} processes, {label}: {rate:7.1f} documents/s "
+              f"({args.documents} documents)")  # fmt: skip
+    print(f"ratio B-B: {results['B-B'] / plain:.1f}x plain pyHanko (target: 30x)")
+
+
+if __name__ == "__main__":
+    main()
