@@ -14,7 +14,7 @@ import io
 import urllib.request
 from dataclasses import dataclass
 
-from asn1crypto import tsp
+from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from PIL import Image
@@ -298,21 +298,58 @@ class PlacedSignature:
 
 
 def placed_signatures(pdf: bytes) -> list[PlacedSignature]:
-    """The signatures of a PDF in signing order, with each one's role and widget box."""
+    """The signatures of a PDF in signing order, with each one's role and widget box.
+
+    Only the signer's certificate is read from each signature's CMS: this runs several times
+    per document in a batch, so it does not validate anything (verification does that).
+    """
     reader = _reader(pdf)
     pages = _page_numbers(reader)
     found = []
-    for signature in reader.embedded_signatures:
-        certificate = x509.load_der_x509_certificate(signature.signer_cert.dump())
+    for name, value, field_ref in fields.enumerate_sig_fields(reader, filled_status=True):
+        signature = value.get_object()
+        certificate = _signer_certificate(bytes(signature.get("/Contents", b"")))
+        if certificate is None:
+            continue
         found.append(
             PlacedSignature(
-                signature.field_name,
+                name,
                 certificate_role(certificate).role,
-                _field_box(signature.sig_field, pages),
+                _field_box(field_ref.get_object(), pages),
                 certificate,
             )
         )
-    return found
+    offsets = {id(p): _byte_range_end(reader, p.field) for p in found}
+    return sorted(found, key=lambda p: offsets[id(p)])
+
+
+def _byte_range_end(reader: PdfFileReader, name: str) -> int:
+    for field_name, value, _ in fields.enumerate_sig_fields(reader, with_name=name):
+        byte_range = value.get_object().get("/ByteRange")
+        if field_name == name and byte_range is not None:
+            return int(byte_range[2]) + int(byte_range[3])
+    return 0
+
+
+def _signer_certificate(contents: bytes) -> x509.Certificate | None:
+    """The certificate of the (first) signer of a CMS SignedData, or None if unreadable."""
+    try:
+        signed_data = cms.ContentInfo.load(contents, strict=False)["content"]
+        signer = signed_data["signer_infos"][0]["sid"]
+        for candidate in signed_data["certificates"]:
+            certificate = candidate.chosen
+            if signer.name == "issuer_and_serial_number":
+                wanted = signer.chosen
+                if (
+                    certificate.issuer == wanted["issuer"]
+                    and certificate.serial_number == wanted["serial_number"].native
+                ):
+                    return x509.load_der_x509_certificate(certificate.dump())
+            elif certificate.key_identifier == signer.chosen.native:
+                return x509.load_der_x509_certificate(certificate.dump())
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    return None
 
 
 def sign_organisation(
