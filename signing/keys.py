@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pkcs11
+from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -40,18 +41,12 @@ def load_pkcs12(path: Path, password: str | None) -> SigningKey:
     try:
         key, certificate, chain = pkcs12.load_key_and_certificates(data, secret)
     except ValueError as error:
-        reason = str(error)
-        if "Invalid password" in reason or "mac verify" in reason.lower():
-            raise SigningKeyError(
-                "Sai mật khẩu của tệp PKCS#12.",
-                "Wrong password for the PKCS#12 file.",
-                path=path,
-            ) from error
-        if "RC2" in reason or "unsupported" in reason.lower() or "legacy" in reason.lower():
-            raise _legacy(path) from error
+        legacy = _legacy_algorithms(data)
+        if legacy:
+            raise _legacy(path, legacy) from error
         raise SigningKeyError(
-            f"Không phải tệp PKCS#12 đọc được ({reason}).",
-            f"Not a readable PKCS#12 file ({reason}).",
+            "Sai mật khẩu, hoặc tệp không phải PKCS#12.",
+            "Wrong password, or not a PKCS#12 file.",
             path=path,
         ) from error
     if key is None or certificate is None:
@@ -63,13 +58,34 @@ def load_pkcs12(path: Path, password: str | None) -> SigningKey:
     return SigningKey(certificate, key, tuple(chain), str(path))
 
 
-def _legacy(path: Path) -> SigningKeyError:
+_LEGACY_MARKERS = ("rc2", "rc4", "_des", "des_")
+
+
+def _legacy_algorithms(data: bytes) -> list[str]:
+    """The legacy ciphers (RC2, RC4, single DES) a PKCS#12 file is encrypted with, if any."""
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data)
+        safe = asn1_pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
+        found = [
+            info["content"]["encrypted_content_info"]["content_encryption_algorithm"][
+                "algorithm"
+            ].native
+            for info in safe
+            if info["content_type"].native == "encrypted_data"
+        ]
+    except (ValueError, TypeError, KeyError):
+        return []
+    return [name for name in found if any(m in name for m in _LEGACY_MARKERS)]
+
+
+def _legacy(path: Path, algorithms: list[str]) -> SigningKeyError:
     command = f"openssl pkcs12 -legacy -in {path} -nodes | openssl pkcs12 -export -out new.p12"
+    names = ", ".join(algorithms)
     return SigningKeyError(
-        "Tệp PKCS#12 dùng mã hóa cũ (RC2/3DES-SHA1) mà OpenSSL 3 không còn đọc. "
-        f"Hãy chuyển đổi: {command}",
-        "The PKCS#12 file uses legacy encryption (RC2/3DES-SHA1) that OpenSSL 3 no longer "
-        f"reads. Convert it: {command}",
+        f"Sai mật khẩu, hoặc tệp PKCS#12 dùng mã hóa cũ ({names}) mà OpenSSL 3 trên máy này "
+        f"không đọc. Nếu mật khẩu đúng, hãy chuyển đổi: {command}",
+        f"Wrong password, or the PKCS#12 file uses legacy encryption ({names}) that this "
+        f"machine's OpenSSL 3 does not read. If the password is right, convert it: {command}",
         path=path,
     )
 

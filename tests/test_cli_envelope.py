@@ -130,7 +130,7 @@ def test_wrong_password_is_a_one_line_error(files, tmp_path):
         "--key", str(p12), "--password-env", "P", env={"P": "wrong"},
     )  # fmt: skip
     assert result.exit_code == 1
-    assert result.stderr == f"edoc: error: {p12}: Wrong password for the PKCS#12 file.\n"
+    assert result.stderr == f"edoc: error: {p12}: Wrong password, or not a PKCS#12 file.\n"
     assert not (tmp_path / "x.edxml").exists()
 
 
