@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from asn1crypto import cms, tsp
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from PIL import Image
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -137,6 +138,24 @@ def _image_style(image: bytes, writer: IncrementalPdfFileWriter) -> StaticStampS
     )
 
 
+#: Room for a timestamp token in a signature's /Contents (the TSA's chain included).
+TIMESTAMP_ROOM = 12_000
+
+
+def _reserved_bytes(key: SigningKey, options: Options) -> int:
+    """Room for the CMS signature, so pyHanko need not build a dummy one to measure it.
+
+    The CMS holds the certificates, the signed attributes and the signature value; a
+    timestamp token adds its own. The slack is generous: unused room is zero padding.
+    """
+    certificates = sum(
+        len(c.public_bytes(serialization.Encoding.DER)) for c in (key.certificate, *key.chain)
+    )
+    size = certificates + key.certificate.public_key().key_size // 8 + 3_000
+    size += TIMESTAMP_ROOM if options.level is not Level.B_B else 0
+    return 2 * size  # pyHanko counts the hexadecimal digits of /Contents
+
+
 def _sign(
     pdf: bytes,
     key: SigningKey,
@@ -213,12 +232,24 @@ async def _sign_async(
     )
     output = io.BytesIO()
     try:
-        await pdf_signer.async_sign_pdf(writer, output=output)
-    except (PathBuildingError, PathValidationError, PyHankoSigningError) as error:
-        reason = error.__cause__ or error
+        await pdf_signer.async_sign_pdf(
+            writer, output=output, bytes_reserved=_reserved_bytes(key, options)
+        )
+    except (PathBuildingError, PathValidationError) as error:
         raise SigningError(
-            f"Không kiểm tra được chứng thư số để ký: {reason}.",
-            f"Cannot validate the certificate to sign: {reason}.",
+            f"Không kiểm tra được chứng thư số để ký: {error}.",
+            f"Cannot validate the certificate to sign: {error}.",
+        ) from error
+    except PyHankoSigningError as error:
+        reason = error.__cause__ or error
+        validation = isinstance(reason, PathBuildingError | PathValidationError)
+        raise SigningError(
+            f"Không kiểm tra được chứng thư số để ký: {reason}."
+            if validation
+            else f"Không ký được: {reason}.",
+            f"Cannot validate the certificate to sign: {reason}."
+            if validation
+            else f"Cannot sign: {reason}.",
         ) from error
     finally:
         if fetchers is not None:
