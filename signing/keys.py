@@ -24,9 +24,13 @@ from edoc.errors import SigningKeyError
 from edoc.files import read_input
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SigningKey:
-    """A private key with the certificate that names its holder and the chain above it."""
+    """A private key with the certificate that names its holder and the chain above it.
+
+    Two SigningKey objects are the same only if they are one object: whatever is cached for
+    a key (its pyHanko signer, its CMS template) belongs to that opened key.
+    """
 
     certificate: x509.Certificate
     private_key: Any

@@ -18,9 +18,7 @@ from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from PIL import Image
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -35,10 +33,11 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBacken
 from edoc.errors import SigningError
 from edoc.timezone import to_vietnam
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
+from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
 from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
-from signing.signer import KeySigner, asn1_certificate
+from signing.signer import asn1_certificate, signer_for
 from signing.stamp_font import stamp_font
 
 PERSONAL_FIELD = "ChuKyCaNhan"
@@ -132,7 +131,7 @@ def _free_name(reader: PdfFileReader, base: str) -> str:
 
 def _image_style(image: bytes, writer: IncrementalPdfFileWriter) -> StaticStampStyle:
     return StaticStampStyle(
-        background=PdfImage(Image.open(io.BytesIO(image)), writer=writer),
+        background=CachedPdfImage(encode_png(image), writer),
         border_width=0,
         background_opacity=1,
     )
@@ -222,7 +221,7 @@ async def _sign_async(
     )
     pdf_signer = signers.PdfSigner(
         metadata,
-        KeySigner(key),
+        signer_for(key),
         timestamper=(
             UrlTimeStamper(options.tsa_url)
             if options.tsa_url and options.level is not Level.B_B
