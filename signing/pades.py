@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import enum
 import io
+import re
 import urllib.request
 from dataclasses import dataclass
 
@@ -123,7 +124,7 @@ def _reader(pdf: bytes) -> PdfFileReader:
 
 
 def _free_name(reader: PdfFileReader, base: str) -> str:
-    taken = {name for name, _, _ in fields.enumerate_sig_fields(reader)}
+    taken = {name for name, _, _ in _signature_fields(reader)}
     if base not in taken:
         return base
     return next(f"{base}{n}" for n in range(2, 1000) if f"{base}{n}" not in taken)
@@ -302,13 +303,15 @@ def _field_box(field, pages: dict[int, int]) -> Box | None:
 
 
 def _empty_field_box(reader: PdfFileReader, name: str) -> Box:
-    for field_name, value, field_ref in fields.enumerate_sig_fields(reader, with_name=name):
-        if value is not None:
+    for field_name, field, value_ref in _signature_fields(reader):
+        if field_name != name:
+            continue
+        if value_ref is not None:
             raise SigningError(
                 f"Trường chữ ký «{field_name}» đã được ký.",
                 f"The signature field '{field_name}' is already signed.",
             )
-        box = _field_box(field_ref.get_object(), _page_numbers(reader))
+        box = _field_box(field, _page_numbers(reader))
         if box is not None:
             return box
     raise SigningError(
@@ -330,35 +333,71 @@ class PlacedSignature:
 def placed_signatures(pdf: bytes) -> list[PlacedSignature]:
     """The signatures of a PDF in signing order, with each one's role and widget box.
 
-    Only the signer's certificate is read from each signature's CMS: this runs several times
-    per document in a batch, so it does not validate anything (verification does that).
+    This runs several times per document in a batch, so it reads only what it needs: the
+    signer's certificate from each CMS, found through the signature's /ByteRange in the raw
+    bytes (pyHanko would parse the whole hexadecimal /Contents character by character), and
+    it validates nothing: verification does that.
     """
     reader = _reader(pdf)
     pages = _page_numbers(reader)
     found = []
-    for name, value, field_ref in fields.enumerate_sig_fields(reader, filled_status=True):
-        signature = value.get_object()
-        certificate = _signer_certificate(bytes(signature.get("/Contents", b"")))
-        if certificate is None:
+    for name, field, value_ref in _signature_fields(reader):
+        located = _signature_contents(pdf, reader, value_ref) if value_ref else None
+        certificate = _signer_certificate(located[0]) if located else None
+        if located is None or certificate is None:
             continue
-        found.append(
-            PlacedSignature(
-                name,
-                certificate_role(certificate).role,
-                _field_box(field_ref.get_object(), pages),
-                certificate,
-            )
+        placed = PlacedSignature(
+            name, certificate_role(certificate).role, _field_box(field, pages), certificate
         )
-    offsets = {id(p): _byte_range_end(reader, p.field) for p in found}
-    return sorted(found, key=lambda p: offsets[id(p)])
+        found.append((located[1], placed))
+    return [placed for _, placed in sorted(found, key=lambda pair: pair[0])]
 
 
-def _byte_range_end(reader: PdfFileReader, name: str) -> int:
-    for field_name, value, _ in fields.enumerate_sig_fields(reader, with_name=name):
-        byte_range = value.get_object().get("/ByteRange")
-        if field_name == name and byte_range is not None:
-            return int(byte_range[2]) + int(byte_range[3])
-    return 0
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _signature_fields(reader: PdfFileReader):
+    """(qualified name, field dictionary, reference of its value or None) of signature fields.
+
+    The value (the signature dictionary) is not dereferenced: reading it would parse its
+    /Contents.
+    """
+    try:
+        roots = list(reader.root["/AcroForm"]["/Fields"])
+    except KeyError:
+        return
+    pending = [(ref, "", None) for ref in roots]
+    seen: set[int] = set()
+    while pending:
+        ref, parent, inherited_type = pending.pop(0)
+        if ref.idnum in seen:
+            continue
+        seen.add(ref.idnum)
+        field = ref.get_object()
+        partial = field.get("/T")
+        name = f"{parent}.{partial}" if parent and partial else str(partial or parent)
+        field_type = field.get("/FT", inherited_type)
+        kids = [kid for kid in field.get("/Kids", []) if "/T" in kid.get_object()]
+        pending.extend((kid, name, field_type) for kid in kids)
+        if field_type == "/Sig" and not kids:
+            yield name, field, field.raw_get("/V") if "/V" in field else None
+
+
+def _signature_contents(pdf: bytes, reader: PdfFileReader, value_ref) -> tuple[bytes, int] | None:
+    """The CMS bytes of a signature dictionary, and where its signed bytes end."""
+    offset = reader.xrefs[value_ref.reference]
+    if not isinstance(offset, int):
+        return None
+    end = pdf.find(b"endobj", offset)
+    match = _BYTE_RANGE.search(pdf, offset, end if end != -1 else len(pdf))
+    if match is None:
+        return None
+    start, length, resume, rest = (int(group) for group in match.groups())
+    digits = pdf[start + length + 1 : resume - 1]
+    try:
+        return bytes.fromhex(digits.decode("ascii")), resume + rest
+    except ValueError:
+        return None
 
 
 def _signer_certificate(contents: bytes) -> x509.Certificate | None:
