@@ -23,6 +23,7 @@ from signing.keys import SigningKey, load_pkcs12, open_token_key
 from signing.pades import (
     DEFAULT_OPTIONS,
     Options,
+    Signed,
     placed_signatures,
     sign_attachment,
     sign_copy,
@@ -129,7 +130,7 @@ def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):
     return None
 
 
-def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> bytes:
+def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> Signed:
     options = spec.options
     if spec.kind is Kind.PERSONAL:
         where = spec.where or Anchor(_common_name(key))
@@ -172,17 +173,16 @@ def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> Sig
             write_atomic(target, pdf)
             return SignOutcome(str(source), str(target), "skipped", placed.field, signer)
         signed = _apply(pdf, spec, key)
-        write_atomic(target, signed)
+        write_atomic(target, signed.pdf)
     except EdocError as error:
         path = error.path or str(source)
         return SignOutcome(
             str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
             error_en=f"{path}: {error.message_en}", signer=signer,
         )  # fmt: skip
-    field = placed_signatures(signed)[-1].field
-    digest = hashlib.sha256(signed).hexdigest()
+    digest = hashlib.sha256(signed.pdf).hexdigest()
     level = spec.options.level.value
-    return SignOutcome(str(source), str(target), "signed", field, signer, level, digest)
+    return SignOutcome(str(source), str(target), "signed", signed.field, signer, level, digest)
 
 
 _worker: tuple[SignSpec, SigningKey] | None = None

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import io
 import re
+import threading
 import urllib.request
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -138,6 +140,25 @@ def _image_style(image: bytes, writer: IncrementalPdfFileWriter) -> StaticStampS
     )
 
 
+_local = threading.local()
+
+
+def _runner() -> asyncio.Runner:
+    """One event loop per thread for pyHanko's async signing: a new loop per signature costs."""
+    runner = getattr(_local, "runner", None)
+    if runner is None:
+        runner = _local.runner = asyncio.Runner()
+    return runner
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A signed document, and the name of the signature field its new signature fills."""
+
+    pdf: bytes
+    field: str
+
+
 #: Room for a timestamp token in a signature's /Contents (the TSA's chain included).
 TIMESTAMP_ROOM = 12_000
 
@@ -165,7 +186,7 @@ def _sign(
     options: Options,
     reason: str | None = None,
     new_field: bool = True,
-) -> bytes:
+) -> Signed:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     page_count = int(writer.root["/Pages"]["/Count"])
     if not 1 <= box.page <= page_count:
@@ -191,7 +212,8 @@ def _sign(
     style = (
         appearance if isinstance(appearance, TextStampStyle) else _image_style(appearance, writer)
     )
-    return asyncio.run(_sign_async(writer, key, style, field_name, options, reason))
+    pdf_out = _runner().run(_sign_async(writer, key, style, field_name, options, reason))
+    return Signed(pdf_out, field_name)
 
 
 async def _sign_async(
@@ -263,7 +285,7 @@ def sign_personal(
     image: bytes,
     where: Box | Anchor | Field,
     options: Options = DEFAULT_OPTIONS,
-) -> bytes:
+) -> Signed:
     """The competent person's signature, their image centred in the signer block.
 
     ``where`` is the block's free area, an :class:`Anchor` (the signer's printed name) that
@@ -284,11 +306,23 @@ def sign_personal(
 def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
     """Page number (1-based) by the object number of each page and of each annotation on it."""
     pages: dict[int, int] = {}
-    for index in range(int(reader.root["/Pages"]["/Count"])):
-        page_ref = reader.find_page_for_modification(index)[0]
-        pages[page_ref.idnum] = index + 1
-        for annotation in page_ref.get_object().get("/Annots", []):
-            pages.setdefault(annotation.idnum, index + 1)
+    count = 0
+    pending = [reader.root.raw_get("/Pages")]
+    seen: set[int] = set()
+    while pending:
+        ref = pending.pop()
+        if not isinstance(ref, generic.IndirectObject) or ref.idnum in seen:
+            continue
+        seen.add(ref.idnum)
+        node = ref.get_object()
+        if "/Kids" in node:
+            pending.extend(reversed(list(node["/Kids"])))
+            continue
+        count += 1
+        pages[ref.idnum] = count
+        for annotation in node.get("/Annots", []):
+            if isinstance(annotation, generic.IndirectObject):
+                pages.setdefault(annotation.idnum, count)
     return pages
 
 
@@ -410,8 +444,8 @@ def _signer_certificate(contents: bytes) -> x509.Certificate | None:
             if signer.name == "issuer_and_serial_number":
                 wanted = signer.chosen
                 if (
-                    certificate.issuer == wanted["issuer"]
-                    and certificate.serial_number == wanted["serial_number"].native
+                    certificate.serial_number == wanted["serial_number"].native
+                    and certificate.issuer.dump() == wanted["issuer"].dump()
                 ):
                     return x509.load_der_x509_certificate(certificate.dump())
             elif certificate.key_identifier == signer.chosen.native:
@@ -429,7 +463,7 @@ def sign_organisation(
     diameter_mm: float = 36.0,
     allow_missing_personal: bool = False,
     options: Options = DEFAULT_OPTIONS,
-) -> bytes:
+) -> Signed:
     """The agency's signature over the personal one, the seal covering its left third."""
     _check_key(key, Role.ORGANISATION)
     personal = [s for s in placed_signatures(pdf) if s.role is Role.PERSONAL and s.box]
@@ -506,7 +540,7 @@ def _stamp_box(pdf: bytes) -> Box:
     return Box(1, right - STAMP_WIDTH, top - STAMP_HEIGHT, right, top)
 
 
-def _sign_stamped(pdf: bytes, key: SigningKey, text: str, options: Options) -> bytes:
+def _sign_stamped(pdf: bytes, key: SigningKey, text: str, options: Options) -> Signed:
     _check_key(key, Role.ORGANISATION)
     name = _free_name(_reader(pdf), ORGANISATION_FIELD)
     return _sign(pdf, key, _stamp_box(pdf), _stamp_style(text), name, options)
@@ -514,7 +548,7 @@ def _sign_stamped(pdf: bytes, key: SigningKey, text: str, options: Options) -> b
 
 def sign_attachment(
     pdf: bytes, key: SigningKey, code: str, options: Options = DEFAULT_OPTIONS
-) -> bytes:
+) -> Signed:
     """The agency's signature on an attachment or appendix: its number/notation and the time."""
     return _sign_stamped(pdf, key, code, options)
 
@@ -525,6 +559,6 @@ def sign_copy(
     copy_form: str,
     agency_name: str,
     options: Options = DEFAULT_OPTIONS,
-) -> bytes:
+) -> Signed:
     """The copying agency's signature on an electronic copy (SAO Y, SAO LỤC, TRÍCH SAO)."""
     return _sign_stamped(pdf, key, f"{copy_form}\n{agency_name}", options)

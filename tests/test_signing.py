@@ -49,8 +49,8 @@ def signed_twice(pki, letter):
     area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
     personal = sign_personal(
         letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), area
-    )
-    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI))
+    ).pdf
+    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
     return personal, both
 
 
@@ -103,7 +103,7 @@ def test_anchor_on_the_signer_name_finds_the_free_space_of_the_block(pki, letter
         key_of(pki, "h26-deputy"),
         signature_image(HA_NOI.deputy),
         Anchor(HA_NOI.deputy.full_name),
-    )
+    ).pdf
     placed = placed_signatures(signed)[0].box
     x1, y1, x2, y2 = letter.signer_block.signature_box
     assert placed.page == letter.signer_block.page
@@ -179,7 +179,7 @@ def test_organisation_signature_without_a_personal_one_is_refused(pki, letter):
 def test_allowed_missing_personal_is_signed_and_marked(pki, letter):
     signed = sign_organisation(
         letter.pdf, key_of(pki, "h26-org"), seal_image(HA_NOI), allow_missing_personal=True
-    )
+    ).pdf
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     assert "no personal digital signature" in embedded.sig_object["/Reason"]
     (status,) = statuses(pki, signed)
@@ -215,7 +215,7 @@ def test_b_t_signature_carries_a_timestamp_from_the_tsa(pki, pki_server, letter)
         signature_image(HA_NOI.deputy),
         area,
         Options(Level.B_T, pki.tsa_url),
-    )
+    ).pdf
     (status,) = statuses(pki, signed)
     assert status.intact and status.valid
     assert status.timestamp_validity is not None
@@ -230,7 +230,7 @@ def test_b_lt_signature_embeds_revocation_data_in_a_dss(pki, pki_server, letter)
         signature_image(HA_NOI.deputy),
         area,
         Options(Level.B_LT, pki.tsa_url, pki.trust_anchors),
-    )
+    ).pdf
     reader = PdfFileReader(io.BytesIO(signed))
     dss = reader.root["/DSS"]
     assert len(dss["/Certs"]) >= 3
@@ -267,7 +267,7 @@ def test_personal_signature_with_a_key_on_a_token(pki, letter, tmp_path, monkeyp
     key = open_token_key(token.module, token.label, "h26-deputy", token.user_pin)
     try:
         area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-        signed = sign_personal(letter.pdf, key, signature_image(HA_NOI.deputy), area)
+        signed = sign_personal(letter.pdf, key, signature_image(HA_NOI.deputy), area).pdf
     finally:
         key.private_key.close()
     (status,) = statuses(pki, signed)
@@ -292,7 +292,7 @@ def _appearance(pdf: bytes) -> bytes:
 
 def test_attachment_stamp_shows_number_and_vietnam_signing_time_top_right(pki, tmp_path):
     annex = appendix(HA_NOI)
-    signed = sign_attachment(annex.pdf, key_of(pki, "h26-org"), annex.code)
+    signed = sign_attachment(annex.pdf, key_of(pki, "h26-org"), annex.code).pdf
     (status,) = statuses(pki, signed)
     assert status.intact and status.valid and status.trusted
     signing_time = to_vietnam(status.signer_reported_dt).isoformat(timespec="seconds")
@@ -310,7 +310,7 @@ def test_attachment_stamp_shows_number_and_vietnam_signing_time_top_right(pki, t
 
 def test_copy_stamp_names_the_copy_form_and_the_agency(pki, tmp_path):
     annex = appendix(HA_NOI)
-    signed = sign_copy(annex.pdf, key_of(pki, "h26-org"), "SAO Y", HA_NOI.name)
+    signed = sign_copy(annex.pdf, key_of(pki, "h26-org"), "SAO Y", HA_NOI.name).pdf
     text = _stamp_text(signed, tmp_path)
     assert "SAO Y" in text
     assert HA_NOI.name in text
@@ -340,7 +340,7 @@ def test_personal_signature_fills_the_documents_own_empty_field(pki, letter, wit
     signed = sign_personal(
         with_field, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy),
         Field("ChuKyLanhDao"),
-    )  # fmt: skip
+    ).pdf  # fmt: skip
     (placed,) = placed_signatures(signed)
     assert placed.field == "ChuKyLanhDao"
     assert placed.box.rect == pytest.approx(letter.signer_block.signature_box, abs=0.01)
