@@ -124,7 +124,7 @@ def plan(inputs: Sequence[Path], out_dir: Path, recursive: bool = False) -> list
 
 
 def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):
-    for placed in placed_signatures(pdf):
+    for placed in placed_signatures(pdf, boxes=False):
         if placed.role is kind.role and placed.certificate == key.certificate:
             return placed
     return None

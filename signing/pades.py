@@ -364,25 +364,25 @@ class PlacedSignature:
     certificate: x509.Certificate
 
 
-def placed_signatures(pdf: bytes) -> list[PlacedSignature]:
+def placed_signatures(pdf: bytes, *, boxes: bool = True) -> list[PlacedSignature]:
     """The signatures of a PDF in signing order, with each one's role and widget box.
 
     This runs several times per document in a batch, so it reads only what it needs: the
     signer's certificate from each CMS, found through the signature's /ByteRange in the raw
     bytes (pyHanko would parse the whole hexadecimal /Contents character by character), and
-    it validates nothing: verification does that.
+    it validates nothing: verification does that. With ``boxes=False`` the widgets' pages
+    and rectangles are not looked up (box is None), which saves walking the page tree.
     """
     reader = _reader(pdf)
-    pages = _page_numbers(reader)
+    pages = _page_numbers(reader) if boxes else {}
     found = []
     for name, field, value_ref in _signature_fields(reader):
         located = _signature_contents(pdf, reader, value_ref) if value_ref else None
         certificate = _signer_certificate(located[0]) if located else None
         if located is None or certificate is None:
             continue
-        placed = PlacedSignature(
-            name, certificate_role(certificate).role, _field_box(field, pages), certificate
-        )
+        box = _field_box(field, pages) if boxes else None
+        placed = PlacedSignature(name, certificate_role(certificate).role, box, certificate)
         found.append((located[1], placed))
     return [placed for _, placed in sorted(found, key=lambda pair: pair[0])]
 
