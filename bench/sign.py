@@ -6,7 +6,7 @@ keys. Plain pyHanko is what a script would write from its documentation: SimpleS
 the PKCS#12 file, one PdfSigner per signature, one process. edoc runs ``sign_batch`` on
 every core. B-T throughput with the local TSA is reported too.
 
-    .venv/bin/python bench/sign.py [--documents 200] [--baseline 20] [--jobs N]
+    .venv/bin/python bench/sign.py [--documents 1000] [--baseline 20] [--jobs N]
 """
 
 import argparse
@@ -90,7 +90,7 @@ def edoc_batch(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--baseline", type=int, default=20, help="documents for plain pyHanko")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     args = parser.parse_args()

@@ -185,3 +185,24 @@ def test_ltv_signing_through_the_cli(pki, pki_server, setup, tmp_path):
     assert json.loads(result.stdout)["level"] == "B-LT"
     reader = PdfFileReader(io.BytesIO((tmp_path / "out" / "a.pdf").read_bytes()))
     assert "/DSS" in reader.root
+
+
+def test_password_from_a_file_or_a_prompt(setup, tmp_path):
+    folder, p12 = setup
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "a.pdf").write_bytes(cong_van(HA_NOI).pdf)
+    password_file = tmp_path / "password"
+    password_file.write_text(TEST_PASSWORD + "\n")
+    common = [
+        "sign", "personal", str(single), "--key", p12("h26-deputy"),
+        "--image", str(folder / "signature.png"), "--json",
+    ]  # fmt: skip
+    from_file = edoc(*common, "-o", str(tmp_path / "f"), "--password-file", str(password_file))
+    assert from_file.exit_code == 0, from_file.output
+    prompted = CliRunner().invoke(
+        main, ["--lang", "en", *common, "-o", str(tmp_path / "p")], input=TEST_PASSWORD + "\n"
+    )
+    assert prompted.exit_code == 0, prompted.output
+    assert TEST_PASSWORD not in prompted.stdout
+    assert json.loads(prompted.stdout.splitlines()[-1])["status"] == "signed"
