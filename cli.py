@@ -173,37 +173,33 @@ def key_options(command):
         click.option("--pkcs11-lib", type=click.Path(dir_okay=False), help="PKCS#11 library."),
         click.option("--token-label", help="Label of the token."),
         click.option("--key-label", help="Label of the key (and certificate) on the token."),
+        click.option(
+            "--key-cert",
+            metavar="SHA256",
+            help="Or choose the token key by its certificate's SHA-256 fingerprint.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def load_key(
-    key_file: str | None,
-    password_env: str | None,
-    password_file: str | None,
-    pkcs11_lib: str | None,
-    token_label: str | None,
-    key_label: str | None,
-):
+def load_key(**key_args):
     """The signing key the options name, or None when they name none."""
-    from signing.keys import load_pkcs12, open_token_key
-
-    if key_file and pkcs11_lib:
-        raise click.UsageError("give either --key or --pkcs11-lib, not both")
-    if key_file:
-        password = _password(password_env, password_file, "PKCS#12 password")
-        return load_pkcs12(Path(key_file), password)
-    if pkcs11_lib:
-        if not (token_label and key_label):
-            raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
-        pin = _password(password_env, password_file, "Token PIN")
-        return open_token_key(Path(pkcs11_lib), token_label, key_label, pin)
-    return None
+    if not (key_args["key_file"] or key_args["pkcs11_lib"]):
+        return None
+    return _key_source(**key_args).open()
 
 
-KEY_ARGS = ("key_file", "password_env", "password_file", "pkcs11_lib", "token_label", "key_label")
+KEY_ARGS = (
+    "key_file",
+    "password_env",
+    "password_file",
+    "pkcs11_lib",
+    "token_label",
+    "key_label",
+    "key_cert",
+)
 
 
 @main.group()
@@ -501,13 +497,15 @@ def batch_options(command):
     return key_options(command)
 
 
-def _key_source(key_file, password_env, password_file, pkcs11_lib, token_label, key_label):
+def _key_source(
+    key_file, password_env, password_file, pkcs11_lib, token_label, key_label, key_cert
+):
     from signing.batch import KeySource
 
     if bool(key_file) == bool(pkcs11_lib):
         raise click.UsageError("give a key: either --key FILE.p12 or --pkcs11-lib with labels")
-    if pkcs11_lib and not (token_label and key_label):
-        raise click.UsageError("--pkcs11-lib needs --token-label and --key-label")
+    if pkcs11_lib and not (token_label and (key_label or key_cert)):
+        raise click.UsageError("--pkcs11-lib needs --token-label and --key-label or --key-cert")
     prompt = "PKCS#12 password" if key_file else "Token PIN"
     return KeySource(
         pkcs12=Path(key_file) if key_file else None,
@@ -515,6 +513,7 @@ def _key_source(key_file, password_env, password_file, pkcs11_lib, token_label, 
         pkcs11_lib=Path(pkcs11_lib) if pkcs11_lib else None,
         token_label=token_label,
         key_label=key_label,
+        certificate_sha256=key_cert,
     )
 
 

@@ -56,12 +56,19 @@ class KeySource:
     pkcs11_lib: Path | None = None
     token_label: str | None = None
     key_label: str | None = None
+    certificate_sha256: str | None = None
 
     def open(self) -> SigningKey:
         if self.pkcs12 is not None:
             return load_pkcs12(self.pkcs12, self.password)
-        if self.pkcs11_lib is not None and self.token_label and self.key_label:
-            return open_token_key(self.pkcs11_lib, self.token_label, self.key_label, self.password)
+        if self.pkcs11_lib is not None and self.token_label:
+            return open_token_key(
+                self.pkcs11_lib,
+                self.token_label,
+                self.key_label,
+                self.password,
+                self.certificate_sha256,
+            )
         raise SigningError("Chưa chọn khóa để ký.", "No signing key was given.")
 
 

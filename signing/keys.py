@@ -6,6 +6,7 @@ CMS) can use it. Mistakes users make get a clear message: a wrong password, a le
 that OpenSSL 3 no longer reads, a token or key that is not there.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,10 +140,19 @@ class TokenPrivateKey:
             self._closed = True
 
 
-def open_token_key(module: Path, token_label: str, key_label: str, pin: str | None) -> SigningKey:
-    """The key ``key_label`` on the PKCS#11 token ``token_label``, with its certificate.
+def open_token_key(
+    module: Path,
+    token_label: str,
+    key_label: str | None,
+    pin: str | None,
+    certificate_sha256: str | None = None,
+) -> SigningKey:
+    """A key on the PKCS#11 token ``token_label``, with its certificate.
 
-    The session stays open for signing; close it with ``signing_key.private_key.close()``.
+    The key is chosen by its label, or by the SHA-256 fingerprint of its certificate (the key
+    is then the private key with the certificate's CKA_ID), as tokens holding several
+    certificates need. The session stays open for signing; close it with
+    ``signing_key.private_key.close()``.
     """
     try:
         library = pkcs11.lib(str(module))
@@ -165,25 +175,39 @@ def open_token_key(module: Path, token_label: str, key_label: str, pin: str | No
         session = token.open(user_pin=pin)
     except PinIncorrect as error:
         raise SigningKeyError("Sai mã PIN của token.", "Wrong token PIN.") from error
+    wanted = f"sha256 {certificate_sha256}" if certificate_sha256 else f"'{key_label}'"
     try:
-        key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key_label)
-        certificates = list(
-            session.get_objects(
-                {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: key_label}
+        if certificate_sha256:
+            certificates = [
+                c
+                for c in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
+                if hashlib.sha256(c[Attribute.VALUE]).hexdigest()
+                == certificate_sha256.lower().replace(":", "")
+            ]
+            if not certificates:
+                raise NoSuchKey()
+            key = session.get_key(
+                object_class=ObjectClass.PRIVATE_KEY, id=certificates[0][Attribute.ID]
             )
-        )
+        else:
+            key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=key_label)
+            certificates = list(
+                session.get_objects(
+                    {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: key_label}
+                )
+            )
     except NoSuchKey as error:
         session.close()
         raise SigningKeyError(
-            f"Token «{token_label}» không có khóa «{key_label}».",
-            f"Token '{token_label}' has no key labelled '{key_label}'.",
+            f"Token «{token_label}» không có khóa {wanted}.",
+            f"Token '{token_label}' has no key {wanted}.",
         ) from error
     if not certificates:
         session.close()
         raise SigningKeyError(
-            f"Token «{token_label}» không có chứng thư số «{key_label}».",
-            f"Token '{token_label}' has no certificate labelled '{key_label}'.",
+            f"Token «{token_label}» không có chứng thư số {wanted}.",
+            f"Token '{token_label}' has no certificate {wanted}.",
         )
     certificate = x509.load_der_x509_certificate(certificates[0][Attribute.VALUE])
     private_key = TokenPrivateKey(session, key, certificate)
-    return SigningKey(certificate, private_key, (), f"pkcs11:{token_label}/{key_label}")
+    return SigningKey(certificate, private_key, (), f"pkcs11:{token_label}/{wanted}")

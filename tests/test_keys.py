@@ -11,6 +11,7 @@ from edoc.errors import SigningKeyError
 from fixtures.export import TEST_PASSWORD, pkcs12_bytes
 from fixtures.token import create_token
 from signing.keys import load_pkcs12, open_token_key
+from signing.roles import fingerprint
 from tests.conftest import require_tool
 
 
@@ -104,5 +105,19 @@ def test_token_key_opens_and_mistakes_are_explained(pki, token, monkeypatch):
         open_token_key(token.module, token.label, "h26-org", "0000")
     with pytest.raises(SigningKeyError, match="tokens present: edoc-test"):
         open_token_key(token.module, "no-such-token", "h26-org", token.user_pin)
-    with pytest.raises(SigningKeyError, match="has no key labelled 'nobody'"):
+    with pytest.raises(SigningKeyError, match="has no key 'nobody'"):
         open_token_key(token.module, token.label, "nobody", token.user_pin)
+
+
+def test_token_key_chosen_by_its_certificate_fingerprint(pki, token, monkeypatch):
+    monkeypatch.setenv("SOFTHSM2_CONF", str(token.config))
+    certificate = pki["h26-org"].certificate
+    key = open_token_key(
+        token.module, token.label, None, token.user_pin, certificate_sha256=fingerprint(certificate)
+    )
+    try:
+        assert key.certificate == certificate
+    finally:
+        key.private_key.close()
+    with pytest.raises(SigningKeyError, match="has no key sha256 00ff"):
+        open_token_key(token.module, token.label, None, token.user_pin, certificate_sha256="00ff")
