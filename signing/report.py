@@ -1,0 +1,103 @@
+"""What a verification says: per signature, per finding, per document, in both languages."""
+
+import datetime as dt
+import enum
+from dataclasses import asdict, dataclass, field
+
+from signing.checks import CATALOGUE, Severity
+
+
+class Indication(enum.StrEnum):
+    """The ETSI EN 319 102-1 main indications."""
+
+    TOTAL_PASSED = "TOTAL_PASSED"
+    TOTAL_FAILED = "TOTAL_FAILED"
+    INDETERMINATE = "INDETERMINATE"
+
+
+class Verdict(enum.StrEnum):
+    """The document's verdict: compliant only when no error was found."""
+
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+    INDETERMINATE = "indeterminate"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of the check catalogue, about one signature (or the whole document)."""
+
+    code: str
+    severity: Severity
+    signature: str | None
+    message_vi: str
+    message_en: str
+
+    @classmethod
+    def of(cls, code: str, severity: Severity, signature: str | None, detail: tuple[str, str]):
+        check = CATALOGUE[code]
+        vi, en = (f": {d}" if d else "" for d in detail)
+        return cls(
+            code, severity, signature, check.message_vi.format(detail=vi),
+            check.message_en.format(detail=en),
+        )  # fmt: skip
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "level": self.severity.value,
+            "signature": self.signature,
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass
+class SignatureReport:
+    """Everything a clerk or auditor is shown about one signature."""
+
+    field: str
+    signer: str = ""
+    identifiers: list[str] = field(default_factory=list)
+    issuer: str = ""
+    role: str = "unknown"
+    role_reason: str = ""
+    signing_time: dt.datetime | None = None
+    timestamp_time: dt.datetime | None = None
+    sub_filter: str = ""
+    level: str = "NOT_PADES"
+    digest_algorithm: str = ""
+    signature_algorithm: str = ""
+    key_size: int = 0
+    revision: int = 0
+    covers_whole_file: bool = False
+    intact: bool = False
+    trusted: bool = False
+    indication: Indication = Indication.INDETERMINATE
+    sub_indication: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for name in ("signing_time", "timestamp_time"):
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value else None
+        data["indication"] = self.indication.value
+        return data
+
+
+@dataclass
+class DocumentReport:
+    """The verdict on one document, its signatures and every finding."""
+
+    file: str
+    verdict: Verdict
+    signatures: list[SignatureReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "verdict": self.verdict.value,
+            "signatures": [s.to_json() for s in self.signatures],
+            "findings": [f.to_json() for f in self.findings],
+        }
