@@ -14,7 +14,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
@@ -172,6 +173,30 @@ def _judge(report: SignatureReport, status, certificate, policy: Policy, found: 
     found.add(code, name, sub, sub)
 
 
+def _read_signature(reader, field_name, value, field_ref, policy: Policy, found: _Findings):
+    """One filled signature field: its report, or a finding when it cannot be read at all.
+
+    An empty /Contents is no signature; anything else pyHanko cannot parse (a broken CMS, an
+    unknown algorithm, a dangling reference) is reported as an integrity failure of that
+    signature, never raised: hostile files must end in a report.
+    """
+    try:
+        signature_object = value.get_object()
+        if signature_object.get("/Type", "/Sig") != "/Sig":
+            return None, Role.UNKNOWN
+        contents = bytes(signature_object.get("/Contents", b""))
+        if not contents.strip(b"\0"):
+            return None, Role.UNKNOWN
+        embedded = EmbeddedPdfSignature(reader, field_ref.get_object(), field_name)
+        return _signature_report(embedded, reader, policy, found)
+    except Exception as error:  # pyHanko raises many kinds on hostile signatures
+        reason = f"{type(error).__name__}: {error}"[:200]
+        found.add("SIG_INTEGRITY", field_name, reason, reason)
+        report = SignatureReport(field=field_name)
+        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        return report, Role.UNKNOWN
+
+
 def verify_document(
     document: bytes | str | Path, policy: Policy = DEFAULT_POLICY
 ) -> DocumentReport:
@@ -182,16 +207,19 @@ def verify_document(
     report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = list(reader.embedded_regular_signatures)
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as error:  # pyHanko raises many kinds on broken files
         raise EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
         ) from error
-    roles: list[Role] = []
-    for embedded in signatures:
-        signature, role = _signature_report(embedded, reader, policy, found)
-        report.signatures.append(signature)
-        roles.append(role if signature.intact else Role.UNKNOWN)
+    read = []
+    for field_name, value, field_ref in fields:
+        signature, role = _read_signature(reader, field_name, value, field_ref, policy, found)
+        if signature is not None:
+            read.append((signature, role if signature.intact else Role.UNKNOWN))
+    read.sort(key=lambda pair: pair[0].revision)  # signing order
+    report.signatures = [signature for signature, _ in read]
+    roles = [role for _, role in read]
     _rules_of_decree_30(report, roles, found)
     report.findings = found.items
     errors = [f for f in found.items if f.severity is Severity.ERROR]

@@ -98,3 +98,12 @@ def test_policy_levels_change_the_verdict(documents, policy):
         severities={"VN_MISSING_ORGANISATION": Severity.IGNORE},
     )
     assert verify_document(documents["personal"], relaxed).verdict is Verdict.COMPLIANT
+
+
+def test_an_unreadable_signature_is_reported_not_raised(documents, policy):
+    broken = bytearray(documents["both"])
+    start = broken.index(b"/Contents <") + len(b"/Contents <")
+    broken[start : start + 40] = b"f" * 40  # the CMS header is garbage now
+    report = verify_document(bytes(broken), policy)
+    assert report.verdict is Verdict.NON_COMPLIANT
+    assert "SIG_INTEGRITY" in codes(report, Severity.ERROR)
