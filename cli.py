@@ -13,6 +13,7 @@ import click
 
 import edoc
 from edoc.errors import EdocError
+from edoc.files import write_atomic
 
 LANG_ENV = "EDOC_LANG"
 
@@ -207,12 +208,6 @@ def envelope() -> None:
     """Build, read, check and sign edXML envelopes (QCVN 102:2016)."""
 
 
-def _output(path: str, data: bytes) -> None:
-    from edoc.files import write_atomic
-
-    write_atomic(Path(path), data)
-
-
 @envelope.command()
 @click.argument("document", type=click.Path(exists=True, dir_okay=False))
 @click.argument("attachments", nargs=-1, type=click.Path(exists=True, dir_okay=False))
@@ -279,7 +274,7 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
     key = load_key(**key_args)
     if key is not None:
         data = sign_envelope(data, key.private_key, key.certificate, key.chain)
-    _output(output, data)
+    write_atomic(Path(output), data)
     say(f"Đã đóng gói {output} ({message.document_id})", f"Packed {output} ({message.document_id})")
 
 
@@ -397,7 +392,6 @@ def validate(file: str, as_json: bool) -> None:
 def unpack(file: str, output: str) -> None:
     """Write the attachments of envelope FILE and a metadata.json into a folder."""
     from edoc.envelope.parse import safe_name
-    from edoc.files import write_atomic
 
     summary, parsed = _describe(file)
     folder = Path(output)
@@ -459,7 +453,7 @@ def status(file, status_code, sender, from_name, description, staff, output, **k
     key = load_key(**key_args)
     if key is not None:
         data = sign_envelope(data, key.private_key, key.certificate, key.chain)
-    _output(output, data)
+    write_atomic(Path(output), data)
     say(
         f"Đã tạo gói tin trạng thái {status_code}: {output}",
         f"Built status message {status_code}: {output}",

@@ -7,7 +7,6 @@ Signing at B-T asks the TSA once per signature and verifying asks OCSP once per 
 """
 
 import argparse
-import socket
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +14,7 @@ from pathlib import Path
 
 from fixtures.pki import build_pki
 from fixtures.selfcheck import ocsp_status, timestamp_status
-from fixtures.services import PKIServer
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from fixtures.services import PKIServer, free_port
 
 
 def _rate(call, requests: int, clients: int) -> float:
@@ -40,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
-        pki = build_pki(base_url=f"http://127.0.0.1:{_free_port()}", key_cache=Path(cache))
+        pki = build_pki(base_url=f"http://127.0.0.1:{free_port()}", key_cache=Path(cache))
         cold = time.perf_counter() - start
         start = time.perf_counter()
         build_pki(base_url=pki.base_url, key_cache=Path(cache))

@@ -12,7 +12,6 @@ every core. B-T throughput with the local TSA is reported too.
 import argparse
 import io
 import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -28,16 +27,10 @@ from fixtures.documents import cong_van
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import build_pki
-from fixtures.services import PKIServer
+from fixtures.services import PKIServer, free_port
 from signing.batch import KeySource, Kind, SignSpec, plan, sign_batch
 from signing.geometry import Box, image_box, seal_box
 from signing.pades import Level, Options
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def plain_pyhanko(
@@ -98,7 +91,7 @@ def main() -> None:
     images = (signature_image(HA_NOI.deputy), seal_image(HA_NOI))
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        pki = build_pki(base_url=f"http://127.0.0.1:{_free_port()}", key_cache=root / "cache")
+        pki = build_pki(base_url=f"http://127.0.0.1:{free_port()}", key_cache=root / "cache")
         write_pki(pki, root / "pki")
         keys = root / "pki" / "keys"
 

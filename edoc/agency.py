@@ -10,7 +10,7 @@ be longer than QCVN 102's fixed widths, and such a code has no QCVN 102 form.
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,9 +188,3 @@ class AgencyDirectory:
     def get(self, agency_id: AgencyId | str) -> Agency | None:
         key = agency_id if isinstance(agency_id, AgencyId) else AgencyId.parse(agency_id)
         return self._by_id.get(key)
-
-    def __iter__(self) -> Iterator[Agency]:
-        return iter(sorted(self._by_id.values(), key=lambda a: a.id))
-
-    def __len__(self) -> int:
-        return len(self._by_id)

@@ -31,7 +31,7 @@ from signing.pades import (
     sign_personal,
 )
 from signing.position import Anchor, Field
-from signing.roles import Role
+from signing.roles import Role, subject_value
 
 
 class Kind(enum.StrEnum):
@@ -156,17 +156,12 @@ def _apply(pdf: bytes, spec: SignSpec, key: SigningKey) -> Signed:
     return sign_copy(pdf, key, spec.copy_form, spec.agency_name or _organisation(key), options)
 
 
-def _attribute(key: SigningKey, oid) -> str:
-    values = key.certificate.subject.get_attributes_for_oid(oid)
-    return str(values[-1].value) if values else ""
-
-
 def _common_name(key: SigningKey) -> str:
-    return _attribute(key, NameOID.COMMON_NAME)
+    return subject_value(key.certificate, NameOID.COMMON_NAME)
 
 
 def _organisation(key: SigningKey) -> str:
-    return _attribute(key, NameOID.ORGANIZATION_NAME)
+    return subject_value(key.certificate, NameOID.ORGANIZATION_NAME)
 
 
 def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> SignOutcome:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from asn1crypto import cms, tsp
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -34,10 +33,12 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from edoc.errors import SigningError
+from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS
 from edoc.timezone import to_vietnam
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
+from signing.pdf import open_pdf
 from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
 from signing.signer import asn1_certificate, signer_for
@@ -45,10 +46,6 @@ from signing.stamp_font import stamp_font
 
 PERSONAL_FIELD = "ChuKyCaNhan"
 ORGANISATION_FIELD = "ChuKyCoQuan"
-
-#: The smallest keys the cryptography floor allows (Thông tư 15/2025, Appendix I).
-MIN_RSA_BITS = 2048
-MIN_EC_BITS = 256
 
 
 class Level(enum.StrEnum):
@@ -117,12 +114,7 @@ def _check_key(key: SigningKey, role: Role) -> None:
 
 
 def _reader(pdf: bytes) -> PdfFileReader:
-    try:
-        return PdfFileReader(io.BytesIO(pdf), strict=False)
-    except Exception as error:  # pyHanko raises many kinds on broken files
-        raise SigningError(
-            f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}."
-        ) from error
+    return open_pdf(pdf, SigningError)
 
 
 def _free_name(reader: PdfFileReader, base: str) -> str:
@@ -157,24 +149,6 @@ class Signed:
 
     pdf: bytes
     field: str
-
-
-#: Room for a timestamp token in a signature's /Contents (the TSA's chain included).
-TIMESTAMP_ROOM = 12_000
-
-
-def _reserved_bytes(key: SigningKey, options: Options) -> int:
-    """Room for the CMS signature, so pyHanko need not build a dummy one to measure it.
-
-    The CMS holds the certificates, the signed attributes and the signature value; a
-    timestamp token adds its own. The slack is generous: unused room is zero padding.
-    """
-    certificates = sum(
-        len(c.public_bytes(serialization.Encoding.DER)) for c in (key.certificate, *key.chain)
-    )
-    size = certificates + key.certificate.public_key().key_size // 8 + 3_000
-    size += TIMESTAMP_ROOM if options.level is not Level.B_B else 0
-    return 2 * size  # pyHanko counts the hexadecimal digits of /Contents
 
 
 def _sign(
@@ -242,9 +216,10 @@ async def _sign_async(
         embed_validation_info=context is not None,
         validation_context=context,
     )
+    signer = signer_for(key)
     pdf_signer = signers.PdfSigner(
         metadata,
-        signer_for(key),
+        signer,
         timestamper=(
             UrlTimeStamper(options.tsa_url)
             if options.tsa_url and options.level is not Level.B_B
@@ -255,7 +230,9 @@ async def _sign_async(
     output = io.BytesIO()
     try:
         await pdf_signer.async_sign_pdf(
-            writer, output=output, bytes_reserved=_reserved_bytes(key, options)
+            writer,
+            output=output,
+            bytes_reserved=signer.reserved_bytes(options.level is not Level.B_B),
         )
     except (PathBuildingError, PathValidationError) as error:
         raise SigningError(
@@ -373,7 +350,10 @@ def placed_signatures(pdf: bytes, *, boxes: bool = True) -> list[PlacedSignature
     it validates nothing: verification does that. With ``boxes=False`` the widgets' pages
     and rectangles are not looked up (box is None), which saves walking the page tree.
     """
-    reader = _reader(pdf)
+    return _placed(_reader(pdf), pdf, boxes)
+
+
+def _placed(reader: PdfFileReader, pdf: bytes, boxes: bool = True) -> list[PlacedSignature]:
     pages = _page_numbers(reader) if boxes else {}
     found = []
     for name, field, value_ref in _signature_fields(reader):
@@ -466,13 +446,14 @@ def sign_organisation(
 ) -> Signed:
     """The agency's signature over the personal one, the seal covering its left third."""
     _check_key(key, Role.ORGANISATION)
-    personal = [s for s in placed_signatures(pdf) if s.role is Role.PERSONAL and s.box]
+    reader = _reader(pdf)
+    personal = [s for s in _placed(reader, pdf) if s.role is Role.PERSONAL and s.box]
     reason = None
     if personal:
         box = seal_box(personal[-1].box, diameter_mm)
     elif allow_missing_personal:
         reason = "Không có chữ ký số cá nhân / no personal digital signature"
-        box = _missing_personal_box(pdf, diameter_mm)
+        box = _missing_personal_box(reader, diameter_mm)
     else:
         raise SigningError(
             "Văn bản chưa có chữ ký số của người có thẩm quyền: không ký số của cơ quan "
@@ -480,16 +461,20 @@ def sign_organisation(
             "The document has no personal signature of the competent person: not applying "
             "the organisation signature (use --allow-missing-personal if you must).",
         )
-    name = _free_name(_reader(pdf), ORGANISATION_FIELD)
+    name = _free_name(reader, ORGANISATION_FIELD)
     return _sign(pdf, key, box, seal, name, options, reason)
 
 
-def _missing_personal_box(pdf: bytes, diameter_mm: float) -> Box:
+def _media_box(reader: PdfFileReader, index: int) -> tuple[float, float, float, float]:
+    page = reader.find_page_for_modification(index)[0].get_object()
+    x1, y1, x2, y2 = (float(v) for v in page["/MediaBox"])
+    return x1, y1, x2, y2
+
+
+def _missing_personal_box(reader: PdfFileReader, diameter_mm: float) -> Box:
     """With no personal signature to follow, the seal goes bottom right of the last page."""
-    reader = _reader(pdf)
     count = int(reader.root["/Pages"]["/Count"])
-    page = reader.find_page_for_modification(count - 1)[0].get_object()
-    _, y1, x2, _ = (float(v) for v in page["/MediaBox"])
+    _, y1, x2, _ = _media_box(reader, count - 1)
     diameter = diameter_mm * POINTS_PER_MM
     margin = 20 * POINTS_PER_MM
     left = x2 - margin - 2 * diameter
@@ -532,18 +517,17 @@ def _stamp_style(text: str) -> VietnamTimeStampStyle:
     )
 
 
-def _stamp_box(pdf: bytes) -> Box:
-    reader = _reader(pdf)
-    page = reader.find_page_for_modification(0)[0].get_object()
-    _, _, x2, y2 = (float(v) for v in page["/MediaBox"])
+def _stamp_box(reader: PdfFileReader) -> Box:
+    _, _, x2, y2 = _media_box(reader, 0)
     right, top = x2 - STAMP_MARGIN_RIGHT, y2 - STAMP_MARGIN_TOP
     return Box(1, right - STAMP_WIDTH, top - STAMP_HEIGHT, right, top)
 
 
 def _sign_stamped(pdf: bytes, key: SigningKey, text: str, options: Options) -> Signed:
     _check_key(key, Role.ORGANISATION)
-    name = _free_name(_reader(pdf), ORGANISATION_FIELD)
-    return _sign(pdf, key, _stamp_box(pdf), _stamp_style(text), name, options)
+    reader = _reader(pdf)
+    name = _free_name(reader, ORGANISATION_FIELD)
+    return _sign(pdf, key, _stamp_box(reader), _stamp_style(text), name, options)
 
 
 def sign_attachment(

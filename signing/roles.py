@@ -59,8 +59,15 @@ def _normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def _values(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> list[str]:
+def subject_values(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> list[str]:
+    """The values of attribute ``oid`` in the certificate's subject, in order."""
     return [str(a.value) for a in certificate.subject.get_attributes_for_oid(oid)]
+
+
+def subject_value(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
+    """The last (most specific) value of attribute ``oid`` in the subject, or ""."""
+    values = subject_values(certificate, oid)
+    return values[-1] if values else ""
 
 
 def certificate_role(
@@ -84,9 +91,9 @@ def certificate_role(
             f"UID mang mã số tổ chức {organisation[0]} và không có định danh cá nhân",
             f"UID carries the organisation identifier {organisation[0]} and no personal one",
         )
-    common_names = _values(certificate, NameOID.COMMON_NAME)
-    units = _values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
-    agency_names = _values(certificate, NameOID.ORGANIZATION_NAME) + units[-1:]
+    common_names = subject_values(certificate, NameOID.COMMON_NAME)
+    units = subject_values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
+    agency_names = subject_values(certificate, NameOID.ORGANIZATION_NAME) + units[-1:]
     if not common_names or not agency_names:
         return RoleDecision(
             Role.UNKNOWN,

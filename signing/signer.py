@@ -22,6 +22,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.keys import SigningKey
 
+#: Room for a timestamp token in a signature's /Contents (the TSA's chain included).
+TIMESTAMP_ROOM = 12_000
+
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
 
@@ -56,8 +59,21 @@ class KeySigner(Signer):
         )
         self.key = key
         self._signature_size = key.certificate.public_key().key_size // 8
+        self._certificates_size = sum(
+            len(c.public_bytes(serialization.Encoding.DER)) for c in (key.certificate, *key.chain)
+        )
         self._templates: dict[str, _Template] = {}
         self._marker_signature: bytes | None = None
+
+    def reserved_bytes(self, timestamped: bool) -> int:
+        """Room for this key's CMS in /Contents, so pyHanko need not build a dummy to measure.
+
+        The CMS holds the certificates, the signed attributes and the signature value; a
+        timestamp token adds its own. The slack is generous: unused room is zero padding.
+        """
+        size = self._certificates_size + self._signature_size + 3_000
+        size += TIMESTAMP_ROOM if timestamped else 0
+        return 2 * size  # pyHanko counts the hexadecimal digits of /Contents
 
     async def async_sign_raw(
         self, data: bytes, digest_algorithm: str, dry_run: bool = False

@@ -2,19 +2,11 @@
 
 import os
 import shutil
-import socket
 
 import pytest
 
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
-from fixtures.services import PKIServer
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from fixtures.services import PKIServer, free_port
 
 
 def require_tool(name: str, package: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import edoc
-from tests.conftest import free_port
+from fixtures.services import free_port
 
 EDOC = Path(sys.executable).with_name("edoc")
 

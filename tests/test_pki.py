@@ -3,9 +3,8 @@
 import asyncio
 
 import pytest
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
@@ -29,12 +28,9 @@ from fixtures.agencies import AGENCIES
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.keys import derive_rsa_key
 from fixtures.pki import build_pki
+from signing.signer import asn1_certificate
 
 SIGNING_USAGE = {"non_repudiation", "digital_signature"}
-
-
-def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
 def validate(pki, name: str, usage=frozenset(SIGNING_USAGE), leaf_rule=None):
@@ -56,15 +52,15 @@ def validate(pki, name: str, usage=frozenset(SIGNING_USAGE), leaf_rule=None):
     async def run():
         fetchers = AIOHttpFetcherBackend()
         context = ValidationContext(
-            trust_roots=[_asn1(c) for c in pki.trust_anchors],
+            trust_roots=[asn1_certificate(c) for c in pki.trust_anchors],
             allow_fetching=True,
             revocation_mode="hard-fail",
             revinfo_policy=policy,
             fetcher_backend=fetchers,
         )
         validator = CertificateValidator(
-            _asn1(credential.certificate),
-            intermediate_certs=[_asn1(c) for c in credential.chain],
+            asn1_certificate(credential.certificate),
+            intermediate_certs=[asn1_certificate(c) for c in credential.chain],
             validation_context=context,
         )
         try:

@@ -5,11 +5,10 @@ import base64
 import datetime as dt
 import hashlib
 import os
-import urllib.request
+from urllib.error import HTTPError
 
 import pytest
 from asn1crypto import algos, core, tsp
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -19,11 +18,8 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
-
-def http(url: str, body: bytes | None = None, content_type: str = "") -> bytes:
-    headers = {"Content-Type": content_type} if content_type else {}
-    with urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=10) as r:
-        return r.read()
+from fixtures.selfcheck import fetch
+from signing.signer import asn1_certificate
 
 
 def ocsp_request(certificate, issuer, nonce: bytes | None = None) -> ocsp.OCSPRequest:
@@ -35,7 +31,7 @@ def ocsp_request(certificate, issuer, nonce: bytes | None = None) -> ocsp.OCSPRe
 
 def ask_ocsp(pki, request: ocsp.OCSPRequest) -> ocsp.OCSPResponse:
     der = request.public_bytes(serialization.Encoding.DER)
-    return ocsp.load_der_ocsp_response(http(pki.ocsp_url, der, "application/ocsp-request"))
+    return ocsp.load_der_ocsp_response(fetch(pki.ocsp_url, der, "application/ocsp-request"))
 
 
 def test_ocsp_says_good_for_a_valid_certificate_signed_by_the_delegated_responder(pki, pki_server):
@@ -73,7 +69,7 @@ def test_ocsp_says_revoked_with_time_and_reason(pki, pki_server):
 def test_ocsp_get_form_answers_too(pki, pki_server):
     request = ocsp_request(pki["g22-org"].certificate, pki.government_ca.certificate)
     encoded = base64.b64encode(request.public_bytes(serialization.Encoding.DER)).decode()
-    answer = ocsp.load_der_ocsp_response(http(f"{pki.ocsp_url}/{encoded}"))
+    answer = ocsp.load_der_ocsp_response(fetch(f"{pki.ocsp_url}/{encoded}"))
     assert answer.certificate_status == ocsp.OCSPCertStatus.GOOD
 
 
@@ -90,13 +86,13 @@ def test_ocsp_unknown_serial_unknown_issuer_and_garbage(pki, pki_server):
     assert ask_ocsp(pki, stranger).certificate_status == ocsp.OCSPCertStatus.UNKNOWN
     foreign = ocsp_request(pki["bad-untrusted"].certificate, pki.untrusted_root.certificate)
     assert ask_ocsp(pki, foreign).response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
-    garbage = http(pki.ocsp_url, b"not an OCSP request", "application/ocsp-request")
+    garbage = fetch(pki.ocsp_url, b"not an OCSP request", "application/ocsp-request")
     answer = ocsp.load_der_ocsp_response(garbage)
     assert answer.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
 
 
 def test_crl_of_the_government_ca_lists_the_revoked_certificate(pki, pki_server):
-    crl = x509.load_der_x509_crl(http(pki.crl_url("gov-ca-g2")))
+    crl = x509.load_der_x509_crl(fetch(pki.crl_url("gov-ca-g2")))
     assert crl.is_signature_valid(pki.government_ca.certificate.public_key())
     assert crl.issuer == pki.government_ca.certificate.subject
     entry = crl.get_revoked_certificate_by_serial_number(
@@ -120,7 +116,7 @@ def test_every_crl_distribution_point_in_the_pki_answers(pki, pki_server):
     }
     assert urls == {pki.crl_url(name) for name in ("root", "gov-ca-g2", "untrusted-root")}
     for url in urls:
-        assert isinstance(x509.load_der_x509_crl(http(url)), x509.CertificateRevocationList)
+        assert isinstance(x509.load_der_x509_crl(fetch(url)), x509.CertificateRevocationList)
 
 
 def test_authority_certificates_are_served_where_the_aia_says(pki, pki_server):
@@ -128,7 +124,7 @@ def test_authority_certificates_are_served_where_the_aia_says(pki, pki_server):
     aia = leaf.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
     urls = {d.access_method: d.access_location.value for d in aia}
     issuer = x509.load_der_x509_certificate(
-        http(urls[x509.AuthorityInformationAccessOID.CA_ISSUERS])
+        fetch(urls[x509.AuthorityInformationAccessOID.CA_ISSUERS])
     )
     assert issuer == pki.government_ca.certificate
     assert urls[x509.AuthorityInformationAccessOID.OCSP] == pki.ocsp_url
@@ -152,17 +148,14 @@ def test_tsa_answers_an_rfc3161_request_with_a_trusted_token(pki, pki_server):
     data = "Quyết định số 56/QĐ-UBND".encode()
     nonce = int.from_bytes(os.urandom(8), "big")
     der = timestamp_request(data, nonce).dump()
-    answer = tsp.TimeStampResp.load(http(pki.tsa_url, der, "application/timestamp-query"))
+    answer = tsp.TimeStampResp.load(fetch(pki.tsa_url, der, "application/timestamp-query"))
     assert answer["status"]["status"].native == "granted"
     signed_data = answer["time_stamp_token"]["content"]
     tst_info = signed_data["encap_content_info"]["content"].parsed
     assert tst_info["nonce"].native == nonce
     gen_time = tst_info["gen_time"].native
     assert abs(gen_time - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
-    roots = [
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-        for c in pki.trust_anchors
-    ]
+    roots = [asn1_certificate(c) for c in pki.trust_anchors]
 
     async def validate():
         fetchers = AIOHttpFetcherBackend()
@@ -181,7 +174,7 @@ def test_tsa_answers_an_rfc3161_request_with_a_trusted_token(pki, pki_server):
 
 
 def test_tsa_rejects_a_malformed_request(pki, pki_server):
-    answer = http(pki.tsa_url, b"\x30\x03\x02\x01\x01garbage", "application/timestamp-query")
+    answer = fetch(pki.tsa_url, b"\x30\x03\x02\x01\x01garbage", "application/timestamp-query")
     status = tsp.PKIStatusInfo.load(core.load(answer).contents)
     assert status["status"].native == "rejection"
     assert status["fail_info"].native == {"bad_data_format"}
@@ -189,6 +182,6 @@ def test_tsa_rejects_a_malformed_request(pki, pki_server):
 
 @pytest.mark.parametrize("path", ["/certs/nobody.cer", "/crl/nobody.crl"])
 def test_unknown_names_are_not_found(pki, pki_server, path):
-    with pytest.raises(urllib.error.HTTPError) as error:
-        http(pki.base_url + path)
+    with pytest.raises(HTTPError) as error:
+        fetch(pki.base_url + path)
     assert error.value.code == 404

@@ -30,9 +30,7 @@ from edoc.envelope.build import XML_DECLARATION
 from edoc.envelope.names import DSIG, NS
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree
 from edoc.errors import EnvelopeError
-
-#: Algorithms below the floor of Thông tư 15/2025 (signature-format.md §3).
-WEAK_ALGORITHMS = ("sha1", "md5")
+from edoc.floor import is_weak_hash
 
 _ANY_ALGORITHM = SignatureConfiguration(
     signature_methods=frozenset(SignatureMethod),
@@ -56,7 +54,7 @@ class EnvelopeSignature:
     @property
     def compliant(self) -> bool:
         """Present, intact, and with algorithms at or above the floor."""
-        weak = any(w in f"{self.algorithm} {self.digest_algorithm}" for w in WEAK_ALGORITHMS)
+        weak = is_weak_hash(f"{self.algorithm} {self.digest_algorithm}")
         return self.present and bool(self.valid) and not weak
 
 
@@ -166,7 +164,7 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
             problem_vi=f"Chữ ký XML không khớp nội dung gói tin: {error}",
             problem_en=f"The XML signature does not match the envelope: {error}",
         )
-    if any(weak in f"{algorithm} {digest}" for weak in WEAK_ALGORITHMS):
+    if is_weak_hash(f"{algorithm} {digest}"):
         return EnvelopeSignature(
             **found,
             valid=True,

@@ -41,10 +41,6 @@ class StatusCode(enum.StrEnum):
         """What the code means, in Vietnamese and in English."""
         return STATUS_MEANINGS[self]
 
-    @property
-    def sent_by_receiver(self) -> bool:
-        return self is not StatusCode.RECALL_REQUESTED
-
 
 STATUS_MEANINGS: dict[StatusCode, tuple[str, str]] = {
     StatusCode.ARRIVED: ("Đã đến", "Arrived: the receiving system has it, no clerk has acted"),

@@ -39,7 +39,7 @@ from edoc.envelope.model import (
     StatusMessage,
     TraceHeader,
 )
-from edoc.envelope.names import DATE_FORMAT, DSIG, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
 
@@ -68,18 +68,10 @@ class EnvelopeWarning:
 
 @dataclass
 class ParsedEnvelope:
-    """A message read from an edXML file, what was odd about it, and its parsed tree."""
+    """A message read from an edXML file, and what was odd about it."""
 
     message: Message
     warnings: list[EnvelopeWarning] = field(default_factory=list)
-    tree: etree._ElementTree | None = None
-
-    @property
-    def signature_element(self) -> etree._Element | None:
-        """The envelope's XML-DSig Signature element, if it has one."""
-        if self.tree is None:
-            return None
-        return self.tree.find(f".//{{{DSIG}}}Signature")
 
 
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -595,4 +587,4 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
         message: Message = reader.status(header)
     else:
         message = reader.document(root, header, envelope)
-    return ParsedEnvelope(message, reader.warnings, tree)
+    return ParsedEnvelope(message, reader.warnings)
