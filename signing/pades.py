@@ -12,7 +12,6 @@ import datetime as dt
 import enum
 import io
 import re
-import threading
 import urllib.request
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBacken
 from edoc.errors import SigningError
 from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS
 from edoc.timezone import to_vietnam
+from signing import aio
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
@@ -132,17 +132,6 @@ def _image_style(image: bytes, writer: IncrementalPdfFileWriter) -> StaticStampS
     )
 
 
-_local = threading.local()
-
-
-def _runner() -> asyncio.Runner:
-    """One event loop per thread for pyHanko's async signing: a new loop per signature costs."""
-    runner = getattr(_local, "runner", None)
-    if runner is None:
-        runner = _local.runner = asyncio.Runner()
-    return runner
-
-
 @dataclass(frozen=True)
 class Signed:
     """A signed document, and the name of the signature field its new signature fills."""
@@ -186,7 +175,7 @@ def _sign(
     style = (
         appearance if isinstance(appearance, TextStampStyle) else _image_style(appearance, writer)
     )
-    pdf_out = _runner().run(_sign_async(writer, key, style, field_name, options, reason))
+    pdf_out = aio.run(_sign_async(writer, key, style, field_name, options, reason))
     return Signed(pdf_out, field_name)
 
 

@@ -6,8 +6,7 @@ time, and what changed in the file after it. The findings use the stable codes o
 catalogue, at the levels the policy sets, and every one names the signature it is about.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import datetime as dt
 from pathlib import Path
 
 from cryptography import x509
@@ -15,56 +14,62 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
-from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
+from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator import ValidationContext
 
 from edoc.errors import EdocError
 from edoc.files import read_input
-from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS, is_weak_hash
-from signing.checks import CATALOGUE, Severity
+from edoc.floor import is_weak_hash
+from signing import aio
+from signing.checks import Severity
+from signing.modifications import EDOC_DIFF_POLICY
 from signing.pdf import open_pdf
+from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
+from signing.revocation import shared_fetchers
 from signing.roles import Role, certificate_role, identifiers, subject_value
 from signing.signer import asn1_certificate
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
 
-@dataclass(frozen=True)
-class Policy:
-    """What counts and how much: levels per check code, trust anchors, revocation checking."""
-
-    trust: tuple[x509.Certificate, ...] = ()
-    revocation: str = "soft"
-    severities: Mapping[str, Severity] = field(default_factory=dict)
-    min_rsa_bits: int = MIN_RSA_BITS
-    min_ec_bits: int = MIN_EC_BITS
-
-    def severity(self, code: str) -> Severity:
-        return self.severities.get(code, CATALOGUE[code].severity)
-
-
-DEFAULT_POLICY = Policy()
-
-
 class _Run:
-    """One verification: the policy, its validation context (made once per document, not per
-    signature) and the findings so far, without the checks the policy ignores."""
+    """One verification: the policy, its shared revocation fetchers and the findings so far,
+    without the checks the policy ignores."""
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.context = ValidationContext(
-            trust_roots=[asn1_certificate(c) for c in policy.trust],
-            allow_fetching=policy.revocation != "off",
-            revocation_mode="hard-fail" if policy.revocation == "hard" else "soft-fail",
+        self.trust_roots = [asn1_certificate(c) for c in policy.trust]
+        self.fetchers = (
+            None if policy.revocation is Revocation.OFF else shared_fetchers(policy.timeout_seconds)
         )
         self.findings: list[Finding] = []
 
-    def add(self, code: str, signature: str | None, vi: str = "", en: str = "") -> None:
+    def context(self, moment: dt.datetime | None) -> ValidationContext:
+        """A validation context at the signing time, so a certificate that expired or was
+        revoked after a document was signed does not make the signature invalid."""
+        return ValidationContext(
+            trust_roots=self.trust_roots,
+            allow_fetching=self.fetchers is not None,
+            fetchers=self.fetchers,
+            revocation_mode="soft-fail" if self.fetchers is None else "hard-fail",
+            moment=moment,
+            retroactive_revinfo=True,
+        )
+
+    def add(
+        self, code: str, signature: str | None, vi: str = "", en: str = "", at_least=None
+    ) -> None:
         severity = self.policy.severity(code)
+        if at_least is not None and severity is not Severity.IGNORE:
+            severity = max(severity, at_least, key=_WEIGHT.index)
         if severity is not Severity.IGNORE:
             self.findings.append(Finding.of(code, severity, signature, (vi, en)))
+
+
+_WEIGHT = [Severity.IGNORE, Severity.NOTICE, Severity.WARNING, Severity.ERROR]
 
 
 def _level(embedded, status, reader: PdfFileReader) -> str:
@@ -83,6 +88,13 @@ def _level(embedded, status, reader: PdfFileReader) -> str:
     return "B-LTA" if later_timestamps else "B-LT"
 
 
+def _signing_moment(embedded: EmbeddedPdfSignature) -> dt.datetime | None:
+    """When the signature was made: its timestamp's time, else the time the signer claims."""
+    for token in extract_tst_data_iter(embedded.signer_info, signed=False):
+        return token["encap_content_info"]["content"].parsed["gen_time"].native
+    return embedded.self_reported_timestamp
+
+
 def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     field_name = embedded.field_name
     report = SignatureReport(field=field_name, revision=embedded.signed_revision)
@@ -96,7 +108,10 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     report.key_size = getattr(certificate.public_key(), "key_size", 0)
     report.digest_algorithm = embedded.md_algorithm
     try:
-        status = validate_pdf_signature(embedded, run.context)
+        context = run.context(_signing_moment(embedded))
+        status = aio.run(
+            async_validate_pdf_signature(embedded, context, diff_policy=EDOC_DIFF_POLICY)
+        )
     except SignatureValidationError as error:
         run.add("SIG_INTEGRITY", field_name, str(error), str(error))
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
@@ -146,8 +161,14 @@ def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: 
         "_rsa"
     ):
         run.add("ALG_RSA_PKCS1V15", name)
-    if report.sub_filter == "adbe.pkcs7.sha1" or report.level == "NOT_PADES":
-        run.add("FMT_LEGACY_SUBFILTER", name, report.sub_filter, report.sub_filter)
+    timestamp = status.timestamp_validity
+    if timestamp is not None and not (timestamp.intact and timestamp.valid):
+        vi, en = "dấu thời gian của chữ ký không hợp lệ", "the signature timestamp does not verify"
+        run.add("SIG_INTEGRITY", name, vi, en)
+        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
+    if report.level == "NOT_PADES":
+        sha1 = Severity.ERROR if report.sub_filter == "adbe.pkcs7.sha1" else None
+        run.add("FMT_LEGACY_SUBFILTER", name, report.sub_filter, report.sub_filter, sha1)
     if report.level == "B-B":
         run.add("FMT_NO_TIMESTAMP", name)
     if report.level in ("B-B", "B-T"):
@@ -171,7 +192,8 @@ def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: 
     code = next((c for key, c in codes.items() if key in sub), "CERT_UNTRUSTED")
     if code == "CERT_REVOKED":
         report.indication = Indication.TOTAL_FAILED
-    run.add(code, name, sub, sub)
+    hard = code == "REVOCATION_UNKNOWN" and policy.revocation is Revocation.HARD
+    run.add(code, name, sub, sub, Severity.ERROR if hard else None)
 
 
 def _read_signature(reader, field_name, value, field_ref, run: _Run):

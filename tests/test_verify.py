@@ -5,17 +5,20 @@ import pytest
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.images import seal_image, signature_image
-from signing.checks import Severity
+from edoc.errors import EdocError
+from fixtures.export import write_pki
+from signing.checks import CATALOGUE, Severity
 from signing.geometry import Box
 from signing.pades import sign_organisation, sign_personal
 from signing.report import Indication, Verdict
-from signing.verify import Policy, verify_document
+from signing.policy import DEFAULT_POLICY, load_policy
+from signing.verify import verify_document
 from tests.test_signing import key_of
 
 
 @pytest.fixture(scope="module")
 def policy(pki):
-    return Policy(trust=pki.trust_anchors, revocation="off")
+    return DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +75,14 @@ def test_a_changed_byte_breaks_integrity(documents, policy):
 
 
 def test_without_trust_anchors_the_signers_are_untrusted(documents):
-    report = verify_document(documents["both"], Policy(revocation="off"))
+    report = verify_document(documents["both"], DEFAULT_POLICY.with_options(revocation="off"))
     assert "CERT_UNTRUSTED" in codes(report)
     assert all(s.indication is Indication.INDETERMINATE for s in report.signatures)
     assert all(s.sub_indication for s in report.signatures)
 
 
 def test_findings_name_their_signature_in_both_languages(documents, policy):
-    report = verify_document(documents["personal"], Policy(trust=policy.trust, revocation="off"))
+    report = verify_document(documents["personal"], policy)
     document = report.to_json()
     assert set(document) == {"file", "verdict", "signatures", "findings"}
     signature = document["signatures"][0]
@@ -91,13 +94,42 @@ def test_findings_name_their_signature_in_both_languages(documents, policy):
     assert notice["message_vi"] and notice["message_en"]
 
 
-def test_policy_levels_change_the_verdict(documents, policy):
-    relaxed = Policy(
-        trust=policy.trust,
-        revocation="off",
-        severities={"VN_MISSING_ORGANISATION": Severity.IGNORE},
+def test_a_policy_file_changes_levels_and_keeps_the_rest(documents, pki, tmp_path):
+    write_pki(pki, tmp_path / "pki")
+    file = tmp_path / "policy.toml"
+    file.write_text(
+        '[trust]\nanchors = ["pki/trust"]\n[revocation]\nmode = "off"\n'
+        '[checks]\nVN_MISSING_ORGANISATION = "ignore"\nFMT_NO_TIMESTAMP = "warning"\n'
     )
-    assert verify_document(documents["personal"], relaxed).verdict is Verdict.COMPLIANT
+    relaxed = load_policy(file)
+    report = verify_document(documents["personal"], relaxed)
+    assert report.verdict is Verdict.COMPLIANT
+    assert "FMT_NO_TIMESTAMP" in codes(report, Severity.WARNING)
+    assert "ALG_RSA_PKCS1V15" in codes(report, Severity.NOTICE)  # from the default policy
+    strict = load_policy("strict").with_options(pki.trust_anchors, "off")
+    assert "ALG_RSA_PKCS1V15" in codes(verify_document(documents["both"], strict), Severity.ERROR)
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("[checks]\nNO_SUCH_CODE = 'error'\n", "NO_SUCH_CODE"),
+        ("[checks]\nSIG_INTEGRITY = 'fatal'\n", "'fatal'"),
+        ("[checks\n", "TOML"),
+        ("[revocation]\nmode = 'sometimes'\n", "sometimes"),
+    ],
+)
+def test_a_bad_policy_file_is_named_with_its_problem(tmp_path, text, problem):
+    file = tmp_path / "policy.toml"
+    file.write_text(text)
+    with pytest.raises(EdocError) as caught:
+        load_policy(file)
+    assert caught.value.path == str(file)
+    assert problem in caught.value.message_en and caught.value.message_vi
+
+
+def test_the_default_policy_sets_a_level_for_every_check():
+    assert set(DEFAULT_POLICY.severities) == set(CATALOGUE)
 
 
 def test_an_unreadable_signature_is_reported_not_raised(documents, policy):

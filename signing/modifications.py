@@ -1,0 +1,117 @@
+"""What may change in a PDF after it was signed, and what may not.
+
+pyHanko's standard difference analysis is the base: later signatures, DSS and document
+timestamps, metadata and form filling are allowed, everything else is a modification. Two
+corrections make it fit real documents and real attacks:
+
+- it rejects harmless writer habits (freeing a never-used object number, a choice field's
+  selected index ``/I`` changing with its value, a validator rewriting the DSS's per-signature
+  /VRI entries), which made intact files look modified;
+- it accepts a new appearance for a form field whose value did not change, which is how the
+  "replace" shadow attack changes what a page shows: here a field's appearance may only
+  change together with its value (form filling).
+"""
+
+from collections.abc import Iterable
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    ModificationLevel,
+    StandardDiffPolicy,
+    SuspiciousModification,
+)
+from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
+from pyhanko.sign.diff_analysis.form_rules_api import (
+    FieldComparisonContext,
+    FieldComparisonSpec,
+    FormUpdate,
+    FormUpdatingRule,
+)
+from pyhanko.sign.diff_analysis.rules.form_field_rules import (
+    DSSCompareRule,
+    GenericFieldModificationRule,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+)
+from pyhanko.sign.diff_analysis.rules_api import ReferenceUpdate, WhitelistRule
+
+
+def _value(field: generic.DictionaryObject):
+    value = field.get("/V")
+    if value in (None, "", b"") or isinstance(value, generic.NullObject):
+        return None
+    return value
+
+
+def _appearance(field: generic.DictionaryObject):
+    """The field's appearance as references, so a rewritten dictionary with the same streams
+    compares equal."""
+    appearance = field.get("/AP")
+    if not isinstance(appearance, generic.DictionaryObject):
+        return None
+    return {key: appearance.raw_get(key) for key in appearance}, field.get("/AS")
+
+
+class ValidationDataRule(WhitelistRule):
+    """DSS updates, where a validator may also rewrite the /VRI entries of earlier signatures.
+
+    Validation data never shows on a page; what must not happen is an object the signed
+    revision used elsewhere being overwritten under cover of the DSS, so only objects that
+    were new or already part of the DSS are accepted.
+    """
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
+        try:
+            yield from list(DSSCompareRule().apply(old, new))
+            return
+        except SuspiciousModification as error:
+            if "VRI" not in str(error):
+                raise
+        old_dss = old.root.raw_get("/DSS") if "/DSS" in old.root else None
+        before = old.collect_dependencies(old_dss) if old_dss is not None else set()
+        written = new.collect_dependencies(
+            new.root.raw_get("/DSS"), since_revision=old.revision + 1
+        )
+        for ref in written:
+            if ref not in before and not old.is_ref_unassignable(ref):
+                existing = old(ref)
+                if not isinstance(existing, generic.NullObject):
+                    raise SuspiciousModification(f"the DSS overwrites object {ref.idnum}")
+            yield ReferenceUpdate(ref)
+
+
+class FieldFillingRule(GenericFieldModificationRule):
+    """Form filling, where a field's appearance only changes together with its value."""
+
+    def __init__(self) -> None:
+        super().__init__(value_update_keys=VALUE_UPDATE_KEYS | {"/I"})
+
+    def check_form_field(
+        self, fq_name: str, spec: FieldComparisonSpec, context: FieldComparisonContext
+    ) -> Iterable[tuple[ModificationLevel, FormUpdate]]:
+        old, new = spec.old_field, spec.new_field
+        if spec.field_type != "/Sig" and old is not None and new is not None:
+            same_value = _value(old) == _value(new)
+            old_appearance = _appearance(old)
+            if same_value and old_appearance is not None and old_appearance != _appearance(new):
+                raise SuspiciousModification(
+                    f"the appearance of field {fq_name} changed without its value"
+                )
+        yield from super().check_form_field(fq_name, spec, context)
+
+
+EDOC_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[
+        ValidationDataRule().as_qualified(ModificationLevel.LTA_UPDATES)
+        if isinstance(getattr(rule, "rule", None), DSSCompareRule)
+        else rule
+        for rule in DEFAULT_DIFF_POLICY.global_rules
+    ],
+    form_rule=FormUpdatingRule(
+        field_rules=[SigFieldCreationRule(), SigFieldModificationRule(), FieldFillingRule()]
+    ),
+    reject_object_freeing=False,
+)
+"""The difference analysis every verification uses."""

@@ -1,0 +1,1 @@
+"""The verification policies shipped with edoc, as TOML files."""

@@ -1,0 +1,129 @@
+"""Verification policies: what counts, how much, and whom to trust.
+
+A policy is a TOML file (``signing/policies/default.toml`` is the one that follows the
+Vietnamese rules and ships with edoc; ``strict.toml`` makes every departure an error). It sets
+the level of each check code, the cryptography floor, the revocation mode and the trust
+anchors. A policy file only needs the lines it changes: the rest comes from the default.
+"""
+
+import enum
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from cryptography import x509
+
+from edoc.errors import EdocError
+from edoc.files import read_input
+from signing.checks import CATALOGUE, Severity
+from signing.trust import load_certificates
+
+
+class Revocation(enum.StrEnum):
+    """How revocation is checked: not at all, unknown status tolerated, or required."""
+
+    OFF = "off"
+    SOFT = "soft"
+    HARD = "hard"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Levels per check code, the algorithm floor, revocation checking and trust anchors."""
+
+    severities: Mapping[str, Severity]
+    trust: tuple[x509.Certificate, ...] = ()
+    revocation: Revocation = Revocation.SOFT
+    timeout_seconds: float = 10
+    min_rsa_bits: int = 2048
+    min_ec_bits: int = 256
+    name: str = "default"
+
+    def severity(self, code: str) -> Severity:
+        return self.severities[code]
+
+    def with_options(
+        self,
+        trust: tuple[x509.Certificate, ...] = (),
+        revocation: Revocation | str | None = None,
+    ) -> "Policy":
+        """This policy with more trust anchors and, if given, another revocation mode."""
+        return replace(
+            self,
+            trust=self.trust + tuple(trust),
+            revocation=Revocation(revocation) if revocation else self.revocation,
+        )
+
+
+def _invalid(path: str, vi: str, en: str) -> EdocError:
+    return EdocError(
+        f"Chính sách kiểm tra không hợp lệ: {vi}.", f"Invalid policy: {en}.", path=path
+    )
+
+
+def _parse(text: str, path: str, base: Policy | None) -> Policy:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _invalid(path, f"không phải TOML ({error})", f"not TOML ({error})") from error
+    unknown = set(data) - {"trust", "revocation", "algorithms", "checks"}
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise _invalid(path, f"mục không biết: {names}", f"unknown sections: {names}")
+    severities = dict(base.severities) if base else {}
+    for code, level in data.get("checks", {}).items():
+        if code not in CATALOGUE:
+            raise _invalid(path, f"mã kiểm tra không có: {code}", f"no such check code: {code}")
+        try:
+            severities[code] = Severity(level)
+        except ValueError:
+            levels = ", ".join(s.value for s in Severity)
+            raise _invalid(
+                path, f"{code} = {level!r}, cần một trong {levels}",
+                f"{code} = {level!r}, expected one of {levels}",
+            ) from None  # fmt: skip
+    missing = set(CATALOGUE) - set(severities)
+    if missing:
+        names = ", ".join(sorted(missing))
+        raise _invalid(path, f"thiếu mức của {names}", f"no level for {names}")
+    revocation = data.get("revocation", {})
+    algorithms = data.get("algorithms", {})
+    anchors = data.get("trust", {}).get("anchors", [])
+    folder = Path(path).parent
+    try:
+        return Policy(
+            severities=severities,
+            trust=tuple(load_certificates(folder / anchor for anchor in anchors)),
+            revocation=Revocation(revocation.get("mode", base.revocation if base else "soft")),
+            timeout_seconds=float(revocation.get("timeout_seconds", 10)),
+            min_rsa_bits=int(algorithms.get("min_rsa_bits", 2048)),
+            min_ec_bits=int(algorithms.get("min_ec_bits", 256)),
+            name=Path(path).stem,
+        )
+    except (TypeError, ValueError) as error:
+        raise _invalid(path, str(error), str(error)) from error
+
+
+def _shipped(name: str) -> Policy:
+    text = resources.files("signing.policies").joinpath(f"{name}.toml").read_text("utf-8")
+    return _parse(text, f"{name}.toml", None if name == "default" else DEFAULT_POLICY)
+
+
+DEFAULT_POLICY: Policy = _parse(
+    resources.files("signing.policies").joinpath("default.toml").read_text("utf-8"),
+    "default.toml",
+    None,
+)
+"""The Vietnamese rules, shipped with edoc."""
+
+SHIPPED = ("default", "strict")
+
+
+def load_policy(path_or_name: str | Path) -> Policy:
+    """A policy from a TOML file, or one shipped with edoc by name (``default``, ``strict``)."""
+    if str(path_or_name) in SHIPPED:
+        return DEFAULT_POLICY if str(path_or_name) == "default" else _shipped(str(path_or_name))
+    text = read_input(path_or_name).decode("utf-8", errors="replace")
+    return _parse(text, str(path_or_name), DEFAULT_POLICY)
