@@ -2,16 +2,16 @@
 
 import pytest
 
+from edoc.errors import EdocError
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
-from fixtures.images import seal_image, signature_image
-from edoc.errors import EdocError
 from fixtures.export import write_pki
+from fixtures.images import seal_image, signature_image
 from signing.checks import CATALOGUE, Severity
 from signing.geometry import Box
 from signing.pades import sign_organisation, sign_personal
-from signing.report import Indication, Verdict
 from signing.policy import DEFAULT_POLICY, load_policy
+from signing.report import Indication, Verdict
 from signing.verify import verify_document
 from tests.test_signing import key_of
 
