@@ -652,3 +652,82 @@ def attachment(code, **options):
 def copy(copy_form, agency_name, **options):
     """The copying agency's signature on electronic copies."""
     _run_batch("copy", options, copy_form=copy_form, agency_name=agency_name)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--recursive", is_flag=True, help="Verify the PDFs of sub-folders too.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+@click.option(
+    "--policy",
+    default="default",
+    show_default=True,
+    help="Policy TOML file, or a shipped one: default, strict.",
+)
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Trust anchors: PEM/DER files or folders (repeatable; added to the policy's).",
+)
+@click.option(
+    "--revocation",
+    type=click.Choice(["off", "soft", "hard"]),
+    help="OCSP/CRL checking (default: the policy's).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1), default=None, help="Processes (default: all cores)."
+)
+@click.option(
+    "--html", "html_out", type=click.Path(dir_okay=False), help="Also write an HTML report."
+)
+@click.pass_context
+def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, html_out) -> None:
+    """Check the signatures of PDF documents against Nghị định 30 and the policy.
+
+    Exit code 0: every document compliant; 3: some non-compliant or indeterminate;
+    1: some file could not be read (it is reported and the others still verified).
+    """
+    import datetime as dt
+    import logging
+
+    from signing.batch import pdf_files
+    from signing.policy import load_policy
+    from signing.render import html_report, text_report
+    from signing.trust import load_certificates
+    from signing.verify_batch import verify_batch
+
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    lang = ctx.find_root().obj["lang"]
+    chosen = load_policy(policy).with_options(
+        tuple(load_certificates(Path(p) for p in trust)), revocation
+    )
+    paths = [path for path, _ in pdf_files([Path(p) for p in inputs], recursive)]
+    outcomes = []
+    with click.progressbar(length=len(paths), file=sys.stderr, label="edoc verify") as bar:
+        for outcome in verify_batch(paths, chosen, jobs):
+            bar.update(1)
+            outcomes.append(outcome)
+            if as_json:
+                click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+            else:
+                click.echo(text_report(outcome, lang))
+    if html_out:
+        page = html_report(outcomes, lang, dt.datetime.now(dt.UTC))
+        write_atomic(Path(html_out), page.encode("utf-8"))
+    verdicts = [o.report.verdict.value if o.report else "error" for o in outcomes]
+    counts = {
+        v: verdicts.count(v) for v in ("compliant", "non_compliant", "indeterminate", "error")
+    }
+    say(
+        f"{len(outcomes)} văn bản: {counts['compliant']} đạt, {counts['non_compliant']} không đạt, "
+        f"{counts['indeterminate']} chưa xác định, {counts['error']} không đọc được",
+        f"{len(outcomes)} documents: {counts['compliant']} compliant, "
+        f"{counts['non_compliant']} non-compliant, {counts['indeterminate']} indeterminate, "
+        f"{counts['error']} unreadable",
+    )
+    if counts["error"]:
+        sys.exit(1)
+    if counts["non_compliant"] or counts["indeterminate"]:
+        sys.exit(3)

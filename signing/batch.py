@@ -116,18 +116,23 @@ class SignOutcome:
         }
 
 
-def plan(inputs: Sequence[Path], out_dir: Path, recursive: bool = False) -> list[tuple[Path, Path]]:
-    """Pairs of (input PDF, output path): files as named, folders' PDFs keeping their layout."""
-    pairs = []
+def pdf_files(inputs: Sequence[Path], recursive: bool = False) -> list[tuple[Path, Path]]:
+    """Pairs of (PDF, its path relative to the folder named): files as named, folders' PDFs."""
+    found = []
     for item in inputs:
         if item.is_dir():
             pattern = "**/*" if recursive else "*"
             for path in sorted(item.glob(pattern)):
                 if path.is_file() and path.suffix.lower() == ".pdf":
-                    pairs.append((path, out_dir / path.relative_to(item)))
+                    found.append((path, path.relative_to(item)))
         else:
-            pairs.append((item, out_dir / item.name))
-    return pairs
+            found.append((item, Path(item.name)))
+    return found
+
+
+def plan(inputs: Sequence[Path], out_dir: Path, recursive: bool = False) -> list[tuple[Path, Path]]:
+    """Pairs of (input PDF, output path): files as named, folders' PDFs keeping their layout."""
+    return [(path, out_dir / relative) for path, relative in pdf_files(inputs, recursive)]
 
 
 def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from edoc.errors import EdocError
 from edoc.files import read_input
@@ -40,6 +41,16 @@ class Policy:
     min_rsa_bits: int = 2048
     min_ec_bits: int = 256
     name: str = "default"
+
+    def __getstate__(self) -> dict:
+        """Policies travel to worker processes; certificates travel as DER."""
+        state = dict(self.__dict__)
+        state["trust"] = [c.public_bytes(serialization.Encoding.DER) for c in self.trust]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["trust"] = tuple(x509.load_der_x509_certificate(der) for der in state["trust"])
+        self.__dict__.update(state)
 
     def severity(self, code: str) -> Severity:
         return self.severities[code]

@@ -59,7 +59,10 @@ class SignatureReport:
     field: str
     signer: str = ""
     identifiers: list[str] = field(default_factory=list)
+    unit: str = ""
     issuer: str = ""
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
     role: str = "unknown"
     role_reason: str = ""
     signing_time: dt.datetime | None = None
@@ -70,6 +73,8 @@ class SignatureReport:
     signature_algorithm: str = ""
     key_size: int = 0
     revision: int = 0
+    page: int | None = None
+    rect: list[float] | None = None
     covers_whole_file: bool = False
     intact: bool = False
     trusted: bool = False
@@ -78,7 +83,7 @@ class SignatureReport:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for name in ("signing_time", "timestamp_time"):
+        for name in ("signing_time", "timestamp_time", "valid_from", "valid_until"):
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None
         data["indication"] = self.indication.value

@@ -7,6 +7,7 @@ catalogue, at the levels the policy sets, and every one names the signature it i
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -23,13 +24,14 @@ from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import is_weak_hash
 from signing import aio
+from signing.appearance import Widget, at_top_right, covers_left_third, is_scanned, signature_widget
 from signing.checks import Severity
 from signing.modifications import EDOC_DIFF_POLICY
 from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
 from signing.revocation import shared_fetchers
-from signing.roles import Role, certificate_role, identifiers, subject_value
+from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.signer import asn1_certificate
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
@@ -102,7 +104,13 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     certificate = x509.load_der_x509_certificate(embedded.signer_cert.dump())
     report.signer = subject_value(certificate, NameOID.COMMON_NAME)
     report.identifiers = [f"{prefix}:{number}" for prefix, number in identifiers(certificate)]
+    report.unit = ", ".join(
+        subject_values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
+        + subject_values(certificate, NameOID.ORGANIZATION_NAME)
+    )
     report.issuer = certificate.issuer.rfc4514_string()
+    report.valid_from = certificate.not_valid_before_utc
+    report.valid_until = certificate.not_valid_after_utc
     decision = certificate_role(certificate)
     report.role, report.role_reason = decision.role.value, decision.reason_en
     report.key_size = getattr(certificate.public_key(), "key_size", 0)
@@ -196,7 +204,17 @@ def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: 
     run.add(code, name, sub, sub, Severity.ERROR if hard else None)
 
 
-def _read_signature(reader, field_name, value, field_ref, run: _Run):
+@dataclass(frozen=True)
+class _Read:
+    """A signature as the rules of Nghị định 30 see it: its report, its role when it is
+    intact, and its widget on the page."""
+
+    report: SignatureReport
+    role: Role
+    widget: Widget | None
+
+
+def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | None:
     """One filled signature field: its report, or a finding when it cannot be read at all.
 
     An empty /Contents is no signature; anything else pyHanko cannot parse (a broken CMS, an
@@ -206,18 +224,25 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run):
     try:
         signature_object = value.get_object()
         if signature_object.get("/Type", "/Sig") != "/Sig":
-            return None, Role.UNKNOWN
+            return None
         contents = bytes(signature_object.get("/Contents", b""))
         if not contents.strip(b"\0"):
-            return None, Role.UNKNOWN
+            return None
         embedded = EmbeddedPdfSignature(reader, field_ref.get_object(), field_name)
-        return _signature_report(embedded, reader, run)
+        report, role = _signature_report(embedded, reader, run)
     except Exception as error:  # pyHanko raises many kinds on hostile signatures
         reason = f"{type(error).__name__}: {error}"[:200]
         run.add("SIG_INTEGRITY", field_name, reason, reason)
         report = SignatureReport(field=field_name)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
-        return report, Role.UNKNOWN
+        return _Read(report, Role.UNKNOWN, None)
+    try:
+        widget = signature_widget(reader, field_ref)
+    except Exception:  # a broken page tree hides the widget; the signature still counts
+        widget = None
+    if widget is not None:
+        report.page, report.rect = widget.box.page, list(widget.box.rect)
+    return _Read(report, role if report.intact else Role.UNKNOWN, widget)
 
 
 def verify_document(
@@ -235,15 +260,14 @@ def verify_document(
         raise EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
         ) from error
-    read = []
-    for field_name, value, field_ref in fields:
-        signature, role = _read_signature(reader, field_name, value, field_ref, run)
-        if signature is not None:
-            read.append((signature, role if signature.intact else Role.UNKNOWN))
-    read.sort(key=lambda pair: pair[0].revision)  # signing order
-    report.signatures = [signature for signature, _ in read]
-    roles = [role for _, role in read]
-    _rules_of_decree_30(report, roles, run)
+    signatures = [
+        read
+        for field_name, value, field_ref in fields
+        if (read := _read_signature(reader, field_name, value, field_ref, run)) is not None
+    ]
+    signatures.sort(key=lambda read: read.report.revision)  # signing order
+    report.signatures = [read.report for read in signatures]
+    _rules_of_decree_30(signatures, _scanned(reader), run)
     report.findings = run.findings
     errors = [f for f in run.findings if f.severity is Severity.ERROR]
     indeterminate = any(s.indication is Indication.INDETERMINATE for s in report.signatures)
@@ -254,19 +278,69 @@ def verify_document(
     return report
 
 
-def _rules_of_decree_30(report: DocumentReport, roles: list[Role], run: _Run) -> None:
-    if not report.signatures:
+def _scanned(reader: PdfFileReader) -> bool:
+    try:
+        return is_scanned(reader)
+    except Exception:  # a page tree too broken to read is not evidence of a scan
+        return False
+
+
+def _rules_of_decree_30(signatures: list[_Read], scanned: bool, run: _Run) -> None:
+    if not signatures:
         run.add("VN_NO_SIGNATURE", None)
         return
-    for signature in report.signatures:
-        if signature.role == Role.UNKNOWN.value:
-            run.add(
-                "VN_ROLE_UNKNOWN", signature.field, signature.role_reason, signature.role_reason
-            )
-    if Role.PERSONAL not in roles:
+    roles = [read.role for read in signatures]
+    for read in signatures:
+        if read.report.role == Role.UNKNOWN.value:
+            reason = read.report.role_reason
+            run.add("VN_ROLE_UNKNOWN", read.report.field, reason, reason)
+    personal = next((read for read in signatures if read.role is Role.PERSONAL), None)
+    # An attachment or an electronic copy carries only the agency's text stamp, by the rules.
+    stamped = any(read.role is Role.ORGANISATION and _is_stamp(read.widget) for read in signatures)
+    if personal is None and not stamped:
         run.add("VN_MISSING_PERSONAL", None)
+        if scanned:
+            run.add("VN_SCANNED_ORIGINAL", None)
     if Role.ORGANISATION not in roles:
         run.add("VN_MISSING_ORGANISATION", None)
-    both = Role.PERSONAL in roles and Role.ORGANISATION in roles
+    both = personal is not None and Role.ORGANISATION in roles
     if both and roles.index(Role.ORGANISATION) < roles.index(Role.PERSONAL):
         run.add("VN_ORDER", None)
+    for read in signatures:
+        if read.role is Role.PERSONAL:
+            _personal_appearance(read, run)
+        elif read.role is Role.ORGANISATION:
+            _organisation_appearance(read, personal, run)
+
+
+def _is_stamp(widget: Widget | None) -> bool:
+    return widget is not None and widget.visible and not widget.has_image
+
+
+def _personal_appearance(read: _Read, run: _Run) -> None:
+    widget, name = read.widget, read.report.field
+    if widget is None or not widget.visible:
+        run.add("VN_PERSONAL_APPEARANCE", name, "chữ ký ẩn", "an invisible signature")
+    elif not widget.on_page:
+        run.add("VN_PERSONAL_APPEARANCE", name, "nằm ngoài trang", "outside the page")
+    elif not widget.has_image:
+        run.add("VN_PERSONAL_APPEARANCE", name, "không có hình chữ ký", "no signature image")
+
+
+def _organisation_appearance(read: _Read, personal: _Read | None, run: _Run) -> None:
+    widget, name = read.widget, read.report.field
+    if personal is None:
+        if _is_stamp(widget) and not at_top_right(widget):
+            vi, en = "không ở góc trên bên phải trang 1", "not at the top right of page 1"
+            run.add("VN_ATTACHMENT_STAMP", name, vi, en)
+        return
+    if widget is None or not widget.visible or not widget.has_image:
+        run.add("VN_SEAL_APPEARANCE", name, "không có hình con dấu", "no seal image")
+    elif (
+        personal.widget is not None
+        and personal.widget.visible
+        and not covers_left_third(widget.box, personal.widget.box)
+    ):
+        vi = "không trùm khoảng 1/3 bên trái chữ ký cá nhân"
+        en = "not over about the left third of the personal signature"
+        run.add("VN_SEAL_APPEARANCE", name, vi, en)

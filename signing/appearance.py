@@ -1,0 +1,173 @@
+"""What a signed document shows: scanned pages, and where and how each signature appears.
+
+Nghị định 30 (Appendix I) fixes the look of a signed document: the personal signature is a
+visible image in the signer block, the seal covers about its left third, an attachment's
+organisation signature is a text stamp at the top right of page 1. These checks read the
+page objects and the signature widgets only; nothing is rendered.
+"""
+
+import re
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from signing.geometry import Box
+
+_TEXT_OPERATORS = re.compile(rb"(?:^|[\s\]\)>])(?:Tj|TJ|'|\")(?:$|\s)")
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Widget:
+    """Where a signature shows: its page (1-based), rectangle, the page's size, and whether its
+    appearance draws an image."""
+
+    box: Box
+    page_width: float
+    page_height: float
+    has_image: bool
+
+    @property
+    def visible(self) -> bool:
+        return self.box.width > 1 and self.box.height > 1
+
+    @property
+    def on_page(self) -> bool:
+        return (
+            self.box.x1 >= -1
+            and self.box.y1 >= -1
+            and self.box.x2 <= self.page_width + 1
+            and self.box.y2 <= self.page_height + 1
+        )
+
+
+def _pages(reader: PdfFileReader) -> list[generic.DictionaryObject]:
+    pages: list[generic.DictionaryObject] = []
+
+    def walk(node, depth: int) -> None:
+        if depth > 32 or len(pages) > 10_000:
+            return
+        node = node.get_object()
+        if node.get("/Type") == "/Pages" or "/Kids" in node:
+            for kid in node.get("/Kids", []):
+                walk(kid, depth + 1)
+        else:
+            pages.append(node)
+
+    walk(reader.root["/Pages"], 0)
+    return pages
+
+
+def _draws_image(stream, depth: int = 0) -> bool:
+    if depth > _MAX_DEPTH or not isinstance(stream, generic.StreamObject):
+        return False
+    resources = stream.get("/Resources")
+    objects = (
+        resources.get("/XObject", {}) if isinstance(resources, generic.DictionaryObject) else {}
+    )
+    for value in objects.values():
+        child = value.get_object()
+        if child.get("/Subtype") == "/Image" or _draws_image(child, depth + 1):
+            return True
+    return False
+
+
+def _has_text(page: generic.DictionaryObject) -> bool:
+    contents = page.get("/Contents")
+    if contents is None:
+        return False
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, generic.ArrayObject) else [contents]
+    for stream in streams:
+        stream = stream.get_object()
+        if isinstance(stream, generic.StreamObject) and _TEXT_OPERATORS.search(stream.data):
+            return True
+    resources = page.get("/Resources")
+    objects = (
+        resources.get("/XObject", {}) if isinstance(resources, generic.DictionaryObject) else {}
+    )
+    for value in objects.values():
+        child = value.get_object()
+        if child.get("/Subtype") == "/Form" and _TEXT_OPERATORS.search(child.data):
+            return True
+    return False
+
+
+def _page_has_image(page: generic.DictionaryObject) -> bool:
+    resources = page.get("/Resources")
+    if not isinstance(resources, generic.DictionaryObject):
+        return False
+    objects = resources.get("/XObject", {})
+    return any(value.get_object().get("/Subtype") == "/Image" for value in objects.values())
+
+
+def is_scanned(reader: PdfFileReader) -> bool:
+    """Whether every page is an image with no text on it: a paper document run through a
+    scanner (a text-bearing page, even one with pictures, is not scanned)."""
+    pages = _pages(reader)
+    return bool(pages) and all(_page_has_image(p) and not _has_text(p) for p in pages)
+
+
+def _media_box(page: generic.DictionaryObject) -> tuple[float, float]:
+    node, depth = page, 0
+    while node is not None and depth < 32:
+        box = node.get("/MediaBox")
+        if box is not None:
+            x1, y1, x2, y2 = (float(v) for v in box)
+            return abs(x2 - x1), abs(y2 - y1)
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+        depth += 1
+    return 595.0, 842.0
+
+
+def _reference(value):
+    return value.reference if isinstance(value, generic.IndirectObject) else None
+
+
+def signature_widget(reader: PdfFileReader, field_ref: generic.IndirectObject) -> Widget | None:
+    """The widget of a signature field as placed on its page, or None when it is on no page."""
+    field = field_ref.get_object()
+    kids = field.get("/Kids", []) if "/Rect" not in field else []
+    widgets = {_reference(k) for k in kids} if kids else {field_ref.reference}
+    for number, page in enumerate(_pages(reader), 1):
+        annotations = page.get("/Annots")
+        if annotations is None:
+            continue
+        for annotation in annotations.get_object():
+            if _reference(annotation) not in widgets:
+                continue
+            widget = annotation.get_object()
+            x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", [0, 0, 0, 0]))
+            box = Box(number, min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+            width, height = _media_box(page)
+            appearance = widget.get("/AP")
+            normal = (
+                appearance.get("/N") if isinstance(appearance, generic.DictionaryObject) else None
+            )
+            has_image = _draws_image(normal.get_object()) if normal is not None else False
+            return Widget(box, width, height, has_image)
+    return None
+
+
+def covers_left_third(seal: Box, personal: Box) -> bool:
+    """Whether the seal lies over about the left third of the personal signature image."""
+    if seal.page != personal.page or personal.width <= 0:
+        return False
+    overlap_x = min(seal.x2, personal.x2) - max(seal.x1, personal.x1)
+    overlap_y = min(seal.y2, personal.y2) - max(seal.y1, personal.y1)
+    if overlap_x <= 0 or overlap_y <= 0:
+        return False
+    from_left = seal.x1 <= personal.x1 + 0.05 * personal.width
+    return from_left and 0.15 <= overlap_x / personal.width <= 0.6
+
+
+def at_top_right(widget: Widget) -> bool:
+    """Whether a stamp sits at the top right of page 1."""
+    box = widget.box
+    return (
+        box.page == 1
+        and (box.x1 + box.x2) / 2 > widget.page_width / 2
+        and (box.y1 + box.y2) / 2 > widget.page_height * 0.75
+    )

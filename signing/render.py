@@ -1,0 +1,163 @@
+"""Verification reports for people: a terminal text and a self-contained HTML page.
+
+Both show the same content as the JSON: per signature who signed, in which role, when (in
+Vietnam time), how, and whether it holds; per document the verdict and every finding with
+its code and the signature it is about. Vietnamese by default, English on request.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from importlib import resources
+
+from jinja2 import Environment, select_autoescape
+
+from edoc.timezone import to_vietnam
+from signing.report import SignatureReport
+from signing.verify_batch import VerifyOutcome
+
+LABELS = {
+    "vi": {
+        "compliant": "ĐẠT",
+        "non_compliant": "KHÔNG ĐẠT",
+        "indeterminate": "CHƯA XÁC ĐỊNH",
+        "error": "KHÔNG ĐỌC ĐƯỢC",
+        "personal": "cá nhân",
+        "organisation": "cơ quan, tổ chức",
+        "unknown": "không rõ vai trò",
+        "signature": "Chữ ký",
+        "signer": "Người ký",
+        "unit": "Đơn vị",
+        "issuer": "Cấp bởi",
+        "validity": "Hiệu lực chứng thư",
+        "signed_at": "Ký lúc",
+        "timestamp": "Dấu thời gian",
+        "format": "Định dạng",
+        "algorithms": "Thuật toán",
+        "revision": "Phiên bản",
+        "whole_file": "phủ toàn bộ tệp",
+        "part_file": "không phủ các thay đổi sau",
+        "intact": "Toàn vẹn",
+        "trusted": "Tin cậy",
+        "yes": "có",
+        "no": "không",
+        "findings": "Kết quả kiểm tra",
+        "no_findings": "không có",
+        "error_level": "lỗi",
+        "warning_level": "cảnh báo",
+        "notice_level": "lưu ý",
+        "document": "Văn bản",
+        "verdict": "Kết luận",
+        "title": "Báo cáo kiểm tra chữ ký số",
+        "generated": "Lập lúc",
+        "summary": "Tổng hợp",
+        "vietnam_time": "giờ Việt Nam",
+        "none": "không có",
+    },
+    "en": {
+        "compliant": "COMPLIANT",
+        "non_compliant": "NON-COMPLIANT",
+        "indeterminate": "INDETERMINATE",
+        "error": "UNREADABLE",
+        "personal": "personal",
+        "organisation": "organisation",
+        "unknown": "role unknown",
+        "signature": "Signature",
+        "signer": "Signer",
+        "unit": "Unit",
+        "issuer": "Issued by",
+        "validity": "Certificate valid",
+        "signed_at": "Signed at",
+        "timestamp": "Timestamp",
+        "format": "Format",
+        "algorithms": "Algorithms",
+        "revision": "Revision",
+        "whole_file": "covers the whole file",
+        "part_file": "later changes not covered",
+        "intact": "Intact",
+        "trusted": "Trusted",
+        "yes": "yes",
+        "no": "no",
+        "findings": "Findings",
+        "no_findings": "none",
+        "error_level": "error",
+        "warning_level": "warning",
+        "notice_level": "notice",
+        "document": "Document",
+        "verdict": "Verdict",
+        "title": "Digital signature verification report",
+        "generated": "Generated",
+        "summary": "Summary",
+        "vietnam_time": "Vietnam time",
+        "none": "none",
+    },
+}
+
+
+def shown_time(moment: dt.datetime | None, lang: str) -> str:
+    """A time as people read it here: Vietnam time, to the second."""
+    if moment is None:
+        return LABELS[lang]["none"]
+    return to_vietnam(moment).strftime("%d/%m/%Y %H:%M:%S") + f" ({LABELS[lang]['vietnam_time']})"
+
+
+def _signature_lines(index: int, signature: SignatureReport, lang: str) -> list[str]:
+    t = LABELS[lang]
+    ids = f" ({', '.join(signature.identifiers)})" if signature.identifiers else ""
+    role = t.get(signature.role, signature.role)
+    coverage = t["whole_file"] if signature.covers_whole_file else t["part_file"]
+    key = f"{signature.key_size} bit" if signature.key_size else ""
+    algorithms = ", ".join(
+        a for a in (signature.digest_algorithm, signature.signature_algorithm, key) if a
+    )
+    validity = (
+        f"{shown_time(signature.valid_from, lang)} – {shown_time(signature.valid_until, lang)}"
+    )
+    sub = f" / {signature.sub_indication}" if signature.sub_indication else ""
+    return [
+        f"  [{index}] {t['signature']} {signature.field}: {signature.signer or '?'}{ids}, {role}",
+        f"      {t['unit']}: {signature.unit or t['none']}",
+        f"      {t['issuer']}: {signature.issuer or t['none']}",
+        f"      {t['validity']}: {validity}" if signature.valid_from else "",
+        f"      {t['signed_at']}: {shown_time(signature.signing_time, lang)}; "
+        f"{t['timestamp']}: {shown_time(signature.timestamp_time, lang)}",
+        f"      {t['format']}: {signature.level} ({signature.sub_filter or '?'}); "
+        f"{t['algorithms']}: {algorithms or '?'}; {t['revision']} {signature.revision}, {coverage}",
+        f"      {t['intact']}: {t['yes'] if signature.intact else t['no']}; "
+        f"{t['trusted']}: {t['yes'] if signature.trusted else t['no']}; "
+        f"{signature.indication.value}{sub}",
+    ]
+
+
+def text_report(outcome: VerifyOutcome, lang: str) -> str:
+    """The report on one document for a terminal."""
+    t = LABELS[lang]
+    if outcome.report is None:
+        reason = outcome.error_vi if lang == "vi" else outcome.error_en
+        return f"{outcome.file}: {t['error']}: {reason}\n"
+    report = outcome.report
+    lines = [f"{report.file}: {t[report.verdict.value]} ({report.verdict.value})"]
+    for index, signature in enumerate(report.signatures, 1):
+        lines.extend(line for line in _signature_lines(index, signature, lang) if line)
+    lines.append(f"  {t['findings']}:" + ("" if report.findings else f" {t['no_findings']}"))
+    for finding in report.findings:
+        about = f" [{finding.signature}]" if finding.signature else ""
+        message = finding.message_vi if lang == "vi" else finding.message_en
+        level = t[f"{finding.severity.value}_level"]
+        lines.append(f"    {level:<9} {finding.code}{about}: {message}")
+    return "\n".join(lines) + "\n"
+
+
+def html_report(outcomes: Sequence[VerifyOutcome], lang: str, generated: dt.datetime) -> str:
+    """One self-contained HTML page (no external assets) for every document of a batch."""
+    environment = Environment(autoescape=select_autoescape(default=True))
+    environment.filters["shown_time"] = lambda moment: shown_time(moment, lang)
+    template = environment.from_string(
+        resources.files("signing").joinpath("report.html").read_text("utf-8")
+    )
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        verdict = outcome.report.verdict.value if outcome.report else "error"
+        counts[verdict] = counts.get(verdict, 0) + 1
+    return template.render(
+        t=LABELS[lang], lang=lang, outcomes=outcomes, counts=counts, generated=generated
+    )
