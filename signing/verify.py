@@ -49,14 +49,15 @@ class _Run:
         )
         self.findings: list[Finding] = []
 
-    def context(self, moment: dt.datetime | None) -> ValidationContext:
+    def context(self, moment: dt.datetime | None, strict: bool = True) -> ValidationContext:
         """A validation context at the signing time, so a certificate that expired or was
-        revoked after a document was signed does not make the signature invalid."""
+        revoked after a document was signed does not make the signature invalid; ``strict``
+        fails when revocation cannot be established."""
         return ValidationContext(
             trust_roots=self.trust_roots,
             allow_fetching=self.fetchers is not None,
             fetchers=self.fetchers,
-            revocation_mode="soft-fail" if self.fetchers is None else "hard-fail",
+            revocation_mode="hard-fail" if strict and self.fetchers else "soft-fail",
             moment=moment,
             retroactive_revinfo=True,
         )
@@ -116,9 +117,11 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     report.key_size = getattr(certificate.public_key(), "key_size", 0)
     report.digest_algorithm = embedded.md_algorithm
     try:
-        context = run.context(_signing_moment(embedded))
+        moment = _signing_moment(embedded)
         status = aio.run(
-            async_validate_pdf_signature(embedded, context, diff_policy=EDOC_DIFF_POLICY)
+            async_validate_pdf_signature(
+                embedded, run.context(moment), diff_policy=EDOC_DIFF_POLICY
+            )
         )
     except SignatureValidationError as error:
         run.add("SIG_INTEGRITY", field_name, str(error), str(error))
@@ -132,11 +135,29 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     if status.timestamp_validity is not None:
         report.timestamp_time = status.timestamp_validity.timestamp
     report.level = _level(embedded, status, reader)
-    _judge(report, status, certificate, run)
+    revocation_unknown = (
+        run.fetchers is not None
+        and getattr(status.trust_problem_indic, "name", "") == "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+        and _trusted_without_revocation(embedded, run.context(moment, strict=False))
+    )
+    _judge(report, status, certificate, run, revocation_unknown)
     return report, decision.role
 
 
-def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: _Run):
+def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context) -> bool:
+    """pyHanko reports missing revocation data as a general chain failure: telling the two
+    apart needs a second look that tolerates it (only done when the first one failed)."""
+    status = aio.run(async_validate_pdf_signature(embedded, context, skip_diff=True))
+    return bool(status.trusted)
+
+
+def _judge(
+    report: SignatureReport,
+    status,
+    certificate: x509.Certificate,
+    run: _Run,
+    revocation_unknown: bool = False,
+):
     policy = run.policy
     public_key = certificate.public_key()
     name = report.field
@@ -184,10 +205,16 @@ def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: 
     problem = getattr(status, "trust_problem_indic", None)
     if report.indication is Indication.TOTAL_FAILED:
         return
+    weak = {"ALG_WEAK_HASH", "ALG_WEAK_KEY"} & {f.code for f in run.findings if f.signature == name}
     if problem is None and status.trusted:
         report.indication, report.sub_indication = Indication.TOTAL_PASSED, None
+        if weak:  # ETSI EN 319 102-1: below the algorithm floor is never a pass
+            report.indication = Indication.INDETERMINATE
+            report.sub_indication = "CRYPTO_CONSTRAINTS_FAILURE"
         return
     sub = problem.name if problem is not None else "NO_CERTIFICATE_CHAIN_FOUND"
+    if revocation_unknown:
+        sub = "TRY_LATER"
     report.indication, report.sub_indication = Indication.INDETERMINATE, sub
     codes = {
         "REVOKED": "CERT_REVOKED",
@@ -198,10 +225,26 @@ def _judge(report: SignatureReport, status, certificate: x509.Certificate, run: 
         "CRYPTO_CONSTRAINTS": "ALG_WEAK_HASH",
     }
     code = next((c for key, c in codes.items() if key in sub), "CERT_UNTRUSTED")
+    moment = report.timestamp_time or report.signing_time
+    detail_vi = detail_en = sub
+    if moment is not None and moment < certificate.not_valid_before_utc:
+        code, report.sub_indication = "CERT_NOT_YET_VALID", "NOT_YET_VALID"
+        detail_vi = detail_en = report.sub_indication
+    elif code == "CERT_UNTRUSTED" and not _may_sign(certificate):
+        detail_vi = "mục đích sử dụng khóa không cho phép ký"
+        detail_en = "the key usage does not allow signing"
     if code == "CERT_REVOKED":
         report.indication = Indication.TOTAL_FAILED
     hard = code == "REVOCATION_UNKNOWN" and policy.revocation is Revocation.HARD
-    run.add(code, name, sub, sub, Severity.ERROR if hard else None)
+    run.add(code, name, detail_vi, detail_en, Severity.ERROR if hard else None)
+
+
+def _may_sign(certificate: x509.Certificate) -> bool:
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return usage.digital_signature or usage.content_commitment
 
 
 @dataclass(frozen=True)

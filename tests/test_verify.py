@@ -7,6 +7,8 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image, signature_image
+from fixtures.pki import build_pki
+from fixtures.services import free_port
 from signing.checks import CATALOGUE, Severity
 from signing.geometry import Box
 from signing.pades import sign_organisation, sign_personal
@@ -139,3 +141,56 @@ def test_an_unreadable_signature_is_reported_not_raised(documents, policy):
     report = verify_document(bytes(broken), policy)
     assert report.verdict is Verdict.NON_COMPLIANT
     assert "SIG_INTEGRITY" in codes(report, Severity.ERROR)
+
+
+EXPECTED_BAD = {
+    "bad-expired": ({"CERT_EXPIRED"}, Verdict.NON_COMPLIANT),
+    "bad-not-yet-valid": ({"CERT_NOT_YET_VALID"}, Verdict.NON_COMPLIANT),
+    "bad-revoked": ({"CERT_REVOKED"}, Verdict.NON_COMPLIANT),
+    "bad-sha1": ({"ALG_WEAK_HASH"}, Verdict.NON_COMPLIANT),
+    "bad-untrusted": ({"CERT_UNTRUSTED"}, Verdict.NON_COMPLIANT),
+    "bad-no-signing-usage": ({"CERT_UNTRUSTED"}, Verdict.NON_COMPLIANT),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_BAD))
+def test_each_bad_certificate_gives_exactly_its_code(name, pki, pki_server, documents):
+    letter = cong_van(HA_NOI)
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(HA_NOI.deputy)
+    personal = sign_personal(letter.pdf, key_of(pki, name), image, area).pdf
+    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+    report = verify_document(both, DEFAULT_POLICY.with_options(pki.trust_anchors, "hard"))
+    expected_codes, verdict = EXPECTED_BAD[name]
+    serious = {f.code for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)}
+    assert serious == expected_codes
+    assert {f.signature for f in report.findings if f.code in expected_codes} == {"ChuKyCaNhan"}
+    assert report.verdict is verdict
+    personal_report, organisation_report = report.signatures
+    assert personal_report.indication is not Indication.TOTAL_PASSED
+    assert organisation_report.indication is Indication.TOTAL_PASSED
+
+
+def test_revocation_is_checked_over_http_and_unknown_status_is_never_valid(key_cache):
+    # its own seed: certificates the session PKI already had answered for would be cached
+    offline = build_pki("offline", f"http://127.0.0.1:{free_port()}", key_cache=key_cache)
+    letter = cong_van(HA_NOI)  # signed under a PKI whose OCSP and CRL server is down
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(HA_NOI.deputy)
+    personal = sign_personal(letter.pdf, key_of(offline, "h26-deputy"), image, area).pdf
+    both = sign_organisation(personal, key_of(offline, "h26-org"), seal_image(HA_NOI)).pdf
+    soft = DEFAULT_POLICY.with_options(offline.trust_anchors, "soft")
+    report = verify_document(both, soft)
+    assert report.verdict is Verdict.INDETERMINATE
+    assert codes(report, Severity.WARNING) == {"REVOCATION_UNKNOWN"}
+    assert [s.sub_indication for s in report.signatures] == ["TRY_LATER", "TRY_LATER"]
+    hard = verify_document(both, soft.with_options(revocation="hard"))
+    assert hard.verdict is Verdict.NON_COMPLIANT
+    assert codes(hard, Severity.ERROR) == {"REVOCATION_UNKNOWN"}
+
+
+def test_a_good_document_passes_with_revocation_checked(pki, pki_server, documents):
+    hard = DEFAULT_POLICY.with_options(pki.trust_anchors, "hard")
+    report = verify_document(documents["both"], hard)
+    assert report.verdict is Verdict.COMPLIANT
+    assert all(s.indication is Indication.TOTAL_PASSED for s in report.signatures)
