@@ -102,7 +102,21 @@ class FieldFillingRule(GenericFieldModificationRule):
         yield from super().check_form_field(fq_name, spec, context)
 
 
-EDOC_DIFF_POLICY = StandardDiffPolicy(
+class _ReadingDiffPolicy(StandardDiffPolicy):
+    """The standard analysis, where revisions after the signed one that cannot even be read
+    (a stream with a wrong length, an object redefined twice: the 'hide' shadow attack) are
+    unexplained changes rather than an error that loses the whole signature."""
+
+    def review_file(self, reader, base_revision, field_mdp_spec=None, doc_mdp=None):
+        try:
+            return super().review_file(reader, base_revision, field_mdp_spec, doc_mdp)
+        except Exception as error:  # pyHanko's readers raise many kinds on hostile files
+            return SuspiciousModification(
+                f"the revisions after signing cannot be read ({type(error).__name__}: {error})"
+            )
+
+
+EDOC_DIFF_POLICY = _ReadingDiffPolicy(
     global_rules=[
         ValidationDataRule().as_qualified(ModificationLevel.LTA_UPDATES)
         if isinstance(getattr(rule, "rule", None), DSSCompareRule)

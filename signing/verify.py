@@ -255,6 +255,7 @@ class _Read:
     report: SignatureReport
     role: Role
     widget: Widget | None
+    usable: bool = True
 
 
 def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | None:
@@ -275,10 +276,15 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
         report, role = _signature_report(embedded, reader, run)
     except Exception as error:  # pyHanko raises many kinds on hostile signatures
         reason = f"{type(error).__name__}: {error}"[:200]
-        run.add("SIG_INTEGRITY", field_name, reason, reason)
+        run.add(
+            "SIG_INTEGRITY",
+            field_name,
+            f"không giải mã được ({reason})",
+            f"cannot be decoded ({reason})",
+        )
         report = SignatureReport(field=field_name)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
-        return _Read(report, Role.UNKNOWN, None)
+        return _Read(report, Role.UNKNOWN, None, usable=False)
     try:
         widget = signature_widget(reader, field_ref)
     except Exception:  # a broken page tree hides the widget; the signature still counts
@@ -329,7 +335,7 @@ def _scanned(reader: PdfFileReader) -> bool:
 
 
 def _rules_of_decree_30(signatures: list[_Read], scanned: bool, run: _Run) -> None:
-    if not signatures:
+    if not any(read.usable for read in signatures):  # none, or none that can be decoded
         run.add("VN_NO_SIGNATURE", None)
         return
     roles = [read.role for read in signatures]

@@ -1,0 +1,115 @@
+"""``edoc verify`` as auditors and scripts run it: reports, JSON lines, HTML, exit codes."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from fixtures.agencies import HA_NOI
+from fixtures.documents import appendix, cong_van
+from fixtures.export import write_pki
+from fixtures.images import seal_image, signature_image
+from signing.geometry import Box
+from signing.pades import sign_attachment, sign_organisation, sign_personal
+from tests.test_signing import key_of
+
+
+def edoc(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def folder(pki, tmp_path_factory):
+    """Signed documents as an agency would send them, plus one unsigned and one broken file."""
+    folder = tmp_path_factory.mktemp("verify-cli")
+    write_pki(pki, folder / "pki")
+    letter = cong_van(HA_NOI)
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(HA_NOI.deputy)
+    personal = sign_personal(letter.pdf, key_of(pki, "h26-deputy"), image, area).pdf
+    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+    docs = folder / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "a-signed.pdf").write_bytes(both)
+    (docs / "sub" / "b-appendix.pdf").write_bytes(
+        sign_attachment(appendix(HA_NOI).pdf, key_of(pki, "h26-org"), "12/UBND-KT").pdf
+    )
+    (folder / "unsigned.pdf").write_bytes(letter.pdf)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF body\n")
+    return folder
+
+
+def trust(folder):
+    return ["--trust", str(folder / "pki" / "trust"), "--revocation", "off"]
+
+
+def test_compliant_documents_exit_0_with_one_json_object_each(folder):
+    result = edoc("verify", str(folder / "docs"), "--recursive", "--json", *trust(folder))
+    assert result.exit_code == 0, result.output
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"].rsplit("/", 1)[-1] for r in reports] == ["a-signed.pdf", "b-appendix.pdf"]
+    assert {r["verdict"] for r in reports} == {"compliant"}
+    letter = reports[0]
+    assert [s["role"] for s in letter["signatures"]] == ["personal", "organisation"]
+    for key in ("field", "signer", "role", "level", "indication", "sub_indication", "intact",
+                "trusted", "covers_whole_file"):  # fmt: skip
+        assert key in letter["signatures"][0]
+    for finding in letter["findings"]:
+        assert set(finding) == {"code", "level", "signature", "message_vi", "message_en"}
+    assert "2 documents" in result.stderr or "2 văn bản" in result.stderr
+
+
+def test_a_non_compliant_document_exits_3_and_names_the_code(folder):
+    result = edoc("--lang", "en", "verify", str(folder / "unsigned.pdf"), *trust(folder))
+    assert result.exit_code == 3
+    assert "NON-COMPLIANT" in result.stdout
+    assert "VN_NO_SIGNATURE" in result.stdout
+
+
+def test_an_unreadable_file_exits_1_and_the_batch_goes_on(folder):
+    result = edoc(
+        "verify", str(folder / "broken.pdf"), str(folder / "docs" / "a-signed.pdf"),
+        "--json", *trust(folder),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    broken, signed = (json.loads(line) for line in result.stdout.splitlines())
+    assert broken["verdict"] == "error" and "broken.pdf" in broken["file"]
+    assert broken["error"]["message_vi"] and broken["error"]["message_en"]
+    assert signed["verdict"] == "compliant"
+    assert "Traceback" not in result.output
+
+
+def test_the_readable_report_is_vietnamese_by_default_and_says_who_signed(folder):
+    result = edoc("verify", str(folder / "docs" / "a-signed.pdf"), *trust(folder))
+    assert result.exit_code == 0
+    assert "ĐẠT" in result.stdout
+    assert "Phạm Thu Hương (CCCD:001182000262), cá nhân" in result.stdout
+    assert "giờ Việt Nam" in result.stdout
+
+
+def test_the_html_report_shows_the_same_content(folder, tmp_path):
+    out = tmp_path / "report.html"
+    result = edoc(
+        "--lang", "en", "verify", str(folder / "docs"), str(folder / "unsigned.pdf"),
+        "--recursive", "--html", str(out), *trust(folder),
+    )  # fmt: skip
+    assert result.exit_code == 3
+    page = out.read_text("utf-8")
+    assert page.startswith("<!doctype html>") and "http" not in page.split("<body>")[1]
+    assert "Phạm Thu Hương" in page and "VN_NO_SIGNATURE" in page
+    assert "NON-COMPLIANT" in page and "COMPLIANT: 2" in page
+
+
+def test_a_bad_policy_is_a_one_line_error_naming_the_file(folder, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[checks]\nSIG_INTEGRITY = 'sometimes'\n")
+    result = edoc("--lang", "en", "verify", str(folder / "unsigned.pdf"), "--policy", str(policy))
+    assert result.exit_code == 1
+    assert str(policy) in result.stderr and "SIG_INTEGRITY" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2(folder):
+    assert edoc("verify").exit_code == 2
+    assert edoc("verify", str(folder / "unsigned.pdf"), "--revocation", "maybe").exit_code == 2
