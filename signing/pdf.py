@@ -97,10 +97,18 @@ class _Reader(PdfFileReader):
 def open_pdf(
     data: bytes, error: type[EdocError] = EdocError, path: str | None = None
 ) -> PdfFileReader:
-    """A lenient pyHanko reader over ``data``; ``error`` naming the problem when it fails."""
+    """A lenient pyHanko reader over ``data``, opened with the empty password if the file is
+    encrypted (as viewers do); ``error`` naming the problem when it fails."""
     try:
-        return _Reader(io.BytesIO(data), strict=False)
+        reader = _Reader(io.BytesIO(data), strict=False)
     except Exception as problem:  # pyHanko raises many kinds on broken files
         raise error(
             f"Không đọc được tệp PDF: {problem}.", f"Cannot read the PDF: {problem}.", path=path
         ) from problem
+    if reader.encrypted and reader.decrypt(b"").status.name == "FAILED":
+        raise error(
+            "Tệp PDF được mã hóa bằng mật khẩu: không đọc được.",
+            "The PDF is encrypted with a password: it cannot be read.",
+            path=path,
+        )
+    return reader

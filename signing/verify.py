@@ -29,6 +29,7 @@ from signing.checks import Severity
 from signing.modifications import EDOC_DIFF_POLICY
 from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
+from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
 from signing.revocation import shared_fetchers
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
@@ -302,13 +303,14 @@ def verify_document(
     data = document if isinstance(document, bytes) else read_input(document)
     run = _Run(policy)
     report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
-    reader = open_pdf(data, path=name)
     try:
+        reader = open_pdf(data, path=name)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as error:  # pyHanko raises many kinds on broken files
-        raise EdocError(
+        unreadable = error if isinstance(error, EdocError) else EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
-        ) from error
+        )  # fmt: skip
+        return _raw_report(data, report, run, unreadable)
     signatures = [
         read
         for field_name, value, field_ref in fields
@@ -324,6 +326,30 @@ def verify_document(
         report.verdict = Verdict.NON_COMPLIANT
     elif indeterminate:
         report.verdict = Verdict.INDETERMINATE
+    return report
+
+
+def _raw_report(
+    data: bytes, report: DocumentReport, run: _Run, unreadable: EdocError
+) -> DocumentReport:
+    """The report on a file no reader can open, from the signatures its bytes still show;
+    with no broken one among them there is nothing to judge and the file is unreadable."""
+    found = raw_signatures(data)
+    if not any(r.byte_range_problem or r.integrity_problem for r in found):
+        raise unreadable
+    for number, raw in enumerate(found, 1):
+        signature = SignatureReport(field=f"#{number} (byte {raw.offset})")
+        signature.indication = Indication.TOTAL_FAILED
+        signature.sub_indication = "FORMAT_FAILURE" if raw.byte_range_problem else "HASH_FAILURE"
+        if raw.byte_range_problem:
+            run.add("SIG_BYTERANGE", signature.field, *raw.byte_range_problem)
+        if raw.integrity_problem:
+            run.add("SIG_INTEGRITY", signature.field, *raw.integrity_problem)
+        if not (raw.byte_range_problem or raw.integrity_problem):
+            signature.indication, signature.sub_indication = Indication.INDETERMINATE, None
+        report.signatures.append(signature)
+    report.findings = run.findings
+    report.verdict = Verdict.NON_COMPLIANT
     return report
 
 
