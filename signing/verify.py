@@ -26,6 +26,7 @@ from edoc.floor import is_weak_hash
 from signing import aio
 from signing.appearance import Widget, at_top_right, covers_left_third, is_scanned, signature_widget
 from signing.checks import Severity
+from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
 from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
@@ -34,8 +35,6 @@ from signing.report import DocumentReport, Finding, Indication, SignatureReport,
 from signing.revocation import shared_fetchers
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.signer import asn1_certificate
-
-PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
 
 class _Run:
@@ -49,6 +48,7 @@ class _Run:
             None if policy.revocation is Revocation.OFF else shared_fetchers(policy.timeout_seconds)
         )
         self.findings: list[Finding] = []
+        self.levels: DocumentLevels | None = None
 
     def context(self, moment: dt.datetime | None, strict: bool = True) -> ValidationContext:
         """A validation context at the signing time, so a certificate that expired or was
@@ -74,22 +74,6 @@ class _Run:
 
 
 _WEIGHT = [Severity.IGNORE, Severity.NOTICE, Severity.WARNING, Severity.ERROR]
-
-
-def _level(embedded, status, reader: PdfFileReader) -> str:
-    if embedded.sig_object.get("/SubFilter") != PADES_SUBFILTER:
-        return "NOT_PADES"
-    if status.timestamp_validity is None:
-        return "B-B"
-    dss = reader.root.get("/DSS")
-    if dss is None:
-        return "B-T"
-    later_timestamps = [
-        s
-        for s in reader.embedded_timestamp_signatures
-        if s.signed_revision > embedded.signed_revision
-    ]
-    return "B-LTA" if later_timestamps else "B-LT"
 
 
 def _signing_moment(embedded: EmbeddedPdfSignature) -> dt.datetime | None:
@@ -135,7 +119,7 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     report.signing_time = status.signer_reported_dt
     if status.timestamp_validity is not None:
         report.timestamp_time = status.timestamp_validity.timestamp
-    report.level = _level(embedded, status, reader)
+    report.level = run.levels.level(embedded)
     revocation_unknown = (
         run.fetchers is not None
         and getattr(status.trust_problem_indic, "name", "") == "CERTIFICATE_CHAIN_GENERAL_FAILURE"
@@ -268,7 +252,7 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
     """
     try:
         signature_object = value.get_object()
-        if signature_object.get("/Type", "/Sig") != "/Sig":
+        if kind_of(signature_object) != "signature":
             return None
         contents = bytes(signature_object.get("/Contents", b""))
         if not contents.strip(b"\0"):
@@ -306,6 +290,7 @@ def verify_document(
     try:
         reader = open_pdf(data, path=name)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
+        run.levels = DocumentLevels(reader)
     except Exception as error:  # pyHanko raises many kinds on broken files
         unreadable = error if isinstance(error, EdocError) else EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
