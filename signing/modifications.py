@@ -103,29 +103,52 @@ class FieldFillingRule(GenericFieldModificationRule):
 
 
 class _ReadingDiffPolicy(StandardDiffPolicy):
-    """The standard analysis, where revisions after the signed one that cannot even be read
-    (a stream with a wrong length, an object redefined twice: the 'hide' shadow attack) are
-    unexplained changes rather than an error that loses the whole signature."""
+    """The standard analysis, made to answer on files it trips over.
+
+    pyHanko's analysis raises on some structures it does not expect (a form field whose
+    name has a period, a trailer reference no revision defines): the revisions are then
+    analysed again by stricter policies (no orphan scan; then form fields frozen, any
+    change to them a modification). Revisions that cannot be read at all (a stream with a
+    wrong length, an object defined twice: the 'hide' shadow attack) are unexplained
+    changes, never an error that loses the whole signature.
+    """
+
+    def __init__(self, fallbacks: tuple[StandardDiffPolicy, ...] = (), **settings) -> None:
+        super().__init__(**settings)
+        self.fallbacks = fallbacks
 
     def review_file(self, reader, base_revision, field_mdp_spec=None, doc_mdp=None):
-        try:
-            return super().review_file(reader, base_revision, field_mdp_spec, doc_mdp)
-        except Exception as error:  # pyHanko's readers raise many kinds on hostile files
-            return SuspiciousModification(
-                f"the revisions after signing cannot be read ({type(error).__name__}: {error})"
-            )
+        for policy in (super(), *self.fallbacks):
+            try:
+                return policy.review_file(reader, base_revision, field_mdp_spec, doc_mdp)
+            except Exception as error:  # pyHanko's readers raise many kinds on hostile files
+                problem = error
+        return SuspiciousModification(
+            f"the revisions after signing cannot be read ({type(problem).__name__}: {problem})"
+        )
 
+
+_GLOBAL_RULES = [
+    ValidationDataRule().as_qualified(ModificationLevel.LTA_UPDATES)
+    if isinstance(getattr(rule, "rule", None), DSSCompareRule)
+    else rule
+    for rule in DEFAULT_DIFF_POLICY.global_rules
+]
+_FORM_RULE = FormUpdatingRule(
+    field_rules=[SigFieldCreationRule(), SigFieldModificationRule(), FieldFillingRule()]
+)
 
 EDOC_DIFF_POLICY = _ReadingDiffPolicy(
-    global_rules=[
-        ValidationDataRule().as_qualified(ModificationLevel.LTA_UPDATES)
-        if isinstance(getattr(rule, "rule", None), DSSCompareRule)
-        else rule
-        for rule in DEFAULT_DIFF_POLICY.global_rules
-    ],
-    form_rule=FormUpdatingRule(
-        field_rules=[SigFieldCreationRule(), SigFieldModificationRule(), FieldFillingRule()]
+    fallbacks=(
+        StandardDiffPolicy(
+            _GLOBAL_RULES, _FORM_RULE, reject_object_freeing=False, ignore_orphaned_objects=False
+        ),
+        StandardDiffPolicy(
+            _GLOBAL_RULES, None, reject_object_freeing=False, ignore_orphaned_objects=False
+        ),
     ),
+    global_rules=_GLOBAL_RULES,
+    form_rule=_FORM_RULE,
     reject_object_freeing=False,
 )
 """The difference analysis every verification uses."""

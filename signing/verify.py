@@ -35,6 +35,7 @@ from signing.report import DocumentReport, Finding, Indication, SignatureReport,
 from signing.revocation import shared_fetchers
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.signer import asn1_certificate
+from signing.structure import issuer_not_ca, signed_attributes_not_der
 
 
 class _Run:
@@ -125,7 +126,19 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
         and getattr(status.trust_problem_indic, "name", "") == "CERTIFICATE_CHAIN_GENERAL_FAILURE"
         and _trusted_without_revocation(embedded, run.context(moment, strict=False))
     )
-    _judge(report, status, certificate, run, revocation_unknown)
+    if report.intact and signed_attributes_not_der(embedded):
+        vi = "chữ ký chỉ đúng trên dạng mã hóa không phải DER của các thuộc tính được ký"
+        en = "it only verifies over a non-DER encoding of the signed attributes"
+        run.add("SIG_INTEGRITY", field_name, vi, en)
+        report.intact = False
+        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
+    if report.indication is not Indication.TOTAL_FAILED and (issuer := issuer_not_ca(embedded)):
+        vi, en = f"bên cấp không phải CA: {issuer}", f"an issuer is not a CA: {issuer}"
+        run.add("CERT_UNTRUSTED", field_name, vi, en, Severity.ERROR)
+        report.indication = Indication.TOTAL_FAILED
+        report.sub_indication = "CHAIN_CONSTRAINTS_FAILURE"
+    unbound = not embedded.signer_info["signed_attrs"].contents
+    _judge(report, status, certificate, run, revocation_unknown, unbound)
     return report, decision.role
 
 
@@ -142,6 +155,7 @@ def _judge(
     certificate: x509.Certificate,
     run: _Run,
     revocation_unknown: bool = False,
+    unbound: bool = False,
 ):
     policy = run.policy
     public_key = certificate.public_key()
@@ -158,7 +172,9 @@ def _judge(
         "LTA_UPDATES",
         "FORM_FILLING",
     ):
-        run.add("SIG_MODIFIED", name, modification.name, modification.name)
+        reason = status.diff_result
+        detail = str(reason)[:200] if isinstance(reason, Exception) else modification.name
+        run.add("SIG_MODIFIED", name, detail, detail)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
     if not status.docmdp_ok and status.docmdp_ok is not None:
         run.add("SIG_MODIFIED", name, "DocMDP", "DocMDP")
@@ -182,7 +198,11 @@ def _judge(
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
     if report.level == "NOT_PADES":
         sha1 = Severity.ERROR if report.sub_filter == "adbe.pkcs7.sha1" else None
-        run.add("FMT_LEGACY_SUBFILTER", name, report.sub_filter, report.sub_filter, sha1)
+        vi = en = report.sub_filter
+        if unbound:
+            vi += "; không có thuộc tính được ký: chứng thư của người ký không gắn với chữ ký"
+            en += "; no signed attributes: the signer's certificate is not bound to the signature"
+        run.add("FMT_LEGACY_SUBFILTER", name, vi, en, sha1)
     if report.level == "B-B":
         run.add("FMT_NO_TIMESTAMP", name)
     if report.level in ("B-B", "B-T"):
@@ -196,6 +216,9 @@ def _judge(
         if weak:  # ETSI EN 319 102-1: below the algorithm floor is never a pass
             report.indication = Indication.INDETERMINATE
             report.sub_indication = "CRYPTO_CONSTRAINTS_FAILURE"
+        elif unbound:  # nothing ties the certificate to the signature: never a pass either
+            report.indication = Indication.INDETERMINATE
+            report.sub_indication = "SIG_CONSTRAINTS_FAILURE"
         return
     sub = problem.name if problem is not None else "NO_CERTIFICATE_CHAIN_FOUND"
     if revocation_unknown:
