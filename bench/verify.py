@@ -8,7 +8,7 @@ ValidationContext per document, ``validate_pdf_signature`` per signature, one pr
 runs ``verify_batch`` with the full report (Nghị định 30 rules, appearance, modification
 analysis) on every core.
 
-    .venv/bin/python -m bench.verify [--documents 500] [--baseline 20] [--jobs N]
+    .venv/bin/python -m bench.verify [--documents 1000] [--baseline 20] [--jobs N]
 """
 
 import argparse
@@ -37,7 +37,7 @@ from signing.verify_batch import verify_batch
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=500)
+    parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--baseline", type=int, default=20, help="documents for plain pyHanko")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     args = parser.parse_args()

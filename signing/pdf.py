@@ -9,7 +9,8 @@ by profiling verification (together they took half of its time):
   a truncated file) to pyHanko's own reader, so results and errors stay pyHanko's;
 - X.509 names: asn1crypto compares names by normalising every value (RFC 5280 §7.1), many
   times per signature while matching certificates, for the same few CAs in every document.
-  The normalised form (asn1crypto's own ``hashable``) is kept per encoding.
+  The normalised form (asn1crypto's ``hashable``, which equality compares) is kept per
+  encoding.
 """
 
 import binascii
@@ -54,26 +55,28 @@ def read_hex_string(stream):
 
 
 _normalised_names: dict[bytes, str] = {}
+_asn1crypto_hashable = x509.Name.hashable
 
 
-def _normalised(name: x509.Name) -> str:
-    key = name.chosen.contents  # the RDNs, whatever tag the name carries where it is used
+def _hashable(self: x509.Name) -> str:
+    key = self.chosen.contents  # the RDNs, whatever tag the name carries where it is used
     value = _normalised_names.get(key)
     if value is None:
         if len(_normalised_names) > 4096:
             _normalised_names.clear()
-        value = _normalised_names[key] = name.hashable
+        value = _normalised_names[key] = _asn1crypto_hashable.fget(self)
     return value
 
 
 def _name_equal(self: x509.Name, other) -> bool:
     if not isinstance(other, x509.Name):
         return False
-    return self.chosen.contents == other.chosen.contents or _normalised(self) == _normalised(other)
+    return self.chosen.contents == other.chosen.contents or self.hashable == other.hashable
 
 
 generic.read_hex_string_from_stream = read_hex_string
 x509.Name.__eq__ = _name_equal
+x509.Name.hashable = property(_hashable)
 
 
 class _Reader(PdfFileReader):
