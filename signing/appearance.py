@@ -27,6 +27,7 @@ class Widget:
     page_width: float
     page_height: float
     has_image: bool
+    text: str | None = None
 
     @property
     def visible(self) -> bool:
@@ -59,18 +60,65 @@ def _pages(reader: PdfFileReader) -> list[generic.DictionaryObject]:
     return pages
 
 
+def _xobjects(owner: generic.DictionaryObject) -> dict:
+    """The XObjects a page or form can draw, by name."""
+    resources = owner.get("/Resources")
+    if not isinstance(resources, generic.DictionaryObject):
+        return {}
+    objects = resources.get("/XObject")
+    return objects if isinstance(objects, generic.DictionaryObject) else {}
+
+
 def _draws_image(stream, depth: int = 0) -> bool:
     if depth > _MAX_DEPTH or not isinstance(stream, generic.StreamObject):
         return False
-    resources = stream.get("/Resources")
-    objects = (
-        resources.get("/XObject", {}) if isinstance(resources, generic.DictionaryObject) else {}
-    )
+    objects = _xobjects(stream)
     for value in objects.values():
         child = value.get_object()
         if child.get("/Subtype") == "/Image" or _draws_image(child, depth + 1):
             return True
     return False
+
+
+def _literal(raw: bytes) -> str:
+    """A PDF literal string's text: escapes resolved, UTF-16 with a BOM or PDFDocEncoding."""
+    return _decoded(re.sub(rb"\\([0-7]{1,3}|.)", _unescape, raw, flags=re.S))
+
+
+def _unescape(match: re.Match) -> bytes:
+    code = match.group(1)
+    if code[:1].isdigit():
+        return bytes([int(code, 8) & 0xFF])
+    return {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(code, code)
+
+
+def _decoded(raw: bytes) -> str:
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", errors="replace")
+    return raw.decode("latin-1")
+
+
+# bounded, so that a hostile stream full of "(" costs linear time, not quadratic
+_ACTUAL_TEXT = re.compile(rb"/ActualText\s*\(((?:\\.|[^\\()]){0,1000})\)", re.S)
+_LITERALS = re.compile(rb"\(((?:\\.|[^\\()]){0,1000})\)", re.S)
+
+
+def _shown_text(stream, depth: int = 0) -> str | None:
+    """The text an appearance shows: its /ActualText where the writer recorded it (pyHanko
+    and most signing tools do, as their fonts are subsets without a readable encoding),
+    else its literal strings (simple fonts, whose codes are the characters)."""
+    if depth > _MAX_DEPTH or not isinstance(stream, generic.StreamObject):
+        return None
+    if stream.get("/Subtype") == "/Image":
+        return None
+    recorded = _ACTUAL_TEXT.findall(stream.data) or _LITERALS.findall(stream.data)
+    parts = [_literal(raw) for raw in recorded]
+    objects = _xobjects(stream)
+    for value in objects.values():
+        inner = _shown_text(value.get_object(), depth + 1)
+        if inner:
+            parts.append(inner)
+    return "\n".join(parts) if parts else None
 
 
 def _has_text(page: generic.DictionaryObject) -> bool:
@@ -83,10 +131,7 @@ def _has_text(page: generic.DictionaryObject) -> bool:
         stream = stream.get_object()
         if isinstance(stream, generic.StreamObject) and _TEXT_OPERATORS.search(stream.data):
             return True
-    resources = page.get("/Resources")
-    objects = (
-        resources.get("/XObject", {}) if isinstance(resources, generic.DictionaryObject) else {}
-    )
+    objects = _xobjects(page)
     for value in objects.values():
         child = value.get_object()
         if child.get("/Subtype") == "/Form" and _TEXT_OPERATORS.search(child.data):
@@ -95,10 +140,7 @@ def _has_text(page: generic.DictionaryObject) -> bool:
 
 
 def _page_has_image(page: generic.DictionaryObject) -> bool:
-    resources = page.get("/Resources")
-    if not isinstance(resources, generic.DictionaryObject):
-        return False
-    objects = resources.get("/XObject", {})
+    objects = _xobjects(page)
     return any(value.get_object().get("/Subtype") == "/Image" for value in objects.values())
 
 
@@ -146,8 +188,8 @@ def signature_widget(reader: PdfFileReader, field_ref: generic.IndirectObject) -
             normal = (
                 appearance.get("/N") if isinstance(appearance, generic.DictionaryObject) else None
             )
-            has_image = _draws_image(normal.get_object()) if normal is not None else False
-            return Widget(box, width, height, has_image)
+            stream = normal.get_object() if normal is not None else None
+            return Widget(box, width, height, _draws_image(stream), _shown_text(stream))
     return None
 
 
@@ -171,3 +213,26 @@ def at_top_right(widget: Widget) -> bool:
         and (box.x1 + box.x2) / 2 > widget.page_width / 2
         and (box.y1 + box.y2) / 2 > widget.page_height * 0.75
     )
+
+
+_VIETNAM_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00")
+_NUMBER_NOTATION = re.compile(r"\b\d+/[^\s/]+")
+_COPY_FORM = re.compile(r"SAO Y|SAO LỤC|TRÍCH SAO", re.IGNORECASE)
+
+
+def stamp_text_problem(text: str | None) -> tuple[str, str] | None:
+    """What an attachment's or copy's text stamp lacks (Vietnamese, English), or None. A stamp
+    whose text cannot be read is not judged."""
+    if text is None:
+        return None
+    if not _VIETNAM_TIME.search(text):
+        return (
+            "thiếu thời gian ký theo ISO 8601 giờ Việt Nam (+07:00)",
+            "no signing time in ISO 8601 Vietnam time (+07:00)",
+        )
+    if not (_NUMBER_NOTATION.search(text) or _COPY_FORM.search(text)):
+        return (
+            "thiếu số, ký hiệu văn bản (hoặc hình thức sao)",
+            "no document number and notation (or copy form)",
+        )
+    return None

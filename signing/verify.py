@@ -24,7 +24,14 @@ from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import is_weak_hash
 from signing import aio
-from signing.appearance import Widget, at_top_right, covers_left_third, is_scanned, signature_widget
+from signing.appearance import (
+    Widget,
+    at_top_right,
+    covers_left_third,
+    is_scanned,
+    signature_widget,
+    stamp_text_problem,
+)
 from signing.checks import Severity
 from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
@@ -416,6 +423,8 @@ def _organisation_appearance(read: _Read, personal: _Read | None, run: _Run) -> 
         if _is_stamp(widget) and not at_top_right(widget):
             vi, en = "không ở góc trên bên phải trang 1", "not at the top right of page 1"
             run.add("VN_ATTACHMENT_STAMP", name, vi, en)
+        elif _is_stamp(widget) and (problem := stamp_text_problem(widget.text)):
+            run.add("VN_ATTACHMENT_STAMP", name, *problem)
         return
     if widget is None or not widget.visible or not widget.has_image:
         run.add("VN_SEAL_APPEARANCE", name, "không có hình con dấu", "no seal image")
