@@ -1,17 +1,21 @@
 """verify_document on documents signed by our own code: the verdicts and codes users rely on."""
 
+import datetime as dt
+import time
+
 import pytest
+from cryptography import x509
 
 from edoc.errors import EdocError
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image, signature_image
-from fixtures.pki import build_pki
-from fixtures.services import free_port
+from fixtures.pki import Revocation, build_pki
+from fixtures.services import PKIServer, free_port
 from signing.checks import CATALOGUE, Severity
 from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
+from signing.pades import Level, Options, sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY, load_policy
 from signing.report import Indication, Verdict
 from signing.verify import verify_document
@@ -194,3 +198,40 @@ def test_a_good_document_passes_with_revocation_checked(pki, pki_server, documen
     report = verify_document(documents["both"], hard)
     assert report.verdict is Verdict.COMPLIANT
     assert all(s.indication is Indication.TOTAL_PASSED for s in report.signatures)
+
+
+@pytest.mark.parametrize("level", [Level.B_T, Level.B_LT])
+def test_timestamped_and_long_term_signatures_report_their_level(level, pki, pki_server):
+    options = Options(level, pki.tsa_url, pki.trust_anchors)
+    letter = cong_van(HA_NOI)
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(HA_NOI.deputy)
+    personal = sign_personal(letter.pdf, key_of(pki, "h26-deputy"), image, area, options).pdf
+    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI), options=options)
+    report = verify_document(both.pdf, DEFAULT_POLICY.with_options(pki.trust_anchors, "hard"))
+    assert report.verdict is Verdict.COMPLIANT, codes(report)
+    assert [s.level for s in report.signatures] == [level.value, level.value]
+    assert all(s.timestamp_time is not None for s in report.signatures)
+    assert "FMT_NO_TIMESTAMP" not in codes(report)
+    assert ("FMT_NO_LTV" in codes(report)) is (level is Level.B_T)
+
+
+def test_a_certificate_revoked_after_signing_does_not_fail_the_signature(key_cache):
+    """Revocation is judged at the signing time: a leader's certificate revoked after the
+    letter was signed (say, on leaving office) leaves the letter valid."""
+    later = build_pki("offline", f"http://127.0.0.1:{free_port()}", key_cache=key_cache)
+    letter = cong_van(HA_NOI)
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(HA_NOI.deputy)
+    personal = sign_personal(letter.pdf, key_of(later, "h26-deputy"), image, area).pdf
+    both = sign_organisation(personal, key_of(later, "h26-org"), seal_image(HA_NOI)).pdf
+    serial = later["h26-deputy"].certificate.serial_number
+    revoked_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    later.revocations[serial] = Revocation(
+        serial, revoked_at, x509.ReasonFlags.cessation_of_operation
+    )
+    time.sleep(1.5)
+    with PKIServer(later):
+        report = verify_document(both, DEFAULT_POLICY.with_options(later.trust_anchors, "hard"))
+    assert report.verdict is Verdict.COMPLIANT, codes(report)
+    assert "CERT_REVOKED" not in codes(report)
