@@ -6,7 +6,7 @@ keys. Plain pyHanko is what a script would write from its documentation: SimpleS
 the PKCS#12 file, one PdfSigner per signature, one process. edoc runs ``sign_batch`` on
 every core. B-T throughput with the local TSA is reported too.
 
-    .venv/bin/python bench/sign.py [--documents 1000] [--baseline 20] [--jobs N]
+    .venv/bin/python -m bench.sign [--documents 1000] [--baseline 20] [--jobs N]
 """
 
 import argparse
@@ -14,6 +14,9 @@ import io
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -23,10 +26,10 @@ from pyhanko.sign import fields, signers
 from pyhanko.stamp import StaticStampStyle
 
 from fixtures.agencies import HA_NOI
-from fixtures.documents import cong_van
+from fixtures.documents import SampleDocument, cong_van
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
-from fixtures.pki import build_pki
+from fixtures.pki import TestPKI, build_pki
 from fixtures.services import PKIServer, free_port
 from signing.batch import KeySource, Kind, SignSpec, plan, sign_batch
 from signing.geometry import Box, image_box, seal_box
@@ -81,18 +84,46 @@ def edoc_batch(
     return len(second)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """The options every benchmark takes: how many documents, for edoc and for the baseline."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--baseline", type=int, default=20, help="documents for plain pyHanko")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A scratch folder with the test PKI written out, the letter and its two images."""
+
+    root: Path
+    pki: TestPKI
+    letter: SampleDocument
+    images: tuple[bytes, bytes]
+
+    def copies(self, folder: Path, count: int) -> None:
+        """``count`` copies of the unsigned letter in ``folder``."""
+        folder.mkdir(parents=True)
+        for number in range(count):
+            (folder / f"{number:05d}.pdf").write_bytes(self.letter.pdf)
+
+
+@contextmanager
+def workspace() -> Iterator[Workspace]:
     letter = cong_van(HA_NOI)
     images = (signature_image(HA_NOI.deputy), seal_image(HA_NOI))
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         pki = build_pki(base_url=f"http://127.0.0.1:{free_port()}", key_cache=root / "cache")
         write_pki(pki, root / "pki")
+        yield Workspace(root, pki, letter, images)
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
+    with workspace() as work:
+        root, pki, letter, images = work.root, work.pki, work.letter, work.images
         keys = root / "pki" / "keys"
 
         start = time.perf_counter()
@@ -108,9 +139,7 @@ def main() -> None:
                 ("B-T", Options(Level.B_T, pki.tsa_url)),
             ):
                 folder = root / label
-                (folder / "in").mkdir(parents=True)
-                for number in range(args.documents):
-                    (folder / "in" / f"{number:05d}.pdf").write_bytes(letter.pdf)
+                work.copies(folder / "in", args.documents)
                 start = time.perf_counter()
                 area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
                 count = edoc_batch(folder, keys, images, area, args.jobs, options)

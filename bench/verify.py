@@ -11,24 +11,15 @@ analysis) on every core.
     .venv/bin/python -m bench.verify [--documents 1000] [--baseline 20] [--jobs N]
 """
 
-import argparse
 import logging
-import os
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from bench.sign import edoc_batch
-from fixtures.agencies import HA_NOI
-from fixtures.documents import cong_van
-from fixtures.export import write_pki
-from fixtures.images import seal_image, signature_image
-from fixtures.pki import build_pki
-from fixtures.services import PKIServer, free_port
+from bench.sign import arguments, edoc_batch, workspace
+from fixtures.services import PKIServer
 from signing.geometry import Box
 from signing.pades import Options
 from signing.policy import DEFAULT_POLICY
@@ -36,23 +27,13 @@ from signing.verify_batch import verify_batch
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
-    parser.add_argument("--baseline", type=int, default=20, help="documents for plain pyHanko")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     logging.disable(logging.WARNING)
-    letter = cong_van(HA_NOI)
-    images = (signature_image(HA_NOI.deputy), seal_image(HA_NOI))
-    with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        pki = build_pki(base_url=f"http://127.0.0.1:{free_port()}", key_cache=root / "cache")
-        write_pki(pki, root / "pki")
-        (root / "in").mkdir()
-        for number in range(args.documents):
-            (root / "in" / f"{number:05d}.pdf").write_bytes(letter.pdf)
+    with workspace() as work:
+        root, pki, letter = work.root, work.pki, work.letter
+        work.copies(root / "in", args.documents)
         area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-        edoc_batch(root, root / "pki" / "keys", images, area, args.jobs, Options())
+        edoc_batch(root, root / "pki" / "keys", work.images, area, args.jobs, Options())
         paths = sorted((root / "both").glob("*.pdf"))
         (root / "root.pem").write_bytes(
             b"".join(c.public_bytes(serialization.Encoding.PEM) for c in pki.trust_anchors)

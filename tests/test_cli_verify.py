@@ -9,10 +9,8 @@ from cli import main
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
-from fixtures.images import seal_image, signature_image
-from signing.geometry import Box
-from signing.pades import sign_attachment, sign_organisation, sign_personal
-from tests.test_signing import key_of
+from signing.pades import sign_attachment
+from tests.test_signing import key_of, signed_letter
 
 
 def edoc(*args: str):
@@ -24,18 +22,14 @@ def folder(pki, tmp_path_factory):
     """Signed documents as an agency would send them, plus one unsigned and one broken file."""
     folder = tmp_path_factory.mktemp("verify-cli")
     write_pki(pki, folder / "pki")
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, key_of(pki, "h26-deputy"), image, area).pdf
-    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+    _, both = signed_letter(pki)
     docs = folder / "docs"
     (docs / "sub").mkdir(parents=True)
     (docs / "a-signed.pdf").write_bytes(both)
     (docs / "sub" / "b-appendix.pdf").write_bytes(
         sign_attachment(appendix(HA_NOI).pdf, key_of(pki, "h26-org"), "12/UBND-KT").pdf
     )
-    (folder / "unsigned.pdf").write_bytes(letter.pdf)
+    (folder / "unsigned.pdf").write_bytes(cong_van(HA_NOI).pdf)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF body\n")
     return folder
 

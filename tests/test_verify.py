@@ -10,16 +10,15 @@ from edoc.errors import EdocError
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
-from fixtures.images import seal_image, signature_image
+from fixtures.images import seal_image
 from fixtures.pki import Revocation, build_pki
 from fixtures.services import PKIServer, free_port
 from signing.checks import CATALOGUE, Severity
-from signing.geometry import Box
-from signing.pades import Level, Options, sign_organisation, sign_personal
+from signing.pades import Level, Options, sign_organisation
 from signing.policy import DEFAULT_POLICY, load_policy
 from signing.report import Indication, Verdict
 from signing.verify import verify_document
-from tests.test_signing import key_of
+from tests.test_signing import key_of, signed_letter
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +29,7 @@ def policy(pki):
 @pytest.fixture(scope="module")
 def documents(pki):
     letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    personal = sign_personal(
-        letter.pdf, key_of(pki, "h26-deputy"), signature_image(HA_NOI.deputy), area
-    ).pdf
-    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+    personal, both = signed_letter(pki)
     seal_only = sign_organisation(
         letter.pdf, key_of(pki, "h26-org"), seal_image(HA_NOI), allow_missing_personal=True
     ).pdf
@@ -159,11 +154,7 @@ EXPECTED_BAD = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_BAD))
 def test_each_bad_certificate_gives_exactly_its_code(name, pki, pki_server, documents):
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, key_of(pki, name), image, area).pdf
-    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+    _, both = signed_letter(pki, name)
     report = verify_document(both, DEFAULT_POLICY.with_options(pki.trust_anchors, "hard"))
     expected_codes, verdict = EXPECTED_BAD[name]
     serious = {f.code for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)}
@@ -178,11 +169,7 @@ def test_each_bad_certificate_gives_exactly_its_code(name, pki, pki_server, docu
 def test_revocation_is_checked_over_http_and_unknown_status_is_never_valid(key_cache):
     # its own seed: certificates the session PKI already had answered for would be cached
     offline = build_pki("offline", f"http://127.0.0.1:{free_port()}", key_cache=key_cache)
-    letter = cong_van(HA_NOI)  # signed under a PKI whose OCSP and CRL server is down
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, key_of(offline, "h26-deputy"), image, area).pdf
-    both = sign_organisation(personal, key_of(offline, "h26-org"), seal_image(HA_NOI)).pdf
+    _, both = signed_letter(offline)  # signed under a PKI whose OCSP and CRL server is down
     soft = DEFAULT_POLICY.with_options(offline.trust_anchors, "soft")
     report = verify_document(both, soft)
     assert report.verdict is Verdict.INDETERMINATE
@@ -203,12 +190,8 @@ def test_a_good_document_passes_with_revocation_checked(pki, pki_server, documen
 @pytest.mark.parametrize("level", [Level.B_T, Level.B_LT])
 def test_timestamped_and_long_term_signatures_report_their_level(level, pki, pki_server):
     options = Options(level, pki.tsa_url, pki.trust_anchors)
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, key_of(pki, "h26-deputy"), image, area, options).pdf
-    both = sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI), options=options)
-    report = verify_document(both.pdf, DEFAULT_POLICY.with_options(pki.trust_anchors, "hard"))
+    _, both = signed_letter(pki, options=options)
+    report = verify_document(both, DEFAULT_POLICY.with_options(pki.trust_anchors, "hard"))
     assert report.verdict is Verdict.COMPLIANT, codes(report)
     assert [s.level for s in report.signatures] == [level.value, level.value]
     assert all(s.timestamp_time is not None for s in report.signatures)
@@ -220,11 +203,7 @@ def test_a_certificate_revoked_after_signing_does_not_fail_the_signature(key_cac
     """Revocation is judged at the signing time: a leader's certificate revoked after the
     letter was signed (say, on leaving office) leaves the letter valid."""
     later = build_pki("offline", f"http://127.0.0.1:{free_port()}", key_cache=key_cache)
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, key_of(later, "h26-deputy"), image, area).pdf
-    both = sign_organisation(personal, key_of(later, "h26-org"), seal_image(HA_NOI)).pdf
+    _, both = signed_letter(later)
     serial = later["h26-deputy"].certificate.serial_number
     revoked_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
     later.revocations[serial] = Revocation(

@@ -14,15 +14,14 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, scanned
-from fixtures.images import seal_image, signature_image
+from fixtures.images import seal_image
 from signing.checks import Severity
-from signing.geometry import Box
-from signing.pades import sign_attachment, sign_copy, sign_organisation, sign_personal
+from signing.pades import sign_attachment, sign_copy, sign_organisation
 from signing.policy import DEFAULT_POLICY
 from signing.report import Verdict
 from signing.signer import signer_for
 from signing.verify import verify_document
-from tests.test_signing import key_of
+from tests.test_signing import key_of, signed_letter
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +35,18 @@ def letter():
 
 
 @pytest.fixture(scope="module")
-def personal(pki, letter):
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    return sign_personal(letter.pdf, key_of(pki, "h26-deputy"), image, area).pdf
+def signed(pki):
+    return signed_letter(pki)
 
 
 @pytest.fixture(scope="module")
-def both(pki, personal):
-    return sign_organisation(personal, key_of(pki, "h26-org"), seal_image(HA_NOI)).pdf
+def personal(signed):
+    return signed[0]
+
+
+@pytest.fixture(scope="module")
+def both(signed):
+    return signed[1]
 
 
 def problems(report) -> set[str]:
