@@ -1,28 +1,59 @@
-"""OCSP and CRL answers over HTTP, asked once per certificate for a whole batch.
+"""What a batch verifies with, shared by every document a thread verifies.
 
-A batch verifies thousands of documents signed by the same few people under the same CA:
-the fetchers (and the answers they cache) are shared by every document a process verifies.
-They are renewed every ``RENEW_AFTER`` documents, so answers do not grow stale over a long
-run and the per-fetcher request budget (pyHanko's guard against hostile files that point
-at many URLs) is never exhausted by honest work.
+A batch checks thousands of documents signed by the same few people under the same CA. The
+OCSP and CRL fetchers (with the answers they cache) and a validation context at the
+present time (with the chains and revocation answers it has already checked) are made once
+and reused. They are renewed every ``RENEW_AFTER`` documents, so answers do not grow stale
+over a long run and the per-fetcher request budget (pyHanko's guard against hostile files
+that point at many URLs) is never exhausted by honest work.
 """
 
 import threading
+from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers import Fetchers
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+from signing.policy import Policy, Revocation
+from signing.signer import asn1_certificate
 
 RENEW_AFTER = 200
 
 _local = threading.local()
 
 
-def shared_fetchers(timeout_seconds: float) -> Fetchers:
-    """The fetchers this thread uses for the next document."""
-    state = getattr(_local, "state", None)
-    if state is None or state[0] != timeout_seconds or state[2] >= RENEW_AFTER:
-        fetchers = RequestsFetcherBackend(per_request_timeout=timeout_seconds).get_fetchers()
-        state = [timeout_seconds, fetchers, 0]
-        _local.state = state
-    state[2] += 1
-    return state[1]
+@dataclass
+class Shared:
+    """The fetchers (None when revocation is off) and the present-time context of a thread."""
+
+    key: tuple
+    fetchers: Fetchers | None
+    context: ValidationContext
+    uses: int = 0
+
+
+def _key(policy: Policy) -> tuple:
+    anchors = tuple(c.fingerprint(hashes.SHA256()) for c in policy.trust)
+    return anchors, policy.revocation, policy.timeout_seconds
+
+
+def shared_validation(policy: Policy) -> Shared:
+    """What this thread verifies the next document with, under ``policy``."""
+    shared = getattr(_local, "shared", None)
+    key = _key(policy)
+    if shared is None or shared.key != key or shared.uses >= RENEW_AFTER:
+        fetchers = None
+        if policy.revocation is not Revocation.OFF:
+            backend = RequestsFetcherBackend(per_request_timeout=policy.timeout_seconds)
+            fetchers = backend.get_fetchers()
+        context = ValidationContext(
+            trust_roots=[asn1_certificate(c) for c in policy.trust],
+            allow_fetching=fetchers is not None,
+            fetchers=fetchers,
+            revocation_mode="hard-fail" if fetchers else "soft-fail",
+        )
+        shared = _local.shared = Shared(key, fetchers, context)
+    shared.uses += 1
+    return shared

@@ -39,7 +39,7 @@ from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
-from signing.revocation import shared_fetchers
+from signing.revocation import shared_validation
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.signer import asn1_certificate
 from signing.structure import issuer_not_ca, signed_attributes_not_der
@@ -52,9 +52,8 @@ class _Run:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.trust_roots = [asn1_certificate(c) for c in policy.trust]
-        self.fetchers = (
-            None if policy.revocation is Revocation.OFF else shared_fetchers(policy.timeout_seconds)
-        )
+        shared = shared_validation(policy)
+        self.fetchers, self.present = shared.fetchers, shared.context
         self.findings: list[Finding] = []
         self.levels: DocumentLevels | None = None
 
@@ -111,11 +110,9 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     report.digest_algorithm = embedded.md_algorithm
     try:
         moment = _signing_moment(embedded)
-        status = aio.run(
-            async_validate_pdf_signature(
-                embedded, run.context(moment), diff_policy=EDOC_DIFF_POLICY
-            )
-        )
+        status = _validated(embedded, run.present)
+        if not _holds_then(status, certificate, moment):
+            status = _validated(embedded, run.context(moment))
     except SignatureValidationError as error:
         run.add("SIG_INTEGRITY", field_name, str(error), str(error))
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
@@ -147,6 +144,23 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     unbound = not embedded.signer_info["signed_attrs"].contents
     _judge(report, status, certificate, run, revocation_unknown, unbound)
     return report, decision.role
+
+
+def _validated(embedded: EmbeddedPdfSignature, context: ValidationContext):
+    return aio.run(async_validate_pdf_signature(embedded, context, diff_policy=EDOC_DIFF_POLICY))
+
+
+def _holds_then(status, certificate: x509.Certificate, moment: dt.datetime | None) -> bool:
+    """Whether a signature valid now was valid at its signing time too, without looking
+    again: its certificate was already within its validity then. (A certificate good now
+    was not revoked then; any other answer is looked at again, at the signing time, so that
+    a certificate expired or revoked since the signing does not fail the signature.)"""
+    if not status.trusted:
+        problem = getattr(status.trust_problem_indic, "name", "")
+        return problem == "NO_CERTIFICATE_CHAIN_FOUND"  # no anchor: no time changes that
+    if moment is None:
+        return True
+    return certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc
 
 
 def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context) -> bool:
