@@ -10,24 +10,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from edoc.errors import WorkspaceError
+from edoc.storage.database import connect, database_url, upgrade
+from edoc.storage.models import Setting
 
 HOME_ENV = "EDOC_HOME"
 DEFAULT_HOME = "edoc-demo"
-
-_metadata = MetaData()
-
-#: Facts about the workspace itself (when it was created, which test PKI seed it uses).
-settings = Table(
-    "workspace_settings",
-    _metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", String(1024), nullable=False),
-)
 
 
 def resolve_home(home: str | os.PathLike | None = None) -> Path:
@@ -61,14 +53,14 @@ class Workspace:
 
     def get_setting(self, key: str) -> str | None:
         with self.engine.connect() as connection:
-            return connection.scalar(select(settings.c.value).where(settings.c.key == key))
+            return connection.scalar(select(Setting.value).where(Setting.key == key))
 
     def set_settings(self, values: dict[str, str]) -> None:
         """Store ``values`` in one transaction."""
         with self.engine.begin() as connection:
             for key, value in values.items():
-                connection.execute(settings.delete().where(settings.c.key == key))
-                connection.execute(settings.insert().values(key=key, value=value))
+                connection.execute(delete(Setting).where(Setting.key == key))
+                connection.execute(Setting.__table__.insert().values(key=key, value=value))
 
 
 def database_path(root: Path) -> Path:
@@ -86,9 +78,10 @@ def open_workspace(home: str | os.PathLike | None = None) -> Workspace:
             f"Cannot create the workspace folder: {error.strerror}.",
             path=root,
         ) from error
-    engine = create_engine(f"sqlite:///{database_path(root)}")
+    url = database_url(root)
     try:
-        _metadata.create_all(engine)
+        engine = connect(url)
+        upgrade(engine)
         workspace = Workspace(root, engine)
         if workspace.get_setting("created_at") is None:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -97,6 +90,6 @@ def open_workspace(home: str | os.PathLike | None = None) -> Workspace:
         raise WorkspaceError(
             f"Không mở được cơ sở dữ liệu của thư mục làm việc: {error.orig or error}.",
             f"Cannot open the workspace database: {error.orig or error}.",
-            path=database_path(root),
+            path=database_path(root) if url.startswith("sqlite") else url.split("@")[-1],
         ) from error
     return workspace

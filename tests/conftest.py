@@ -1,11 +1,15 @@
-"""Shared fixtures: the test PKI, its services on loopback, and the rules for missing tools."""
+"""Shared fixtures: the test PKI, its services on loopback, the databases edoc runs on, and
+the rules for missing tools."""
 
 import os
 import shutil
+import uuid
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
+from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer, free_port
 
 
@@ -37,3 +41,26 @@ def pki_server(pki: TestPKI):
     """The PKI's CRL, OCSP and TSA services, running over HTTP for the whole session."""
     with PKIServer(pki) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """A PostgreSQL server of Debian's package, for the session: its URL."""
+    if server_binaries() is None:
+        require_tool("initdb", "postgresql")
+    with PostgresServer() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """An empty database of each kind edoc runs on: the same tests run on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'edoc.sqlite'}"
+    server = request.getfixturevalue("postgres")
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name

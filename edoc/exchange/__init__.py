@@ -1,0 +1,1 @@
+"""Exchange between agencies: nodes that send and receive, a hub that routes."""

@@ -1,0 +1,201 @@
+"""Receiving a document at an agency's node: stored once, verified, answered with 01.
+
+A hub retries until it is acknowledged, and may deliver the same envelope many times, even
+at once: a document is stored once per node by its DocumentId and sender, whatever the
+retries. Its PDFs are verified before the transaction (verification is slow and reads no
+database), and the report is stored with it so that audits never verify again. The status
+01 (arrived) back to the sender is queued in the same transaction (the outbox), so it is
+sent exactly when the document is stored.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from edoc.envelope.build import build
+from edoc.envelope.model import (
+    DocumentMessage,
+    Organization,
+    ResponseFor,
+    StatusCode,
+    StatusMessage,
+)
+from edoc.envelope.parse import parse
+from edoc.errors import EnvelopeError
+from edoc.storage.blobs import BlobStore
+from edoc.storage.models import (
+    Attachment,
+    Delivery,
+    Direction,
+    Document,
+    SignatureRecord,
+    StatusEvent,
+    VerificationReport,
+)
+from signing.policy import Policy
+from signing.report import DocumentReport
+from signing.verify import verify_document
+
+
+@dataclass(frozen=True)
+class Node:
+    """An agency's node: whose it is, its database and files, and how it verifies."""
+
+    organization: Organization
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    policy: Policy
+
+    @property
+    def organ_id(self) -> str:
+        return self.organization.organ_id
+
+
+@dataclass(frozen=True)
+class Received:
+    """What became of a delivered envelope: the stored document, and whether it is new."""
+
+    document_pk: int
+    created: bool
+
+
+def _existing(session: Session, node: Node, message: DocumentMessage) -> int | None:
+    return session.scalar(
+        select(Document.id).where(
+            Document.owner_organ_id == node.organ_id,
+            Document.direction == Direction.RECEIVED,
+            Document.sender_organ_id == message.sender.organ_id,
+            Document.document_id == message.document_id,
+        )
+    )
+
+
+def _arrived(node: Node, message: DocumentMessage, at: dt.datetime) -> bytes:
+    answer = StatusMessage(
+        sender=node.organization,
+        response_for=ResponseFor(
+            organ_id=message.sender.organ_id,
+            code=str(message.code),
+            promulgation_date=message.promulgation_date,
+            document_id=message.document_id,
+        ),
+        status_code=StatusCode.ARRIVED,
+        timestamp=at,
+    )
+    return build(answer)
+
+
+def _reports(node: Node, message: DocumentMessage) -> dict[str, DocumentReport]:
+    return {
+        attachment.content_id: verify_document(attachment.data, node.policy)
+        for attachment in message.attachments
+        if attachment.data.startswith(b"%PDF") or attachment.name.lower().endswith(".pdf")
+    }
+
+
+def _attachment(stage, attachment, report: DocumentReport | None, policy: Policy) -> Attachment:
+    record = Attachment(
+        content_id=attachment.content_id,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        sha256=stage.put(attachment.data),
+        description=attachment.description,
+    )
+    if report is not None:
+        record.report = VerificationReport(
+            verdict=report.verdict.value,
+            policy=policy.name,
+            codes=sorted({f.code for f in report.findings if f.severity.value == "error"}),
+            report=report.to_json(),
+        )
+        record.signatures = [
+            SignatureRecord(
+                field=s.field,
+                signer=s.signer,
+                role=s.role,
+                level=s.level,
+                indication=s.indication.value,
+                sub_indication=s.sub_indication,
+                intact=s.intact,
+                trusted=s.trusted,
+                signing_time=s.signing_time,
+            )
+            for s in report.signatures
+        ]
+    return record
+
+
+def receive_envelope(node: Node, data: bytes) -> Received:
+    """Store the document of envelope ``data`` once, with its verification and the 01 back.
+
+    Raises EnvelopeError for an envelope that cannot be read or is not a document message.
+    """
+    message = parse(data).message
+    if not isinstance(message, DocumentMessage):
+        raise EnvelopeError(
+            "Gói tin không phải văn bản (gói tin trạng thái đi đường khác).",
+            "The envelope is not a document message (status messages go another way).",
+        )
+    with node.sessions() as session:
+        if (found := _existing(session, node, message)) is not None:
+            return Received(found, created=False)
+    reports = _reports(node, message)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+            pdf_verdicts = [r.verdict.value for r in reports.values()]
+            document = Document(
+                owner_organ_id=node.organ_id,
+                direction=Direction.RECEIVED,
+                document_id=message.document_id,
+                sender_organ_id=message.sender.organ_id,
+                sender_name=message.sender.organ_name,
+                recipients=[r.organ_id for r in message.recipients],
+                number=message.code.number,
+                notation=message.code.notation,
+                subject=message.subject,
+                type_name=message.document_type.type_name,
+                promulgation_date=message.promulgation_date,
+                due_date=message.due_date,
+                priority=int(message.other_info.priority),
+                signer_name=message.signer.full_name,
+                business_type=int(message.business_type),
+                envelope_sha256=stage.put(data),
+                received_at=now,
+                status_code=StatusCode.ARRIVED.value,
+                compliant=all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None,
+            )
+            document.attachments = [
+                _attachment(stage, a, reports.get(a.content_id), node.policy)
+                for a in message.attachments
+            ]
+            answer = stage.put(_arrived(node, message, now))
+            document.statuses = [
+                StatusEvent(
+                    direction=Direction.SENT,
+                    organ_id=node.organ_id,
+                    status_code=StatusCode.ARRIVED.value,
+                    at=now,
+                    message_sha256=answer,
+                )
+            ]
+            document.deliveries = [
+                Delivery(
+                    recipient_organ_id=message.sender.organ_id,
+                    message_sha256=answer,
+                    kind="status",
+                    next_attempt_at=now,
+                )
+            ]
+            session.add(document)
+            session.commit()
+            return Received(document.id, created=True)
+    except IntegrityError:  # the same envelope, stored meanwhile by a concurrent delivery
+        with node.sessions() as session:
+            found = _existing(session, node, message)
+        if found is None:
+            raise
+        return Received(found, created=False)

@@ -1,0 +1,93 @@
+"""Files by their SHA-256, written before the database rows that point at them.
+
+A transaction that stores a document first writes its files (atomically, each once: the
+same appendix sent twice is one file), then its rows. If the transaction fails, the files it
+created are removed again, unless a row (another transaction's, meanwhile) points at them.
+Nothing is ever half-written and nothing a committed row needs is ever removed.
+"""
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from edoc.errors import EdocError
+from edoc.files import write_atomic
+from edoc.storage.models import Blob
+
+
+def insert_ignoring_duplicates(session: Session, model, values: dict) -> None:
+    """INSERT that does nothing when the row is already there (SQLite and PostgreSQL)."""
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+@dataclass
+class Staging:
+    """The files one transaction writes; see :meth:`BlobStore.staging`."""
+
+    store: "BlobStore"
+    session: Session
+    created: list[Path] = field(default_factory=list)
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` (file first, then its row); its SHA-256."""
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.store.path(digest)
+        if not path.exists():
+            try:
+                write_atomic(path, data)
+            except OSError as error:
+                raise EdocError(
+                    f"Không ghi được tệp: {error.strerror}.",
+                    f"Cannot write the file: {error.strerror}.",
+                    path=path,
+                ) from error
+            self.created.append(path)
+        insert_ignoring_duplicates(self.session, Blob, {"sha256": digest, "size": len(data)})
+        return digest
+
+
+@dataclass(frozen=True)
+class BlobStore:
+    """Files under ``root``, as ``ab/cd/abcd…`` by their SHA-256."""
+
+    root: Path
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def read(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+    @contextmanager
+    def staging(self, session: Session, sessions: sessionmaker) -> Iterator[Staging]:
+        """Files written for ``session``'s transaction, removed if it does not commit.
+
+        ``sessions`` opens the separate look that tells which files a committed row needs.
+        """
+        staging = Staging(self, session)
+        try:
+            yield staging
+        except BaseException:
+            self._forget(staging.created, sessions)
+            raise
+
+    def _forget(self, created: list[Path], sessions: sessionmaker) -> None:
+        if not created:
+            return
+        with sessions() as session:
+            needed = set(
+                session.scalars(
+                    select(Blob.sha256).where(Blob.sha256.in_([p.name for p in created]))
+                )
+            )
+        for path in created:
+            if path.name not in needed:
+                path.unlink(missing_ok=True)

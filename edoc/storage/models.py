@@ -1,0 +1,259 @@
+"""What a node keeps: agencies, documents with their files and signatures, every status,
+every delivery, and the people who use the inbox.
+
+Times are stored in UTC. Files are content-addressed (SHA-256): an attachment sent to ten
+agencies, or received twice, is stored once. A received document is unique per node by its
+edXML DocumentId and sender, which is what makes a retried delivery harmless.
+"""
+
+import datetime as dt
+import enum
+from typing import ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict] = {dt.datetime: DateTime(timezone=True)}
+
+
+class Direction(enum.StrEnum):
+    RECEIVED = "received"
+    SENT = "sent"
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class UserRole(enum.StrEnum):
+    CLERK = "clerk"
+    LEADER = "leader"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, values_callable=lambda k: [m.value for m in k], length=16)
+
+
+class Agency(Base):
+    """An agency of the exchange: its id in both forms, its name and its node."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[str] = mapped_column(String(32), unique=True)  # QCVN 102: 000.00.00.G22
+    code_2020: Mapped[str] = mapped_column(String(32), default="")  # Decision 20/2020: G22
+    name: Mapped[str] = mapped_column(String(400), default="")
+    node_url: Mapped[str] = mapped_column(String(400), default="")
+
+
+class Blob(Base):
+    """The bytes of a file, once, named by their SHA-256; on disk unless ``data`` holds them."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    stored_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Document(Base):
+    """An official document as this node received or sent it, with its envelope's header."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("owner_organ_id", "direction", "sender_organ_id", "document_id"),
+        Index("ix_documents_owner_received", "owner_organ_id", "direction", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_organ_id: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    document_id: Mapped[str] = mapped_column(String(200))
+    sender_organ_id: Mapped[str] = mapped_column(String(32))
+    sender_name: Mapped[str] = mapped_column(String(400), default="")
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    number: Mapped[str] = mapped_column(String(40), default="")
+    notation: Mapped[str] = mapped_column(String(100), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    type_name: Mapped[str] = mapped_column(String(200), default="")
+    promulgation_date: Mapped[dt.date | None] = mapped_column(default=None)
+    due_date: Mapped[dt.date | None] = mapped_column(default=None)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    business_type: Mapped[int] = mapped_column(Integer, default=0)
+    envelope_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    folder: Mapped[str] = mapped_column(String(40), default="inbox")
+    status_code: Mapped[str] = mapped_column(String(2), default="")
+    compliant: Mapped[bool | None] = mapped_column(Boolean, default=None)
+
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    statuses: Mapped[list["StatusEvent"]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="StatusEvent.at"
+    )
+    deliveries: Mapped[list["Delivery"]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+class Attachment(Base):
+    """A file of a document (the main PDF, appendixes), its bytes in a blob."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("document_pk", "content_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    content_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(400))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[Document] = relationship(back_populates="attachments")
+    report: Mapped["VerificationReport | None"] = relationship(
+        back_populates="attachment", cascade="all, delete-orphan"
+    )
+    signatures: Mapped[list["SignatureRecord"]] = relationship(
+        back_populates="attachment", cascade="all, delete-orphan", order_by="SignatureRecord.id"
+    )
+
+
+class VerificationReport(Base):
+    """The verification of a PDF attachment, kept so that audits never verify again."""
+
+    __tablename__ = "verification_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_pk: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), unique=True
+    )
+    verdict: Mapped[str] = mapped_column(String(20))
+    policy: Mapped[str] = mapped_column(String(100))
+    verified_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    codes: Mapped[list] = mapped_column(JSON, default=list)
+    report: Mapped[dict] = mapped_column(JSON)
+
+    attachment: Mapped[Attachment] = relationship(back_populates="report")
+
+
+class SignatureRecord(Base):
+    """One signature found in a PDF attachment, as its verification saw it."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_pk: Mapped[int] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(200))
+    signer: Mapped[str] = mapped_column(String(400), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(12))
+    indication: Mapped[str] = mapped_column(String(20))
+    sub_indication: Mapped[str | None] = mapped_column(String(60), default=None)
+    intact: Mapped[bool] = mapped_column(Boolean)
+    trusted: Mapped[bool] = mapped_column(Boolean)
+    signing_time: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    attachment: Mapped[Attachment] = relationship(back_populates="signatures")
+
+
+class StatusEvent(Base):
+    """An edXML status sent or received for a document: when, who, why."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (UniqueConstraint("document_pk", "organ_id", "status_code", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    organ_id: Mapped[str] = mapped_column(String(32))  # the agency whose status it is
+    status_code: Mapped[str] = mapped_column(String(2))
+    at: Mapped[dt.datetime] = mapped_column()
+    staff: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    message_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
+
+    document: Mapped[Document] = relationship(back_populates="statuses")
+
+
+class Delivery(Base):
+    """A message on its way to one agency: queued, sent, failed, acknowledged (the outbox)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("document_pk", "recipient_organ_id", "message_sha256"),
+        Index("ix_deliveries_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    recipient_organ_id: Mapped[str] = mapped_column(String(32))
+    message_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    kind: Mapped[str] = mapped_column(String(10))  # document | status
+    state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState), default=DeliveryState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    document: Mapped[Document] = relationship(back_populates="deliveries")
+
+
+class User(Base):
+    """Someone who uses an agency's inbox, in one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    organ_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Setting(Base):
+    """Facts about the workspace itself (when it was created, which test PKI seed it uses)."""
+
+    __tablename__ = "workspace_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(1024))

@@ -1,0 +1,117 @@
+"""Receiving documents at a node, on SQLite and on PostgreSQL: stored once whatever the
+retries, verified, answered with 01, and nothing half-written when the database fails."""
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select, text
+
+from edoc.agency import AgencyDirectory
+from edoc.envelope.build import build
+from edoc.envelope.metadata import document_from_metadata
+from edoc.envelope.model import Attachment as EnvelopeAttachment
+from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
+from edoc.envelope.parse import parse
+from edoc.errors import EnvelopeError
+from edoc.exchange.receive import Node, receive_envelope
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import Blob, Delivery, DeliveryState, Document
+from fixtures.agencies import HA_NOI, VPCP
+from signing.policy import DEFAULT_POLICY
+from tests.test_signing import signed_letter
+
+
+@pytest.fixture(scope="module")
+def envelope(pki) -> bytes:
+    """A signed letter from Hà Nội to the Government Office, as the hub delivers it."""
+    _, letter = signed_letter(pki)
+    meta = {
+        "from": HA_NOI.organ_id,
+        "to": [VPCP.organ_id],
+        "code": {"number": "1234", "notation": "UBND-KT"},
+        "promulgation_date": "2026-11-20",
+        "subject": "Về việc tăng cường chữ ký số trong văn bản điện tử",
+        "signer": {"full_name": HA_NOI.deputy.full_name, "position": "Phó Chủ tịch"},
+        "priority": 1,
+    }
+    files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
+    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
+
+
+@pytest.fixture
+def node(database_url, tmp_path, pki) -> Node:
+    engine = connect(database_url)
+    upgrade(engine)
+    yield Node(
+        Organization(VPCP.organ_id, VPCP.name),
+        sessions(engine),
+        BlobStore(tmp_path / "blobs"),
+        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+    )
+    engine.dispose()
+
+
+def count(node: Node, model) -> int:
+    with node.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_document_is_stored_once_with_its_files_report_and_answer(node, envelope):
+    first = receive_envelope(node, envelope)
+    again = receive_envelope(node, envelope)
+    assert first.created and not again.created and again.document_pk == first.document_pk
+    with node.sessions() as session:
+        document = session.get(Document, first.document_pk)
+        assert (document.number, document.notation) == ("1234", "UBND-KT")
+        assert document.sender_organ_id == HA_NOI.organ_id and document.compliant is True
+        (attachment,) = document.attachments
+        assert node.blobs.read(attachment.sha256).startswith(b"%PDF")
+        assert attachment.report.verdict == "compliant"
+        assert [s.role for s in attachment.signatures] == ["personal", "organisation"]
+        (delivery,) = document.deliveries
+        assert (delivery.recipient_organ_id, delivery.state) == (
+            HA_NOI.organ_id,
+            DeliveryState.QUEUED,
+        )
+        answer = parse(node.blobs.read(delivery.message_sha256)).message
+        assert isinstance(answer, StatusMessage) and answer.status_code is StatusCode.ARRIVED
+        assert answer.response_for.document_id == document.document_id
+        assert [s.status_code for s in document.statuses] == ["01"]
+    assert count(node, Document) == 1 and count(node, Delivery) == 1
+
+
+def test_fifty_concurrent_deliveries_store_one_document(node, envelope):
+    with ThreadPoolExecutor(50) as pool:
+        results = list(pool.map(lambda _: receive_envelope(node, envelope), range(50)))
+    assert sum(r.created for r in results) == 1
+    assert len({r.document_pk for r in results}) == 1
+    assert count(node, Document) == 1 and count(node, Delivery) == 1
+
+
+def test_a_failed_transaction_leaves_no_files_behind(node, envelope):
+    with node.sessions() as session:  # the database loses a table: every insert fails
+        session.execute(text("ALTER TABLE deliveries RENAME TO deliveries_gone"))
+        session.commit()
+    with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises
+        receive_envelope(node, envelope)
+    assert count(node, Document) == 0 and count(node, Blob) == 0
+    assert not any(p.is_file() for p in node.blobs.root.rglob("*"))
+    with node.sessions() as session:
+        session.execute(text("ALTER TABLE deliveries_gone RENAME TO deliveries"))
+        session.commit()
+    assert receive_envelope(node, envelope).created  # and the retry then stores it
+
+
+def test_a_status_message_is_not_taken_for_a_document(node):
+    status = StatusMessage(
+        sender=Organization(HA_NOI.organ_id, HA_NOI.name),
+        response_for=ResponseFor(VPCP.organ_id, "1/VPCP", dt.date(2026, 11, 1)),
+        status_code=StatusCode.ACCEPTED,
+        timestamp=dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC),
+    )
+    with pytest.raises(EnvelopeError) as caught:
+        receive_envelope(node, build(status))
+    assert "status" in caught.value.message_en
+    assert count(node, Document) == 0

@@ -1,0 +1,35 @@
+"""The database of a workspace: SQLite by default, PostgreSQL by URL, migrated by Alembic."""
+
+import sqlite3
+
+from sqlalchemy import inspect
+
+from edoc.storage.database import DATABASE_URL_ENV
+from edoc.workspace import open_workspace
+
+TABLES = {
+    "agencies", "documents", "attachments", "blobs", "signatures", "verification_reports",
+    "status_events", "deliveries", "users", "workspace_settings", "alembic_version",
+}  # fmt: skip
+
+
+def test_a_workspace_uses_the_database_its_url_names(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url.replace("+psycopg", ""))
+    workspace = open_workspace(tmp_path / "home")
+    workspace.set_settings({"pki_seed": "edoc-test-pki"})
+    again = open_workspace(tmp_path / "home")  # a second start migrates nothing, loses nothing
+    assert again.get_setting("pki_seed") == "edoc-test-pki"
+    assert set(inspect(again.engine).get_table_names()) >= TABLES
+    assert again.engine.dialect.name == database_url.split(":")[0].split("+")[0]
+
+
+def test_a_workspace_from_before_the_migrations_is_upgraded_in_place(tmp_path, monkeypatch):
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    home = tmp_path / "old"
+    home.mkdir()
+    with sqlite3.connect(home / "edoc.sqlite") as old:
+        old.execute("CREATE TABLE workspace_settings (key VARCHAR(64) PRIMARY KEY, value TEXT)")
+        old.execute("INSERT INTO workspace_settings VALUES ('created_at', '2026-11-01T00:00:00')")
+    workspace = open_workspace(home)
+    assert workspace.get_setting("created_at") == "2026-11-01T00:00:00"
+    assert set(inspect(workspace.engine).get_table_names()) >= TABLES
