@@ -8,6 +8,11 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from edoc.agency import AgencyDirectory
+from edoc.envelope.build import build
+from edoc.envelope.metadata import document_from_metadata
+from edoc.envelope.model import Attachment as EnvelopeAttachment
+from fixtures.agencies import HA_NOI, VPCP
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer, free_port
@@ -64,3 +69,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
         connection.execute(text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def envelope(pki) -> bytes:
+    """A signed letter from Hà Nội to the Government Office, as the hub delivers it."""
+    from tests.test_signing import signed_letter  # a test module: imported when needed
+
+    _, letter = signed_letter(pki)
+    meta = {
+        "from": HA_NOI.organ_id,
+        "to": [VPCP.organ_id],
+        "code": {"number": "1234", "notation": "UBND-KT"},
+        "promulgation_date": "2026-11-20",
+        "subject": "Về việc tăng cường chữ ký số trong văn bản điện tử",
+        "signer": {"full_name": HA_NOI.deputy.full_name, "position": "Phó Chủ tịch"},
+        "priority": 1,
+    }
+    files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
+    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))

@@ -7,10 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
-from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
-from edoc.envelope.metadata import document_from_metadata
-from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
@@ -20,24 +17,6 @@ from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Blob, Delivery, DeliveryState, Document
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
-from tests.test_signing import signed_letter
-
-
-@pytest.fixture(scope="module")
-def envelope(pki) -> bytes:
-    """A signed letter from Hà Nội to the Government Office, as the hub delivers it."""
-    _, letter = signed_letter(pki)
-    meta = {
-        "from": HA_NOI.organ_id,
-        "to": [VPCP.organ_id],
-        "code": {"number": "1234", "notation": "UBND-KT"},
-        "promulgation_date": "2026-11-20",
-        "subject": "Về việc tăng cường chữ ký số trong văn bản điện tử",
-        "signer": {"full_name": HA_NOI.deputy.full_name, "position": "Phó Chủ tịch"},
-        "priority": 1,
-    }
-    files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
-    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
 
 
 @pytest.fixture

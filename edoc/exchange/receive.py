@@ -25,10 +25,12 @@ from edoc.envelope.model import (
 )
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
-from edoc.storage.blobs import BlobStore
+from edoc.exchange.records import document_row, stored
+from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.models import (
     Attachment,
     Delivery,
+    DeliveryState,
     Direction,
     Document,
     SignatureRecord,
@@ -63,14 +65,7 @@ class Received:
 
 
 def _existing(session: Session, node: Node, message: DocumentMessage) -> int | None:
-    return session.scalar(
-        select(Document.id).where(
-            Document.owner_organ_id == node.organ_id,
-            Document.direction == Direction.RECEIVED,
-            Document.sender_organ_id == message.sender.organ_id,
-            Document.document_id == message.document_id,
-        )
-    )
+    return stored(session, node.organ_id, Direction.RECEIVED, message)
 
 
 def _arrived(node: Node, message: DocumentMessage, at: dt.datetime) -> bytes:
@@ -147,26 +142,11 @@ def receive_envelope(node: Node, data: bytes) -> Received:
     try:
         with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
             pdf_verdicts = [r.verdict.value for r in reports.values()]
-            document = Document(
-                owner_organ_id=node.organ_id,
-                direction=Direction.RECEIVED,
-                document_id=message.document_id,
-                sender_organ_id=message.sender.organ_id,
-                sender_name=message.sender.organ_name,
-                recipients=[r.organ_id for r in message.recipients],
-                number=message.code.number,
-                notation=message.code.notation,
-                subject=message.subject,
-                type_name=message.document_type.type_name,
-                promulgation_date=message.promulgation_date,
-                due_date=message.due_date,
-                priority=int(message.other_info.priority),
-                signer_name=message.signer.full_name,
-                business_type=int(message.business_type),
-                envelope_sha256=stage.put(data),
-                received_at=now,
-                status_code=StatusCode.ARRIVED.value,
-                compliant=all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None,
+            document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
+            document.received_at = now
+            document.status_code = StatusCode.ARRIVED.value
+            document.compliant = (
+                all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
             )
             document.attachments = [
                 _attachment(stage, a, reports.get(a.content_id), node.policy)
@@ -199,3 +179,53 @@ def receive_envelope(node: Node, data: bytes) -> Received:
         if found is None:
             raise
         return Received(found, created=False)
+
+
+def receive_status(node: Node, data: bytes) -> Received:
+    """Record a status that an agency sent about a document this node sent.
+
+    The same status delivered twice is recorded once; an arrived (01) status acknowledges
+    the delivery of the document to that agency. A status about a document this node never
+    sent is refused (EnvelopeError), so nothing is recorded against the wrong document.
+    """
+    message = parse(data).message
+    if not isinstance(message, StatusMessage):
+        raise EnvelopeError(
+            "Gói tin không phải trạng thái.", "The envelope is not a status message."
+        )
+    answered = message.response_for
+    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+        document = session.scalar(
+            select(Document).where(
+                Document.owner_organ_id == node.organ_id,
+                Document.direction == Direction.SENT,
+                Document.document_id == answered.document_id,
+            )
+        )
+        if document is None:
+            raise EnvelopeError(
+                f"Trạng thái cho văn bản không có ở đây: {answered.document_id}.",
+                f"A status for a document this node did not send: {answered.document_id}.",
+            )
+        at = message.timestamp.astimezone(dt.UTC)
+        sender = message.sender.organ_id
+        insert_ignoring_duplicates(
+            session,
+            StatusEvent,
+            {
+                "document_pk": document.id,
+                "direction": Direction.RECEIVED.value,
+                "organ_id": sender,
+                "status_code": message.status_code.value,
+                "at": at,
+                "staff": message.staff.staff if message.staff else "",
+                "description": message.description,
+                "message_sha256": stage.put(data),
+            },
+        )
+        if message.status_code is StatusCode.ARRIVED:
+            for delivery in document.deliveries:
+                if delivery.recipient_organ_id == sender and delivery.kind == "document":
+                    delivery.state = DeliveryState.ACKNOWLEDGED
+        session.commit()
+        return Received(document.id, created=True)

@@ -78,6 +78,7 @@ class Agency(Base):
     code_2020: Mapped[str] = mapped_column(String(32), default="")  # Decision 20/2020: G22
     name: Mapped[str] = mapped_column(String(400), default="")
     node_url: Mapped[str] = mapped_column(String(400), default="")
+    token_sha256: Mapped[str] = mapped_column(String(64), default="")  # the node's, at the hub
 
 
 class Blob(Base):

@@ -1,0 +1,142 @@
+"""The HTTP face of nodes and the hub: one endpoint that takes edXML messages.
+
+``POST /api/v1/messages`` with the envelope as the body (application/xml) and
+``Authorization: Bearer TOKEN``. It answers 200 with ``{"document": id, "created": bool}``
+once the message is stored (that answer is the acknowledgement the sender's outbox waits
+for), 401 without a valid token, 413 when the body is too large, and 422 with a message in
+Vietnamese and English when the envelope is refused.
+"""
+
+import hmac
+from collections.abc import Callable
+
+import requests
+from flask import Blueprint, Flask, jsonify, request
+
+from edoc.envelope.model import StatusMessage
+from edoc.envelope.parse import parse
+from edoc.errors import EdocError
+from edoc.exchange.hub import Hub, route
+from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
+from edoc.exchange.receive import Node, Received, receive_envelope, receive_status
+from edoc.storage.models import DeliveryState
+
+MAX_MESSAGE_BYTES = 200 * 1024 * 1024
+PATH = "/api/v1/messages"
+
+
+def _refused(error: EdocError, status: int):
+    body = {"error": {"message_vi": error.message_vi, "message_en": error.message_en}}
+    return jsonify(body), status
+
+
+def _unauthorised():
+    error = EdocError("Thiếu hoặc sai mã xác thực.", "Missing or wrong token.")
+    return _refused(error, 401)
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else ""
+
+
+def _taking(store: Callable[[bytes], Received]):
+    try:
+        received = store(request.get_data(cache=False))
+    except EdocError as error:
+        return _refused(error, 422)
+    return jsonify({"document": received.document_pk, "created": received.created})
+
+
+def node_blueprint(node: Node, hub_token: str) -> Blueprint:
+    """A node's endpoint: documents and statuses the hub delivers (with the hub's token)."""
+    blueprint = Blueprint("node", __name__)
+
+    def store(data: bytes) -> Received:
+        if isinstance(parse(data).message, StatusMessage):
+            return receive_status(node, data)
+        return receive_envelope(node, data)
+
+    @blueprint.post(PATH)
+    def take():
+        if not hmac.compare_digest(_bearer().encode(), hub_token.encode()):
+            return _unauthorised()
+        return _taking(store)
+
+    return blueprint
+
+
+def hub_blueprint(hub: Hub) -> Blueprint:
+    """The hub's endpoint: what nodes send (each with its own token)."""
+    blueprint = Blueprint("hub", __name__)
+
+    @blueprint.post(PATH)
+    def take():
+        sender = hub.agency_of(_bearer()) if _bearer() else None
+        if sender is None:
+            return _unauthorised()
+        return _taking(lambda data: route(hub, data, sender))
+
+    return blueprint
+
+
+def create_app(blueprint: Blueprint) -> Flask:
+    """A Flask application serving ``blueprint``, with the message size limit."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_MESSAGE_BYTES
+    app.register_blueprint(blueprint)
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = MAX_MESSAGE_BYTES // (1024 * 1024)
+        error = EdocError(f"Gói tin quá {limit} MB.", f"The message is over {limit} MB.")
+        return _refused(error, 413)
+
+    return app
+
+
+def post_message(base_url: str, token: str, data: bytes, timeout: float = 30) -> dict:
+    """Post an envelope to a node or the hub; its answer, or DeliveryError saying why not."""
+    try:
+        response = requests.post(
+            base_url.rstrip("/") + PATH,
+            data=data,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+            timeout=timeout,
+        )
+    except requests.RequestException as error:
+        raise DeliveryError(
+            f"Không gửi được tới {base_url}: {error}.", f"Cannot reach {base_url}: {error}."
+        ) from error
+    if response.status_code != 200:
+        raise DeliveryError(
+            f"{base_url} trả lời {response.status_code}: {response.text[:300]}",
+            f"{base_url} answered {response.status_code}: {response.text[:300]}",
+        )
+    return response.json()
+
+
+def to_hub(hub_url: str, token: str) -> Transport:
+    """A node's transport: everything goes to the hub. A document is then 'sent' (its
+    arrival is acknowledged by the recipient's 01); a status is done once the hub has it."""
+
+    def send(message: Outgoing) -> DeliveryState:
+        post_message(hub_url, token, message.data)
+        return DeliveryState.SENT if message.kind == "document" else DeliveryState.ACKNOWLEDGED
+
+    return send
+
+
+def to_nodes(hub: Hub, token: str) -> Transport:
+    """The hub's transport: to the recipient's node, acknowledged by its answer."""
+
+    def send(message: Outgoing) -> DeliveryState:
+        url = hub.node_url(message.recipient)
+        if not url:
+            raise DeliveryError(
+                f"Không có nút của {message.recipient}.", f"No node for {message.recipient}."
+            )
+        post_message(url, token, message.data)
+        return DeliveryState.ACKNOWLEDGED
+
+    return send

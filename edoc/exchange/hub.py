@@ -1,0 +1,128 @@
+"""The hub: which agency's node is where, and routing envelopes and statuses between them.
+
+Like the national exchange hub, it keeps what it routes and delivers it to each recipient's
+node through its own outbox, retrying until the node has taken it. A node proves who it is
+with its token; an envelope whose sender is not that node's agency is refused.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from edoc.envelope.model import DocumentMessage, StatusMessage
+from edoc.envelope.parse import parse
+from edoc.errors import EnvelopeError
+from edoc.exchange.receive import Received
+from edoc.exchange.records import document_row, stored
+from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
+from edoc.storage.models import Agency, Delivery, Direction, Document
+
+HUB_ID = "hub"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Hub:
+    """The hub's database and files."""
+
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+
+    def register(self, organ_id: str, name: str, node_url: str, token: str) -> None:
+        """Add or update an agency's node and the token it authenticates with."""
+        with self.sessions() as session:
+            agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
+            if agency is None:
+                agency = Agency(organ_id=organ_id)
+                session.add(agency)
+            agency.name, agency.node_url = name, node_url
+            agency.token_sha256 = token_digest(token)
+            session.commit()
+
+    def agency_of(self, token: str) -> str | None:
+        """The agency whose node holds ``token``, or None."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(Agency.organ_id).where(Agency.token_sha256 == token_digest(token))
+            )
+
+    def node_url(self, organ_id: str) -> str | None:
+        with self.sessions() as session:
+            return session.scalar(select(Agency.node_url).where(Agency.organ_id == organ_id))
+
+
+def _unknown(hub: Hub, organ_ids: list[str]) -> list[str]:
+    return [organ_id for organ_id in organ_ids if not hub.node_url(organ_id)]
+
+
+def route(hub: Hub, data: bytes, sender: str) -> Received:
+    """Take envelope ``data`` from the node of agency ``sender`` and queue it for delivery."""
+    message = parse(data).message
+    if message.sender.organ_id != sender:
+        raise EnvelopeError(
+            f"Gói tin ghi gửi từ {message.sender.organ_id} nhưng đến từ nút của {sender}.",
+            f"The envelope says it is from {message.sender.organ_id} but came from {sender}.",
+        )
+    if isinstance(message, DocumentMessage):
+        return _route_document(hub, data, message)
+    return _route_status(hub, data, message)
+
+
+def _route_document(hub: Hub, data: bytes, message: DocumentMessage) -> Received:
+    recipients = [r.organ_id for r in message.recipients]
+    if missing := _unknown(hub, recipients):
+        names = ", ".join(missing)
+        raise EnvelopeError(
+            f"Không có nút của cơ quan nhận: {names}.", f"No node for the recipients: {names}."
+        )
+    with hub.sessions() as session:
+        if (found := stored(session, HUB_ID, Direction.RECEIVED, message)) is not None:
+            return Received(found, created=False)
+    try:
+        with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
+            envelope = stage.put(data)
+            document = document_row(HUB_ID, Direction.RECEIVED, message, envelope)
+            document.folder = "routed"
+            document.deliveries = [
+                Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
+                for r in recipients
+            ]
+            session.add(document)
+            session.commit()
+            return Received(document.id, created=True)
+    except IntegrityError:  # routed meanwhile by a concurrent post of the same envelope
+        with hub.sessions() as session:
+            found = stored(session, HUB_ID, Direction.RECEIVED, message)
+        if found is None:
+            raise
+        return Received(found, created=False)
+
+
+def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
+    answered = message.response_for
+    with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
+        document = session.scalar(
+            select(Document).where(
+                Document.owner_organ_id == HUB_ID,
+                Document.sender_organ_id == answered.organ_id,
+                Document.document_id == answered.document_id,
+            )
+        )
+        if document is None:
+            raise EnvelopeError(
+                f"Trạng thái cho văn bản trục chưa chuyển: {answered.document_id}.",
+                f"A status for a document the hub never routed: {answered.document_id}.",
+            )
+        values = {
+            "document_pk": document.id, "recipient_organ_id": answered.organ_id,
+            "message_sha256": stage.put(data), "kind": "status",
+        }  # fmt: skip
+        insert_ignoring_duplicates(session, Delivery, values)
+        session.commit()
+        return Received(document.id, created=True)

@@ -1,0 +1,131 @@
+"""The outbox: every message leaves from the database, and is retried until it is taken.
+
+Sending never happens inside the transaction that decides to send: the decision is a
+Delivery row (queued), committed with the document. A worker then posts what is due, marks
+it done when the other side has taken it, and otherwise tries again later, waiting twice as
+long each time (up to a ceiling). A node that restarts finds its queue where it left it.
+"""
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from edoc.errors import EdocError
+from edoc.storage.blobs import BlobStore
+from edoc.storage.models import Delivery, DeliveryState
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(EdocError):
+    """The other side did not take a message (unreachable, refused, or an error there)."""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before the next attempt: ``first`` seconds, doubling, at most ``most``."""
+
+    first: float = 1.0
+    most: float = 300.0
+
+    def after(self, attempts: int) -> dt.timedelta:
+        return dt.timedelta(seconds=min(self.first * 2 ** max(attempts - 1, 0), self.most))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message due to leave: to whom, what, and what its delivery becomes once taken."""
+
+    delivery_pk: int
+    recipient: str
+    kind: str
+    data: bytes
+
+
+#: Posts one message; raises DeliveryError when it was not taken. Returns the final state.
+Transport = Callable[[Outgoing], DeliveryState]
+
+
+def deliver_due(
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    transport: Transport,
+    backoff: Backoff = Backoff(),
+    limit: int = 100,
+) -> int:
+    """Try each due delivery once; how many were taken."""
+    now = dt.datetime.now(dt.UTC)
+    with sessions() as session:
+        due = session.scalars(
+            select(Delivery)
+            .where(
+                or_(Delivery.state == DeliveryState.QUEUED, Delivery.state == DeliveryState.FAILED),
+                Delivery.next_attempt_at <= now,
+            )
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+        ).all()
+        outgoing = [
+            Outgoing(d.id, d.recipient_organ_id, d.kind, blobs.read(d.message_sha256)) for d in due
+        ]
+    taken = 0
+    for message in outgoing:
+        try:
+            state, error = transport(message), ""
+        except DeliveryError as problem:
+            state, error = DeliveryState.FAILED, problem.message_en
+        with sessions() as session:
+            delivery = session.get(Delivery, message.delivery_pk)
+            if delivery is None or delivery.state in (
+                DeliveryState.SENT,
+                DeliveryState.ACKNOWLEDGED,
+            ):
+                continue  # done meanwhile (another worker, or the answer came first)
+            delivery.attempts += 1
+            delivery.state, delivery.last_error = state, error
+            if state is DeliveryState.FAILED:
+                delivery.next_attempt_at = dt.datetime.now(dt.UTC) + backoff.after(
+                    delivery.attempts
+                )
+            else:
+                taken += 1
+            session.commit()
+    return taken
+
+
+class OutboxWorker:
+    """A thread that delivers what is due every ``interval`` seconds until stopped."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        blobs: BlobStore,
+        transport: Transport,
+        backoff: Backoff = Backoff(),
+        interval: float = 0.5,
+    ) -> None:
+        self._run = lambda: deliver_due(sessions, blobs, transport, backoff)
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="edoc-outbox", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._run()
+            except Exception:  # a failing round (database away) is retried, never fatal
+                logger.exception("outbox round failed; retrying")
+            self._stop.wait(self._interval)
+
+    def start(self) -> "OutboxWorker":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()

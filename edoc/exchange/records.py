@@ -1,0 +1,46 @@
+"""The database row of a document message, the same for what a node sends and receives."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from edoc.envelope.model import DocumentMessage
+from edoc.storage.models import Direction, Document
+
+
+def document_row(
+    owner: str, direction: Direction, message: DocumentMessage, envelope: str
+) -> Document:
+    """A new Document for ``message``, kept by ``owner``, its envelope stored as ``envelope``."""
+    return Document(
+        owner_organ_id=owner,
+        direction=direction,
+        document_id=message.document_id,
+        sender_organ_id=message.sender.organ_id,
+        sender_name=message.sender.organ_name,
+        recipients=[r.organ_id for r in message.recipients],
+        number=message.code.number,
+        notation=message.code.notation,
+        subject=message.subject,
+        type_name=message.document_type.type_name,
+        promulgation_date=message.promulgation_date,
+        due_date=message.due_date,
+        priority=int(message.other_info.priority),
+        signer_name=message.signer.full_name,
+        business_type=int(message.business_type),
+        envelope_sha256=envelope,
+    )
+
+
+def stored(
+    session: Session, owner: str, direction: Direction, message: DocumentMessage
+) -> int | None:
+    """The key of the document ``owner`` already keeps for ``message``, if any: the same
+    DocumentId from the same sender is the same document, however often it comes."""
+    return session.scalar(
+        select(Document.id).where(
+            Document.owner_organ_id == owner,
+            Document.direction == direction,
+            Document.sender_organ_id == message.sender.organ_id,
+            Document.document_id == message.document_id,
+        )
+    )

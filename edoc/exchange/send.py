@@ -1,0 +1,49 @@
+"""Sending a document from an agency's node: stored as sent, queued for every recipient.
+
+The document and one delivery per recipient are committed together; the outbox worker then
+posts it to the hub. Sending the same envelope again queues nothing new.
+"""
+
+from sqlalchemy.exc import IntegrityError
+
+from edoc.envelope.model import DocumentMessage
+from edoc.envelope.parse import parse
+from edoc.errors import EnvelopeError
+from edoc.exchange.receive import Node, Received
+from edoc.exchange.records import document_row, stored
+from edoc.storage.models import Delivery, Direction
+
+
+def send_envelope(node: Node, data: bytes) -> Received:
+    """Queue envelope ``data`` (a document message from this node's agency) for its recipients."""
+    message = parse(data).message
+    if not isinstance(message, DocumentMessage):
+        raise EnvelopeError(
+            "Gói tin không phải văn bản.", "The envelope is not a document message."
+        )
+    if message.sender.organ_id != node.organ_id:
+        raise EnvelopeError(
+            f"Gói tin gửi từ {message.sender.organ_id}, không phải từ {node.organ_id}.",
+            f"The envelope is from {message.sender.organ_id}, not from {node.organ_id}.",
+        )
+    with node.sessions() as session:
+        if (found := stored(session, node.organ_id, Direction.SENT, message)) is not None:
+            return Received(found, created=False)
+    try:
+        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+            envelope = stage.put(data)
+            document = document_row(node.organ_id, Direction.SENT, message, envelope)
+            document.folder = "outbox"
+            document.deliveries = [
+                Delivery(recipient_organ_id=r.organ_id, message_sha256=envelope, kind="document")
+                for r in message.recipients
+            ]
+            session.add(document)
+            session.commit()
+            return Received(document.id, created=True)
+    except IntegrityError:  # sent meanwhile by another request
+        with node.sessions() as session:
+            found = stored(session, node.organ_id, Direction.SENT, message)
+        if found is None:
+            raise
+        return Received(found, created=False)

@@ -1,0 +1,154 @@
+"""A hub and agency nodes on loopback, over real HTTP: documents delivered once, statuses
+back to the sender, nothing lost while a node is down."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from edoc.envelope.model import Organization
+from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+from edoc.exchange.hub import Hub
+from edoc.exchange.outbox import Backoff, OutboxWorker
+from edoc.exchange.receive import Node
+from edoc.exchange.send import send_envelope
+from edoc.server import BackgroundServer
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from fixtures.agencies import HA_NOI, VPCP
+from fixtures.services import free_port
+from signing.policy import DEFAULT_POLICY
+
+HUB_TOKEN = "hub-token-for-tests"
+FAST = Backoff(first=0.05, most=0.4)
+
+
+@dataclass
+class Running:
+    """A node or the hub: its app served on a port, its outbox worker, and its storage."""
+
+    app: object
+    port: int
+    worker: OutboxWorker
+    server: BackgroundServer | None = None
+
+    def up(self) -> None:
+        self.server = BackgroundServer(self.app, "127.0.0.1", self.port).start()
+
+    def down(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def _storage(folder: Path):
+    folder.mkdir(parents=True)
+    engine = connect(f"sqlite:///{folder / 'edoc.sqlite'}")
+    upgrade(engine)
+    return sessions(engine), BlobStore(folder / "blobs")
+
+
+@pytest.fixture
+def network(tmp_path, pki):
+    """A hub and the nodes of Hà Nội and the Government Office, all running."""
+    hub_port = free_port()
+    hub_url = f"http://127.0.0.1:{hub_port}"
+    hub = Hub(*_storage(tmp_path / "hub"))
+    running = {}
+    nodes = {}
+    for agency in (HA_NOI, VPCP):
+        node_sessions, node_blobs = _storage(tmp_path / agency.key)
+        node = Node(
+            Organization(agency.organ_id, agency.name), node_sessions, node_blobs,
+            DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+        )  # fmt: skip
+        token = f"{agency.key}-token"
+        port = free_port()
+        hub.register(agency.organ_id, agency.name, f"http://127.0.0.1:{port}", token)
+        worker = OutboxWorker(node.sessions, node.blobs, to_hub(hub_url, token), FAST, 0.05)
+        running[agency.key] = Running(create_app(node_blueprint(node, HUB_TOKEN)), port, worker)
+        nodes[agency.key] = node
+    hub_worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, HUB_TOKEN), FAST, 0.05)
+    running["hub"] = Running(create_app(hub_blueprint(hub)), hub_port, hub_worker)
+    for service in running.values():
+        service.up()
+        service.worker.start()
+    yield nodes, hub, running
+    for service in running.values():
+        service.worker.stop()
+        service.down()
+
+
+def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
+
+
+def documents(node, direction: Direction) -> int:
+    with node.sessions() as session:
+        return session.scalar(
+            select(func.count()).select_from(Document).where(Document.direction == direction)
+        )
+
+
+def arrived_at_sender(node) -> bool:
+    with node.sessions() as session:
+        statuses = session.scalars(select(StatusEvent.status_code)).all()
+        states = session.scalars(select(Delivery.state)).all()
+    return statuses == ["01"] and states == [DeliveryState.ACKNOWLEDGED]
+
+
+def test_a_document_reaches_its_recipient_once_and_the_01_comes_back(network, envelope):
+    nodes, _, _ = network
+    assert send_envelope(nodes["h26"], envelope).created
+    assert not send_envelope(nodes["h26"], envelope).created  # sent twice: queued once
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    with nodes["g22"].sessions() as session:
+        document = session.scalar(select(Document))
+        assert document.sender_organ_id == HA_NOI.organ_id and document.compliant is True
+
+
+def test_nothing_is_lost_while_the_recipient_is_down(network, envelope):
+    nodes, hub, running = network
+    running["g22"].down()
+    send_envelope(nodes["h26"], envelope)
+    with_failures = lambda: _hub_attempts(hub) >= 3  # noqa: E731
+    eventually(with_failures)
+    assert documents(nodes["g22"], Direction.RECEIVED) == 0
+    running["g22"].up()
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+
+
+def _hub_attempts(hub: Hub) -> int:
+    with hub.sessions() as session:
+        return session.scalar(select(func.coalesce(func.sum(Delivery.attempts), 0)))
+
+
+def test_a_node_refuses_posts_without_the_hub_token(network, envelope):
+    nodes, _, running = network
+    url = f"http://127.0.0.1:{running['g22'].port}/api/v1/messages"
+    answer = requests.post(url, data=envelope, timeout=10)
+    assert answer.status_code == 401 and answer.json()["error"]["message_en"]
+    answer = requests.post(
+        url, data=envelope, headers={"Authorization": "Bearer wrong"}, timeout=10
+    )
+    assert answer.status_code == 401
+    assert documents(nodes["g22"], Direction.RECEIVED) == 0
+
+
+def test_the_hub_refuses_an_envelope_from_another_agency(network, envelope):
+    _, _, running = network
+    url = f"http://127.0.0.1:{running['hub'].port}/api/v1/messages"
+    headers = {"Authorization": "Bearer g22-token"}  # the Government Office posting H26's letter
+    answer = requests.post(url, data=envelope, headers=headers, timeout=10)
+    assert answer.status_code == 422
+    assert "came from" in answer.json()["error"]["message_en"]
