@@ -7,6 +7,7 @@ results. Exit codes: 0 all good, 1 error, 2 usage, 3 non-compliant documents fou
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -731,3 +732,126 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
         sys.exit(1)
     if counts["non_compliant"] or counts["indeterminate"]:
         sys.exit(3)
+
+
+def _secret(variable: str, what: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        raise click.UsageError(f"{what}: set the environment variable {variable}")
+    return value
+
+
+@main.command()
+@home_option
+@click.option("--role", type=click.Choice(["node", "hub"]), required=True)
+@click.option("--agency", help="The agency of this node (either id form); role node.")
+@click.option("--hub", "hub_url", help="The hub's URL, e.g. http://127.0.0.1:18500; role node.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=18500, show_default=True)
+@click.option(
+    "--token-env",
+    default="EDOC_NODE_TOKEN",
+    show_default=True,
+    help="Variable holding this node's token at the hub; role node.",
+)
+@click.option(
+    "--hub-token-env",
+    default="EDOC_HUB_TOKEN",
+    show_default=True,
+    help="Variable holding the token the hub presents to nodes.",
+)
+@click.option("--policy", default="default", show_default=True, help="Verification policy.")
+def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, policy) -> None:
+    """Serve an agency's node or the hub until interrupted, delivering its outbox."""
+    from edoc.agency import AgencyId
+    from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+    from edoc.exchange.outbox import OutboxWorker
+    from edoc.exchange.runtime import open_hub, open_node, remember_node
+    from edoc.server import BackgroundServer
+    from edoc.workspace import open_workspace
+    from signing.policy import load_policy
+
+    workspace = open_workspace(home)
+    hub_token = _secret(hub_token_env, "the hub's token")
+    if role == "hub":
+        hub = open_hub(workspace)
+        app = create_app(hub_blueprint(hub))
+        worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
+    else:
+        if not agency or not hub_url:
+            raise click.UsageError("--role node needs --agency and --hub")
+        organ_id = str(AgencyId.parse(agency))
+        settings = remember_node(workspace, organ_id, hub_url)
+        node = open_node(workspace, settings.organ_id, load_policy(policy))
+        app = create_app(node_blueprint(node, hub_token))
+        token = _secret(token_env, "this node's token")
+        worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
+    try:
+        server = BackgroundServer(app, host, port).start()
+    except OSError as error:
+        raise EdocError(
+            f"Không mở được cổng {port}: {error.strerror}.",
+            f"Cannot listen on port {port}: {error.strerror}.",
+        ) from error
+    worker.start()
+    say(f"edoc {role} phục vụ tại {server.url}", f"edoc {role} serving at {server.url}")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+        server.stop()
+
+
+@main.group()
+def hub() -> None:
+    """The hub's registry of agencies and their nodes."""
+
+
+@hub.command()
+@home_option
+@click.argument("agency")
+@click.option("--url", required=True, help="The agency node's URL.")
+@click.option("--name", default="", help="The agency's name (default: from the directory).")
+@click.option(
+    "--token-env", required=True, help="Variable holding the token this node will present."
+)
+def register(home, agency, url, name, token_env) -> None:
+    """Register an agency's node at the hub (again: update it)."""
+    from edoc.agency import AgencyDirectory, AgencyId
+    from edoc.exchange.runtime import open_hub
+    from edoc.workspace import open_workspace
+
+    organ_id = str(AgencyId.parse(agency))
+    known = AgencyDirectory.builtin().get(organ_id)
+    name = name or (known.name if known else "")
+    open_hub(open_workspace(home)).register(organ_id, name, url, _secret(token_env, "the token"))
+    say(f"Đã đăng ký {organ_id} tại {url}", f"Registered {organ_id} at {url}")
+
+
+@main.command()
+@home_option
+@click.argument("envelope", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "recipients", multiple=True, help="Only to these of its recipients.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def send(home, envelope, recipients, as_json) -> None:
+    """Queue an envelope for its recipients; the node's outbox delivers it, retrying."""
+    from edoc.agency import AgencyId
+    from edoc.exchange.runtime import node_settings, open_node
+    from edoc.exchange.send import send_envelope
+    from edoc.files import read_input
+    from edoc.workspace import open_workspace
+    from signing.policy import DEFAULT_POLICY
+
+    workspace = open_workspace(home)
+    settings = node_settings(workspace)
+    node = open_node(workspace, settings.organ_id, DEFAULT_POLICY)
+    only = [str(AgencyId.parse(r)) for r in recipients]
+    queued = send_envelope(node, read_input(Path(envelope)), only or None)
+    if as_json:
+        click.echo(json.dumps({"document": queued.document_pk, "queued": queued.created}))
+    elif queued.created:
+        say(f"{envelope}: đã xếp hàng gửi", f"{envelope}: queued for delivery")
+    else:
+        say(f"{envelope}: đã gửi trước đó, không gửi lại", f"{envelope}: already sent, not again")

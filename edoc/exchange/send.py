@@ -14,8 +14,9 @@ from edoc.exchange.records import document_row, stored
 from edoc.storage.models import Delivery, Direction
 
 
-def send_envelope(node: Node, data: bytes) -> Received:
-    """Queue envelope ``data`` (a document message from this node's agency) for its recipients."""
+def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Received:
+    """Queue envelope ``data`` (a document message from this node's agency) for its
+    recipients, or ``only`` those of them."""
     message = parse(data).message
     if not isinstance(message, DocumentMessage):
         raise EnvelopeError(
@@ -26,6 +27,13 @@ def send_envelope(node: Node, data: bytes) -> Received:
             f"Gói tin gửi từ {message.sender.organ_id}, không phải từ {node.organ_id}.",
             f"The envelope is from {message.sender.organ_id}, not from {node.organ_id}.",
         )
+    recipients = [r.organ_id for r in message.recipients]
+    if strangers := [organ_id for organ_id in only or [] if organ_id not in recipients]:
+        names = ", ".join(strangers)
+        raise EnvelopeError(
+            f"Không phải nơi nhận của gói tin: {names}.",
+            f"Not recipients of the envelope: {names}.",
+        )
     with node.sessions() as session:
         if (found := stored(session, node.organ_id, Direction.SENT, message)) is not None:
             return Received(found, created=False)
@@ -35,8 +43,8 @@ def send_envelope(node: Node, data: bytes) -> Received:
             document = document_row(node.organ_id, Direction.SENT, message, envelope)
             document.folder = "outbox"
             document.deliveries = [
-                Delivery(recipient_organ_id=r.organ_id, message_sha256=envelope, kind="document")
-                for r in message.recipients
+                Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
+                for r in only or recipients
             ]
             session.add(document)
             session.commit()

@@ -1,0 +1,70 @@
+"""A node or the hub, opened from a workspace: its database, files, identity and policy.
+
+A workspace becomes a node the first time it is served as one (``edoc serve --role node
+--agency ID``): the agency and the hub's address are kept in its settings, so that
+``edoc send`` later knows who is sending.
+"""
+
+from dataclasses import dataclass
+
+from edoc.agency import AgencyDirectory
+from edoc.envelope.model import Organization
+from edoc.errors import WorkspaceError
+from edoc.exchange.hub import Hub
+from edoc.exchange.receive import Node
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import sessions
+from edoc.workspace import Workspace
+from signing.policy import Policy
+from signing.trust import load_certificates
+
+AGENCY = "node.organ_id"
+HUB_URL = "node.hub_url"
+
+
+@dataclass(frozen=True)
+class NodeSettings:
+    """Who a node is and where its hub is."""
+
+    organ_id: str
+    hub_url: str
+
+
+def remember_node(workspace: Workspace, organ_id: str, hub_url: str) -> NodeSettings:
+    workspace.set_settings({AGENCY: organ_id, HUB_URL: hub_url})
+    return NodeSettings(organ_id, hub_url)
+
+
+def node_settings(workspace: Workspace) -> NodeSettings:
+    """The node this workspace is, or a WorkspaceError saying how to make it one."""
+    organ_id, hub_url = workspace.get_setting(AGENCY), workspace.get_setting(HUB_URL)
+    if not organ_id or not hub_url:
+        raise WorkspaceError(
+            "Thư mục làm việc chưa là nút của cơ quan nào: chạy "
+            "«edoc serve --role node --agency ID --hub URL» trước.",
+            "This workspace is no agency's node yet: run "
+            "'edoc serve --role node --agency ID --hub URL' first.",
+            path=workspace.root,
+        )
+    return NodeSettings(organ_id, hub_url)
+
+
+def default_policy(workspace: Workspace, policy: Policy) -> Policy:
+    """``policy``, trusting the workspace's own test PKI when it has one (the demo's)."""
+    trust = workspace.pki_dir / "trust"
+    return policy.with_options(tuple(load_certificates([trust]))) if trust.is_dir() else policy
+
+
+def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
+    agency = AgencyDirectory.builtin().get(organ_id)
+    name = agency.name if agency else ""
+    return Node(
+        Organization(organ_id, name),
+        sessions(workspace.engine),
+        BlobStore(workspace.root / "blobs"),
+        default_policy(workspace, policy),
+    )
+
+
+def open_hub(workspace: Workspace) -> Hub:
+    return Hub(sessions(workspace.engine), BlobStore(workspace.root / "blobs"))

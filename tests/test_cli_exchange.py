@@ -1,0 +1,110 @@
+"""``edoc serve``, ``edoc hub register`` and ``edoc send`` as separate processes, the way
+agencies run them: a queued document survives its node not running, and arrives once."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.workspace import open_workspace
+from fixtures.agencies import HA_NOI, VPCP
+from fixtures.services import free_port
+
+EDOC = [sys.executable, "-c", "from cli import main; main()"]
+
+
+def edoc(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([*EDOC, "--lang", "en", *args], env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+
+
+def serve(*args: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([*EDOC, "serve", *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def eventually(check, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.2)
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def processes():
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def test_a_document_queued_while_its_node_is_down_arrives_once(tmp_path, envelope, processes):
+    env = {**os.environ, "EDOC_HUB_TOKEN": "hub-secret", "PYTHONPATH": os.getcwd()}
+    homes = {name: tmp_path / name for name in ("hub", "h26", "g22")}
+    ports = {name: free_port() for name in homes}
+    hub_url = f"http://127.0.0.1:{ports['hub']}"
+    tokens = {"h26": "token-of-ha-noi", "g22": "token-of-the-government-office"}
+    for key, agency in (("h26", HA_NOI), ("g22", VPCP)):
+        registered = edoc("hub", "register", agency.organ_id, "--home", str(homes["hub"]),
+                          "--url", f"http://127.0.0.1:{ports[key]}", "--token-env", "TOKEN",
+                          env={**env, "TOKEN": tokens[key]})  # fmt: skip
+        assert registered.returncode == 0, registered.stderr
+    processes.append(serve("--role", "hub", "--home", str(homes["hub"]), "--port",
+                           str(ports["hub"]), env=env))  # fmt: skip
+    node = {
+        key: ["--role", "node", "--agency", agency.organ_id, "--home", str(homes[key]),
+              "--port", str(ports[key]), "--hub", hub_url]
+        for key, agency in (("h26", HA_NOI), ("g22", VPCP))
+    }  # fmt: skip
+    processes.append(serve(*node["g22"], env={**env, "EDOC_NODE_TOKEN": tokens["g22"]}))
+
+    # Hà Nội's node has been set up once, and is not running when the clerk sends.
+    first = serve(*node["h26"], env={**env, "EDOC_NODE_TOKEN": tokens["h26"]})
+    eventually(lambda: listening(ports["h26"]))
+    first.kill()
+    first.wait()
+    letter = tmp_path / "letter.edxml"
+    letter.write_bytes(envelope)
+    queued = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=env)
+    assert queued.returncode == 0, queued.stderr
+    again = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=env)
+    assert '"queued": false' in again.stdout
+
+    processes.append(serve(*node["h26"], env={**env, "EDOC_NODE_TOKEN": tokens["h26"]}))
+    sender, receiver = open_workspace(homes["h26"]), open_workspace(homes["g22"])
+
+    def acknowledged() -> bool:
+        with sender.engine.connect() as connection:
+            states = connection.scalars(select(Delivery.state)).all()
+            statuses = connection.scalars(select(StatusEvent.status_code)).all()
+        return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
+
+    eventually(acknowledged)
+    with receiver.engine.connect() as connection:
+        received = connection.scalars(
+            select(Document.document_id).where(Document.direction == Direction.RECEIVED)
+        ).all()
+    assert len(received) == 1
+
+
+def test_sending_from_a_workspace_that_is_no_node_says_how_to_make_it_one(tmp_path, envelope):
+    letter = tmp_path / "letter.edxml"
+    letter.write_bytes(envelope)
+    result = edoc("send", str(letter), "--home", str(tmp_path / "plain"),
+                  env={**os.environ, "PYTHONPATH": os.getcwd()})  # fmt: skip
+    assert result.returncode == 1
+    assert "edoc serve --role node" in result.stderr and "Traceback" not in result.stderr
