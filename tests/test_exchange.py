@@ -1,6 +1,7 @@
 """A hub and agency nodes on loopback, over real HTTP: documents delivered once, statuses
 back to the sender, nothing lost while a node is down."""
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from edoc.envelope.model import Organization
+from edoc.envelope.model import Organization, StatusCode
+from edoc.errors import EdocError
+from edoc.exchange.actions import act
 from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
 from edoc.exchange.hub import Hub
 from edoc.exchange.outbox import Backoff, OutboxWorker
@@ -152,3 +155,47 @@ def test_the_hub_refuses_an_envelope_from_another_agency(network, envelope):
     answer = requests.post(url, data=envelope, headers=headers, timeout=10)
     assert answer.status_code == 422
     assert "came from" in answer.json()["error"]["message_en"]
+
+
+def test_the_clerks_actions_reach_the_sender_in_order(network, envelope):
+    nodes, _, _ = network
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    with nodes["g22"].sessions() as session:
+        received = session.scalar(select(Document.id))
+    start = dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.UTC)
+    steps = [StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.IN_PROGRESS, StatusCode.COMPLETED]
+    for minute, code in enumerate(steps, 1):
+        act(
+            nodes["g22"],
+            received,
+            code,
+            staff="Văn thư VPCP",
+            at=start + dt.timedelta(minutes=minute),
+        )
+
+    def statuses_at_sender() -> list[str]:
+        with nodes["h26"].sessions() as session:
+            events = session.scalars(select(StatusEvent).order_by(StatusEvent.at)).all()
+            return [e.status_code for e in events]
+
+    eventually(lambda: statuses_at_sender() == ["01", "03", "04", "05", "06"])
+
+
+def test_returning_needs_a_reason_and_the_reason_reaches_the_sender(network, envelope):
+    nodes, _, _ = network
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    with nodes["g22"].sessions() as session:
+        received = session.scalar(select(Document.id))
+    with pytest.raises(EdocError) as caught:
+        act(nodes["g22"], received, StatusCode.RETURNED)
+    assert "reason" in caught.value.message_en
+    act(nodes["g22"], received, StatusCode.RETURNED, reason="Thiếu chữ ký số cá nhân")
+
+    def returned() -> str | None:
+        with nodes["h26"].sessions() as session:
+            event = session.scalar(select(StatusEvent).where(StatusEvent.status_code == "02"))
+            return event.description if event else None
+
+    eventually(lambda: returned() == "Thiếu chữ ký số cá nhân")
