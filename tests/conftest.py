@@ -58,17 +58,28 @@ def postgres() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """An empty database of each kind edoc runs on: the same tests run on both."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'edoc.sqlite'}"
-    server = request.getfixturevalue("postgres")
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return server.rsplit("/", 1)[0] + "/" + name
+def new_database(request: pytest.FixtureRequest, tmp_path):
+    """Makes empty databases of each kind edoc runs on (the same tests run on both): call it
+    with a name, get a URL."""
+
+    def make(name: str) -> str:
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+        server = request.getfixturevalue("postgres")
+        database = f"{name}_{uuid.uuid4().hex[:12]}"
+        engine = create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {database}"))
+        engine.dispose()
+        return server.rsplit("/", 1)[0] + "/" + database
+
+    return make
+
+
+@pytest.fixture
+def database_url(new_database) -> str:
+    """An empty database, on SQLite and on PostgreSQL."""
+    return new_database("edoc")
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ back to the sender, nothing lost while a node is down."""
 import datetime as dt
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
@@ -49,23 +49,25 @@ class Running:
             self.server = None
 
 
-def _storage(folder: Path):
-    folder.mkdir(parents=True)
-    engine = connect(f"sqlite:///{folder / 'edoc.sqlite'}")
-    upgrade(engine)
-    return sessions(engine), BlobStore(folder / "blobs")
-
-
 @pytest.fixture
-def network(tmp_path, pki):
-    """A hub and the nodes of Hà Nội and the Government Office, all running."""
+def network(tmp_path, pki, new_database):
+    """A hub and the nodes of Hà Nội and the Government Office, all running, on SQLite or on
+    PostgreSQL."""
+    engines = []
+
+    def _storage(name: str):
+        engine = connect(new_database(name))
+        upgrade(engine)
+        engines.append(engine)
+        return sessions(engine), BlobStore(tmp_path / name / "blobs")
+
     hub_port = free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
-    hub = Hub(*_storage(tmp_path / "hub"))
+    hub = Hub(*_storage("hub"))
     running = {}
     nodes = {}
     for agency in (HA_NOI, VPCP):
-        node_sessions, node_blobs = _storage(tmp_path / agency.key)
+        node_sessions, node_blobs = _storage(agency.key)
         node = Node(
             Organization(agency.organ_id, agency.name), node_sessions, node_blobs,
             DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
@@ -85,6 +87,8 @@ def network(tmp_path, pki):
     for service in running.values():
         service.worker.stop()
         service.down()
+    for engine in engines:
+        engine.dispose()
 
 
 def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
@@ -199,3 +203,23 @@ def test_returning_needs_a_reason_and_the_reason_reaches_the_sender(network, env
             return event.description if event else None
 
     eventually(lambda: returned() == "Thiếu chữ ký số cá nhân")
+
+
+def test_fifty_concurrent_posts_and_a_lost_answer_store_the_document_once(network, envelope):
+    """The hub posts the same envelope 50 times at once (or again after a crash lost the
+    node's answer): every post is answered 200, one document is stored."""
+    nodes, _, running = network
+    url = f"http://127.0.0.1:{running['g22'].port}/api/v1/messages"
+    headers = {"Authorization": f"Bearer {HUB_TOKEN}"}
+
+    def post(_):
+        return requests.post(url, data=envelope, headers=headers, timeout=60)
+
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(post, range(50)))
+    assert {a.status_code for a in answers} == {200}
+    assert sum(a.json()["created"] for a in answers) == 1
+    assert len({a.json()["document"] for a in answers}) == 1
+    again = post(None)  # the hub never saw an answer: it posts once more
+    assert again.status_code == 200 and not again.json()["created"]
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
