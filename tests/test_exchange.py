@@ -1,6 +1,7 @@
 """A hub and agency nodes on loopback, over real HTTP: documents delivered once, statuses
 back to the sender, nothing lost while a node is down."""
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -11,7 +12,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from edoc.envelope.model import Organization, StatusCode
+from edoc.envelope.build import build
+from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
+from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
@@ -223,3 +226,70 @@ def test_fifty_concurrent_posts_and_a_lost_answer_store_the_document_once(networ
     again = post(None)  # the hub never saw an answer: it posts once more
     assert again.status_code == 200 and not again.json()["created"]
     assert documents(nodes["g22"], Direction.RECEIVED) == 1
+
+
+def _business(envelope: bytes, kind: BusinessType, **changes) -> bytes:
+    original = parse(envelope).message
+    business = Business(kind, document_id=original.document_id, reason="Sai sót số liệu")
+    return build(dataclasses.replace(original, business=business, **changes))
+
+
+def _sender_statuses(node) -> list[str]:
+    with node.sessions() as session:
+        events = session.scalars(select(StatusEvent).order_by(StatusEvent.at, StatusEvent.id))
+        return [e.status_code for e in events]
+
+
+def _received(node) -> Document:
+    with node.sessions() as session:
+        return session.scalar(
+            select(Document).where(Document.direction == Direction.RECEIVED).order_by(Document.id)
+        )
+
+
+def test_a_recall_takes_the_document_back_and_is_agreed(network, envelope):
+    nodes, _, _ = network
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    recall = _business(envelope, BusinessType.RECALL)
+    assert send_envelope(nodes["h26"], recall).created
+    assert not send_envelope(nodes["h26"], recall).created  # queued once
+    eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "15"])
+    document = _received(nodes["g22"])
+    assert document.folder == "recalled"
+    with nodes["g22"].sessions() as session:
+        (event,) = session.get(Document, document.id).events
+        assert (event.kind, event.detail["reason"]) == ("recalled", "Sai sót số liệu")
+
+
+def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_not_recalled(
+    network, envelope
+):
+    nodes, _, _ = network
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    update = _business(envelope, BusinessType.UPDATE, subject="Về việc sửa đổi thời hạn")
+    send_envelope(nodes["h26"], update)
+    eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "15"])
+    document = _received(nodes["g22"])
+    assert document.subject == "Về việc sửa đổi thời hạn"
+    with nodes["g22"].sessions() as session:
+        (event,) = session.get(Document, document.id).events
+        assert event.detail["changes"]["subject"]["after"] == "Về việc sửa đổi thời hạn"
+    act(nodes["g22"], document.id, StatusCode.COMPLETED)
+    send_envelope(nodes["h26"], _business(envelope, BusinessType.RECALL))
+    eventually(lambda: _sender_statuses(nodes["h26"])[-1:] == ["16"])
+    assert _received(nodes["g22"]).folder == "inbox"
+
+
+def test_a_replacement_is_a_new_document_and_marks_the_one_it_replaces(network, envelope):
+    nodes, _, _ = network
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    replacement = _business(
+        envelope, BusinessType.REPLACE, document_id=parse(envelope).message.document_id + "-2"
+    )
+    send_envelope(nodes["h26"], replacement)
+    eventually(lambda: documents(nodes["g22"], Direction.RECEIVED) == 2)
+    assert _received(nodes["g22"]).folder == "replaced"
+    eventually(lambda: "15" in _sender_statuses(nodes["h26"]))

@@ -7,10 +7,10 @@ sender learns of it exactly once, in the order the clerk acted.
 
 import datetime as dt
 
-from edoc.envelope.build import build
-from edoc.envelope.model import ResponseFor, StaffInfo, StatusCode, StatusMessage
+from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.receive import Node
+from edoc.exchange.records import answer
 from edoc.storage.models import Delivery, Direction, Document, StatusEvent
 
 CLERK_ACTIONS = (
@@ -50,20 +50,7 @@ def act(
             raise EdocError(
                 "Chỉ văn bản đến mới có trạng thái xử lý.", "Only received documents are acted on."
             )
-        status = StatusMessage(
-            sender=node.organization,
-            response_for=ResponseFor(
-                organ_id=document.sender_organ_id,
-                code=f"{document.number}/{document.notation}",
-                promulgation_date=document.promulgation_date,
-                document_id=document.document_id,
-            ),
-            status_code=code,
-            timestamp=at,
-            description=reason,
-            staff=StaffInfo(staff=staff) if staff else None,
-        )
-        message = stage.put(build(status))
+        message = stage.put(answer(node.organization, document, code, at, reason, staff))
         event = StatusEvent(
             direction=Direction.SENT, organ_id=node.organ_id, status_code=code.value, at=at,
             staff=staff, description=reason, message_sha256=message,

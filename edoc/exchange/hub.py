@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
+from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Received
 from edoc.exchange.records import document_row, stored
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
@@ -81,6 +82,14 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage) -> Received
         raise EnvelopeError(
             f"Không có nút của cơ quan nhận: {names}.", f"No node for the recipients: {names}."
         )
+    if message.business_type in ACTS_ON_ORIGINAL:  # a recall or update of a routed document
+        with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
+            original = find_original(
+                session, HUB_ID, Direction.RECEIVED, message.sender.organ_id, original_id(message)
+            )
+            queued = queue_to(session, original, recipients, stage.put(data))
+            session.commit()
+            return Received(original.id, created=queued)
     with hub.sessions() as session:
         if (found := stored(session, HUB_ID, Direction.RECEIVED, message)) is not None:
             return Received(found, created=False)

@@ -15,17 +15,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from edoc.envelope.build import build
 from edoc.envelope.model import (
+    BusinessType,
     DocumentMessage,
     Organization,
-    ResponseFor,
     StatusCode,
     StatusMessage,
 )
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
-from edoc.exchange.records import document_row, stored
+from edoc.exchange.business import (
+    ACTS_ON_ORIGINAL,
+    apply_to_original,
+    find_original,
+    mark_replaced,
+    original_id,
+)
+from edoc.exchange.records import answer, document_row, stored
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.models import (
     Attachment,
@@ -66,21 +72,6 @@ class Received:
 
 def _existing(session: Session, node: Node, message: DocumentMessage) -> int | None:
     return stored(session, node.organ_id, Direction.RECEIVED, message)
-
-
-def _arrived(node: Node, message: DocumentMessage, at: dt.datetime) -> bytes:
-    answer = StatusMessage(
-        sender=node.organization,
-        response_for=ResponseFor(
-            organ_id=message.sender.organ_id,
-            code=str(message.code),
-            promulgation_date=message.promulgation_date,
-            document_id=message.document_id,
-        ),
-        status_code=StatusCode.ARRIVED,
-        timestamp=at,
-    )
-    return build(answer)
 
 
 def _reports(node: Node, message: DocumentMessage) -> dict[str, DocumentReport]:
@@ -134,6 +125,8 @@ def receive_envelope(node: Node, data: bytes) -> Received:
             "Gói tin không phải văn bản (gói tin trạng thái đi đường khác).",
             "The envelope is not a document message (status messages go another way).",
         )
+    if message.business_type in ACTS_ON_ORIGINAL:
+        return _apply(node, data, message)
     with node.sessions() as session:
         if (found := _existing(session, node, message)) is not None:
             return Received(found, created=False)
@@ -152,25 +145,29 @@ def receive_envelope(node: Node, data: bytes) -> Received:
                 _attachment(stage, a, reports.get(a.content_id), node.policy)
                 for a in message.attachments
             ]
-            answer = stage.put(_arrived(node, message, now))
+            arrived = stage.put(answer(node.organization, document, StatusCode.ARRIVED, now))
             document.statuses = [
                 StatusEvent(
                     direction=Direction.SENT,
                     organ_id=node.organ_id,
                     status_code=StatusCode.ARRIVED.value,
                     at=now,
-                    message_sha256=answer,
+                    message_sha256=arrived,
                 )
             ]
             document.deliveries = [
                 Delivery(
                     recipient_organ_id=message.sender.organ_id,
-                    message_sha256=answer,
+                    message_sha256=arrived,
                     kind="status",
                     next_attempt_at=now,
                 )
             ]
             session.add(document)
+            if message.business_type is BusinessType.REPLACE:
+                session.flush()
+                replaced = original_id(message)
+                mark_replaced(node, session, stage, document, replaced, document.envelope_sha256)
             session.commit()
             return Received(document.id, created=True)
     except IntegrityError:  # the same envelope, stored meanwhile by a concurrent delivery
@@ -179,6 +176,22 @@ def receive_envelope(node: Node, data: bytes) -> Received:
         if found is None:
             raise
         return Received(found, created=False)
+
+
+def _apply(node: Node, data: bytes, message: DocumentMessage) -> Received:
+    """A recall or an update: applied once to the original, answered 15 or 16."""
+    try:
+        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+            original, acted = apply_to_original(node, session, stage, message, stage.put(data))
+            session.commit()
+            return Received(original.id, created=acted)
+    except IntegrityError:  # applied meanwhile by a concurrent delivery of the same message
+        with node.sessions() as session:
+            original = find_original(
+                session, node.organ_id, Direction.RECEIVED, message.sender.organ_id,
+                original_id(message),
+            )  # fmt: skip
+            return Received(original.id, created=False)
 
 
 def receive_status(node: Node, data: bytes) -> Received:

@@ -1,9 +1,20 @@
-"""The database row of a document message, the same for what a node sends and receives."""
+"""The database row of a document message (the same for what a node sends and receives),
+and the status envelopes a node sends about the documents it received."""
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from edoc.envelope.model import DocumentMessage
+from edoc.envelope.build import build
+from edoc.envelope.model import (
+    DocumentMessage,
+    Organization,
+    ResponseFor,
+    StaffInfo,
+    StatusCode,
+    StatusMessage,
+)
 from edoc.storage.models import Direction, Document
 
 
@@ -44,3 +55,28 @@ def stored(
             Document.document_id == message.document_id,
         )
     )
+
+
+def answer(
+    sender: Organization,
+    document: Document,
+    code: StatusCode,
+    at: dt.datetime,
+    description: str = "",
+    staff: str = "",
+) -> bytes:
+    """The status envelope ``sender`` sends about a received ``document``."""
+    status = StatusMessage(
+        sender=sender,
+        response_for=ResponseFor(
+            organ_id=document.sender_organ_id,
+            code=f"{document.number}/{document.notation}",
+            promulgation_date=document.promulgation_date,
+            document_id=document.document_id,
+        ),
+        status_code=code,
+        timestamp=at,
+        description=description,
+        staff=StaffInfo(staff=staff) if staff else None,
+    )
+    return build(status)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from edoc.envelope.model import DocumentMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
+from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Node, Received
 from edoc.exchange.records import document_row, stored
 from edoc.storage.models import Delivery, Direction
@@ -34,6 +35,14 @@ def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Rec
             f"Không phải nơi nhận của gói tin: {names}.",
             f"Not recipients of the envelope: {names}.",
         )
+    if message.business_type in ACTS_ON_ORIGINAL:  # a recall or update of a sent document
+        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+            original = find_original(
+                session, node.organ_id, Direction.SENT, node.organ_id, original_id(message)
+            )
+            queued = queue_to(session, original, only or recipients, stage.put(data))
+            session.commit()
+            return Received(original.id, created=queued)
     with node.sessions() as session:
         if (found := stored(session, node.organ_id, Direction.SENT, message)) is not None:
             return Received(found, created=False)

@@ -132,6 +132,9 @@ class Document(Base):
     deliveries: Mapped[list["Delivery"]] = relationship(
         back_populates="document", cascade="all, delete-orphan"
     )
+    events: Mapped[list["DocumentEvent"]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentEvent.at"
+    )
 
 
 class Attachment(Base):
@@ -212,6 +215,23 @@ class StatusEvent(Base):
     message_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
 
     document: Mapped[Document] = relationship(back_populates="statuses")
+
+
+class DocumentEvent(Base):
+    """Something that happened to a stored document besides statuses: recalled, updated,
+    replaced, with what changed; once per message that caused it."""
+
+    __tablename__ = "document_events"
+    __table_args__ = (UniqueConstraint("document_pk", "kind", "message_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    message_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+
+    document: Mapped[Document] = relationship(back_populates="events")
 
 
 class Delivery(Base):
