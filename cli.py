@@ -5,6 +5,7 @@ results. Exit codes: 0 all good, 1 error, 2 usage, 3 non-compliant documents fou
 """
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -67,6 +68,9 @@ def main(ctx: click.Context, lang: str) -> None:
     asks, and check and audit their signatures.
     """
     ctx.obj = {"lang": lang}
+    # pyHanko logs a traceback for every signature it finds fault with: the reports say it
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 
 
 @main.command()
@@ -146,6 +150,20 @@ def _print_demo(summary) -> None:
             f"TSA → {services['timestamp']}",
         )
     )
+    exchange = summary.exchange
+    if exchange:
+        codes = ", ".join(f"{code}: {n}" for code, n in exchange["statuses"].items())
+        lines.append(
+            (
+                f"Trao đổi qua trục {exchange['hub']}: {exchange['documents_sent']} văn bản gửi, "
+                f"{exchange['delivered']} đã đến và kiểm tra chữ ký, {exchange['compliant']} "
+                f"hợp lệ, {exchange['non_compliant']} bị trả lại; trạng thái {codes}",
+                f"Exchange through the hub at {exchange['hub']}: {exchange['documents_sent']} "
+                f"documents sent, {exchange['delivered']} delivered and verified, "
+                f"{exchange['compliant']} compliant, {exchange['non_compliant']} returned; "
+                f"statuses {codes}",
+            )
+        )
     for vi, en in lines:
         click.echo(_pick(vi, en))
 
@@ -690,7 +708,6 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
     1: some file could not be read (it is reported and the others still verified).
     """
     import datetime as dt
-    import logging
 
     from signing.batch import pdf_files
     from signing.policy import load_policy
@@ -698,8 +715,6 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
     from signing.trust import load_certificates
     from signing.verify_batch import verify_batch
 
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     lang = ctx.find_root().obj["lang"]
     chosen = load_policy(policy).with_options(
         tuple(load_certificates(Path(p) for p in trust)), revocation

@@ -12,9 +12,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from edoc.server import free_port
 from fixtures.pki import build_pki
 from fixtures.selfcheck import ocsp_status, timestamp_status
-from fixtures.services import PKIServer, free_port
+from fixtures.services import PKIServer
 
 
 def _rate(call, requests: int, clients: int) -> float:

@@ -25,12 +25,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import StaticStampStyle
 
+from edoc.server import free_port
 from fixtures.agencies import HA_NOI
 from fixtures.documents import SampleDocument, cong_van
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI, build_pki
-from fixtures.services import PKIServer, free_port
+from fixtures.services import PKIServer
 from signing.batch import KeySource, Kind, SignSpec, plan, sign_batch
 from signing.geometry import Box, image_box, seal_box
 from signing.pades import Level, Options

@@ -6,10 +6,12 @@ official documents and signature images, and it starts the PKI's CRL, OCSP and t
 services on loopback long enough to show they answer. Running it again reuses what is there.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from edoc.demo_exchange import run_exchange
 from edoc.errors import EdocError, ToolMissingError
 from edoc.workspace import database_path, open_workspace
 from fixtures.documents import write_samples
@@ -36,9 +38,12 @@ class DemoSummary:
     samples: list[str]
     token: dict
     services: dict = field(default_factory=dict)
+    exchange: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.update(self.exchange)  # the exchange's figures at the top, as scripts read them
+        return data
 
 
 def _quiet(vi: str, en: str) -> None:
@@ -77,6 +82,8 @@ def run_demo(
         )
         services = check_services(pki)
 
+        exchange = run_exchange(workspace.root / "exchange" / _run_name(), pki, progress)
+
     return DemoSummary(
         home=str(workspace.root),
         database=str(database_path(workspace.root)),
@@ -100,7 +107,13 @@ def run_demo(
             "ocsp_revoked_certificate": services.ocsp_revoked,
             "timestamp": services.timestamp,
         },
+        exchange=exchange,
     )
+
+
+def _run_name() -> str:
+    """Each demo run exchanges in a folder of its own: runs never mix their documents."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
 
 
 def _serve(pki: TestPKI, port: int) -> PKIServer:

@@ -2,6 +2,7 @@
 the rules for missing tools."""
 
 import os
+import re
 import shutil
 import uuid
 
@@ -12,10 +13,11 @@ from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment as EnvelopeAttachment
+from edoc.server import free_port
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
-from fixtures.services import PKIServer, free_port
+from fixtures.services import PKIServer
 
 
 def require_tool(name: str, package: str) -> str:
@@ -66,7 +68,7 @@ def new_database(request: pytest.FixtureRequest, tmp_path):
         if request.param == "sqlite":
             return f"sqlite:///{tmp_path / f'{name}.sqlite'}"
         server = request.getfixturevalue("postgres")
-        database = f"{name}_{uuid.uuid4().hex[:12]}"
+        database = ("db_" + re.sub(r"\W", "_", name) + "_" + uuid.uuid4().hex[:12]).lower()
         engine = create_engine(server, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {database}"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import edoc
-from fixtures.services import free_port
+from edoc.server import free_port
 
 EDOC = Path(sys.executable).with_name("edoc")
 
@@ -76,6 +76,16 @@ def test_demo_creates_database_pki_samples_and_token(demo_runs):
     if os.environ.get("CI") == "true" or summary["token"]["created"]:
         assert summary["token"]["created"], summary["token"]
         assert "h26-org" in summary["token"]["keys"]
+
+
+def test_demo_exchanges_documents_through_a_hub_and_acts_on_them(demo_runs):
+    summary = json.loads(demo_runs[1].stdout)
+    sent = summary["documents_sent"]
+    assert sent == 14  # four kinds from each of three agencies, two more from Hà Nội
+    assert summary["delivered"] == summary["verified"] == sent
+    assert summary["compliant"] == 3  # one good letter from each agency
+    assert summary["non_compliant"] == sent - 3
+    assert summary["statuses"] == {"01": sent, "02": sent - 3, "03": 3}
 
 
 def test_demo_shows_the_pki_services_answering(demo_runs):

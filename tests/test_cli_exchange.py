@@ -10,10 +10,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from edoc.server import free_port
 from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
 from edoc.workspace import open_workspace
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.services import free_port
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
 

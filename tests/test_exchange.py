@@ -6,7 +6,6 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pytest
 import requests
@@ -17,81 +16,29 @@ from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
-from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
 from edoc.exchange.hub import Hub
-from edoc.exchange.outbox import Backoff, OutboxWorker
-from edoc.exchange.receive import Node
+from edoc.exchange.local import LocalNetwork
+from edoc.exchange.outbox import Backoff
 from edoc.exchange.send import send_envelope
-from edoc.server import BackgroundServer
-from edoc.storage.blobs import BlobStore
-from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.services import free_port
 from signing.policy import DEFAULT_POLICY
 
-HUB_TOKEN = "hub-token-for-tests"
 FAST = Backoff(first=0.05, most=0.4)
-
-
-@dataclass
-class Running:
-    """A node or the hub: its app served on a port, its outbox worker, and its storage."""
-
-    app: object
-    port: int
-    worker: OutboxWorker
-    server: BackgroundServer | None = None
-
-    def up(self) -> None:
-        self.server = BackgroundServer(self.app, "127.0.0.1", self.port).start()
-
-    def down(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
 
 
 @pytest.fixture
 def network(tmp_path, pki, new_database):
     """A hub and the nodes of Hà Nội and the Government Office, all running, on SQLite or on
-    PostgreSQL."""
-    engines = []
-
-    def _storage(name: str):
-        engine = connect(new_database(name))
-        upgrade(engine)
-        engines.append(engine)
-        return sessions(engine), BlobStore(tmp_path / name / "blobs")
-
-    hub_port = free_port()
-    hub_url = f"http://127.0.0.1:{hub_port}"
-    hub = Hub(*_storage("hub"))
-    running = {}
-    nodes = {}
-    for agency in (HA_NOI, VPCP):
-        node_sessions, node_blobs = _storage(agency.key)
-        node = Node(
-            Organization(agency.organ_id, agency.name), node_sessions, node_blobs,
-            DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
-        )  # fmt: skip
-        token = f"{agency.key}-token"
-        port = free_port()
-        hub.register(agency.organ_id, agency.name, f"http://127.0.0.1:{port}", token)
-        worker = OutboxWorker(node.sessions, node.blobs, to_hub(hub_url, token), FAST, 0.05)
-        running[agency.key] = Running(create_app(node_blueprint(node, HUB_TOKEN)), port, worker)
-        nodes[agency.key] = node
-    hub_worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, HUB_TOKEN), FAST, 0.05)
-    running["hub"] = Running(create_app(hub_blueprint(hub)), hub_port, hub_worker)
-    for service in running.values():
-        service.up()
-        service.worker.start()
-    yield nodes, hub, running
-    for service in running.values():
-        service.worker.stop()
-        service.down()
-    for engine in engines:
-        engine.dispose()
+    PostgreSQL: (nodes, hub, services, network) with nodes and services by agency key."""
+    agencies = [Organization(a.organ_id, a.name) for a in (HA_NOI, VPCP)]
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    with LocalNetwork(tmp_path, agencies, policy, new_database, FAST, 0.05) as local:
+        keys = {"h26": HA_NOI.organ_id, "g22": VPCP.organ_id}
+        nodes = {key: local.nodes[organ_id] for key, organ_id in keys.items()}
+        services = {key: local.services[organ_id] for key, organ_id in keys.items()}
+        services["hub"] = local.services["hub"]
+        yield nodes, local.hub, services, local
 
 
 def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
@@ -116,7 +63,7 @@ def arrived_at_sender(node) -> bool:
 
 
 def test_a_document_reaches_its_recipient_once_and_the_01_comes_back(network, envelope):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     assert send_envelope(nodes["h26"], envelope).created
     assert not send_envelope(nodes["h26"], envelope).created  # sent twice: queued once
     eventually(lambda: arrived_at_sender(nodes["h26"]))
@@ -127,7 +74,7 @@ def test_a_document_reaches_its_recipient_once_and_the_01_comes_back(network, en
 
 
 def test_nothing_is_lost_while_the_recipient_is_down(network, envelope):
-    nodes, hub, running = network
+    nodes, hub, running, _ = network
     running["g22"].down()
     send_envelope(nodes["h26"], envelope)
     with_failures = lambda: _hub_attempts(hub) >= 3  # noqa: E731
@@ -144,7 +91,7 @@ def _hub_attempts(hub: Hub) -> int:
 
 
 def test_a_node_refuses_posts_without_the_hub_token(network, envelope):
-    nodes, _, running = network
+    nodes, _, running, _ = network
     url = f"http://127.0.0.1:{running['g22'].port}/api/v1/messages"
     answer = requests.post(url, data=envelope, timeout=10)
     assert answer.status_code == 401 and answer.json()["error"]["message_en"]
@@ -156,16 +103,17 @@ def test_a_node_refuses_posts_without_the_hub_token(network, envelope):
 
 
 def test_the_hub_refuses_an_envelope_from_another_agency(network, envelope):
-    _, _, running = network
+    _, _, running, local = network
     url = f"http://127.0.0.1:{running['hub'].port}/api/v1/messages"
-    headers = {"Authorization": "Bearer g22-token"}  # the Government Office posting H26's letter
+    # the Government Office's node posting Hà Nội's letter
+    headers = {"Authorization": f"Bearer {local.tokens[VPCP.organ_id]}"}
     answer = requests.post(url, data=envelope, headers=headers, timeout=10)
     assert answer.status_code == 422
     assert "came from" in answer.json()["error"]["message_en"]
 
 
 def test_the_clerks_actions_reach_the_sender_in_order(network, envelope):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     with nodes["g22"].sessions() as session:
@@ -190,7 +138,7 @@ def test_the_clerks_actions_reach_the_sender_in_order(network, envelope):
 
 
 def test_returning_needs_a_reason_and_the_reason_reaches_the_sender(network, envelope):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     with nodes["g22"].sessions() as session:
@@ -211,9 +159,9 @@ def test_returning_needs_a_reason_and_the_reason_reaches_the_sender(network, env
 def test_fifty_concurrent_posts_and_a_lost_answer_store_the_document_once(network, envelope):
     """The hub posts the same envelope 50 times at once (or again after a crash lost the
     node's answer): every post is answered 200, one document is stored."""
-    nodes, _, running = network
+    nodes, _, running, local = network
     url = f"http://127.0.0.1:{running['g22'].port}/api/v1/messages"
-    headers = {"Authorization": f"Bearer {HUB_TOKEN}"}
+    headers = {"Authorization": f"Bearer {local.hub_token}"}
 
     def post(_):
         return requests.post(url, data=envelope, headers=headers, timeout=60)
@@ -248,7 +196,7 @@ def _received(node) -> Document:
 
 
 def test_a_recall_takes_the_document_back_and_is_agreed(network, envelope):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     recall = _business(envelope, BusinessType.RECALL)
@@ -265,7 +213,7 @@ def test_a_recall_takes_the_document_back_and_is_agreed(network, envelope):
 def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_not_recalled(
     network, envelope
 ):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     update = _business(envelope, BusinessType.UPDATE, subject="Về việc sửa đổi thời hạn")
@@ -283,7 +231,7 @@ def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_n
 
 
 def test_a_replacement_is_a_new_document_and_marks_the_one_it_replaces(network, envelope):
-    nodes, _, _ = network
+    nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     replacement = _business(

@@ -7,12 +7,13 @@ import pytest
 from cryptography import x509
 
 from edoc.errors import EdocError
+from edoc.server import free_port
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image
 from fixtures.pki import Revocation, build_pki
-from fixtures.services import PKIServer, free_port
+from fixtures.services import PKIServer
 from signing.checks import CATALOGUE, Severity
 from signing.pades import Level, Options, sign_organisation
 from signing.policy import DEFAULT_POLICY, load_policy

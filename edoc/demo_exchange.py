@@ -1,0 +1,191 @@
+"""The demo's exchange: a hub and three agency nodes trading signed documents, some good,
+some with the faults audits find, the receivers acting on them.
+
+Each agency sends a compliant letter and letters with a missing personal signature, a
+scanned paper original signed only by the agency, and a change made after signing; Hà Nội
+also sends one signed with a SHA-1 certificate and one with a revoked certificate. Every
+receiving node verifies what arrives (the 01 goes back on its own), accepts (03) what is
+compliant and returns (02) the rest with the reasons as check codes.
+"""
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from edoc.agency import AgencyDirectory
+from edoc.envelope.build import build
+from edoc.envelope.metadata import document_from_metadata
+from edoc.envelope.model import Attachment, Organization, StatusCode
+from edoc.exchange.actions import act
+from edoc.exchange.local import LocalNetwork
+from edoc.exchange.send import send_envelope
+from edoc.storage.models import Direction, Document, StatusEvent, VerificationReport
+from fixtures.agencies import AGENCIES, HA_NOI, Agency
+from fixtures.documents import SampleDocument, cong_van, scanned
+from fixtures.images import seal_image, signature_image
+from fixtures.pki import TestPKI
+from signing.geometry import Box
+from signing.keys import SigningKey
+from signing.pades import sign_organisation, sign_personal
+from signing.policy import DEFAULT_POLICY
+
+
+@dataclass(frozen=True)
+class Case:
+    """A kind of document the demo sends, and who can send it."""
+
+    name: str
+    personal_key: str | None  # None: no personal signature; "deputy": the agency's deputy
+    scanned: bool = False
+    tampered: bool = False
+    only_from: str | None = None
+
+
+CASES = (
+    Case("compliant", "deputy"),
+    Case("missing-personal", None),
+    Case("scanned-original", None, scanned=True),
+    Case("tampered", "deputy", tampered=True),
+    Case("sha1", "bad-sha1", only_from=HA_NOI.key),
+    Case("revoked", "bad-revoked", only_from=HA_NOI.key),
+)
+
+
+def _key(pki: TestPKI, name: str) -> SigningKey:
+    credential = pki[name]
+    return SigningKey(credential.certificate, credential.key, credential.chain, name)
+
+
+def _signed(pki: TestPKI, agency: Agency, case: Case, number: int) -> SampleDocument:
+    maker = scanned if case.scanned else cong_van
+    document = maker(agency, number=str(number))
+    pdf = document.pdf
+    if case.personal_key:
+        key = agency.deputy.key if case.personal_key == "deputy" else case.personal_key
+        area = Box(document.signer_block.page, *document.signer_block.signature_box)
+        image = signature_image(agency.deputy)
+        pdf = sign_personal(pdf, _key(pki, key), image, area).pdf
+    pdf = sign_organisation(
+        pdf, _key(pki, f"{agency.key}-org"), seal_image(agency),
+        allow_missing_personal=case.personal_key is None,
+    ).pdf  # fmt: skip
+    if case.tampered:
+        changed = bytearray(pdf)
+        changed[pdf.index(b"stream") + 40] ^= 0x01  # inside the first page's content
+        pdf = bytes(changed)
+    return SampleDocument(
+        document.kind, agency, document.number, document.notation, document.subject,
+        document.date, pdf, document.signer_block,
+    )  # fmt: skip
+
+
+def _envelope(document: SampleDocument, to: Agency, case: Case) -> bytes:
+    meta = {
+        "from": document.agency.organ_id,
+        "to": [to.organ_id],
+        "code": {"number": document.number, "notation": document.notation},
+        "promulgation_date": document.date.isoformat(),
+        "subject": f"V/v {document.subject} ({case.name})",
+        "signer": {"full_name": document.agency.deputy.full_name},
+        "document_type": {"type": 2, "type_name": "Công văn"},
+    }
+    name = f"{document.number}-{document.notation.replace('/', '-')}.pdf"
+    attachment = Attachment(f"{document.number}-main", name, "application/pdf", document.pdf)
+    return build(document_from_metadata(meta, [attachment], AgencyDirectory.builtin()))
+
+
+def _wait(check, seconds: float = 180) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def run_exchange(root: Path, pki: TestPKI, progress) -> dict:
+    """Run the exchange under ``root``; its figures, as ``edoc demo --json`` prints them."""
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "soft")
+    agencies = [Organization(a.organ_id, a.name) for a in AGENCIES]
+    progress("Khởi động trục và ba nút cơ quan…", "Starting the hub and three agency nodes…")
+    with LocalNetwork(root, agencies, policy) as network:
+        progress("Ký và gửi văn bản…", "Signing and sending documents…")
+        sent = 0
+        for index, sender in enumerate(AGENCIES):
+            to = AGENCIES[(index + 1) % len(AGENCIES)]
+            for number, case in enumerate(CASES, start=100):
+                if case.only_from not in (None, sender.key):
+                    continue
+                document = _signed(pki, sender, case, number)
+                sent += send_envelope(
+                    network.nodes[sender.organ_id], _envelope(document, to, case)
+                ).created
+        progress("Chờ văn bản đến và trạng thái 01…", "Waiting for arrival and the 01 statuses…")
+        _wait(
+            lambda: _count(network, Direction.RECEIVED) >= sent and _statuses(network)["01"] >= sent
+        )
+        progress("Văn thư tiếp nhận hoặc trả lại…", "Clerks accept or return…")
+        figures = _act(network)
+        _wait(lambda: _statuses(network)["03"] + _statuses(network)["02"] >= figures["received"])
+        statuses = _statuses(network)
+    return {
+        "documents_sent": sent,
+        "delivered": figures["received"],
+        "verified": figures["verified"],
+        "compliant": figures["compliant"],
+        "non_compliant": figures["received"] - figures["compliant"],
+        "statuses": dict(sorted(statuses.items())),
+        "hub": network.services["hub"].url,
+        "nodes": {organ_id: s.url for organ_id, s in network.services.items() if organ_id != "hub"},
+    }
+
+
+def _count(network: LocalNetwork, direction: Direction) -> int:
+    total = 0
+    for node in network.nodes.values():
+        with node.sessions() as session:
+            total += len(
+                session.scalars(select(Document.id).where(Document.direction == direction)).all()
+            )
+    return total
+
+
+def _statuses(network: LocalNetwork) -> Counter:
+    """The statuses the senders have received, by code."""
+    counts: Counter = Counter()
+    for node in network.nodes.values():
+        with node.sessions() as session:
+            query = select(StatusEvent.status_code).where(
+                StatusEvent.direction == Direction.RECEIVED
+            )
+            counts.update(session.scalars(query).all())
+    return counts
+
+
+def _act(network: LocalNetwork) -> dict:
+    figures = {"received": 0, "verified": 0, "compliant": 0}
+    at = dt.datetime.now(dt.UTC)
+    for node in network.nodes.values():
+        with node.sessions() as session:
+            received = session.scalars(
+                select(Document).where(Document.direction == Direction.RECEIVED)
+            ).all()
+            reports = {
+                r.attachment.document_pk: r for r in session.scalars(select(VerificationReport))
+            }
+            plan = [(d.id, d.compliant, reports.get(d.id)) for d in received]
+        for document_pk, compliant, report in plan:
+            figures["received"] += 1
+            figures["verified"] += report is not None
+            if compliant:
+                figures["compliant"] += 1
+                act(node, document_pk, StatusCode.ACCEPTED, staff="Văn thư", at=at)
+            else:
+                codes = ", ".join(report.codes) if report else "không kiểm tra được"
+                reason = f"Văn bản chưa đúng quy định về chữ ký số: {codes}"
+                act(node, document_pk, StatusCode.RETURNED, staff="Văn thư", reason=reason, at=at)
+    return figures

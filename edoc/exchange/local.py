@@ -1,0 +1,105 @@
+"""A hub and agency nodes on loopback, in one process: for the demo and for tests.
+
+Each service has its own database and files under ``root`` (or the databases a test
+chooses), its own HTTP server on a free port and its own outbox worker, exactly as separate
+``edoc serve`` processes would; only the process is shared.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from edoc.envelope.model import Organization
+from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+from edoc.exchange.hub import Hub
+from edoc.exchange.outbox import Backoff, OutboxWorker
+from edoc.exchange.receive import Node
+from edoc.server import BackgroundServer, free_port
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from signing.policy import Policy
+
+
+@dataclass
+class Service:
+    """One running service: its app on a port, and its outbox worker."""
+
+    app: object
+    port: int
+    worker: OutboxWorker
+    server: BackgroundServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def up(self) -> None:
+        """Answer requests (again)."""
+        if self.server is None:
+            self.server = BackgroundServer(self.app, "127.0.0.1", self.port).start()
+
+    def down(self) -> None:
+        """Stop answering, as a node that is down; its outbox keeps its queue."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+class LocalNetwork:
+    """``with LocalNetwork(root, agencies, policy) as network:`` a hub and a node per agency."""
+
+    def __init__(
+        self,
+        root: Path,
+        agencies: list[Organization],
+        policy: Policy,
+        database_for: Callable[[str], str] | None = None,
+        backoff: Backoff = Backoff(first=0.2, most=5),  # noqa: B008 - frozen
+        interval: float = 0.1,
+    ) -> None:
+        self.root = root
+        self._database_for = database_for or (
+            lambda name: f"sqlite:///{root / name / 'edoc.sqlite'}"
+        )
+        self._engines = []
+        self.hub_token = hub_token = secrets.token_urlsafe(24)
+        self.tokens: dict[str, str] = {}
+        self.hub = Hub(*self._storage("hub"))
+        hub_port = free_port()
+        self.nodes: dict[str, Node] = {}
+        self.services: dict[str, Service] = {}
+        for agency in agencies:
+            node = Node(agency, *self._storage(agency.organ_id), policy)
+            token, port = secrets.token_urlsafe(24), free_port()
+            self.tokens[agency.organ_id] = token
+            self.hub.register(agency.organ_id, agency.organ_name, f"http://127.0.0.1:{port}", token)
+            transport = to_hub(f"http://127.0.0.1:{hub_port}", token)
+            worker = OutboxWorker(node.sessions, node.blobs, transport, backoff, interval)
+            app = create_app(node_blueprint(node, hub_token))
+            self.nodes[agency.organ_id] = node
+            self.services[agency.organ_id] = Service(app, port, worker)
+        worker = OutboxWorker(
+            self.hub.sessions, self.hub.blobs, to_nodes(self.hub, hub_token), backoff, interval
+        )
+        self.services["hub"] = Service(create_app(hub_blueprint(self.hub)), hub_port, worker)
+
+    def _storage(self, name: str):
+        (self.root / name).mkdir(parents=True, exist_ok=True)
+        engine = connect(self._database_for(name))
+        upgrade(engine)
+        self._engines.append(engine)
+        return sessions(engine), BlobStore(self.root / name / "blobs")
+
+    def __enter__(self) -> "LocalNetwork":
+        for service in self.services.values():
+            service.up()
+            service.worker.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for service in self.services.values():
+            service.worker.stop()
+            service.down()
+        for engine in self._engines:
+            engine.dispose()
