@@ -16,6 +16,7 @@ from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
+from edoc.exchange.api import pull_pending
 from edoc.exchange.hub import Hub
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.outbox import Backoff
@@ -241,3 +242,23 @@ def test_a_replacement_is_a_new_document_and_marks_the_one_it_replaces(network, 
     eventually(lambda: documents(nodes["g22"], Direction.RECEIVED) == 2)
     assert _received(nodes["g22"]).folder == "replaced"
     eventually(lambda: "15" in _sender_statuses(nodes["h26"]))
+
+
+def test_a_node_the_hub_cannot_reach_fetches_what_waits_for_it(network, envelope):
+    nodes, hub, running, local = network
+    running["g22"].down()
+    send_envelope(nodes["h26"], envelope)
+    eventually(lambda: _hub_attempts(hub) >= 2)
+    token = local.tokens[VPCP.organ_id]
+    assert pull_pending(nodes["g22"], running["hub"].url, token) == 1
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert pull_pending(nodes["g22"], running["hub"].url, token) == 0  # acknowledged: gone
+    running["g22"].up()
+    eventually(lambda: arrived_at_sender(nodes["h26"]))  # its 01 went out through its outbox
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    other = requests.get(
+        f"{running['hub'].url}/api/v1/pending/1",
+        headers={"Authorization": f"Bearer {local.tokens[HA_NOI.organ_id]}"},
+        timeout=10,
+    )
+    assert other.status_code == 404  # another agency's message is not handed out

@@ -1,22 +1,27 @@
-"""The HTTP face of nodes and the hub: one endpoint that takes edXML messages.
+"""The HTTP face of nodes and the hub: an endpoint that takes edXML messages, and the hub's
+queue a node can fetch from.
 
 ``POST /api/v1/messages`` with the envelope as the body (application/xml) and
 ``Authorization: Bearer TOKEN``. It answers 200 with ``{"document": id, "created": bool}``
 once the message is stored (that answer is the acknowledgement the sender's outbox waits
 for), 401 without a valid token, 413 when the body is too large, and 422 with a message in
 Vietnamese and English when the envelope is refused.
+
+A node the hub cannot reach fetches instead: ``GET /api/v1/pending`` lists what waits for
+it, ``GET /api/v1/pending/ID`` gives one envelope, ``POST /api/v1/pending/ID/ack`` says it
+is stored (see :func:`pull_pending`).
 """
 
 import hmac
 from collections.abc import Callable
 
 import requests
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from edoc.envelope.model import StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
-from edoc.exchange.hub import Hub, route
+from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
 from edoc.exchange.receive import Node, Received, receive_envelope, receive_status
 from edoc.storage.models import DeliveryState
@@ -77,7 +82,58 @@ def hub_blueprint(hub: Hub) -> Blueprint:
             return _unauthorised()
         return _taking(lambda data: route(hub, data, sender))
 
+    @blueprint.get("/api/v1/pending")
+    def waiting():
+        agency = hub.agency_of(_bearer()) if _bearer() else None
+        if agency is None:
+            return _unauthorised()
+        return jsonify(pending(hub, agency))
+
+    @blueprint.get("/api/v1/pending/<int:delivery_id>")
+    def fetch(delivery_id: int):
+        agency = hub.agency_of(_bearer()) if _bearer() else None
+        if agency is None:
+            return _unauthorised()
+        message = pending_message(hub, agency, delivery_id)
+        if message is None:
+            return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
+        return Response(message, mimetype="application/xml")
+
+    @blueprint.post("/api/v1/pending/<int:delivery_id>/ack")
+    def ack(delivery_id: int):
+        agency = hub.agency_of(_bearer()) if _bearer() else None
+        if agency is None:
+            return _unauthorised()
+        if not acknowledge(hub, agency, delivery_id):
+            return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
+        return jsonify({"acknowledged": delivery_id})
+
     return blueprint
+
+
+def pull_pending(node: Node, hub_url: str, token: str, timeout: float = 30) -> int:
+    """Fetch what waits at the hub for this node, store each, acknowledge it; how many."""
+    headers = {"Authorization": f"Bearer {token}"}
+    base = hub_url.rstrip("/") + "/api/v1/pending"
+    try:
+        waiting = requests.get(base, headers=headers, timeout=timeout)
+        waiting.raise_for_status()
+        fetched = 0
+        for item in waiting.json():
+            message = requests.get(f"{base}/{item['id']}", headers=headers, timeout=timeout)
+            message.raise_for_status()
+            if isinstance(parse(message.content).message, StatusMessage):
+                receive_status(node, message.content)
+            else:
+                receive_envelope(node, message.content)
+            requests.post(f"{base}/{item['id']}/ack", headers=headers, timeout=timeout)
+            fetched += 1
+    except requests.RequestException as error:
+        raise DeliveryError(
+            f"Không lấy được gói tin từ {hub_url}: {error}.",
+            f"Cannot fetch from {hub_url}: {error}.",
+        ) from error
+    return fetched
 
 
 def create_app(blueprint: Blueprint) -> Flask:

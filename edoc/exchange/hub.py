@@ -19,7 +19,7 @@ from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id,
 from edoc.exchange.receive import Received
 from edoc.exchange.records import document_row, stored
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
-from edoc.storage.models import Agency, Delivery, Direction, Document
+from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document
 
 HUB_ID = "hub"
 
@@ -59,7 +59,47 @@ class Hub:
 
 
 def _unknown(hub: Hub, organ_ids: list[str]) -> list[str]:
-    return [organ_id for organ_id in organ_ids if not hub.node_url(organ_id)]
+    with hub.sessions() as session:
+        known = set(session.scalars(select(Agency.organ_id).where(Agency.organ_id.in_(organ_ids))))
+    return [organ_id for organ_id in organ_ids if organ_id not in known]
+
+
+def pending(hub: Hub, organ_id: str) -> list[dict]:
+    """What waits at the hub for agency ``organ_id``, for a node that fetches instead of
+    being posted to (behind a firewall, or catching up after a long outage)."""
+    with hub.sessions() as session:
+        waiting = session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.recipient_organ_id == organ_id,
+                Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.FAILED]),
+            )
+            .order_by(Delivery.id)
+        ).all()
+        return [{"id": d.id, "kind": d.kind, "sha256": d.message_sha256} for d in waiting]
+
+
+def _delivery_for(session: Session, organ_id: str, delivery_id: int) -> Delivery | None:
+    delivery = session.get(Delivery, delivery_id)
+    return delivery if delivery is not None and delivery.recipient_organ_id == organ_id else None
+
+
+def pending_message(hub: Hub, organ_id: str, delivery_id: int) -> bytes | None:
+    """The envelope of one of ``organ_id``'s deliveries, or None (not theirs, or none)."""
+    with hub.sessions() as session:
+        delivery = _delivery_for(session, organ_id, delivery_id)
+        return hub.blobs.read(delivery.message_sha256) if delivery else None
+
+
+def acknowledge(hub: Hub, organ_id: str, delivery_id: int) -> bool:
+    """The node of ``organ_id`` has stored what it fetched: the delivery is done."""
+    with hub.sessions() as session:
+        delivery = _delivery_for(session, organ_id, delivery_id)
+        if delivery is None:
+            return False
+        delivery.state = DeliveryState.ACKNOWLEDGED
+        session.commit()
+        return True
 
 
 def route(hub: Hub, data: bytes, sender: str) -> Received:
