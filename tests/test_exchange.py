@@ -72,6 +72,10 @@ def test_a_document_reaches_its_recipient_once_and_the_01_comes_back(network, en
     with nodes["g22"].sessions() as session:
         document = session.scalar(select(Document))
         assert document.sender_organ_id == HA_NOI.organ_id and document.compliant is True
+        route = [step["organ_id"] for step in document.trace]
+        assert route == [HA_NOI.organ_id, "hub", VPCP.organ_id]  # every hop, in order
+        times = [dt.datetime.fromisoformat(step["at"]) for step in document.trace]
+        assert times == sorted(times)
 
 
 def test_nothing_is_lost_while_the_recipient_is_down(network, envelope):

@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from edoc.envelope.model import StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
+from edoc.exchange import trace as trace_header
 from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
 from edoc.exchange.receive import Node, Received, receive_envelope, receive_status
@@ -45,6 +46,10 @@ def _bearer() -> str:
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
+def _trace() -> list[dict]:
+    return trace_header.read_header(request.headers.get(trace_header.HEADER))
+
+
 def _taking(store: Callable[[bytes], Received]):
     try:
         received = store(request.get_data(cache=False))
@@ -60,7 +65,7 @@ def node_blueprint(node: Node, hub_token: str) -> Blueprint:
     def store(data: bytes) -> Received:
         if isinstance(parse(data).message, StatusMessage):
             return receive_status(node, data)
-        return receive_envelope(node, data)
+        return receive_envelope(node, data, _trace())
 
     @blueprint.post(PATH)
     def take():
@@ -80,7 +85,7 @@ def hub_blueprint(hub: Hub) -> Blueprint:
         sender = hub.agency_of(_bearer()) if _bearer() else None
         if sender is None:
             return _unauthorised()
-        return _taking(lambda data: route(hub, data, sender))
+        return _taking(lambda data: route(hub, data, sender, _trace()))
 
     @blueprint.get("/api/v1/pending")
     def waiting():
@@ -151,14 +156,17 @@ def create_app(blueprint: Blueprint) -> Flask:
     return app
 
 
-def post_message(base_url: str, token: str, data: bytes, timeout: float = 30) -> dict:
-    """Post an envelope to a node or the hub; its answer, or DeliveryError saying why not."""
+def post_message(
+    base_url: str, token: str, data: bytes, timeout: float = 30, trace: list | None = None
+) -> dict:
+    """Post an envelope (and the route it took) to a node or the hub; the answer, or
+    DeliveryError saying why not."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
+    if trace:
+        headers[trace_header.HEADER] = trace_header.header(trace)
     try:
         response = requests.post(
-            base_url.rstrip("/") + PATH,
-            data=data,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
-            timeout=timeout,
+            base_url.rstrip("/") + PATH, data=data, headers=headers, timeout=timeout
         )
     except requests.RequestException as error:
         raise DeliveryError(
@@ -177,7 +185,7 @@ def to_hub(hub_url: str, token: str) -> Transport:
     arrival is acknowledged by the recipient's 01); a status is done once the hub has it."""
 
     def send(message: Outgoing) -> DeliveryState:
-        post_message(hub_url, token, message.data)
+        post_message(hub_url, token, message.data, trace=message.trace)
         return DeliveryState.SENT if message.kind == "document" else DeliveryState.ACKNOWLEDGED
 
     return send
@@ -192,7 +200,7 @@ def to_nodes(hub: Hub, token: str) -> Transport:
             raise DeliveryError(
                 f"Không có nút của {message.recipient}.", f"No node for {message.recipient}."
             )
-        post_message(url, token, message.data)
+        post_message(url, token, message.data, trace=message.trace)
         return DeliveryState.ACKNOWLEDGED
 
     return send

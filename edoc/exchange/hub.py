@@ -18,6 +18,7 @@ from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Received
 from edoc.exchange.records import document_row, stored
+from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document
 
@@ -102,8 +103,9 @@ def acknowledge(hub: Hub, organ_id: str, delivery_id: int) -> bool:
         return True
 
 
-def route(hub: Hub, data: bytes, sender: str) -> Received:
-    """Take envelope ``data`` from the node of agency ``sender`` and queue it for delivery."""
+def route(hub: Hub, data: bytes, sender: str, trace: list | None = None) -> Received:
+    """Take envelope ``data`` from the node of agency ``sender`` (the route it came by in
+    ``trace``) and queue it for delivery."""
     message = parse(data).message
     if message.sender.organ_id != sender:
         raise EnvelopeError(
@@ -111,11 +113,11 @@ def route(hub: Hub, data: bytes, sender: str) -> Received:
             f"The envelope says it is from {message.sender.organ_id} but came from {sender}.",
         )
     if isinstance(message, DocumentMessage):
-        return _route_document(hub, data, message)
+        return _route_document(hub, data, message, trace or [])
     return _route_status(hub, data, message)
 
 
-def _route_document(hub: Hub, data: bytes, message: DocumentMessage) -> Received:
+def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list) -> Received:
     recipients = [r.organ_id for r in message.recipients]
     if missing := _unknown(hub, recipients):
         names = ", ".join(missing)
@@ -138,6 +140,7 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage) -> Received
             envelope = stage.put(data)
             document = document_row(HUB_ID, Direction.RECEIVED, message, envelope)
             document.folder = "routed"
+            document.trace = [*trace, hop(HUB_ID)]
             document.deliveries = [
                 Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
                 for r in recipients

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,6 +45,7 @@ class Outgoing:
     recipient: str
     kind: str
     data: bytes
+    trace: list = field(default_factory=list)  # the document's route so far
 
 
 #: Posts one message; raises DeliveryError when it was not taken. Returns the final state.
@@ -71,7 +72,14 @@ def deliver_due(
             .limit(limit)
         ).all()
         outgoing = [
-            Outgoing(d.id, d.recipient_organ_id, d.kind, blobs.read(d.message_sha256)) for d in due
+            Outgoing(
+                d.id,
+                d.recipient_organ_id,
+                d.kind,
+                blobs.read(d.message_sha256),
+                list(d.document.trace) if d.kind == "document" else [],
+            )
+            for d in due
         ]
     taken = 0
     for message in outgoing:

@@ -32,6 +32,7 @@ from edoc.exchange.business import (
     original_id,
 )
 from edoc.exchange.records import answer, document_row, stored
+from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.models import (
     Attachment,
@@ -114,8 +115,9 @@ def _attachment(stage, attachment, report: DocumentReport | None, policy: Policy
     return record
 
 
-def receive_envelope(node: Node, data: bytes) -> Received:
-    """Store the document of envelope ``data`` once, with its verification and the 01 back.
+def receive_envelope(node: Node, data: bytes, trace: list | None = None) -> Received:
+    """Store the document of envelope ``data`` once, with its verification, the route it
+    came by (``trace``, this node's hop added) and the 01 back.
 
     Raises EnvelopeError for an envelope that cannot be read or is not a document message.
     """
@@ -137,6 +139,7 @@ def receive_envelope(node: Node, data: bytes) -> Received:
             pdf_verdicts = [r.verdict.value for r in reports.values()]
             document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
             document.received_at = now
+            document.trace = [*(trace or []), hop(node.organ_id)]
             document.status_code = StatusCode.ARRIVED.value
             document.compliant = (
                 all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None

@@ -12,6 +12,7 @@ from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Node, Received
 from edoc.exchange.records import document_row, stored
+from edoc.exchange.trace import hop
 from edoc.storage.models import Delivery, Direction
 
 
@@ -51,6 +52,7 @@ def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Rec
             envelope = stage.put(data)
             document = document_row(node.organ_id, Direction.SENT, message, envelope)
             document.folder = "outbox"
+            document.trace = [hop(node.organ_id)]
             document.deliveries = [
                 Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
                 for r in only or recipients

@@ -122,6 +122,7 @@ class Document(Base):
     folder: Mapped[str] = mapped_column(String(40), default="inbox")
     status_code: Mapped[str] = mapped_column(String(2), default="")
     compliant: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    trace: Mapped[list] = mapped_column(JSON, default=list)  # hops: {"organ_id", "at"}, in order
 
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
