@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from edoc.server import free_port
+from edoc.storage.database import DATABASE_URL_ENV, connect
 from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
-from edoc.workspace import open_workspace
 from fixtures.agencies import HA_NOI, VPCP
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
@@ -52,53 +52,62 @@ def processes():
         process.wait()
 
 
-def test_a_document_queued_while_its_node_is_down_arrives_once(tmp_path, envelope, processes):
-    env = {**os.environ, "EDOC_HUB_TOKEN": "hub-secret", "PYTHONPATH": os.getcwd()}
+def test_a_document_queued_while_its_node_is_down_arrives_once(
+    tmp_path, envelope, processes, new_database
+):
+    base = {**os.environ, "EDOC_HUB_TOKEN": "hub-secret", "PYTHONPATH": os.getcwd()}
     homes = {name: tmp_path / name for name in ("hub", "h26", "g22")}
+    databases = {name: new_database(name) for name in homes}
+    environments = {name: {**base, DATABASE_URL_ENV: databases[name]} for name in homes}
     ports = {name: free_port() for name in homes}
     hub_url = f"http://127.0.0.1:{ports['hub']}"
     tokens = {"h26": "token-of-ha-noi", "g22": "token-of-the-government-office"}
     for key, agency in (("h26", HA_NOI), ("g22", VPCP)):
         registered = edoc("hub", "register", agency.organ_id, "--home", str(homes["hub"]),
                           "--url", f"http://127.0.0.1:{ports[key]}", "--token-env", "TOKEN",
-                          env={**env, "TOKEN": tokens[key]})  # fmt: skip
+                          env={**environments["hub"], "TOKEN": tokens[key]})  # fmt: skip
         assert registered.returncode == 0, registered.stderr
     processes.append(serve("--role", "hub", "--home", str(homes["hub"]), "--port",
-                           str(ports["hub"]), env=env))  # fmt: skip
+                           str(ports["hub"]), env=environments["hub"]))  # fmt: skip
     node = {
         key: ["--role", "node", "--agency", agency.organ_id, "--home", str(homes[key]),
               "--port", str(ports[key]), "--hub", hub_url]
         for key, agency in (("h26", HA_NOI), ("g22", VPCP))
     }  # fmt: skip
-    processes.append(serve(*node["g22"], env={**env, "EDOC_NODE_TOKEN": tokens["g22"]}))
+    processes.append(
+        serve(*node["g22"], env={**environments["g22"], "EDOC_NODE_TOKEN": tokens["g22"]})
+    )
 
     # Hà Nội's node has been set up once, and is not running when the clerk sends.
-    first = serve(*node["h26"], env={**env, "EDOC_NODE_TOKEN": tokens["h26"]})
+    h26_env = {**environments["h26"], "EDOC_NODE_TOKEN": tokens["h26"]}
+    first = serve(*node["h26"], env=h26_env)
     eventually(lambda: listening(ports["h26"]))
     first.kill()
     first.wait()
     letter = tmp_path / "letter.edxml"
     letter.write_bytes(envelope)
-    queued = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=env)
+    queued = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=h26_env)
     assert queued.returncode == 0, queued.stderr
-    again = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=env)
+    again = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=h26_env)
     assert '"queued": false' in again.stdout
 
-    processes.append(serve(*node["h26"], env={**env, "EDOC_NODE_TOKEN": tokens["h26"]}))
-    sender, receiver = open_workspace(homes["h26"]), open_workspace(homes["g22"])
+    processes.append(serve(*node["h26"], env=h26_env))
+    sender, receiver = (connect(databases[n]) for n in ("h26", "g22"))
 
     def acknowledged() -> bool:
-        with sender.engine.connect() as connection:
+        with sender.connect() as connection:
             states = connection.scalars(select(Delivery.state)).all()
             statuses = connection.scalars(select(StatusEvent.status_code)).all()
         return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
 
     eventually(acknowledged)
-    with receiver.engine.connect() as connection:
+    with receiver.connect() as connection:
         received = connection.scalars(
             select(Document.document_id).where(Document.direction == Direction.RECEIVED)
         ).all()
     assert len(received) == 1
+    sender.dispose()
+    receiver.dispose()
 
 
 def test_sending_from_a_workspace_that_is_no_node_says_how_to_make_it_one(tmp_path, envelope):
