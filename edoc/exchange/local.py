@@ -89,7 +89,8 @@ class LocalNetwork:
         engine = connect(self._database_for(name))
         upgrade(engine)
         self._engines.append(engine)
-        return sessions(engine), BlobStore(self.root / name / "blobs")
+        factory = sessions(engine)
+        return factory, BlobStore(self.root / name / "blobs", factory)
 
     def __enter__(self) -> "LocalNetwork":
         for service in self.services.values():

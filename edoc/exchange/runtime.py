@@ -5,6 +5,7 @@ A workspace becomes a node the first time it is served as one (``edoc serve --ro
 ``edoc send`` later knows who is sending.
 """
 
+import os
 from dataclasses import dataclass
 
 from edoc.agency import AgencyDirectory
@@ -19,6 +20,7 @@ from signing.policy import Policy
 from signing.trust import load_certificates
 
 AGENCY = "node.organ_id"
+BLOBS_ENV = "EDOC_BLOBS"
 HUB_URL = "node.hub_url"
 
 
@@ -55,16 +57,24 @@ def default_policy(workspace: Workspace, policy: Policy) -> Policy:
     return policy.with_options(tuple(load_certificates([trust]))) if trust.is_dir() else policy
 
 
+def blob_store(workspace: Workspace) -> BlobStore:
+    """Files in the workspace's ``blobs/`` folder, or in its database with EDOC_BLOBS=database."""
+    factory = sessions(workspace.engine)
+    if os.environ.get(BLOBS_ENV, "disk") == "database":
+        return BlobStore(None, factory)
+    return BlobStore(workspace.root / "blobs", factory)
+
+
 def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
     agency = AgencyDirectory.builtin().get(organ_id)
     name = agency.name if agency else ""
     return Node(
         Organization(organ_id, name),
         sessions(workspace.engine),
-        BlobStore(workspace.root / "blobs"),
+        blob_store(workspace),
         default_policy(workspace, policy),
     )
 
 
 def open_hub(workspace: Workspace) -> Hub:
-    return Hub(sessions(workspace.engine), BlobStore(workspace.root / "blobs"))
+    return Hub(sessions(workspace.engine), blob_store(workspace))

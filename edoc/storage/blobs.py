@@ -1,9 +1,12 @@
-"""Files by their SHA-256, written before the database rows that point at them.
+"""Files by their SHA-256: on disk, written before the database rows that point at them, or
+in the database itself.
 
-A transaction that stores a document first writes its files (atomically, each once: the
-same appendix sent twice is one file), then its rows. If the transaction fails, the files it
-created are removed again, unless a row (another transaction's, meanwhile) points at them.
-Nothing is ever half-written and nothing a committed row needs is ever removed.
+On disk, a transaction that stores a document first writes its files (atomically, each
+once: the same appendix sent twice is one file), then its rows. If the transaction fails,
+the files it created are removed again, unless a row (another transaction's, meanwhile)
+points at them. In the database (``EDOC_BLOBS=database``, for deployments that back up one
+PostgreSQL and nothing else), the bytes are part of the transaction. Either way nothing is
+ever half-written and nothing a committed row needs is ever removed.
 """
 
 import hashlib
@@ -37,8 +40,12 @@ class Staging:
     created: list[Path] = field(default_factory=list)
 
     def put(self, data: bytes) -> str:
-        """Store ``data`` (file first, then its row); its SHA-256."""
+        """Store ``data`` (file first, then its row; or in its row); its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
+        if self.store.root is None:
+            row = {"sha256": digest, "size": len(data), "data": data}
+            insert_ignoring_duplicates(self.session, Blob, row)
+            return digest
         path = self.store.path(digest)
         if not path.exists():
             try:
@@ -56,15 +63,25 @@ class Staging:
 
 @dataclass(frozen=True)
 class BlobStore:
-    """Files under ``root``, as ``ab/cd/abcd…`` by their SHA-256."""
+    """Files under ``root`` as ``ab/cd/abcd…`` by their SHA-256, or, with no ``root``, in the
+    database that ``sessions`` opens."""
 
-    root: Path
+    root: Path | None
+    sessions: sessionmaker | None = None
 
     def path(self, digest: str) -> Path:
+        assert self.root is not None
         return self.root / digest[:2] / digest[2:4] / digest
 
     def read(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()
+        if self.root is not None:
+            return self.path(digest).read_bytes()
+        assert self.sessions is not None
+        with self.sessions() as session:
+            data = session.scalar(select(Blob.data).where(Blob.sha256 == digest))
+        if data is None:
+            raise FileNotFoundError(digest)
+        return data
 
     @contextmanager
     def staging(self, session: Session, sessions: sessionmaker) -> Iterator[Staging]:
