@@ -870,3 +870,76 @@ def send(home, envelope, recipients, as_json) -> None:
         say(f"{envelope}: đã xếp hàng gửi", f"{envelope}: queued for delivery")
     else:
         say(f"{envelope}: đã gửi trước đó, không gửi lại", f"{envelope}: already sent, not again")
+
+
+@main.group()
+def inbox() -> None:
+    """A node's received documents, and the clerk's statuses for them."""
+
+
+@inbox.command("list")
+@home_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+def inbox_list(home, as_json) -> None:
+    """The documents this node received, newest first."""
+    from sqlalchemy import select
+
+    from edoc.exchange.runtime import node_settings
+    from edoc.storage.models import Direction, Document
+    from edoc.timezone import to_vietnam
+    from edoc.workspace import open_workspace
+
+    workspace = open_workspace(home)
+    settings = node_settings(workspace)
+    with workspace.engine.connect() as connection:
+        rows = connection.execute(
+            select(Document)
+            .where(Document.owner_organ_id == settings.organ_id)
+            .where(Document.direction == Direction.RECEIVED)
+            .order_by(Document.received_at.desc())
+        ).all()
+    for row in rows:
+        shown = to_vietnam(row.received_at).strftime("%d/%m/%Y %H:%M")
+        verdict = {True: "compliant", False: "non_compliant", None: "unverified"}[row.compliant]
+        if as_json:
+            record = {
+                "id": row.id, "received_at": to_vietnam(row.received_at).isoformat(),
+                "code": f"{row.number}/{row.notation}", "from": row.sender_organ_id,
+                "subject": row.subject, "status": row.status_code, "verdict": verdict,
+                "folder": row.folder,
+            }  # fmt: skip
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            code = f"{row.number}/{row.notation}"
+            click.echo(
+                f"{row.id:>5}  {shown}  {code:<20} {row.sender_organ_id}  {row.status_code}  "
+                f"{verdict:<13} {row.subject}"
+            )
+
+
+@inbox.command("act")
+@home_option
+@click.argument("document", type=int)
+@click.option(
+    "--code",
+    type=click.Choice(["02", "03", "04", "05", "06"]),
+    required=True,
+    help="02 return (needs --reason), 03 accept, 04 assign, 05 in progress, 06 complete.",
+)
+@click.option("--reason", default="", help="Why (required to return).")
+@click.option("--staff", default="", help="The clerk acting.")
+def inbox_act(home, document, code, reason, staff) -> None:
+    """Record the clerk's status on a received document; the sender is told."""
+    from edoc.envelope.model import StatusCode
+    from edoc.exchange.actions import act
+    from edoc.exchange.runtime import node_settings, open_node
+    from edoc.workspace import open_workspace
+    from signing.policy import DEFAULT_POLICY
+
+    workspace = open_workspace(home)
+    node = open_node(workspace, node_settings(workspace).organ_id, DEFAULT_POLICY)
+    act(node, document, StatusCode(code), staff=staff, reason=reason)
+    say(
+        f"Văn bản {document}: đã ghi trạng thái {code}",
+        f"Document {document}: status {code} recorded",
+    )

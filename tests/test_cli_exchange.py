@@ -1,6 +1,7 @@
 """``edoc serve``, ``edoc hub register`` and ``edoc send`` as separate processes, the way
 agencies run them: a queued document survives its node not running, and arrives once."""
 
+import json
 import os
 import socket
 import subprocess
@@ -74,9 +75,8 @@ def test_a_document_queued_while_its_node_is_down_arrives_once(
               "--port", str(ports[key]), "--hub", hub_url]
         for key, agency in (("h26", HA_NOI), ("g22", VPCP))
     }  # fmt: skip
-    processes.append(
-        serve(*node["g22"], env={**environments["g22"], "EDOC_NODE_TOKEN": tokens["g22"]})
-    )
+    g22_env = {**environments["g22"], "EDOC_NODE_TOKEN": tokens["g22"]}
+    processes.append(serve(*node["g22"], env=g22_env))
 
     # Hà Nội's node has been set up once, and is not running when the clerk sends.
     h26_env = {**environments["h26"], "EDOC_NODE_TOKEN": tokens["h26"]}
@@ -106,6 +106,23 @@ def test_a_document_queued_while_its_node_is_down_arrives_once(
             select(Document.document_id).where(Document.direction == Direction.RECEIVED)
         ).all()
     assert len(received) == 1
+
+    listed = edoc("inbox", "list", "--home", str(homes["g22"]), "--json", env=g22_env)
+    (entry,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert entry["from"] == HA_NOI.organ_id and entry["status"] == "01"
+    no_reason = edoc("inbox", "act", str(entry["id"]), "--code", "02", "--home",
+                     str(homes["g22"]), env=g22_env)  # fmt: skip
+    assert no_reason.returncode == 1 and "reason" in no_reason.stderr
+    reason = "Thiếu chữ ký số cá nhân"
+    returned = edoc("inbox", "act", str(entry["id"]), "--code", "02", "--reason", reason,
+                    "--home", str(homes["g22"]), env=g22_env)  # fmt: skip
+    assert returned.returncode == 0, returned.stderr
+
+    def told() -> bool:
+        with sender.connect() as connection:
+            return "02" in connection.scalars(select(StatusEvent.status_code)).all()
+
+    eventually(told)
     sender.dispose()
     receiver.dispose()
 

@@ -21,7 +21,7 @@ from edoc.exchange.hub import Hub
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.outbox import Backoff
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
 
@@ -88,6 +88,13 @@ def test_nothing_is_lost_while_the_recipient_is_down(network, envelope):
     running["g22"].up()
     eventually(lambda: arrived_at_sender(nodes["h26"]))
     assert documents(nodes["g22"], Direction.RECEIVED) == 1
+
+
+def test_the_hub_knows_each_agency_by_both_id_forms(network):
+    _, hub, _, _ = network
+    with hub.sessions() as session:
+        agencies = {a.organ_id: a.code_2020 for a in session.scalars(select(Agency))}
+    assert agencies == {HA_NOI.organ_id: "H26", VPCP.organ_id: "G22"}
 
 
 def _hub_attempts(hub: Hub) -> int:

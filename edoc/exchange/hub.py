@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from edoc.agency import AgencyId
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
@@ -43,6 +44,7 @@ class Hub:
             if agency is None:
                 agency = Agency(organ_id=organ_id)
                 session.add(agency)
+            agency.code_2020 = AgencyId.parse(organ_id).decision20
             agency.name, agency.node_url = name, node_url
             agency.token_sha256 = token_digest(token)
             session.commit()
