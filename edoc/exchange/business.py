@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from edoc.envelope.model import BusinessType, DocumentMessage, StatusCode
 from edoc.errors import EnvelopeError
-from edoc.exchange.records import answer
+from edoc.exchange.records import answer, find_document
 from edoc.storage.blobs import Staging, insert_ignoring_duplicates
 from edoc.storage.models import Delivery, Direction, Document, DocumentEvent, StatusEvent
 
@@ -45,14 +45,7 @@ def find_original(
     session: Session, owner: str, direction: Direction, sender: str, document_id: str
 ) -> Document:
     """The document a business message is about, or EnvelopeError when there is none."""
-    document = session.scalar(
-        select(Document).where(
-            Document.owner_organ_id == owner,
-            Document.direction == direction,
-            Document.sender_organ_id == sender,
-            Document.document_id == document_id,
-        )
-    )
+    document = find_document(session, owner, direction, sender, document_id)
     if document is None:
         raise EnvelopeError(
             f"Không có văn bản gốc {document_id} để thu hồi, cập nhật hay thay thế.",

@@ -18,10 +18,10 @@ from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Received
-from edoc.exchange.records import document_row, stored
+from edoc.exchange.records import document_row, find_document, stored
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
-from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document
+from edoc.storage.models import Agency, Delivery, DeliveryState, Direction
 
 HUB_ID = "hub"
 
@@ -161,12 +161,8 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list
 def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
     answered = message.response_for
     with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
-        document = session.scalar(
-            select(Document).where(
-                Document.owner_organ_id == HUB_ID,
-                Document.sender_organ_id == answered.organ_id,
-                Document.document_id == answered.document_id,
-            )
+        document = find_document(
+            session, HUB_ID, Direction.RECEIVED, answered.organ_id, answered.document_id
         )
         if document is None:
             raise EnvelopeError(

@@ -11,7 +11,6 @@ sent exactly when the document is stored.
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +30,7 @@ from edoc.exchange.business import (
     mark_replaced,
     original_id,
 )
-from edoc.exchange.records import answer, document_row, stored
+from edoc.exchange.records import answer, document_row, find_document, stored
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.models import (
@@ -39,7 +38,6 @@ from edoc.storage.models import (
     Delivery,
     DeliveryState,
     Direction,
-    Document,
     SignatureRecord,
     StatusEvent,
     VerificationReport,
@@ -211,12 +209,8 @@ def receive_status(node: Node, data: bytes) -> Received:
         )
     answered = message.response_for
     with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
-        document = session.scalar(
-            select(Document).where(
-                Document.owner_organ_id == node.organ_id,
-                Document.direction == Direction.SENT,
-                Document.document_id == answered.document_id,
-            )
+        document = find_document(
+            session, node.organ_id, Direction.SENT, node.organ_id, answered.document_id
         )
         if document is None:
             raise EnvelopeError(

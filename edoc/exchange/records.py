@@ -42,19 +42,27 @@ def document_row(
     )
 
 
+def find_document(
+    session: Session, owner: str, direction: Direction, sender: str, document_id: str
+) -> Document | None:
+    """The document ``owner`` keeps by its DocumentId and sender: the same DocumentId from the
+    same sender is the same document, however often it comes."""
+    return session.scalar(
+        select(Document).where(
+            Document.owner_organ_id == owner,
+            Document.direction == direction,
+            Document.sender_organ_id == sender,
+            Document.document_id == document_id,
+        )
+    )
+
+
 def stored(
     session: Session, owner: str, direction: Direction, message: DocumentMessage
 ) -> int | None:
-    """The key of the document ``owner`` already keeps for ``message``, if any: the same
-    DocumentId from the same sender is the same document, however often it comes."""
-    return session.scalar(
-        select(Document.id).where(
-            Document.owner_organ_id == owner,
-            Document.direction == direction,
-            Document.sender_organ_id == message.sender.organ_id,
-            Document.document_id == message.document_id,
-        )
-    )
+    """The key of the document ``owner`` already keeps for ``message``, if any."""
+    found = find_document(session, owner, direction, message.sender.organ_id, message.document_id)
+    return found.id if found else None
 
 
 def answer(
