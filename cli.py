@@ -777,14 +777,16 @@ def _secret(variable: str, what: str) -> str:
 )
 @click.option("--policy", default="default", show_default=True, help="Verification policy.")
 def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, policy) -> None:
-    """Serve an agency's node or the hub until interrupted, delivering its outbox."""
+    """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
+    delivering its outbox."""
     from edoc.agency import AgencyId
-    from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+    from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
     from edoc.exchange.outbox import OutboxWorker
-    from edoc.exchange.runtime import open_hub, open_node, remember_node
+    from edoc.exchange.runtime import open_hub, open_node, remember_node, web_secret
     from edoc.server import BackgroundServer
     from edoc.workspace import open_workspace
     from signing.policy import load_policy
+    from web.app import create_node_app
 
     workspace = open_workspace(home)
     hub_token = _secret(hub_token_env, "the hub's token")
@@ -798,7 +800,7 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
         organ_id = str(AgencyId.parse(agency))
         settings = remember_node(workspace, organ_id, hub_url)
         node = open_node(workspace, settings.organ_id, load_policy(policy))
-        app = create_app(node_blueprint(node, hub_token))
+        app = create_node_app(node, hub_token, web_secret(workspace))
         token = _secret(token_env, "this node's token")
         worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
     try:
@@ -943,3 +945,31 @@ def inbox_act(home, document, code, reason, staff) -> None:
         f"Văn bản {document}: đã ghi trạng thái {code}",
         f"Document {document}: status {code} recorded",
     )
+
+
+@main.group()
+def user() -> None:
+    """The people who use a node's inbox."""
+
+
+@user.command("add")
+@home_option
+@click.argument("username")
+@click.option("--role", type=click.Choice(["clerk", "leader", "auditor", "admin"]), required=True)
+@click.option("--agency", help="Their agency (default: the node's).")
+@click.option("--full-name", default="", help="Their full name, as the inbox shows it.")
+@click.option("--password-env", required=True, help="Variable holding the password.")
+def user_add(home, username, role, agency, full_name, password_env) -> None:
+    """Add a user to this node's inbox."""
+    from edoc.agency import AgencyId
+    from edoc.exchange.runtime import node_settings
+    from edoc.storage.database import sessions
+    from edoc.storage.models import UserRole
+    from edoc.workspace import open_workspace
+    from web.users import add_user
+
+    workspace = open_workspace(home)
+    organ_id = str(AgencyId.parse(agency)) if agency else node_settings(workspace).organ_id
+    password = _secret(password_env, "the password")
+    add_user(sessions(workspace.engine), username, password, organ_id, UserRole(role), full_name)
+    say(f"Đã thêm {username} ({role}, {organ_id})", f"Added {username} ({role}, {organ_id})")

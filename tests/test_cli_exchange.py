@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from edoc.server import free_port
@@ -106,6 +107,12 @@ def test_a_document_queued_while_its_node_is_down_arrives_once(
             select(Document.document_id).where(Document.direction == Direction.RECEIVED)
         ).all()
     assert len(received) == 1
+
+    login_page = requests.get(f"http://127.0.0.1:{ports['g22']}/login", timeout=10)
+    assert login_page.status_code == 200 and "Đăng nhập" in login_page.text  # the inbox too
+    added = edoc("user", "add", "vanthu", "--role", "clerk", "--home", str(homes["g22"]),
+                 "--password-env", "PW", env={**g22_env, "PW": "mật-khẩu-dài"})  # fmt: skip
+    assert added.returncode == 0, added.stderr
 
     listed = edoc("inbox", "list", "--home", str(homes["g22"]), "--json", env=g22_env)
     (entry,) = [json.loads(line) for line in listed.stdout.splitlines()]

@@ -6,6 +6,7 @@ A workspace becomes a node the first time it is served as one (``edoc serve --ro
 """
 
 import os
+import secrets
 from dataclasses import dataclass
 
 from edoc.agency import AgencyDirectory
@@ -21,6 +22,7 @@ from signing.trust import load_certificates
 
 AGENCY = "node.organ_id"
 BLOBS_ENV = "EDOC_BLOBS"
+WEB_SECRET = "web.secret_key"
 HUB_URL = "node.hub_url"
 
 
@@ -78,3 +80,12 @@ def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
 
 def open_hub(workspace: Workspace) -> Hub:
     return Hub(sessions(workspace.engine), blob_store(workspace))
+
+
+def web_secret(workspace: Workspace) -> str:
+    """The key that signs the inbox's sessions: made once per workspace and kept."""
+    secret = workspace.get_setting(WEB_SECRET)
+    if not secret:
+        secret = secrets.token_urlsafe(32)
+        workspace.set_settings({WEB_SECRET: secret})
+    return secret

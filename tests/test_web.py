@@ -1,0 +1,130 @@
+"""The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a document."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from edoc.envelope.model import Organization
+from edoc.exchange.receive import Node, receive_envelope
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import Delivery, Direction, Document, UserRole
+from fixtures.agencies import HA_NOI, VPCP
+from signing.policy import DEFAULT_POLICY
+from web.app import create_node_app
+from web.users import add_user
+
+PASSWORD = "mật-khẩu-dài"
+
+
+@pytest.fixture
+def inbox(tmp_path, pki, envelope):
+    """The Government Office's node with one received letter, a clerk, and its web app."""
+    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
+    upgrade(engine)
+    factory = sessions(engine)
+    node = Node(
+        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
+        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+    )  # fmt: skip
+    received = receive_envelope(node, envelope)
+    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
+    add_user(factory, "hanoi", PASSWORD, HA_NOI.organ_id, UserRole.CLERK, "Văn thư Hà Nội")
+    app = create_node_app(node, "hub-token", "secret-for-tests")
+    yield app, node, received.document_pk
+    engine.dispose()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def logged_in(app, username: str = "vanthu"):
+    client = app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    answer = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
+    return client, answer
+
+
+def test_pages_need_a_login_and_a_right_password(inbox):
+    app, _, document = inbox
+    client = app.test_client()
+    assert client.get("/").status_code == 302
+    assert client.get(f"/documents/{document}").headers["Location"].startswith("/login")
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    wrong = client.post("/login", data={"username": "vanthu", "password": "x", "csrf_token": token})
+    assert wrong.status_code == 401 and "Sai tên đăng nhập" in wrong.get_data(as_text=True)
+
+
+def test_the_inbox_lists_the_letter_with_its_signature_badge(inbox):
+    app, _, document = inbox
+    client, answer = logged_in(app)
+    assert answer.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "1234/UBND-KT" in page and "Khẩn" in page
+    assert "Cá nhân ✓" in page and "Cơ quan ✓" in page and "Tin cậy ✓" in page
+    detail = client.get(f"/documents/{document}").get_data(as_text=True)
+    assert "Hợp lệ" in detail and "Phạm Thu Hương" in detail
+    client.get("/lang/en")
+    assert "Personal ✓" in client.get("/").get_data(as_text=True)
+
+
+def test_another_agencys_clerk_cannot_log_in_here_nor_open_its_documents(inbox):
+    app, node, document = inbox
+    _, refused = logged_in(app, "hanoi")
+    assert refused.status_code == 401
+    with node.sessions() as session:  # a document kept for another agency in the same database
+        other = session.get(Document, document)
+        foreign = Document(
+            owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
+            document_id="foreign", sender_organ_id=VPCP.organ_id,
+            envelope_sha256=other.envelope_sha256,
+        )  # fmt: skip
+        session.add(foreign)
+        session.commit()
+        foreign_pk = foreign.id
+    client, _ = logged_in(app)
+    assert client.get(f"/documents/{foreign_pk}").status_code == 404
+    assert client.get(f"/documents/{foreign_pk + 1000}").status_code == 404
+
+
+def test_a_form_without_its_csrf_token_is_refused(inbox):
+    app, node, document = inbox
+    client, _ = logged_in(app)
+    answer = client.post(f"/documents/{document}/status", data={"code": "03"})
+    assert answer.status_code == 400
+    with node.sessions() as session:
+        assert session.get(Document, document).status_code == "01"
+
+
+def test_accepting_records_03_and_tells_the_sender(inbox):
+    app, node, document = inbox
+    client, _ = logged_in(app)
+    token = csrf_of(client.get(f"/documents/{document}").get_data(as_text=True))
+    answer = client.post(
+        f"/documents/{document}/status", data={"code": "03", "csrf_token": token},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Đã ghi trạng thái 03" in answer.get_data(as_text=True)
+    with node.sessions() as session:
+        assert session.get(Document, document).status_code == "03"
+        kinds = session.scalars(select(Delivery.kind).where(Delivery.document_pk == document))
+        assert sorted(kinds) == ["status", "status"]  # the 01, then the 03
+    refused = client.post(
+        f"/documents/{document}/status", data={"code": "02", "csrf_token": token},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "lý do" in refused.get_data(as_text=True)  # returning needs a reason
+
+
+def test_the_node_api_on_the_same_app_needs_its_token_not_a_csrf_token(inbox, envelope):
+    app, _, _ = inbox
+    client = app.test_client()
+    assert client.post("/api/v1/messages", data=envelope).status_code == 401
+    answer = client.post(
+        "/api/v1/messages", data=envelope, headers={"Authorization": "Bearer hub-token"}
+    )
+    assert answer.status_code == 200 and answer.get_json()["created"] is False

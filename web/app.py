@@ -1,0 +1,38 @@
+"""A node's web application: the inbox for its clerks and the exchange API for the hub."""
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
+from edoc.exchange.receive import Node
+from edoc.timezone import to_vietnam
+from web.inbox import inbox_blueprint
+from web.users import load
+
+
+def create_node_app(node: Node, hub_token: str, secret_key: str) -> Flask:
+    """The inbox (log in, CSRF on every form) and the node API (its own token, no CSRF)."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    csrf = CSRFProtect(app)
+    api = node_blueprint(node, hub_token)
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    app.register_blueprint(inbox_blueprint(node))
+
+    logins = LoginManager(app)
+    logins.login_view = "inbox.login"
+    logins.user_loader(lambda user_id: load(node.sessions, user_id))
+
+    @app.template_filter("vietnam")
+    def vietnam(moment) -> str:
+        return to_vietnam(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+    return app

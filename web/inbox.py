@@ -1,0 +1,160 @@
+"""The clerks' inbox: log in, the received documents, one document, the clerk's actions.
+
+Every page is for a logged-in user and shows only their agency's documents: a document of
+another agency is 404, whatever its number. Every form carries a CSRF token.
+"""
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from edoc.envelope.model import StatusCode
+from edoc.errors import EdocError
+from edoc.exchange.actions import act
+from edoc.exchange.receive import Node
+from edoc.storage.models import Attachment, Direction, Document
+from web.text import LABELS, language
+from web.users import authenticate
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What a clerk sees of a document's signatures at a glance."""
+
+    personal: bool
+    organisation: bool
+    trusted: bool
+    verified: bool
+
+
+def badge(document: Document) -> Badge:
+    signatures = [s for a in document.attachments for s in a.signatures]
+    valid = [s for s in signatures if s.indication == "TOTAL_PASSED"]
+    return Badge(
+        personal=any(s.role == "personal" for s in valid),
+        organisation=any(s.role == "organisation" for s in valid),
+        trusted=bool(signatures) and all(s.trusted for s in signatures),
+        verified=any(a.report is not None for a in document.attachments),
+    )
+
+
+def inbox_blueprint(node: Node) -> Blueprint:
+    blueprint = Blueprint("inbox", __name__, template_folder="templates")
+
+    @blueprint.context_processor
+    def texts():
+        lang = language()
+        return {"t": LABELS[lang], "lang": lang, "agency": node.organization}
+
+    @blueprint.get("/lang/<code>")
+    def switch(code: str):
+        session["lang"] = "en" if code == "en" else "vi"
+        return redirect(request.referrer or url_for("inbox.documents"))
+
+    @blueprint.route("/login", methods=["GET", "POST"])
+    def login():
+        if request.method == "POST":
+            account = authenticate(
+                node.sessions, request.form.get("username", ""), request.form.get("password", "")
+            )
+            if account is None or account.organ_id != node.organ_id:
+                flash(LABELS[language()]["login_failed"], "error")
+                return render_template("login.html"), 401
+            session.clear()  # a fresh session on login: no fixation
+            login_user(account)
+            return redirect(url_for("inbox.documents"))
+        return render_template("login.html")
+
+    @blueprint.post("/logout")
+    @login_required
+    def logout():
+        logout_user()
+        session.clear()
+        return redirect(url_for("inbox.login"))
+
+    def _mine():
+        return (
+            select(Document)
+            .where(Document.owner_organ_id == current_user.organ_id)
+            .where(Document.direction == Direction.RECEIVED)
+        )
+
+    @blueprint.get("/")
+    @login_required
+    def documents():
+        page = max(1, request.args.get("page", 1, type=int))
+        query = _mine().options(
+            selectinload(Document.attachments).selectinload(Attachment.signatures),
+            selectinload(Document.attachments).selectinload(Attachment.report),
+        )
+        text = request.args.get("q", "").strip()
+        if text:
+            like = f"%{text}%"
+            query = query.where(
+                Document.subject.ilike(like) | Document.number.ilike(like)
+                | Document.notation.ilike(like)
+            )  # fmt: skip
+        with node.sessions() as db:
+            rows = db.scalars(
+                query.order_by(Document.received_at.desc())
+                .offset((page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE + 1)
+            ).all()
+            shown = [(d, badge(d)) for d in rows[:PAGE_SIZE]]
+        return render_template(
+            "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, q=text
+        )
+
+    def _document(document_pk: int) -> Document:
+        with node.sessions() as db:
+            document = db.scalar(
+                _mine()
+                .where(Document.id == document_pk)
+                .options(
+                    selectinload(Document.attachments).selectinload(Attachment.signatures),
+                    selectinload(Document.attachments).selectinload(Attachment.report),
+                    selectinload(Document.statuses),
+                    selectinload(Document.events),
+                )
+            )
+        if document is None:
+            abort(404)  # another agency's, or none: the same answer
+        return document
+
+    @blueprint.get("/documents/<int:document_pk>")
+    @login_required
+    def document(document_pk: int):
+        found = _document(document_pk)
+        return render_template("document.html", d=found, badge=badge(found))
+
+    @blueprint.post("/documents/<int:document_pk>/status")
+    @login_required
+    def status(document_pk: int):
+        _document(document_pk)
+        try:
+            code = StatusCode(request.form.get("code", ""))
+            reason = request.form.get("reason", "")
+            act(node, document_pk, code, staff=current_user.full_name or current_user.username,
+                reason=reason)  # fmt: skip
+        except (ValueError, EdocError) as error:
+            message = error.message(language()) if isinstance(error, EdocError) else str(error)
+            flash(message, "error")
+            return redirect(url_for("inbox.document", document_pk=document_pk), 303)
+        flash(LABELS[language()]["status_recorded"].format(code=code.value), "info")
+        return redirect(url_for("inbox.document", document_pk=document_pk), 303)
+
+    return blueprint
