@@ -1,5 +1,6 @@
 """The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a document."""
 
+import io
 import re
 
 import pytest
@@ -128,3 +129,24 @@ def test_the_node_api_on_the_same_app_needs_its_token_not_a_csrf_token(inbox, en
         "/api/v1/messages", data=envelope, headers={"Authorization": "Bearer hub-token"}
     )
     assert answer.status_code == 200 and answer.get_json()["created"] is False
+
+
+def test_anyone_logged_in_can_check_a_pdf(inbox, pki):
+    from tests.test_signing import signed_letter
+
+    app, _, _ = inbox
+    client, _ = logged_in(app)
+    token = csrf_of(client.get("/verify").get_data(as_text=True))
+    personal, _ = signed_letter(pki)
+    answer = client.post(
+        "/verify", data={"csrf_token": token, "pdf": (io.BytesIO(personal), "thu.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "thu.pdf" in page
+    assert "Không hợp lệ" in page and "VN_MISSING_ORGANISATION" in page
+    junk = client.post(
+        "/verify", data={"csrf_token": token, "pdf": (io.BytesIO(b"<html>"), "x.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert junk.status_code == 422 and "không phải PDF" in junk.get_data(as_text=True)

@@ -25,6 +25,7 @@ from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
+from signing.verify import verify_document
 from web.text import LABELS, language
 from web.users import authenticate
 
@@ -156,5 +157,24 @@ def inbox_blueprint(node: Node) -> Blueprint:
             return redirect(url_for("inbox.document", document_pk=document_pk), 303)
         flash(LABELS[language()]["status_recorded"].format(code=code.value), "info")
         return redirect(url_for("inbox.document", document_pk=document_pk), 303)
+
+    @blueprint.route("/verify", methods=["GET", "POST"])
+    @login_required
+    def verify():
+        """Kiểm tra chữ ký: anyone logged in checks any PDF, with this node's policy."""
+        if request.method == "GET":
+            return render_template("verify.html", report=None)
+        upload = request.files.get("pdf")
+        data = upload.read() if upload else b""
+        if not data.startswith(b"%PDF"):
+            flash(LABELS[language()]["not_a_pdf"], "error")
+            return render_template("verify.html", report=None), 422
+        try:
+            report = verify_document(data, node.policy).to_json()
+        except EdocError as error:
+            flash(error.message(language()), "error")
+            return render_template("verify.html", report=None), 422
+        report["file"] = upload.filename or "document.pdf"
+        return render_template("verify.html", report=report)
 
     return blueprint
