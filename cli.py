@@ -4,6 +4,7 @@ Data goes to stdout, progress and messages to stderr; ``--json`` prints machine-
 results. Exit codes: 0 all good, 1 error, 2 usage, 3 non-compliant documents found.
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -83,18 +84,28 @@ def main(ctx: click.Context, lang: str) -> None:
     help="Loopback port of the test PKI's CRL, OCSP and timestamp services.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-def demo(home: str | None, pki_port: int, as_json: bool) -> None:
-    """Set up a demo workspace: database, test PKI, token, sample documents.
+@click.option(
+    "--serve", is_flag=True, help="Keep the hub, the nodes and their inboxes running (Ctrl+C)."
+)
+def demo(home: str | None, pki_port: int, as_json: bool, serve: bool) -> None:
+    """Set up a demo workspace (database, test PKI, token, sample documents) and run an
+    exchange between three agencies through a hub.
 
     Safe to run again: what is already there is reused.
     """
     from edoc.demo import run_demo
 
-    summary = run_demo(home, pki_port=pki_port, progress=say)
+    summary = run_demo(home, pki_port=pki_port, progress=say, serve=_forever if serve else None)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
         return
     _print_demo(summary)
+
+
+def _forever() -> None:
+    """Wait until interrupted (Ctrl+C)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
 
 
 def _print_demo(summary) -> None:
@@ -162,6 +173,16 @@ def _print_demo(summary) -> None:
                 f"documents sent, {exchange['delivered']} delivered and verified, "
                 f"{exchange['compliant']} compliant, {exchange['non_compliant']} returned; "
                 f"statuses {codes}",
+            )
+        )
+    for account in exchange.get("accounts", []):
+        line = f"{account['inbox']}  {account['username']} / {account['password']}"
+        lines.append((f"Hộp thư ({account['role']}): {line}", f"Inbox ({account['role']}): {line}"))
+    if exchange.get("accounts"):
+        lines.append(
+            (
+                "Các hộp thư chạy trong lúc demo; «edoc demo --serve» để giữ chúng chạy.",
+                "The inboxes run while the demo runs; 'edoc demo --serve' keeps them running.",
             )
         )
     for vi, en in lines:
@@ -813,9 +834,7 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
     worker.start()
     say(f"edoc {role} phục vụ tại {server.url}", f"edoc {role} serving at {server.url}")
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        _forever()
     finally:
         worker.stop()
         server.stop()

@@ -56,8 +56,10 @@ def run_demo(
     pki_port: int = DEFAULT_PKI_PORT,
     seed: str = DEFAULT_SEED,
     progress: Progress = _quiet,
+    serve: Callable[[], None] | None = None,
 ) -> DemoSummary:
-    """Run the demo in the workspace ``home``; safe to run again on the same workspace."""
+    """Run the demo in the workspace ``home``; safe to run again on the same workspace.
+    ``serve``, when given, is called while the hub, the nodes and their inboxes still run."""
     workspace = open_workspace(home)
     first_run = workspace.get_setting("pki_seed") is None
     base_url = f"http://127.0.0.1:{pki_port}"
@@ -82,7 +84,7 @@ def run_demo(
         )
         services = check_services(pki)
 
-        exchange = run_exchange(workspace.root / "exchange" / _run_name(), pki, progress)
+        exchange = run_exchange(workspace.root / "exchange" / _run_name(), pki, progress, serve)
 
     return DemoSummary(
         home=str(workspace.root),

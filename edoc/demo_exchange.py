@@ -9,8 +9,10 @@ compliant and returns (02) the rest with the reasons as check codes.
 """
 
 import datetime as dt
+import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from edoc.envelope.model import Attachment, Organization, StatusCode
 from edoc.exchange.actions import act
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Direction, Document, StatusEvent, VerificationReport
+from edoc.storage.models import Direction, Document, StatusEvent, UserRole, VerificationReport
 from fixtures.agencies import AGENCIES, HA_NOI, Agency
 from fixtures.documents import SampleDocument, cong_van, scanned
 from fixtures.images import seal_image, signature_image
@@ -32,6 +34,8 @@ from signing.geometry import Box
 from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
+from web.app import create_node_app
+from web.users import add_user
 
 
 @dataclass(frozen=True)
@@ -107,12 +111,39 @@ def _wait(check, seconds: float = 180) -> bool:
     return True
 
 
-def run_exchange(root: Path, pki: TestPKI, progress) -> dict:
-    """Run the exchange under ``root``; its figures, as ``edoc demo --json`` prints them."""
+DEMO_PASSWORD = "edoc-demo"
+
+
+def _accounts(network: LocalNetwork) -> list[dict]:
+    """A clerk and a leader per agency, to log in to the inbox with."""
+    accounts = []
+    for agency in AGENCIES:
+        node = network.nodes[agency.organ_id]
+        for role, prefix, person in (
+            (UserRole.CLERK, "vanthu", f"Văn thư {agency.name}"),
+            (UserRole.LEADER, "lanhdao", agency.deputy.full_name),
+        ):
+            username = f"{prefix}-{agency.key}"
+            add_user(node.sessions, username, DEMO_PASSWORD, agency.organ_id, role, person)
+            accounts.append(
+                {"username": username, "password": DEMO_PASSWORD, "role": role.value,
+                 "agency": agency.organ_id, "inbox": network.services[agency.organ_id].url}
+            )  # fmt: skip
+    return accounts
+
+
+def run_exchange(
+    root: Path, pki: TestPKI, progress, serve: Callable[[], None] | None = None
+) -> dict:
+    """Run the exchange under ``root``; its figures, as ``edoc demo --json`` prints them.
+    ``serve``, when given, is called with everything still running (``edoc demo --serve``)."""
     policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "soft")
     agencies = [Organization(a.organ_id, a.name) for a in AGENCIES]
     progress("Khởi động trục và ba nút cơ quan…", "Starting the hub and three agency nodes…")
-    with LocalNetwork(root, agencies, policy) as network:
+    secret = secrets.token_urlsafe(32)
+    inbox = lambda node, hub_token: create_node_app(node, hub_token, secret)  # noqa: E731
+    with LocalNetwork(root, agencies, policy, node_app=inbox) as network:
+        accounts = _accounts(network)
         progress("Ký và gửi văn bản…", "Signing and sending documents…")
         sent = 0
         for index, sender in enumerate(AGENCIES):
@@ -132,6 +163,10 @@ def run_exchange(root: Path, pki: TestPKI, progress) -> dict:
         figures = _act(network)
         _wait(lambda: _statuses(network)["03"] + _statuses(network)["02"] >= figures["received"])
         statuses = _statuses(network)
+        if serve is not None:
+            serve_summary = {"hub": network.services["hub"].url, "accounts": accounts}
+            progress_serve(progress, serve_summary)
+            serve()
     return {
         "documents_sent": sent,
         "delivered": figures["received"],
@@ -141,7 +176,16 @@ def run_exchange(root: Path, pki: TestPKI, progress) -> dict:
         "statuses": dict(sorted(statuses.items())),
         "hub": network.services["hub"].url,
         "nodes": {organ_id: s.url for organ_id, s in network.services.items() if organ_id != "hub"},
+        "accounts": accounts,
     }
+
+
+def progress_serve(progress, summary: dict) -> None:
+    """Tell where the inboxes are while the demo keeps serving."""
+    for account in summary["accounts"]:
+        line = f"{account['inbox']}  {account['username']} / {account['password']}"
+        progress(f"Hộp thư: {line} ({account['role']})", f"Inbox: {line} ({account['role']})")
+    progress("Đang chạy; Ctrl+C để dừng.", "Serving; Ctrl+C to stop.")
 
 
 def _count(network: LocalNetwork, direction: Direction) -> int:

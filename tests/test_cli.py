@@ -2,12 +2,15 @@
 
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 import edoc
 from edoc.server import free_port
@@ -86,6 +89,35 @@ def test_demo_exchanges_documents_through_a_hub_and_acts_on_them(demo_runs):
     assert summary["compliant"] == 3  # one good letter from each agency
     assert summary["non_compliant"] == sent - 3
     assert summary["statuses"] == {"01": sent, "02": sent - 3, "03": 3}
+    roles = {(a["agency"], a["role"]) for a in summary["accounts"]}
+    assert len(roles) == 6 and all(
+        a["inbox"].startswith("http://127.0.0.1:") for a in summary["accounts"]
+    )
+
+
+def test_demo_serve_keeps_the_inboxes_running_until_interrupted(tmp_path):
+    command = [str(EDOC), "--lang", "en", "demo", "--home", str(tmp_path), "--pki-port",
+               str(free_port()), "--serve"]  # fmt: skip
+    demo = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        inboxes = []
+        for line in demo.stderr:
+            if line.startswith("Inbox: ") and "(clerk)" in line:
+                inboxes.append(line.split()[1:4])  # url, user, "/", …
+            if line.startswith("Serving"):
+                break
+        url, username = inboxes[0][0], inboxes[0][1]
+        browser = requests.Session()
+        form = browser.get(f"{url}/login", timeout=10).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        login = {"username": username, "password": "edoc-demo", "csrf_token": token}
+        assert browser.post(f"{url}/login", data=login, timeout=10).status_code == 200
+        page = browser.get(f"{url}/", timeout=10).text
+        # the Government Office received the four kinds of letter Nghệ An sends
+        assert "Văn bản đến" in page and page.count('class="document"') == 4
+    finally:
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=60) == 0
 
 
 def test_demo_shows_the_pki_services_answering(demo_runs):

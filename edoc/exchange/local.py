@@ -46,6 +46,10 @@ class Service:
             self.server = None
 
 
+def _api_only(node: Node, hub_token: str):
+    return create_app(node_blueprint(node, hub_token))
+
+
 class LocalNetwork:
     """``with LocalNetwork(root, agencies, policy) as network:`` a hub and a node per agency."""
 
@@ -57,7 +61,10 @@ class LocalNetwork:
         database_for: Callable[[str], str] | None = None,
         backoff: Backoff = Backoff(first=0.2, most=5),  # noqa: B008 - frozen
         interval: float = 0.1,
+        node_app: Callable[[Node, str], object] | None = None,
     ) -> None:
+        """``node_app(node, hub_token)`` makes each node's web application (default: the
+        exchange API alone; the demo adds the inbox)."""
         self.root = root
         self._database_for = database_for or (
             lambda name: f"sqlite:///{root / name / 'edoc.sqlite'}"
@@ -76,7 +83,7 @@ class LocalNetwork:
             self.hub.register(agency.organ_id, agency.organ_name, f"http://127.0.0.1:{port}", token)
             transport = to_hub(f"http://127.0.0.1:{hub_port}", token)
             worker = OutboxWorker(node.sessions, node.blobs, transport, backoff, interval)
-            app = create_app(node_blueprint(node, hub_token))
+            app = (node_app or _api_only)(node, hub_token)
             self.nodes[agency.organ_id] = node
             self.services[agency.organ_id] = Service(app, port, worker)
         worker = OutboxWorker(
