@@ -1,11 +1,13 @@
 """The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a document."""
 
+import dataclasses
 import io
 import re
 
 import pytest
 from sqlalchemy import select
 
+from edoc.envelope.build import build
 from edoc.envelope.model import Organization
 from edoc.exchange.receive import Node, receive_envelope
 from edoc.storage.blobs import BlobStore
@@ -150,3 +152,19 @@ def test_anyone_logged_in_can_check_a_pdf(inbox, pki):
         content_type="multipart/form-data",
     )  # fmt: skip
     assert junk.status_code == 422 and "không phải PDF" in junk.get_data(as_text=True)
+
+
+def test_the_outbox_shows_each_recipients_delivery_and_answer(inbox, envelope):
+    from edoc.envelope.parse import parse
+    from edoc.exchange.send import send_envelope
+
+    app, node, _ = inbox
+    message = parse(envelope).message  # the same letter, as if the Government Office sent it
+    own = dataclasses.replace(
+        message, sender=Organization(VPCP.organ_id, VPCP.name),
+        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="g22-sent-1",
+    )  # fmt: skip
+    send_envelope(node, build(own))
+    client, _ = logged_in(app)
+    page = client.get("/outbox").get_data(as_text=True)
+    assert "1234/UBND-KT" in page and HA_NOI.organ_id in page and "queued" in page

@@ -158,6 +158,33 @@ def inbox_blueprint(node: Node) -> Blueprint:
         flash(LABELS[language()]["status_recorded"].format(code=code.value), "info")
         return redirect(url_for("inbox.document", document_pk=document_pk), 303)
 
+    @blueprint.get("/outbox")
+    @login_required
+    def outbox():
+        """Văn bản đi: each recipient's delivery and the last status it sent back."""
+        with node.sessions() as db:
+            sent = db.scalars(
+                select(Document)
+                .where(Document.owner_organ_id == current_user.organ_id)
+                .where(Document.direction == Direction.SENT)
+                .options(selectinload(Document.deliveries), selectinload(Document.statuses))
+                .order_by(Document.received_at.desc())
+                .limit(PAGE_SIZE)
+            ).all()
+            rows = []
+            for document in sent:
+                recipients = []
+                for delivery in document.deliveries:
+                    if delivery.kind != "document":
+                        continue
+                    answers = [
+                        s for s in document.statuses if s.organ_id == delivery.recipient_organ_id
+                    ]
+                    last = answers[-1] if answers else None
+                    recipients.append((delivery, last))
+                rows.append((document, recipients))
+        return render_template("outbox.html", rows=rows)
+
     @blueprint.route("/verify", methods=["GET", "POST"])
     @login_required
     def verify():
