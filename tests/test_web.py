@@ -1,6 +1,7 @@
 """The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a document."""
 
 import dataclasses
+import datetime as dt
 import io
 import re
 
@@ -13,6 +14,7 @@ from edoc.exchange.receive import Node, receive_envelope
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, Direction, Document, UserRole
+from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
@@ -168,3 +170,23 @@ def test_the_outbox_shows_each_recipients_delivery_and_answer(inbox, envelope):
     client, _ = logged_in(app)
     page = client.get("/outbox").get_data(as_text=True)
     assert "1234/UBND-KT" in page and HA_NOI.organ_id in page and "queued" in page
+
+
+def test_filters_narrow_the_inbox(inbox):
+    app, node, document = inbox
+    client, _ = logged_in(app)
+
+    def rows(query: str) -> int:
+        return client.get(f"/?{query}").get_data(as_text=True).count('class="document"')
+
+    assert rows("") == 1
+    assert rows("status=01") == 1 and rows("status=03") == 0
+    assert rows(f"sender={HA_NOI.organ_id}") == 1 and rows(f"sender={VPCP.organ_id}") == 0
+    assert rows("urgent=1") == 1
+    assert rows("compliant=yes") == 1 and rows("compliant=no") == 0
+    with node.sessions() as session:
+        received = session.get(Document, document).received_at
+    day = to_vietnam(received).date()
+    assert rows(f"since={day}&until={day}") == 1  # the whole day, in Vietnam time
+    assert rows(f"since={day + dt.timedelta(days=1)}") == 0
+    assert rows("q=UBND-KT&sort=due") == 1 and rows("q=không-có") == 0

@@ -4,6 +4,7 @@ Every page is for a logged-in user and shows only their agency's documents: a do
 another agency is 404, whatever its number. Every form carries a CSRF token.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import (
@@ -25,6 +26,7 @@ from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
+from edoc.timezone import to_utc
 from signing.verify import verify_document
 from web.text import LABELS, language
 from web.users import authenticate
@@ -51,6 +53,48 @@ def badge(document: Document) -> Badge:
         trusted=bool(signatures) and all(s.trusted for s in signatures),
         verified=any(a.report is not None for a in document.attachments),
     )
+
+
+SORTS = {
+    "received": (Document.received_at.desc(),),
+    "due": (Document.due_date.is_(None), Document.due_date, Document.received_at.desc()),
+    "priority": (Document.priority.desc(), Document.received_at.desc()),
+}
+
+
+def _day(text: str) -> dt.datetime | None:
+    """The start of a day given as yyyy-mm-dd, in Vietnam time, as UTC."""
+    try:
+        return to_utc(dt.datetime.combine(dt.date.fromisoformat(text), dt.time()))
+    except ValueError:
+        return None
+
+
+def _filtered(query, args) -> tuple:
+    """The inbox query narrowed by the filters in ``args``, and the filters as understood."""
+    chosen = {
+        name: args.get(name, "").strip()
+        for name in ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort")
+    }
+    if chosen["q"]:
+        like = f"%{chosen['q']}%"
+        query = query.where(
+            Document.subject.ilike(like) | Document.number.ilike(like)
+            | Document.notation.ilike(like)
+        )  # fmt: skip
+    if chosen["status"]:
+        query = query.where(Document.status_code == chosen["status"])
+    if chosen["sender"]:
+        query = query.where(Document.sender_organ_id == chosen["sender"])
+    if since := _day(chosen["since"]):
+        query = query.where(Document.received_at >= since)
+    if until := _day(chosen["until"]):  # the whole day included: [since, until + 1 day)
+        query = query.where(Document.received_at < until + dt.timedelta(days=1))
+    if chosen["urgent"]:
+        query = query.where(Document.priority > 0)
+    if chosen["compliant"] in ("yes", "no"):
+        query = query.where(Document.compliant.is_(chosen["compliant"] == "yes"))
+    return query, chosen
 
 
 def inbox_blueprint(node: Node) -> Blueprint:
@@ -102,23 +146,24 @@ def inbox_blueprint(node: Node) -> Blueprint:
             selectinload(Document.attachments).selectinload(Attachment.signatures),
             selectinload(Document.attachments).selectinload(Attachment.report),
         )
-        text = request.args.get("q", "").strip()
-        if text:
-            like = f"%{text}%"
-            query = query.where(
-                Document.subject.ilike(like) | Document.number.ilike(like)
-                | Document.notation.ilike(like)
-            )  # fmt: skip
+        query, chosen = _filtered(query, request.args)
         with node.sessions() as db:
             rows = db.scalars(
-                query.order_by(Document.received_at.desc())
+                query.order_by(*SORTS.get(chosen["sort"], SORTS["received"]))
                 .offset((page - 1) * PAGE_SIZE)
                 .limit(PAGE_SIZE + 1)
             ).all()
             shown = [(d, badge(d)) for d in rows[:PAGE_SIZE]]
+            senders = db.scalars(
+                select(Document.sender_organ_id)
+                .where(Document.owner_organ_id == current_user.organ_id)
+                .where(Document.direction == Direction.RECEIVED)
+                .distinct()
+            ).all()
         return render_template(
-            "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, q=text
-        )
+            "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, f=chosen,
+            senders=sorted(senders),
+        )  # fmt: skip
 
     def _document(document_pk: int) -> Document:
         with node.sessions() as db:
