@@ -190,3 +190,16 @@ def test_filters_narrow_the_inbox(inbox):
     assert rows(f"since={day}&until={day}") == 1  # the whole day, in Vietnam time
     assert rows(f"since={day + dt.timedelta(days=1)}") == 0
     assert rows("q=UBND-KT&sort=due") == 1 and rows("q=không-có") == 0
+
+
+def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
+    app, _, document = inbox
+    client, _ = logged_in(app)
+    page = client.get(f"/documents/{document}").get_data(as_text=True)
+    link = re.search(r'<iframe class="preview"[^>]+src="([^"]+)"', page).group(1)
+    answer = client.get(link)
+    assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    assert answer.headers["Content-Type"] == "application/pdf"
+    assert answer.headers["Content-Disposition"].startswith("inline")
+    assert app.test_client().get(link).status_code == 302  # not logged in: to the login page
+    assert client.get(link.replace(f"/documents/{document}/", "/documents/999/")).status_code == 404

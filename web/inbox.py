@@ -6,11 +6,13 @@ another agency is 404, whatever its number. Every form carries a CSRF token.
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -186,6 +188,23 @@ def inbox_blueprint(node: Node) -> Blueprint:
     def document(document_pk: int):
         found = _document(document_pk)
         return render_template("document.html", d=found, badge=badge(found))
+
+    @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")
+    @login_required
+    def file(document_pk: int, attachment_pk: int):
+        """An attachment, for the browser's own PDF viewer (inline) or to download."""
+        found = _document(document_pk)
+        attachment = next((a for a in found.attachments if a.id == attachment_pk), None)
+        if attachment is None:
+            abort(404)
+        response = make_response(node.blobs.read(attachment.sha256))
+        response.headers["Content-Type"] = attachment.content_type or "application/octet-stream"
+        disposition = "inline" if attachment.content_type == "application/pdf" else "attachment"
+        response.headers["Content-Disposition"] = (
+            f"{disposition}; filename*=UTF-8''{quote(attachment.name)}"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
