@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import sys
 import threading
 from pathlib import Path
@@ -779,7 +780,7 @@ def _secret(variable: str, what: str) -> str:
 
 @main.command()
 @home_option
-@click.option("--role", type=click.Choice(["node", "hub"]), required=True)
+@click.option("--role", type=click.Choice(["node", "hub"]), default="node", show_default=True)
 @click.option("--agency", help="The agency of this node (either id form); role node.")
 @click.option("--hub", "hub_url", help="The hub's URL, e.g. http://127.0.0.1:18500; role node.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -803,27 +804,44 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
     from edoc.agency import AgencyId
     from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
     from edoc.exchange.outbox import OutboxWorker
-    from edoc.exchange.runtime import open_hub, open_node, remember_node, web_secret
+    from edoc.exchange.runtime import (
+        AGENCY,
+        HUB_URL,
+        open_hub,
+        open_node,
+        remember_node,
+        web_secret,
+    )
     from edoc.server import BackgroundServer
     from edoc.workspace import open_workspace
     from signing.policy import load_policy
     from web.app import create_node_app
 
     workspace = open_workspace(home)
-    hub_token = _secret(hub_token_env, "the hub's token")
+    worker = None
     if role == "hub":
+        hub_token = _secret(hub_token_env, "the hub's token")
         hub = open_hub(workspace)
         app = create_app(hub_blueprint(hub))
         worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
     else:
-        if not agency or not hub_url:
-            raise click.UsageError("--role node needs --agency and --hub")
-        organ_id = str(AgencyId.parse(agency))
-        settings = remember_node(workspace, organ_id, hub_url)
+        saved = workspace.get_setting(AGENCY)
+        if not agency and not saved:
+            raise click.UsageError("a node needs --agency (the first time)")
+        organ_id = str(AgencyId.parse(agency)) if agency else saved
+        settings = remember_node(workspace, organ_id, hub_url or workspace.get_setting(HUB_URL))
         node = open_node(workspace, settings.organ_id, load_policy(policy))
+        # without a hub nobody may post to this node: a token no one knows
+        hub_token = os.environ.get(hub_token_env) or secrets.token_urlsafe(32)
         app = create_node_app(node, hub_token, web_secret(workspace))
-        token = _secret(token_env, "this node's token")
-        worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
+        if settings.hub_url:
+            token = _secret(token_env, "this node's token")
+            worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
+        else:
+            say(
+                "Chưa có trục: văn bản gửi đi được xếp hàng đến khi có --hub.",
+                "No hub yet: documents sent are queued until --hub is given.",
+            )
     try:
         server = BackgroundServer(app, host, port).start()
     except OSError as error:
@@ -831,12 +849,14 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
             f"Không mở được cổng {port}: {error.strerror}.",
             f"Cannot listen on port {port}: {error.strerror}.",
         ) from error
-    worker.start()
+    if worker is not None:
+        worker.start()
     say(f"edoc {role} phục vụ tại {server.url}", f"edoc {role} serving at {server.url}")
     try:
         _forever()
     finally:
-        worker.stop()
+        if worker is not None:
+            worker.stop()
         server.stop()
 
 

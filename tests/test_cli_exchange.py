@@ -141,3 +141,21 @@ def test_sending_from_a_workspace_that_is_no_node_says_how_to_make_it_one(tmp_pa
                   env={**os.environ, "PYTHONPATH": os.getcwd()})  # fmt: skip
     assert result.returncode == 1
     assert "edoc serve --role node" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EDOC_")}
+    env["PYTHONPATH"] = os.getcwd()
+    port = free_port()
+    home = str(tmp_path / "h41")
+    node = serve("--home", home, "--agency", "H41", "--port", str(port), env=env)
+    processes.append(node)
+    eventually(lambda: listening(port))
+    page = requests.get(f"http://127.0.0.1:{port}/login", timeout=10)
+    assert page.status_code == 200 and "Đăng nhập" in page.text
+    posted = requests.post(f"http://127.0.0.1:{port}/api/v1/messages", data=b"<x/>", timeout=10)
+    assert posted.status_code == 401  # no hub: nobody may post to this node
+    added = edoc("user", "add", "vanthu", "--role", "clerk", "--home", home, "--password-env",
+                 "PW", env={**env, "PW": "mật-khẩu-dài"})  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "000.00.00.H41" in added.stderr

@@ -1,8 +1,8 @@
 """A node or the hub, opened from a workspace: its database, files, identity and policy.
 
-A workspace becomes a node the first time it is served as one (``edoc serve --role node
---agency ID``): the agency and the hub's address are kept in its settings, so that
-``edoc send`` later knows who is sending.
+A workspace becomes a node the first time it is served as one (``edoc serve --agency ID``,
+with ``--hub URL`` to exchange): the agency and the hub's address are kept in its settings,
+so that ``edoc send`` and later starts know who is sending and where.
 """
 
 import os
@@ -34,15 +34,15 @@ class NodeSettings:
     hub_url: str
 
 
-def remember_node(workspace: Workspace, organ_id: str, hub_url: str) -> NodeSettings:
-    workspace.set_settings({AGENCY: organ_id, HUB_URL: hub_url})
-    return NodeSettings(organ_id, hub_url)
+def remember_node(workspace: Workspace, organ_id: str, hub_url: str | None) -> NodeSettings:
+    workspace.set_settings({AGENCY: organ_id, HUB_URL: hub_url or ""})
+    return NodeSettings(organ_id, hub_url or "")
 
 
 def node_settings(workspace: Workspace) -> NodeSettings:
     """The node this workspace is, or a WorkspaceError saying how to make it one."""
-    organ_id, hub_url = workspace.get_setting(AGENCY), workspace.get_setting(HUB_URL)
-    if not organ_id or not hub_url:
+    organ_id = workspace.get_setting(AGENCY)
+    if not organ_id:
         raise WorkspaceError(
             "Thư mục làm việc chưa là nút của cơ quan nào: chạy "
             "«edoc serve --role node --agency ID --hub URL» trước.",
@@ -50,7 +50,7 @@ def node_settings(workspace: Workspace) -> NodeSettings:
             "'edoc serve --role node --agency ID --hub URL' first.",
             path=workspace.root,
         )
-    return NodeSettings(organ_id, hub_url)
+    return NodeSettings(organ_id, workspace.get_setting(HUB_URL) or "")
 
 
 def default_policy(workspace: Workspace, policy: Policy) -> Policy:
