@@ -798,7 +798,17 @@ def _secret(variable: str, what: str) -> str:
     help="Variable holding the token the hub presents to nodes.",
 )
 @click.option("--policy", default="default", show_default=True, help="Verification policy.")
-def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, policy) -> None:
+@click.option(
+    "--org-key",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The agency's PKCS#12, for clerks to sign what they send.",
+)
+@click.option("--org-key-password-env", default="EDOC_ORG_KEY_PASSWORD", show_default=True)
+@click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="The agency's seal PNG.")
+def serve(
+    home, role, agency, hub_url, host, port, token_env, hub_token_env, policy, org_key,
+    org_key_password_env, seal,
+) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
     delivering its outbox."""
     from edoc.agency import AgencyId
@@ -814,8 +824,10 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
     )
     from edoc.server import BackgroundServer
     from edoc.workspace import open_workspace
+    from signing.keys import load_pkcs12
     from signing.policy import load_policy
     from web.app import create_node_app
+    from web.compose import Stamp
 
     workspace = open_workspace(home)
     worker = None
@@ -833,7 +845,13 @@ def serve(home, role, agency, hub_url, host, port, token_env, hub_token_env, pol
         node = open_node(workspace, settings.organ_id, load_policy(policy))
         # without a hub nobody may post to this node: a token no one knows
         hub_token = os.environ.get(hub_token_env) or secrets.token_urlsafe(32)
-        app = create_node_app(node, hub_token, web_secret(workspace))
+        stamp = None
+        if org_key:
+            if not seal:
+                raise click.UsageError("--org-key needs --seal")
+            password = _secret(org_key_password_env, "the agency key's password")
+            stamp = Stamp(load_pkcs12(Path(org_key), password), _read_image(seal))
+        app = create_node_app(node, hub_token, web_secret(workspace), stamp)
         if settings.hub_url:
             token = _secret(token_env, "this node's token")
             worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))

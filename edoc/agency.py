@@ -185,6 +185,10 @@ class AgencyDirectory:
             self.add(agency)
         return len(rows)
 
+    def all(self) -> list[Agency]:
+        """Every known agency, by id."""
+        return sorted(self._by_id.values(), key=lambda agency: str(agency.id))
+
     def get(self, agency_id: AgencyId | str) -> Agency | None:
         key = agency_id if isinstance(agency_id, AgencyId) else AgencyId.parse(agency_id)
         return self._by_id.get(key)

@@ -35,6 +35,7 @@ from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
+from web.compose import Stamp
 from web.users import add_user
 
 
@@ -141,7 +142,13 @@ def run_exchange(
     agencies = [Organization(a.organ_id, a.name) for a in AGENCIES]
     progress("Khởi động trục và ba nút cơ quan…", "Starting the hub and three agency nodes…")
     secret = secrets.token_urlsafe(32)
-    inbox = lambda node, hub_token: create_node_app(node, hub_token, secret)  # noqa: E731
+    by_id = {a.organ_id: a for a in AGENCIES}
+
+    def inbox(node, hub_token):
+        agency = by_id[node.organ_id]
+        stamp = Stamp(_key(pki, f"{agency.key}-org"), seal_image(agency))
+        return create_node_app(node, hub_token, secret, stamp)
+
     with LocalNetwork(root, agencies, policy, node_app=inbox) as network:
         accounts = _accounts(network)
         progress("Ký và gửi văn bản…", "Signing and sending documents…")

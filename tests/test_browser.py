@@ -44,7 +44,8 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):  # noq
         row.locator("a").click()
         assert "Hợp lệ" in page.locator(".verdict").first.inner_text()
         page.screenshot(path=ARTEFACTS / "document.png", full_page=True)
-        page.click("button[value='03']")
+        with page.expect_navigation(wait_until="commit"):
+            page.locator("button[value='03']").click()
         assert "Đã ghi trạng thái 03" in page.locator(".flash").inner_text()
         assert page.locator("td.status").inner_text() == "03"
         narrow = browser.new_page(viewport={"width": 390, "height": 800})  # a phone

@@ -17,6 +17,7 @@ from edoc.storage.models import Delivery, Direction, Document, UserRole
 from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
+from signing.verify import verify_document
 from web.app import create_node_app
 from web.users import add_user
 
@@ -203,3 +204,86 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
     assert answer.headers["Content-Disposition"].startswith("inline")
     assert app.test_client().get(link).status_code == 302  # not logged in: to the login page
     assert client.get(link.replace(f"/documents/{document}/", "/documents/999/")).status_code == 404
+
+
+@pytest.fixture
+def composing(tmp_path, pki):
+    """The Government Office's node whose server holds the agency's key and seal."""
+    from fixtures.images import seal_image
+    from tests.test_signing import key_of
+    from web.compose import Stamp
+
+    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
+    upgrade(engine)
+    factory = sessions(engine)
+    node = Node(
+        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
+        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+    )  # fmt: skip
+    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
+    add_user(factory, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
+    stamp = Stamp(key_of(pki, "g22-org"), seal_image(VPCP))
+    yield create_node_app(node, "hub-token", "secret", stamp), node
+    engine.dispose()
+
+
+def _letter_signed_by_the_leader(pki) -> bytes:
+    from fixtures.documents import cong_van
+    from fixtures.images import signature_image
+    from signing.geometry import Box
+    from signing.pades import sign_personal
+    from tests.test_signing import key_of
+
+    letter = cong_van(VPCP)
+    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
+    image = signature_image(VPCP.deputy)
+    return sign_personal(letter.pdf, key_of(pki, "g22-deputy"), image, area).pdf
+
+
+def _compose(client, pdf: bytes, sign: bool):
+    token = csrf_of(client.get("/compose").get_data(as_text=True))
+    form = {
+        "csrf_token": token, "number": "77", "notation": "VPCP-KSTT", "date": "2026-11-23",
+        "subject": "Về việc ký số văn bản", "to": [HA_NOI.organ_id], "priority": "0",
+        "pdf": (io.BytesIO(pdf), "77-VPCP.pdf"),
+    }  # fmt: skip
+    if sign:
+        form["sign"] = "1"
+    return client.post("/compose", data=form, content_type="multipart/form-data"), token
+
+
+def test_a_clerk_signs_for_the_agency_checks_and_sends(composing, pki):
+    app, node = composing
+    client, _ = logged_in(app)
+    review, token = _compose(client, _letter_signed_by_the_leader(pki), sign=True)
+    assert review.status_code == 200 and "Hợp lệ" in review.get_data(as_text=True)
+    sent = client.post("/compose/send", data={"csrf_token": token}, follow_redirects=True)
+    assert "Đã xếp hàng gửi" in sent.get_data(as_text=True)
+    with node.sessions() as session:
+        (document,) = session.scalars(select(Document)).all()
+        assert (document.direction, document.number) == (Direction.SENT, "77")
+        (delivery,) = document.deliveries
+        assert delivery.recipient_organ_id == HA_NOI.organ_id
+        envelope = node.blobs.read(delivery.message_sha256)
+    from edoc.envelope.parse import parse
+
+    signed = parse(envelope).message.attachments[0].data
+    roles = [s.role for s in verify_document(signed, node.policy).signatures]
+    assert roles == ["personal", "organisation"]
+
+
+def test_a_non_compliant_document_needs_a_confirmation_and_auditors_do_not_compose(composing, pki):
+    app, node = composing
+    client, _ = logged_in(app)
+    from fixtures.documents import cong_van
+
+    review, token = _compose(client, cong_van(VPCP).pdf, sign=False)  # no signature at all
+    assert "Không hợp lệ" in review.get_data(as_text=True)
+    refused = client.post("/compose/send", data={"csrf_token": token})
+    assert refused.status_code == 400
+    confirmed = client.post("/compose/send", data={"csrf_token": token, "confirm": "1"})
+    assert confirmed.status_code == 303
+    with node.sessions() as session:
+        assert len(session.scalars(select(Document)).all()) == 1
+    auditor, _ = logged_in(app, "kiemtoan")
+    assert auditor.get("/compose").status_code == 403

@@ -7,12 +7,16 @@ from flask_wtf.csrf import CSRFProtect
 from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
 from edoc.exchange.receive import Node
 from edoc.timezone import to_vietnam
+from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
 from web.users import load
 
 
-def create_node_app(node: Node, hub_token: str, secret_key: str) -> Flask:
-    """The inbox (log in, CSRF on every form) and the node API (its own token, no CSRF)."""
+def create_node_app(
+    node: Node, hub_token: str, secret_key: str, stamp: Stamp | None = None
+) -> Flask:
+    """The inbox (log in, CSRF on every form) and the node API (its own token, no CSRF);
+    ``stamp``, the agency's key and seal, lets clerks sign what they send."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key,
@@ -26,6 +30,7 @@ def create_node_app(node: Node, hub_token: str, secret_key: str) -> Flask:
     csrf.exempt(api)
     app.register_blueprint(api)
     app.register_blueprint(inbox_blueprint(node))
+    app.register_blueprint(compose_blueprint(node, stamp))
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"

@@ -102,7 +102,7 @@ def _filtered(query, args) -> tuple:
 def inbox_blueprint(node: Node) -> Blueprint:
     blueprint = Blueprint("inbox", __name__, template_folder="templates")
 
-    @blueprint.context_processor
+    @blueprint.app_context_processor
     def texts():
         lang = language()
         return {"t": LABELS[lang], "lang": lang, "agency": node.organization}
