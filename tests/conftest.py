@@ -13,11 +13,19 @@ from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment as EnvelopeAttachment
+from edoc.envelope.model import Organization
+from edoc.exchange.receive import Node, receive_envelope
 from edoc.server import free_port
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
+from signing.policy import DEFAULT_POLICY
+from web.app import create_node_app
+from web.users import add_user
 
 
 def require_tool(name: str, package: str) -> str:
@@ -101,3 +109,30 @@ def envelope(pki) -> bytes:
     }
     files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
     return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
+
+
+PASSWORD = "mật-khẩu-dài"
+
+
+@pytest.fixture
+def office(tmp_path, pki):
+    """The Government Office's node, on SQLite, with a clerk."""
+    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
+    upgrade(engine)
+    factory = sessions(engine)
+    node = Node(
+        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
+        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+    )  # fmt: skip
+    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
+    yield node
+    engine.dispose()
+
+
+@pytest.fixture
+def inbox(office, envelope):
+    """The Government Office's node with one received letter, and its web app."""
+    node = office
+    received = receive_envelope(node, envelope)
+    add_user(node.sessions, "hanoi", PASSWORD, HA_NOI.organ_id, UserRole.CLERK, "Văn thư Hà Nội")
+    yield create_node_app(node, "hub-token", "secret-for-tests"), node, received.document_pk

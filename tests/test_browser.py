@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from edoc.server import BackgroundServer, free_port
-from tests.conftest import require_tool
-from tests.test_web import PASSWORD, inbox  # noqa: F401 - the fixture
+from tests.conftest import PASSWORD, require_tool
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
 
@@ -26,7 +25,7 @@ def browser():
         launched.close()
 
 
-def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):  # noqa: F811
+def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
     app, _, document = inbox
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
@@ -44,10 +43,11 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):  # noq
         row.locator("a").click()
         assert "Hợp lệ" in page.locator(".verdict").first.inner_text()
         page.screenshot(path=ARTEFACTS / "document.png", full_page=True)
-        with page.expect_navigation(wait_until="commit"):
-            page.locator("button[value='03']").click()
+        page.locator("button[value='03']").click()
         assert "Đã ghi trạng thái 03" in page.locator(".flash").inner_text()
         assert page.locator("td.status").inner_text() == "03"
+        page.locator("details.preview summary").first.click()  # the browser's own PDF viewer
+        assert page.locator("iframe.preview").first.is_visible()
         narrow = browser.new_page(viewport={"width": 390, "height": 800})  # a phone
         narrow.context.add_cookies(page.context.cookies())
         narrow.goto(f"http://127.0.0.1:{port}/")

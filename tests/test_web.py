@@ -1,4 +1,5 @@
-"""The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a document."""
+"""The clerks' inbox over HTTP: logging in, only one's own agency, CSRF, acting on a
+document, composing (the office and inbox fixtures are in conftest)."""
 
 import dataclasses
 import datetime as dt
@@ -10,36 +11,13 @@ from sqlalchemy import select
 
 from edoc.envelope.build import build
 from edoc.envelope.model import Organization
-from edoc.exchange.receive import Node, receive_envelope
-from edoc.storage.blobs import BlobStore
-from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, Direction, Document, UserRole
 from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
-from signing.policy import DEFAULT_POLICY
 from signing.verify import verify_document
+from tests.conftest import PASSWORD
 from web.app import create_node_app
 from web.users import add_user
-
-PASSWORD = "mật-khẩu-dài"
-
-
-@pytest.fixture
-def inbox(tmp_path, pki, envelope):
-    """The Government Office's node with one received letter, a clerk, and its web app."""
-    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
-    upgrade(engine)
-    factory = sessions(engine)
-    node = Node(
-        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
-        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
-    )  # fmt: skip
-    received = receive_envelope(node, envelope)
-    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
-    add_user(factory, "hanoi", PASSWORD, HA_NOI.organ_id, UserRole.CLERK, "Văn thư Hà Nội")
-    app = create_node_app(node, "hub-token", "secret-for-tests")
-    yield app, node, received.document_pk
-    engine.dispose()
 
 
 def csrf_of(html: str) -> str:
@@ -207,24 +185,15 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
 
 
 @pytest.fixture
-def composing(tmp_path, pki):
+def composing(office, pki):
     """The Government Office's node whose server holds the agency's key and seal."""
     from fixtures.images import seal_image
     from tests.test_signing import key_of
     from web.compose import Stamp
 
-    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
-    upgrade(engine)
-    factory = sessions(engine)
-    node = Node(
-        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
-        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
-    )  # fmt: skip
-    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
-    add_user(factory, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
+    add_user(office.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
     stamp = Stamp(key_of(pki, "g22-org"), seal_image(VPCP))
-    yield create_node_app(node, "hub-token", "secret", stamp), node
-    engine.dispose()
+    return create_node_app(office, "hub-token", "secret", stamp), office
 
 
 def _letter_signed_by_the_leader(pki) -> bytes:
