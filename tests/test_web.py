@@ -256,3 +256,17 @@ def test_a_non_compliant_document_needs_a_confirmation_and_auditors_do_not_compo
         assert len(session.scalars(select(Document)).all()) == 1
     auditor, _ = logged_in(app, "kiemtoan")
     assert auditor.get("/compose").status_code == 403
+
+
+def test_password_guessing_is_slowed_down(inbox):
+    app, _, _ = inbox
+    client = app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+
+    def attempt(password: str) -> int:
+        form = {"username": "vanthu", "password": password, "csrf_token": token}
+        return client.post("/login", data=form).status_code
+
+    assert [attempt(f"sai-{n}") for n in range(5)] == [401] * 5
+    assert attempt("sai-6") == 429
+    assert attempt(PASSWORD) == 429  # even the right password waits out the window

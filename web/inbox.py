@@ -31,6 +31,7 @@ from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import to_utc
 from signing.verify import verify_document
 from web.text import LABELS, language
+from web.throttle import LoginThrottle
 from web.users import authenticate
 
 PAGE_SIZE = 25
@@ -112,15 +113,22 @@ def inbox_blueprint(node: Node) -> Blueprint:
         session["lang"] = "en" if code == "en" else "vi"
         return redirect(request.referrer or url_for("inbox.documents"))
 
+    throttle = LoginThrottle()
+
     @blueprint.route("/login", methods=["GET", "POST"])
     def login():
         if request.method == "POST":
-            account = authenticate(
-                node.sessions, request.form.get("username", ""), request.form.get("password", "")
-            )
+            username = request.form.get("username", "").strip().lower()
+            keys = (f"user:{username}", f"address:{request.remote_addr}")
+            if throttle.blocked(*keys):
+                flash(LABELS[language()]["login_throttled"], "error")
+                return render_template("login.html"), 429
+            account = authenticate(node.sessions, username, request.form.get("password", ""))
             if account is None or account.organ_id != node.organ_id:
+                throttle.failed(*keys)
                 flash(LABELS[language()]["login_failed"], "error")
                 return render_template("login.html"), 401
+            throttle.succeeded(*keys)
             session.clear()  # a fresh session on login: no fixation
             login_user(account)
             return redirect(url_for("inbox.documents"))
