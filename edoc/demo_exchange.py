@@ -31,7 +31,6 @@ from fixtures.documents import SampleDocument, cong_van, scanned
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI
 from signing.geometry import Box
-from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
@@ -60,11 +59,6 @@ CASES = (
 )
 
 
-def _key(pki: TestPKI, name: str) -> SigningKey:
-    credential = pki[name]
-    return SigningKey(credential.certificate, credential.key, credential.chain, name)
-
-
 def _signed(pki: TestPKI, agency: Agency, case: Case, number: int) -> SampleDocument:
     maker = scanned if case.scanned else cong_van
     document = maker(agency, number=str(number))
@@ -73,9 +67,9 @@ def _signed(pki: TestPKI, agency: Agency, case: Case, number: int) -> SampleDocu
         key = agency.deputy.key if case.personal_key == "deputy" else case.personal_key
         area = Box(document.signer_block.page, *document.signer_block.signature_box)
         image = signature_image(agency.deputy)
-        pdf = sign_personal(pdf, _key(pki, key), image, area).pdf
+        pdf = sign_personal(pdf, pki.signing_key(key), image, area).pdf
     pdf = sign_organisation(
-        pdf, _key(pki, f"{agency.key}-org"), seal_image(agency),
+        pdf, pki.signing_key(f"{agency.key}-org"), seal_image(agency),
         allow_missing_personal=case.personal_key is None,
     ).pdf  # fmt: skip
     if case.tampered:
@@ -146,7 +140,7 @@ def run_exchange(
 
     def inbox(node, hub_token):
         agency = by_id[node.organ_id]
-        stamp = Stamp(_key(pki, f"{agency.key}-org"), seal_image(agency))
+        stamp = Stamp(pki.signing_key(f"{agency.key}-org"), seal_image(agency))
         return create_node_app(node, hub_token, secret, stamp)
 
     with LocalNetwork(root, agencies, policy, node_app=inbox) as network:

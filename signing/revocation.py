@@ -26,9 +26,11 @@ _local = threading.local()
 
 @dataclass
 class Shared:
-    """The fetchers (None when revocation is off) and the present-time context of a thread."""
+    """The trust anchors (as certvalidator wants them), the fetchers (None when revocation is
+    off) and the present-time context of a thread."""
 
     key: tuple
+    trust_roots: list
     fetchers: Fetchers | None
     context: ValidationContext
     uses: int = 0
@@ -48,12 +50,13 @@ def shared_validation(policy: Policy) -> Shared:
         if policy.revocation is not Revocation.OFF:
             backend = RequestsFetcherBackend(per_request_timeout=policy.timeout_seconds)
             fetchers = backend.get_fetchers()
+        roots = [asn1_certificate(c) for c in policy.trust]
         context = ValidationContext(
-            trust_roots=[asn1_certificate(c) for c in policy.trust],
+            trust_roots=roots,
             allow_fetching=fetchers is not None,
             fetchers=fetchers,
             revocation_mode="hard-fail" if fetchers else "soft-fail",
         )
-        shared = _local.shared = Shared(key, fetchers, context)
+        shared = _local.shared = Shared(key, roots, fetchers, context)
     shared.uses += 1
     return shared

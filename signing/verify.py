@@ -41,7 +41,6 @@ from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
 from signing.revocation import shared_validation
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
-from signing.signer import asn1_certificate
 from signing.structure import issuer_not_ca, signed_attributes_not_der
 
 
@@ -51,9 +50,12 @@ class _Run:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.trust_roots = [asn1_certificate(c) for c in policy.trust]
         shared = shared_validation(policy)
-        self.fetchers, self.present = shared.fetchers, shared.context
+        self.trust_roots, self.fetchers, self.present = (
+            shared.trust_roots,
+            shared.fetchers,
+            shared.context,
+        )
         self.findings: list[Finding] = []
         self.levels: DocumentLevels | None = None
 

@@ -36,8 +36,7 @@ from tests.conftest import require_tool
 
 
 def key_of(pki, name: str) -> SigningKey:
-    credential = pki[name]
-    return SigningKey(credential.certificate, credential.key, credential.chain, name)
+    return pki.signing_key(name)
 
 
 def signed_letter(

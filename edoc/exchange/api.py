@@ -18,13 +18,11 @@ from collections.abc import Callable
 import requests
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from edoc.envelope.model import StatusMessage
-from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange import trace as trace_header
 from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
-from edoc.exchange.receive import Node, Received, receive_envelope, receive_status
+from edoc.exchange.receive import Node, Received, receive_message
 from edoc.storage.models import DeliveryState
 
 MAX_MESSAGE_BYTES = 200 * 1024 * 1024
@@ -62,16 +60,11 @@ def node_blueprint(node: Node, hub_token: str) -> Blueprint:
     """A node's endpoint: documents and statuses the hub delivers (with the hub's token)."""
     blueprint = Blueprint("node", __name__)
 
-    def store(data: bytes) -> Received:
-        if isinstance(parse(data).message, StatusMessage):
-            return receive_status(node, data)
-        return receive_envelope(node, data, _trace())
-
     @blueprint.post(PATH)
     def take():
         if not hmac.compare_digest(_bearer().encode(), hub_token.encode()):
             return _unauthorised()
-        return _taking(store)
+        return _taking(lambda data: receive_message(node, data, _trace()))
 
     return blueprint
 
@@ -127,10 +120,7 @@ def pull_pending(node: Node, hub_url: str, token: str, timeout: float = 30) -> i
         for item in waiting.json():
             message = requests.get(f"{base}/{item['id']}", headers=headers, timeout=timeout)
             message.raise_for_status()
-            if isinstance(parse(message.content).message, StatusMessage):
-                receive_status(node, message.content)
-            else:
-                receive_envelope(node, message.content)
+            receive_message(node, message.content)
             requests.post(f"{base}/{item['id']}/ack", headers=headers, timeout=timeout)
             fetched += 1
     except requests.RequestException as error:

@@ -113,13 +113,24 @@ def _attachment(stage, attachment, report: DocumentReport | None, policy: Policy
     return record
 
 
+def receive_message(node: Node, data: bytes, trace: list | None = None) -> Received:
+    """Take envelope ``data`` as the hub delivers it: a document or a status, read once."""
+    message = parse(data).message
+    if isinstance(message, StatusMessage):
+        return _receive_status(node, data, message)
+    return _receive_document(node, data, message, trace)
+
+
 def receive_envelope(node: Node, data: bytes, trace: list | None = None) -> Received:
     """Store the document of envelope ``data`` once, with its verification, the route it
     came by (``trace``, this node's hop added) and the 01 back.
 
     Raises EnvelopeError for an envelope that cannot be read or is not a document message.
     """
-    message = parse(data).message
+    return _receive_document(node, data, parse(data).message, trace)
+
+
+def _receive_document(node: Node, data: bytes, message, trace: list | None) -> Received:
     if not isinstance(message, DocumentMessage):
         raise EnvelopeError(
             "Gói tin không phải văn bản (gói tin trạng thái đi đường khác).",
@@ -202,7 +213,10 @@ def receive_status(node: Node, data: bytes) -> Received:
     the delivery of the document to that agency. A status about a document this node never
     sent is refused (EnvelopeError), so nothing is recorded against the wrong document.
     """
-    message = parse(data).message
+    return _receive_status(node, data, parse(data).message)
+
+
+def _receive_status(node: Node, data: bytes, message) -> Received:
     if not isinstance(message, StatusMessage):
         raise EnvelopeError(
             "Gói tin không phải trạng thái.", "The envelope is not a status message."
