@@ -40,3 +40,11 @@ class SigningKeyError(EdocError):
 
 class SigningError(EdocError):
     """A signature edoc refuses to make, or cannot make: it would not be compliant, or failed."""
+
+
+class DraftError(EdocError):
+    """A document being prepared to send that cannot be made, changed or sent as asked."""
+
+
+class NotFoundError(EdocError):
+    """What was asked for is not there, or belongs to another agency (the same answer)."""

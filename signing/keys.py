@@ -41,26 +41,31 @@ class SigningKey:
 
 def load_pkcs12(path: Path, password: str | None) -> SigningKey:
     """The key and certificates of a PKCS#12 file; ``password`` may be empty or None."""
-    data = read_input(path, SigningKeyError)
+    return pkcs12_key(read_input(path, SigningKeyError), password, path)
+
+
+def pkcs12_key(data: bytes, password: str | None, source: Path | str) -> SigningKey:
+    """The key and certificates of PKCS#12 ``data`` read from ``source`` (a file, or a key
+    the server holds for a user), named in errors."""
     secret = password.encode() if password else None
     try:
         key, certificate, chain = pkcs12.load_key_and_certificates(data, secret)
     except ValueError as error:
         legacy = _legacy_algorithms(data)
         if legacy:
-            raise _legacy(path, legacy) from error
+            raise _legacy(source, legacy) from error
         raise SigningKeyError(
             "Sai mật khẩu, hoặc tệp không phải PKCS#12.",
             "Wrong password, or not a PKCS#12 file.",
-            path=path,
+            path=source,
         ) from error
     if key is None or certificate is None:
         raise SigningKeyError(
             "Tệp PKCS#12 không chứa cả khóa bí mật lẫn chứng thư số.",
             "The PKCS#12 file does not hold both a private key and a certificate.",
-            path=path,
+            path=source,
         )
-    return SigningKey(certificate, key, tuple(chain), str(path))
+    return SigningKey(certificate, key, tuple(chain), str(source))
 
 
 _LEGACY_MARKERS = ("rc2", "rc4", "_des", "des_")
@@ -83,7 +88,7 @@ def _legacy_algorithms(data: bytes) -> list[str]:
     return [name for name in found if any(m in name for m in _LEGACY_MARKERS)]
 
 
-def _legacy(path: Path, algorithms: list[str]) -> SigningKeyError:
+def _legacy(path: Path | str, algorithms: list[str]) -> SigningKeyError:
     command = f"openssl pkcs12 -legacy -in {path} -nodes | openssl pkcs12 -export -out new.p12"
     names = ", ".join(algorithms)
     return SigningKeyError(

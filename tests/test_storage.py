@@ -2,14 +2,18 @@
 
 import sqlite3
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from edoc.storage.database import DATABASE_URL_ENV
+from edoc.storage.models import Base
 from edoc.workspace import open_workspace
 
 TABLES = {
     "agencies", "documents", "attachments", "blobs", "signatures", "verification_reports",
     "status_events", "deliveries", "users", "workspace_settings", "alembic_version",
+    "document_events", "drafts", "trust_anchors",
 }  # fmt: skip
 
 
@@ -33,3 +37,11 @@ def test_a_workspace_from_before_the_migrations_is_upgraded_in_place(tmp_path, m
     workspace = open_workspace(home)
     assert workspace.get_setting("created_at") == "2026-11-01T00:00:00"
     assert set(inspect(workspace.engine).get_table_names()) >= TABLES
+
+
+def test_the_migrations_build_the_schema_the_code_uses(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_ENV, database_url.replace("+psycopg", ""))
+    workspace = open_workspace(tmp_path / "home")
+    with workspace.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

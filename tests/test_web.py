@@ -186,76 +186,159 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
 
 @pytest.fixture
 def composing(office, pki):
-    """The Government Office's node whose server holds the agency's key and seal."""
-    from fixtures.images import seal_image
+    """The Government Office's node whose server holds the agency's key and seal, and the
+    deputy's personal key (under KEY_PASSWORD); with a leader and an auditor."""
+    from fixtures.export import pkcs12_bytes
+    from fixtures.images import seal_image, signature_image
     from tests.test_signing import key_of
     from web.compose import Stamp
+    from web.users import hold_key
 
+    deputy = VPCP.deputy
+    add_user(office.sessions, "lanhdao", PASSWORD, VPCP.organ_id, UserRole.LEADER, deputy.full_name)
     add_user(office.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
+    p12 = pkcs12_bytes(pki[deputy.key], KEY_PASSWORD)
+    hold_key(office.sessions, office.blobs, "lanhdao", p12, KEY_PASSWORD, signature_image(deputy))
     stamp = Stamp(key_of(pki, "g22-org"), seal_image(VPCP))
     return create_node_app(office, "hub-token", "secret", stamp), office
 
 
-def _letter_signed_by_the_leader(pki) -> bytes:
-    from fixtures.documents import cong_van
-    from fixtures.images import signature_image
-    from signing.geometry import Box
-    from signing.pades import sign_personal
-    from tests.test_signing import key_of
-
-    letter = cong_van(VPCP)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(VPCP.deputy)
-    return sign_personal(letter.pdf, key_of(pki, "g22-deputy"), image, area).pdf
+KEY_PASSWORD = "mat-khau-khoa"
 
 
-def _compose(client, pdf: bytes, sign: bool):
+def _draft(client, pdf: bytes, number: str = "77", attachments=()) -> int:
+    """Make a draft through the compose form; its key."""
     token = csrf_of(client.get("/compose").get_data(as_text=True))
     form = {
-        "csrf_token": token, "number": "77", "notation": "VPCP-KSTT", "date": "2026-11-23",
-        "subject": "Về việc ký số văn bản", "to": [HA_NOI.organ_id], "priority": "0",
+        "csrf_token": token, "number": number, "notation": "VPCP-KSTT", "date": "2026-11-23",
+        "subject": "Về việc ký số văn bản", "to": [HA_NOI.organ_id], "priority": "1",
         "pdf": (io.BytesIO(pdf), "77-VPCP.pdf"),
+        "attachments": [(io.BytesIO(data), name) for name, data in attachments],
     }  # fmt: skip
-    if sign:
-        form["sign"] = "1"
-    return client.post("/compose", data=form, content_type="multipart/form-data"), token
+    made = client.post("/compose", data=form, content_type="multipart/form-data")
+    assert made.status_code == 303, made.get_data(as_text=True)
+    return int(made.headers["Location"].rsplit("/", 1)[1])
 
 
-def test_a_clerk_signs_for_the_agency_checks_and_sends(composing, pki):
+def _step(client, draft: int, step: str, **form):
+    page = client.get(f"/drafts/{draft}").get_data(as_text=True)
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', page)
+    data = {"csrf_token": csrf_of(page), "seen": seen.group(1) if seen else "", **form}
+    return client.post(f"/drafts/{draft}/{step}", data=data)
+
+
+def _flash(client, draft: int) -> str:
+    return client.get(f"/drafts/{draft}").get_data(as_text=True)
+
+
+def test_the_leader_signs_the_clerk_seals_and_sends_with_the_attachments(composing):
+    from fixtures.documents import cong_van
+
     app, node = composing
-    client, _ = logged_in(app)
-    review, token = _compose(client, _letter_signed_by_the_leader(pki), sign=True)
-    assert review.status_code == 200 and "Hợp lệ" in review.get_data(as_text=True)
-    sent = client.post("/compose/send", data={"csrf_token": token}, follow_redirects=True)
-    assert "Đã xếp hàng gửi" in sent.get_data(as_text=True)
+    clerk, _ = logged_in(app)
+    annex = ("phu-luc.docx", b"PK\x03\x04 a table of figures")
+    draft = _draft(clerk, cong_van(VPCP).pdf, attachments=[annex])
+    page = _flash(clerk, draft)
+    assert "Không hợp lệ" in page and "VN_NO_SIGNATURE" in page and "phu-luc.docx" in page
+    assert _step(clerk, draft, "personal", key_password=KEY_PASSWORD).status_code == 403
+
+    leader, _ = logged_in(app, "lanhdao")
+    assert leader.get("/drafts").status_code == 200 and "77/VPCP-KSTT" in _flash(leader, draft)
+    assert _step(leader, draft, "organisation").status_code == 403
+    assert _step(leader, draft, "personal", key_password=KEY_PASSWORD).status_code == 303
+    assert "Lãnh đạo đã ký" in _flash(leader, draft)
+
+    assert _step(clerk, draft, "organisation").status_code == 303
+    page = _flash(clerk, draft)
+    assert "Đã ký số cơ quan" in page and '<strong class="ok">Hợp lệ</strong>' in page
+    sent = _step(clerk, draft, "send")
+    assert sent.status_code == 303 and sent.headers["Location"] == "/outbox"
+    assert _step(clerk, draft, "send").status_code == 303  # a second click: nothing more
     with node.sessions() as session:
         (document,) = session.scalars(select(Document)).all()
-        assert (document.direction, document.number) == (Direction.SENT, "77")
+        assert (document.direction, document.number, document.priority) == (Direction.SENT, "77", 1)
         (delivery,) = document.deliveries
         assert delivery.recipient_organ_id == HA_NOI.organ_id
         envelope = node.blobs.read(delivery.message_sha256)
     from edoc.envelope.parse import parse
 
-    signed = parse(envelope).message.attachments[0].data
-    roles = [s.role for s in verify_document(signed, node.policy).signatures]
-    assert roles == ["personal", "organisation"]
+    message = parse(envelope).message
+    assert [a.name for a in message.attachments] == ["77-VPCP.pdf", "phu-luc.docx"]
+    assert message.attachments[1].data == annex[1]
+    assert message.signer.full_name == VPCP.deputy.full_name
+    report = verify_document(message.attachments[0].data, node.policy)
+    assert [s.role for s in report.signatures] == ["personal", "organisation"]
+    assert report.verdict.value == "compliant"
 
 
-def test_a_non_compliant_document_needs_a_confirmation_and_auditors_do_not_compose(composing, pki):
-    app, node = composing
-    client, _ = logged_in(app)
+def test_a_wrong_key_password_or_a_stale_page_changes_nothing(composing):
     from fixtures.documents import cong_van
 
-    review, token = _compose(client, cong_van(VPCP).pdf, sign=False)  # no signature at all
-    assert "Không hợp lệ" in review.get_data(as_text=True)
-    refused = client.post("/compose/send", data={"csrf_token": token})
-    assert refused.status_code == 400
-    confirmed = client.post("/compose/send", data={"csrf_token": token, "confirm": "1"})
-    assert confirmed.status_code == 303
+    app, node = composing
+    clerk, _ = logged_in(app)
+    leader, _ = logged_in(app, "lanhdao")
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+    before = _flash(leader, draft)
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', before).group(1)
+    _step(leader, draft, "personal", key_password="sai-mat-khau")
+    assert "Sai mật khẩu" in _flash(leader, draft)
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    stale = {"csrf_token": csrf_of(before), "seen": seen, "key_password": KEY_PASSWORD}
+    leader.post(f"/drafts/{draft}/personal", data=stale)  # signed again from the old page
+    assert "đã thay đổi hoặc đã gửi" in _flash(leader, draft)
+    from edoc.exchange.drafts import find_draft
+
+    signed = node.blobs.read(find_draft(node, draft).main_sha256)
+    assert len(verify_document(signed, node.policy).signatures) == 1
+
+
+def test_a_non_compliant_document_needs_a_confirmation_and_auditors_only_read(composing, inbox):
+    from fixtures.documents import cong_van
+
+    app, node = composing
+    client, _ = logged_in(app)
+    draft = _draft(client, cong_van(VPCP).pdf)  # no signature at all
+    refused = _step(client, draft, "send")
+    assert "cần xác nhận" in _flash(client, draft) and refused.status_code == 303
+    assert _step(client, draft, "send", confirm="1").headers["Location"] == "/outbox"
     with node.sessions() as session:
-        assert len(session.scalars(select(Document)).all()) == 1
+        sent = session.scalars(select(Document).where(Document.direction == Direction.SENT))
+        assert len(sent.all()) == 1
+    assert "Đã có văn bản số 77/VPCP-KSTT" in client.post(
+        "/compose", data={"csrf_token": csrf_of(client.get("/compose").get_data(as_text=True)),
+        "number": "77", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Lần nữa",
+        "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(cong_van(VPCP).pdf), "a.pdf")},
+        content_type="multipart/form-data", follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
     auditor, _ = logged_in(app, "kiemtoan")
     assert auditor.get("/compose").status_code == 403
+    assert auditor.get(f"/drafts/{draft}").status_code == 403
+    _, _, received = inbox
+    page = auditor.get(f"/documents/{received}").get_data(as_text=True)
+    assert "Tiếp nhận (03)" not in page
+    token = csrf_of(page)
+    act = auditor.post(f"/documents/{received}/status", data={"csrf_token": token, "code": "03"})
+    assert act.status_code == 403
+
+
+def test_another_agencys_draft_is_not_found(composing):
+    from fixtures.documents import cong_van
+
+    app, node = composing
+    client, _ = logged_in(app)
+    draft = _draft(client, cong_van(VPCP).pdf)
+    other = dataclasses.replace(node, organization=Organization(HA_NOI.organ_id, HA_NOI.name))
+    from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
+
+    header = DraftHeader("5", "UBND-VP", "Thư của Hà Nội", dt.date(2026, 11, 23))
+    foreign = create_draft(
+        other, 1, "x", header, [VPCP.organ_id], DraftFile("a.pdf", cong_van(HA_NOI).pdf)
+    )
+    assert client.get(f"/drafts/{foreign.id}").status_code == 404
+    assert client.get(f"/drafts/{foreign.id}/files/0").status_code == 404
+    assert client.get(f"/drafts/{draft}/files/0").data.startswith(b"%PDF")
+    assert client.get(f"/drafts/{draft}/files/5").status_code == 404
+    assert "Thư của Hà Nội" not in client.get("/drafts").get_data(as_text=True)
 
 
 def test_password_guessing_is_slowed_down(inbox):

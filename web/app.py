@@ -1,5 +1,7 @@
 """A node's web application: the inbox for its clerks and the exchange API for the hub."""
 
+import datetime as dt
+
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -37,7 +39,10 @@ def create_node_app(
     logins.user_loader(lambda user_id: load(node.sessions, user_id))
 
     @app.template_filter("vietnam")
-    def vietnam(moment) -> str:
+    def vietnam(moment: dt.datetime | str | None) -> str:
+        """A stored UTC time (or its ISO text, as JSON keeps it) in Vietnam time."""
+        if isinstance(moment, str):
+            moment = dt.datetime.fromisoformat(moment)
         return to_vietnam(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
     return app

@@ -1,32 +1,53 @@
-"""Composing a document to send (văn bản đi): upload, the agency's signature, a check, send.
+"""Văn bản đi: drafts made by a clerk, signed by the leader and by the agency, checked, sent.
 
-The clerk uploads the PDF the competent person signed personally, fills the header and
-chooses the recipients; the server applies the agency's organisation signature with the key
-and seal it holds; the result is verified before it leaves, and a non-compliant document is
-only sent after an explicit confirmation. Sending queues it in the outbox.
+A clerk (or leader) uploads the PDF, its attachments and the header, and chooses the
+recipients: that makes a draft, kept in the database. The leader signs it personally with
+the key the server holds for them (unlocked by their key password, never kept), or anyone
+uploads a PDF already signed elsewhere (a USB token); the clerk then applies the agency's
+organisation signature with the key and seal the node holds. Every change is verified; a
+non-compliant draft leaves only after an explicit confirmation.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from edoc.agency import AgencyDirectory
-from edoc.envelope.build import build
-from edoc.envelope.metadata import document_from_metadata
-from edoc.envelope.model import Attachment
-from edoc.errors import EdocError
+from edoc.errors import EdocError, NotFoundError
+from edoc.exchange.drafts import (
+    DraftFile,
+    DraftHeader,
+    create_draft,
+    delete_draft,
+    find_draft,
+    list_drafts,
+    replace_main,
+    send_draft,
+)
 from edoc.exchange.receive import Node
-from edoc.exchange.send import send_envelope
-from edoc.storage.models import UserRole
+from edoc.storage.models import Draft, UserRole
 from edoc.timezone import VIETNAM
 from signing.keys import SigningKey
-from signing.pades import sign_organisation
-from signing.verify import verify_document
+from signing.pades import sign_organisation, sign_personal
+from signing.position import Anchor
 from web.text import LABELS, language
+from web.users import held_key
 
 COMPOSERS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)
+SEALERS = (UserRole.CLERK, UserRole.ADMIN)  # the văn thư applies the agency's signature
+SIGNERS = (UserRole.LEADER,)
 
 
 @dataclass(frozen=True)
@@ -37,99 +58,202 @@ class Stamp:
     seal: bytes
 
 
+def _only(roles: tuple[UserRole, ...]) -> None:
+    if current_user.role not in roles:
+        abort(403)
+
+
+def _who() -> str:
+    return current_user.full_name or current_user.username
+
+
+def _upload(name: str) -> DraftFile | None:
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        return None
+    return DraftFile(upload.filename, upload.read(), upload.mimetype or "application/pdf")
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     blueprint = Blueprint("compose", __name__, template_folder="templates")
     directory = AgencyDirectory.builtin()
 
-    def _allowed() -> None:
-        if current_user.role not in COMPOSERS:
-            abort(403)
+    def _draft(draft_pk: int) -> Draft:
+        try:
+            return find_draft(node, draft_pk)
+        except NotFoundError:
+            abort(404)
 
-    def _recipients() -> list:
-        return [a for a in directory.all() if a.organ_id != node.organ_id]
+    def _failed(error: EdocError, draft_pk: int | None = None):
+        flash(error.message(language()), "error")
+        if draft_pk is None:
+            return redirect(url_for("compose.form"), 303)
+        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
     @blueprint.get("/compose")
     @login_required
     def form():
-        _allowed()
+        _only(COMPOSERS)
+        agencies = [a for a in directory.all() if a.organ_id != node.organ_id]
         today = dt.datetime.now(VIETNAM).date().isoformat()
-        return render_template(
-            "compose.html", agencies=_recipients(), today=today, stamp=stamp is not None
-        )
+        return render_template("compose.html", agencies=agencies, today=today)
 
     @blueprint.post("/compose")
     @login_required
-    def review():
-        _allowed()
-        upload = request.files.get("pdf")
-        pdf = upload.read() if upload else b""
-        chosen = [r for r in request.form.getlist("to") if directory.get(r)]
-        fields = {
-            k: request.form.get(k, "").strip() for k in ("number", "notation", "subject", "date")
-        }
-        problem = _problem(pdf, chosen, fields)
-        if problem:
-            flash(problem, "error")
+    def create():
+        _only(COMPOSERS)
+        main = _upload("pdf") or DraftFile("", b"")
+        attachments = [
+            DraftFile(f.filename, f.read(), f.mimetype or "application/octet-stream")
+            for f in request.files.getlist("attachments")
+            if f.filename
+        ]
+        date = _date(request.form.get("date", ""))
+        if date is None:
+            flash(LABELS[language()]["bad_date"], "error")
             return redirect(url_for("compose.form"), 303)
-        if stamp is not None and request.form.get("sign"):
-            try:
-                pdf = sign_organisation(pdf, stamp.key, stamp.seal).pdf
-            except EdocError as error:
-                flash(error.message(language()), "error")
-                return redirect(url_for("compose.form"), 303)
-        report = verify_document(pdf, node.policy)
-        with node.sessions() as db, node.blobs.staging(db, node.sessions) as stage:
-            digest = stage.put(pdf)
-            db.commit()
-        session["draft"] = {
-            **fields, "to": chosen, "pdf": digest, "name": upload.filename or "van-ban.pdf",
-            "priority": request.form.get("priority", "0"), "verdict": report.verdict.value,
-        }  # fmt: skip
-        return render_template(
-            "compose_review.html", draft=session["draft"], report=report.to_json()
+        header = DraftHeader(
+            number=request.form.get("number", "").strip(),
+            notation=request.form.get("notation", "").strip(),
+            subject=request.form.get("subject", "").strip(),
+            date=date,
+            priority=request.form.get("priority", 0, type=int),
+            due_date=_date(request.form.get("due_date", "")),
         )
-
-    @blueprint.post("/compose/send")
-    @login_required
-    def send():
-        _allowed()
-        draft = session.get("draft")
-        if not draft:
-            abort(400)
-        if draft["verdict"] != "compliant" and not request.form.get("confirm"):
-            flash(LABELS[language()]["confirm_needed"], "error")
-            return render_template("compose_review.html", draft=draft, report=None), 400
-        meta = {
-            "from": node.organ_id, "to": draft["to"],
-            "code": {"number": draft["number"], "notation": draft["notation"]},
-            "promulgation_date": draft["date"], "subject": draft["subject"],
-            "priority": int(draft["priority"] or 0),
-            "signer": {"full_name": current_user.full_name},
-        }  # fmt: skip
-        main = Attachment("main", draft["name"], "application/pdf", node.blobs.read(draft["pdf"]))
-        message = document_from_metadata(meta, [main], directory)
         try:
-            send_envelope(node, build(message))
+            draft = create_draft(
+                node, current_user.id, _who(), header, request.form.getlist("to"), main,
+                attachments,
+            )  # fmt: skip
         except EdocError as error:
-            flash(error.message(language()), "error")
-            return redirect(url_for("compose.form"), 303)
-        session.pop("draft", None)
+            return _failed(error)
+        return redirect(url_for("compose.draft", draft_pk=draft.id), 303)
+
+    @blueprint.get("/drafts")
+    @login_required
+    def drafts():
+        _only(COMPOSERS)
+        return render_template("drafts.html", drafts=list_drafts(node))
+
+    @blueprint.get("/drafts/<int:draft_pk>")
+    @login_required
+    def draft(draft_pk: int):
+        _only(COMPOSERS)
+        found = _draft(draft_pk)
+        names = {a.organ_id: a.name for a in directory.all()}
+        return render_template(
+            "draft.html", d=found, names=names, stamp=stamp is not None,
+            can_sign=current_user.role in SIGNERS, can_seal=current_user.role in SEALERS,
+        )  # fmt: skip
+
+    @blueprint.get("/drafts/<int:draft_pk>/files/<int:index>")
+    @login_required
+    def file(draft_pk: int, index: int):
+        """The main PDF (0) or attachment ``index`` of a draft."""
+        _only(COMPOSERS)
+        found = _draft(draft_pk)
+        files = [
+            {"name": found.main_name, "mime": "application/pdf", "sha256": found.main_sha256},
+            *found.attachments,
+        ]
+        if index >= len(files):
+            abort(404)
+        chosen = files[index]
+        response = make_response(node.blobs.read(chosen["sha256"]))
+        response.headers["Content-Type"] = chosen["mime"]
+        disposition = "inline" if chosen["mime"] == "application/pdf" else "attachment"
+        response.headers["Content-Disposition"] = (
+            f"{disposition}; filename*=UTF-8''{quote(chosen['name'])}"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @blueprint.post("/drafts/<int:draft_pk>/personal")
+    @login_required
+    def personal(draft_pk: int):
+        """The leader signs with the key the server holds for them."""
+        _only(SIGNERS)
+        found = _draft(draft_pk)
+        try:
+            key, image = held_key(
+                node.sessions, node.blobs, current_user, request.form.get("key_password", "")
+            )
+            signed = sign_personal(
+                node.blobs.read(found.main_sha256), key, image, Anchor(current_user.full_name)
+            )
+            replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
+                         who=_who(), action="personal")  # fmt: skip
+        except EdocError as error:
+            return _failed(error, draft_pk)
+        flash(LABELS[language()]["signed_personal"], "info")
+        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+
+    @blueprint.post("/drafts/<int:draft_pk>/pdf")
+    @login_required
+    def upload(draft_pk: int):
+        """A PDF signed elsewhere (a USB token) takes the place of the draft's."""
+        _only(COMPOSERS)
+        _draft(draft_pk)
+        signed = _upload("pdf") or DraftFile("", b"")
+        try:
+            replace_main(node, draft_pk, signed.data, seen=request.form.get("seen", ""),
+                         who=_who(), action="uploaded")  # fmt: skip
+        except EdocError as error:
+            return _failed(error, draft_pk)
+        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+
+    @blueprint.post("/drafts/<int:draft_pk>/organisation")
+    @login_required
+    def organisation(draft_pk: int):
+        """The clerk applies the agency's signature with the key and seal the node holds."""
+        _only(SEALERS)
+        if stamp is None:
+            abort(409)
+        found = _draft(draft_pk)
+        try:
+            signed = sign_organisation(node.blobs.read(found.main_sha256), stamp.key, stamp.seal)
+            replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
+                         who=_who(), action="organisation")  # fmt: skip
+        except EdocError as error:
+            return _failed(error, draft_pk)
+        flash(LABELS[language()]["signed_organisation"], "info")
+        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+
+    @blueprint.post("/drafts/<int:draft_pk>/send")
+    @login_required
+    def send(draft_pk: int):
+        _only(SEALERS)
+        _draft(draft_pk)
+        try:
+            send_draft(node, draft_pk, who=_who(), signer=_signer(draft_pk),
+                       confirmed=bool(request.form.get("confirm")))  # fmt: skip
+        except EdocError as error:
+            return _failed(error, draft_pk)
         flash(LABELS[language()]["sent"], "info")
         return redirect(url_for("inbox.outbox"), 303)
 
+    @blueprint.post("/drafts/<int:draft_pk>/delete")
+    @login_required
+    def delete(draft_pk: int):
+        _only(COMPOSERS)
+        _draft(draft_pk)
+        try:
+            delete_draft(node, draft_pk)
+        except EdocError as error:
+            return _failed(error, draft_pk)
+        return redirect(url_for("compose.drafts"), 303)
+
+    def _signer(draft_pk: int) -> str:
+        """Who signed personally, as the verification found them."""
+        report = _draft(draft_pk).report
+        personal = [s for s in report.get("signatures", []) if s.get("role") == "personal"]
+        return personal[0].get("signer", "") if personal else ""
+
     return blueprint
-
-
-def _problem(pdf: bytes, recipients: list[str], fields: dict) -> str | None:
-    t = LABELS[language()]
-    if not pdf.startswith(b"%PDF"):
-        return t["not_a_pdf"]
-    if not recipients:
-        return t["no_recipient"]
-    if not all(fields.values()):
-        return t["missing_fields"]
-    try:
-        dt.date.fromisoformat(fields["date"])
-    except ValueError:
-        return t["missing_fields"]
-    return None

@@ -27,7 +27,7 @@ from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
-from edoc.storage.models import Attachment, Direction, Document
+from edoc.storage.models import Attachment, Direction, Document, UserRole
 from edoc.timezone import to_utc
 from signing.verify import verify_document
 from web.text import LABELS, language
@@ -35,6 +35,7 @@ from web.throttle import LoginThrottle
 from web.users import authenticate
 
 PAGE_SIZE = 25
+ACTORS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)  # auditors read, never act
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
     def status(document_pk: int):
+        if current_user.role not in ACTORS:
+            abort(403)
         _document(document_pk)
         try:
             code = StatusCode(request.form.get("code", ""))

@@ -1,4 +1,5 @@
-"""The people who use an agency's inbox: a login, a password hash, an agency and a role."""
+"""The people who use an agency's inbox: a login, a password hash, an agency and a role;
+for a leader, the personal key the server holds for them."""
 
 from dataclasses import dataclass
 
@@ -9,7 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from edoc.errors import EdocError
+from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
+from signing.keys import SigningKey, pkcs12_key
+from signing.roles import Role, certificate_role
 
 MIN_PASSWORD = 8
 
@@ -23,13 +27,22 @@ class Account(UserMixin):
     full_name: str
     organ_id: str
     role: UserRole
+    has_key: bool = False
+    active: bool = True
 
     def get_id(self) -> str:
         return str(self.id)
 
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
     @classmethod
     def of(cls, user: User) -> "Account":
-        return cls(user.id, user.username, user.full_name, user.organ_id, user.role)
+        return cls(
+            user.id, user.username, user.full_name, user.organ_id, user.role,
+            has_key=user.key_sha256 is not None, active=user.active,
+        )  # fmt: skip
 
 
 def add_user(
@@ -41,11 +54,7 @@ def add_user(
     full_name: str = "",
 ) -> Account:
     """A new user; EdocError when the name is taken or the password too short."""
-    if len(password) < MIN_PASSWORD:
-        raise EdocError(
-            f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
-            f"A password needs at least {MIN_PASSWORD} characters.",
-        )
+    _check_password(password)
     user = User(
         username=username.strip().lower(),
         password_hash=generate_password_hash(password),
@@ -64,18 +73,117 @@ def add_user(
         ) from error
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise EdocError(
+            f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+            f"A password needs at least {MIN_PASSWORD} characters.",
+        )
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise EdocError(f"Không có người dùng {username}.", f"There is no user {username}.")
+    return user
+
+
+def list_users(sessions: sessionmaker[Session], organ_id: str) -> list[Account]:
+    """The agency's users, by name."""
+    with sessions() as session:
+        query = select(User).where(User.organ_id == organ_id).order_by(User.username)
+        return [Account.of(user) for user in session.scalars(query)]
+
+
+def change_user(
+    sessions: sessionmaker[Session],
+    username: str,
+    *,
+    role: UserRole | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> Account:
+    """Give ``username`` another role, lock or unlock them, or set a new password."""
+    if password is not None:
+        _check_password(password)
+    with sessions() as session:
+        user = _user(session, username)
+        if role is not None:
+            user.role = role
+        if active is not None:
+            user.active = active
+        if password is not None:
+            user.password_hash = generate_password_hash(password)
+        session.commit()
+        return Account.of(user)
+
+
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def hold_key(
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    username: str,
+    pkcs12: bytes,
+    password: str,
+    image: bytes,
+) -> None:
+    """Keep a leader's personal key (PKCS#12, under its own password, which is not kept)
+    and signature image, so they can sign in the inbox with that password.
+
+    EdocError when the file does not open with ``password``, holds no personal certificate,
+    or the image is not PNG or JPEG.
+    """
+    key = pkcs12_key(pkcs12, password, f"PKCS#12 ({username})")
+    decision = certificate_role(key.certificate)
+    if decision.role is not Role.PERSONAL:
+        raise EdocError(
+            f"Chứng thư số trong tệp không phải của cá nhân ({decision.reason_vi}).",
+            f"The file's certificate is not a personal one ({decision.reason_en}).",
+        )
+    if not image.startswith(IMAGE_SIGNATURES):
+        raise EdocError(
+            "Ảnh chữ ký phải là tệp PNG hoặc JPEG.", "The signature image must be PNG or JPEG."
+        )
+    with sessions() as session, blobs.staging(session, sessions) as stage:
+        user = _user(session, username)
+        user.key_sha256 = stage.put(pkcs12)
+        user.image_sha256 = stage.put(image)
+        session.commit()
+
+
+def held_key(
+    sessions: sessionmaker[Session], blobs: BlobStore, account: Account, password: str
+) -> tuple[SigningKey, bytes]:
+    """The personal key the server holds for ``account``, opened with ``password``, and
+    their signature image; EdocError when none is held or the password is wrong."""
+    with sessions() as session:
+        user = session.get(User, account.id)
+        digests = (user.key_sha256, user.image_sha256) if user else (None, None)
+    if None in digests:
+        raise EdocError(
+            "Máy chủ không giữ khóa cá nhân của bạn: hãy tải lên văn bản đã ký.",
+            "The server holds no personal key of yours: upload the signed document instead.",
+        )
+    key_digest, image_digest = digests
+    key = pkcs12_key(blobs.read(key_digest), password, f"PKCS#12 ({account.username})")
+    return key, blobs.read(image_digest)
+
+
 def authenticate(sessions: sessionmaker[Session], username: str, password: str) -> Account | None:
     """The account whose name and password these are, or None."""
     with sessions() as session:
         user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
     return Account.of(user)
 
 
 def load(sessions: sessionmaker[Session], user_id: str) -> Account | None:
+    """The account of a session's user id; None once the user is locked."""
     if not user_id.isdigit():
         return None
     with sessions() as session:
         user = session.get(User, int(user_id))
-        return Account.of(user) if user else None
+        return Account.of(user) if user and user.active else None

@@ -259,7 +259,8 @@ class Delivery(Base):
 
 
 class User(Base):
-    """Someone who uses an agency's inbox, in one role."""
+    """Someone who uses an agency's inbox, in one role; a leader may have a personal key
+    (PKCS#12, still under its own password) and signature image held by the server."""
 
     __tablename__ = "users"
 
@@ -270,12 +271,58 @@ class User(Base):
     organ_id: Mapped[str] = mapped_column(String(32))
     role: Mapped[UserRole] = mapped_column(_enum(UserRole))
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    key_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
+    image_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
+
+
+class Draft(Base):
+    """A document being prepared to send (văn bản đi): its header, recipients and files,
+    signed in turn by the leader and the clerk, checked after every change.
+
+    ``document_id`` is chosen when the draft is made, so that sending it twice (a double
+    click, a retry after an error) queues one document.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[str] = mapped_column(String(32), index=True)
+    document_id: Mapped[str] = mapped_column(String(100), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    header: Mapped[dict] = mapped_column(JSON, default=dict)
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    main_name: Mapped[str] = mapped_column(String(400))
+    main_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # [{name, mime, sha256}]
+    verdict: Mapped[str] = mapped_column(String(20), default="")
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    history: Mapped[list] = mapped_column(JSON, default=list)  # [{at, user, action}]
+    sent_document_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), default=None
+    )
+
+
+class TrustAnchor(Base):
+    """A root certificate the node's admin trusts, on top of the policy's own."""
+
+    __tablename__ = "trust_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(1000))
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 
 class Setting(Base):
-    """Facts about the workspace itself (when it was created, which test PKI seed it uses)."""
+    """Facts about the workspace itself (when it was created, which test PKI seed it uses,
+    the verification policy its admin chose)."""
 
     __tablename__ = "workspace_settings"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(1024))
+    value: Mapped[str] = mapped_column(Text)
