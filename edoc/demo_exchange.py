@@ -5,17 +5,19 @@ Each agency sends a compliant letter and letters with a missing personal signatu
 scanned paper original signed only by the agency, and a change made after signing; Hà Nội
 also sends one signed with a SHA-1 certificate and one with a revoked certificate. Every
 receiving node verifies what arrives (the 01 goes back on its own), accepts (03) what is
-compliant and returns (02) the rest with the reasons as check codes.
+compliant and returns (02) the rest with the reasons as check codes. Each agency is left with
+a draft letter waiting for its leader's signature, for the inbox walkthrough.
 """
 
 import datetime as dt
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import select
 
 from edoc.agency import AgencyDirectory
@@ -23,11 +25,21 @@ from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, Organization, StatusCode
 from edoc.exchange.actions import act
+from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
 from edoc.exchange.local import LocalNetwork
+from edoc.exchange.receive import Node
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Direction, Document, StatusEvent, UserRole, VerificationReport
+from edoc.storage.models import (
+    Direction,
+    Document,
+    StatusEvent,
+    User,
+    UserRole,
+    VerificationReport,
+)
 from fixtures.agencies import AGENCIES, HA_NOI, Agency
 from fixtures.documents import SampleDocument, cong_van, scanned
+from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI
 from signing.geometry import Box
@@ -35,7 +47,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
-from web.users import add_user
+from web.users import add_user, hold_key
 
 
 @dataclass(frozen=True)
@@ -108,23 +120,64 @@ def _wait(check, seconds: float = 180) -> bool:
 
 DEMO_PASSWORD = "edoc-demo"
 
+#: Who logs in to each demo inbox: role, user-name prefix, title before the agency's name.
+DEMO_ROLES = (
+    (UserRole.CLERK, "vanthu", "Văn thư"),
+    (UserRole.LEADER, "lanhdao", ""),  # the agency's deputy, by name
+    (UserRole.AUDITOR, "kiemtoan", "Kiểm toán viên"),
+    (UserRole.ADMIN, "quantri", "Quản trị"),
+)
 
-def _accounts(network: LocalNetwork) -> list[dict]:
-    """A clerk and a leader per agency, to log in to the inbox with."""
+
+def add_accounts(
+    network: LocalNetwork, pki: TestPKI, agencies: Sequence[Agency] = AGENCIES
+) -> list[dict]:
+    """A user of each role per agency (password DEMO_PASSWORD); the leader is the agency's
+    deputy, whose personal key the server holds under DEMO_PASSWORD."""
     accounts = []
-    for agency in AGENCIES:
+    for agency in agencies:
         node = network.nodes[agency.organ_id]
-        for role, prefix, person in (
-            (UserRole.CLERK, "vanthu", f"Văn thư {agency.name}"),
-            (UserRole.LEADER, "lanhdao", agency.deputy.full_name),
-        ):
+        for role, prefix, title in DEMO_ROLES:
             username = f"{prefix}-{agency.key}"
+            person = f"{title} {agency.name}" if title else agency.deputy.full_name
             add_user(node.sessions, username, DEMO_PASSWORD, agency.organ_id, role, person)
             accounts.append(
                 {"username": username, "password": DEMO_PASSWORD, "role": role.value,
                  "agency": agency.organ_id, "inbox": network.services[agency.organ_id].url}
             )  # fmt: skip
+        p12 = pkcs12_bytes(pki[agency.deputy.key], DEMO_PASSWORD)
+        image = signature_image(agency.deputy)
+        hold_key(node.sessions, node.blobs, f"lanhdao-{agency.key}", p12, DEMO_PASSWORD, image)
     return accounts
+
+
+def inboxes(pki: TestPKI, agencies: Sequence[Agency] = AGENCIES) -> Callable[[Node, str], Flask]:
+    """What makes each demo node's web application: the inbox, with the agency's key and
+    seal held by the server."""
+    secret = secrets.token_urlsafe(32)
+    by_id = {a.organ_id: a for a in agencies}
+
+    def inbox(node: Node, hub_token: str) -> Flask:
+        agency = by_id[node.organ_id]
+        stamp = Stamp(pki.signing_key(f"{agency.key}-org"), seal_image(agency))
+        return create_node_app(node, hub_token, secret, stamp)
+
+    return inbox
+
+
+def _prepare_drafts(network: LocalNetwork) -> None:
+    """A letter per agency waiting for its leader's signature, to try the compose flow on."""
+    for index, agency in enumerate(AGENCIES):
+        node = network.nodes[agency.organ_id]
+        to = AGENCIES[(index + 1) % len(AGENCIES)]
+        letter = cong_van(agency, number="200")
+        with node.sessions() as session:
+            clerk = session.scalar(select(User).where(User.username == f"vanthu-{agency.key}"))
+        header = DraftHeader(letter.number, letter.notation, f"V/v {letter.subject}", letter.date)
+        name = f"{letter.number}-{letter.notation.replace('/', '-')}.pdf"
+        create_draft(
+            node, clerk.id, clerk.full_name, header, [to.organ_id], DraftFile(name, letter.pdf)
+        )
 
 
 def run_exchange(
@@ -135,16 +188,8 @@ def run_exchange(
     policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "soft")
     agencies = [Organization(a.organ_id, a.name) for a in AGENCIES]
     progress("Khởi động trục và ba nút cơ quan…", "Starting the hub and three agency nodes…")
-    secret = secrets.token_urlsafe(32)
-    by_id = {a.organ_id: a for a in AGENCIES}
-
-    def inbox(node, hub_token):
-        agency = by_id[node.organ_id]
-        stamp = Stamp(pki.signing_key(f"{agency.key}-org"), seal_image(agency))
-        return create_node_app(node, hub_token, secret, stamp)
-
-    with LocalNetwork(root, agencies, policy, node_app=inbox) as network:
-        accounts = _accounts(network)
+    with LocalNetwork(root, agencies, policy, node_app=inboxes(pki)) as network:
+        accounts = add_accounts(network, pki)
         progress("Ký và gửi văn bản…", "Signing and sending documents…")
         sent = 0
         for index, sender in enumerate(AGENCIES):
@@ -164,6 +209,7 @@ def run_exchange(
         figures = _act(network)
         _wait(lambda: _statuses(network)["03"] + _statuses(network)["02"] >= figures["received"])
         statuses = _statuses(network)
+        _prepare_drafts(network)
         if serve is not None:
             serve_summary = {"hub": network.services["hub"].url, "accounts": accounts}
             progress_serve(progress, serve_summary)

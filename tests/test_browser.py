@@ -1,8 +1,10 @@
 """The inbox in a real browser (Debian's Chromium, driven by Playwright): a clerk logs in,
-sees the letter with its signature badge, opens it and accepts it. Screenshots of the pages
-are kept in test-artefacts/."""
+sees the letter with its signature badge, opens it and accepts it; a letter is composed,
+signed by the leader and the clerk, sent to another agency's node and its status comes
+back. Screenshots of the pages are kept in test-artefacts/."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,93 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
         narrow.screenshot(path=ARTEFACTS / "inbox-narrow.png", full_page=True)
         assert narrow.locator("tr.document").count() == 1
     assert os.path.getsize(ARTEFACTS / "inbox.png") > 10_000
+
+
+@pytest.fixture
+def two_agencies(tmp_path, pki):
+    """The Government Office and Hà Nội with their inboxes, a hub between them, and the
+    demo's accounts (password edoc-demo; the leaders' keys held by the server)."""
+    from edoc.demo_exchange import add_accounts, inboxes
+    from edoc.envelope.model import Organization
+    from edoc.exchange.local import LocalNetwork
+    from fixtures.agencies import HA_NOI, VPCP
+    from signing.policy import DEFAULT_POLICY
+
+    agencies = [VPCP, HA_NOI]
+    organisations = [Organization(a.organ_id, a.name) for a in agencies]
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    app = inboxes(pki, agencies)
+    with LocalNetwork(tmp_path, organisations, policy, node_app=app) as network:
+        add_accounts(network, pki, agencies)
+        yield network.services[VPCP.organ_id].url, network.services[HA_NOI.organ_id].url
+
+
+def _log_in(browser, url: str, username: str):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "edoc-demo")
+    page.click("button[type=submit]")
+    return page
+
+
+def _until(page, selector: str, text: str, seconds: float = 60) -> None:
+    """Reload ``page`` until ``selector`` shows ``text`` (another node takes a moment)."""
+    deadline = time.monotonic() + seconds
+    while text not in " ".join(page.locator(selector).all_inner_texts()):
+        assert time.monotonic() < deadline, f"{text!r} never appeared in {selector}"
+        time.sleep(0.5)
+        page.reload()
+
+
+def test_a_letter_is_composed_signed_sent_and_its_status_comes_back(two_agencies, browser):
+    from fixtures.agencies import HA_NOI, VPCP
+    from fixtures.documents import cong_van
+
+    office, hanoi = two_agencies
+    ARTEFACTS.mkdir(exist_ok=True)
+    clerk = _log_in(browser, office, "vanthu-g22")
+    clerk.click("text=Dự thảo văn bản đi")
+    clerk.click("text=+ Soạn văn bản đi")
+    letter = cong_van(VPCP, number="88")
+    clerk.set_input_files(
+        "input[name=pdf]", {"name": "88.pdf", "mimeType": "application/pdf", "buffer": letter.pdf}
+    )
+    clerk.set_input_files(
+        "input[name=attachments]",
+        {"name": "phu-luc.txt", "mimeType": "text/plain", "buffer": "Phụ lục".encode()},
+    )
+    clerk.fill("input[name=number]", "88")
+    clerk.fill("input[name=notation]", letter.notation)
+    clerk.fill("textarea[name=subject]", "Về việc thử gửi văn bản qua trục")
+    clerk.check(f"input[name=to][value='{HA_NOI.organ_id}']")
+    clerk.screenshot(path=ARTEFACTS / "compose.png", full_page=True)
+    clerk.click("main button[type=submit]")
+    clerk.screenshot(path=ARTEFACTS / "draft.png", full_page=True)
+    assert "Không hợp lệ" in clerk.locator(".verdict").inner_text()  # nobody signed yet
+    draft_url = clerk.url
+
+    leader = _log_in(browser, office, "lanhdao-g22")
+    leader.goto(draft_url)
+    leader.fill("input[name=key_password]", "edoc-demo")
+    leader.click("#sign-personal button")
+    assert "Đã ký số cá nhân" in leader.locator(".flash").inner_text()
+
+    clerk.reload()
+    clerk.click("#sign-organisation button")
+    assert clerk.locator(".verdict strong").inner_text() == "Hợp lệ"
+    clerk.screenshot(path=ARTEFACTS / "draft-signed.png", full_page=True)
+    clerk.click("#send button")
+    assert "Đã xếp hàng gửi" in clerk.locator(".flash").inner_text()
+
+    receiver = _log_in(browser, hanoi, "vanthu-h26")
+    _until(receiver, "tr.document", "88/")
+    row = receiver.locator("tr.document", has_text="88/")
+    assert "Cá nhân ✓" in row.locator(".badge").inner_text()
+    row.locator("a").click()
+    assert "phu-luc.txt" in receiver.content()
+    receiver.locator("button[value='03']").click()
+
+    clerk.goto(f"{office}/outbox")
+    _until(clerk, f"tr.sent[data-recipient='{HA_NOI.organ_id}'] td.answer", "03")
+    clerk.screenshot(path=ARTEFACTS / "outbox.png", full_page=True)

@@ -90,7 +90,7 @@ def test_demo_exchanges_documents_through_a_hub_and_acts_on_them(demo_runs):
     assert summary["non_compliant"] == sent - 3
     assert summary["statuses"] == {"01": sent, "02": sent - 3, "03": 3}
     roles = {(a["agency"], a["role"]) for a in summary["accounts"]}
-    assert len(roles) == 6 and all(
+    assert len(roles) == 12 and all(
         a["inbox"].startswith("http://127.0.0.1:") for a in summary["accounts"]
     )
 
@@ -115,6 +115,18 @@ def test_demo_serve_keeps_the_inboxes_running_until_interrupted(tmp_path):
         page = browser.get(f"{url}/", timeout=10).text
         # the Government Office received the four kinds of letter Nghệ An sends
         assert "Văn bản đến" in page and page.count('class="document"') == 4
+        leader = requests.Session()  # the README's walkthrough: the leader signs the draft
+        token = re.search(r'name="csrf_token" value="([^"]+)"', leader.get(f"{url}/login").text)
+        login = {"username": username.replace("vanthu", "lanhdao"), "password": "edoc-demo",
+                 "csrf_token": token.group(1)}  # fmt: skip
+        assert leader.post(f"{url}/login", data=login, timeout=10).status_code == 200
+        (draft,) = re.findall(r'href="(/drafts/\d+)"', leader.get(f"{url}/drafts").text)
+        page = leader.get(f"{url}{draft}", timeout=10).text
+        form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+                "seen": re.search(r'name="seen" value="([^"]+)"', page).group(1),
+                "key_password": "edoc-demo"}  # fmt: skip
+        signed = leader.post(f"{url}{draft}/personal", data=form, timeout=60)
+        assert "Đã ký số cá nhân." in signed.text, signed.text
     finally:
         demo.send_signal(signal.SIGINT)
         assert demo.wait(timeout=60) == 0
