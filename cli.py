@@ -1030,3 +1030,37 @@ def user_add(home, username, role, agency, full_name, password_env) -> None:
     password = _secret(password_env, "the password")
     add_user(sessions(workspace.engine), username, password, organ_id, UserRole(role), full_name)
     say(f"Đã thêm {username} ({role}, {organ_id})", f"Added {username} ({role}, {organ_id})")
+
+
+@user.command("key")
+@home_option
+@click.argument("username")
+@click.option(
+    "--pkcs12", "pkcs12_path", type=click.Path(dir_okay=False), required=True,
+    help="Their personal PKCS#12 (kept as it is, under its own password).",
+)  # fmt: skip
+@click.option(
+    "--image", type=click.Path(dir_okay=False), required=True,
+    help="Their handwritten signature (PNG or JPEG).",
+)  # fmt: skip
+@click.option("--password-env", required=True, help="Variable holding the PKCS#12 password.")
+def user_key(home, username, pkcs12_path, image, password_env) -> None:
+    """Hold a leader's personal key on the server, to sign in the inbox with its password
+    (checked now, never stored)."""
+    from edoc.exchange.runtime import blob_store
+    from edoc.files import read_input
+    from edoc.storage.database import sessions
+    from edoc.workspace import open_workspace
+    from web.users import hold_key
+
+    workspace = open_workspace(home)
+    password = _secret(password_env, "the PKCS#12 password")
+    hold_key(
+        sessions(workspace.engine), blob_store(workspace), username,
+        read_input(Path(pkcs12_path)), password, read_input(Path(image)),
+        key_file=pkcs12_path, image_file=image,
+    )  # fmt: skip
+    say(
+        f"Máy chủ giữ khóa cá nhân của {username}.",
+        f"The server holds {username}'s personal key.",
+    )

@@ -74,7 +74,9 @@ def _invalid(path: str, vi: str, en: str) -> EdocError:
     )
 
 
-def _parse(text: str, path: str, base: Policy | None) -> Policy:
+def _parse(text: str, path: str, base: Policy | None, folder: Path | None) -> Policy:
+    """The policy of TOML ``text`` (``path`` names it in errors), on top of ``base``; the
+    certificate files it names are found in ``folder``, and a policy without one names none."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -102,7 +104,12 @@ def _parse(text: str, path: str, base: Policy | None) -> Policy:
     revocation = data.get("revocation", {})
     algorithms = data.get("algorithms", {})
     anchors = data.get("trust", {}).get("anchors", [])
-    folder = Path(path).parent
+    if anchors and folder is None:
+        raise _invalid(
+            path,
+            "chính sách không kèm thư mục không thể chỉ đến tệp chứng thư (trust.anchors)",
+            "a policy without a folder cannot name certificate files (trust.anchors)",
+        )
     try:
         return Policy(
             severities=severities,
@@ -119,12 +126,13 @@ def _parse(text: str, path: str, base: Policy | None) -> Policy:
 
 def _shipped(name: str) -> Policy:
     text = resources.files("signing.policies").joinpath(f"{name}.toml").read_text("utf-8")
-    return _parse(text, f"{name}.toml", None if name == "default" else DEFAULT_POLICY)
+    return _parse(text, f"{name}.toml", None if name == "default" else DEFAULT_POLICY, None)
 
 
 DEFAULT_POLICY: Policy = _parse(
     resources.files("signing.policies").joinpath("default.toml").read_text("utf-8"),
     "default.toml",
+    None,
     None,
 )
 """The Vietnamese rules, shipped with edoc."""
@@ -137,4 +145,11 @@ def load_policy(path_or_name: str | Path) -> Policy:
     if str(path_or_name) in SHIPPED:
         return DEFAULT_POLICY if str(path_or_name) == "default" else _shipped(str(path_or_name))
     text = read_input(path_or_name).decode("utf-8", errors="replace")
-    return _parse(text, str(path_or_name), DEFAULT_POLICY)
+    return _parse(text, str(path_or_name), DEFAULT_POLICY, Path(path_or_name).parent)
+
+
+def parse_policy(text: str, name: str) -> Policy:
+    """The policy of TOML ``text`` that came without a folder (an upload), named after file
+    ``name``: the default policy with the lines it changes. It cannot name certificate files,
+    having no folder to find them in; an EdocError naming ``name`` says what is wrong."""
+    return _parse(text, name, DEFAULT_POLICY, None)

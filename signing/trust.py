@@ -25,12 +25,13 @@ def load_certificates(paths: Iterable[Path]) -> list[x509.Certificate]:
             else [path]
         )
         for file in files:
-            certificates.extend(_read(file))
+            certificates.extend(read_certificates(read_input(file), file))
     return certificates
 
 
-def _read(path: Path) -> list[x509.Certificate]:
-    data = read_input(path)
+def read_certificates(data: bytes, source: Path | str) -> list[x509.Certificate]:
+    """The certificates of PEM or DER ``data`` read from ``source`` (a file, an upload),
+    which errors name."""
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)
@@ -39,5 +40,5 @@ def _read(path: Path) -> list[x509.Certificate]:
         raise EdocError(
             f"Không phải chứng thư số PEM hay DER: {error}.",
             f"Not a PEM or DER certificate: {error}.",
-            path=path,
+            path=source,
         ) from error

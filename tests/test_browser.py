@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from edoc.server import BackgroundServer, free_port
+from edoc.storage.models import Direction
 from tests.conftest import PASSWORD, require_tool
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
@@ -18,7 +20,6 @@ ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
 @pytest.fixture
 def browser():
     chromium = require_tool("chromium", "chromium")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -74,7 +75,7 @@ def two_agencies(tmp_path, pki):
     app = inboxes(pki, agencies)
     with LocalNetwork(tmp_path, organisations, policy, node_app=app) as network:
         add_accounts(network, pki, agencies)
-        yield network.services[VPCP.organ_id].url, network.services[HA_NOI.organ_id].url
+        yield network
 
 
 def _log_in(browser, url: str, username: str):
@@ -82,7 +83,8 @@ def _log_in(browser, url: str, username: str):
     page.goto(f"{url}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "edoc-demo")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     return page
 
 
@@ -99,7 +101,7 @@ def test_a_letter_is_composed_signed_sent_and_its_status_comes_back(two_agencies
     from fixtures.agencies import HA_NOI, VPCP
     from fixtures.documents import cong_van
 
-    office, hanoi = two_agencies
+    office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
     ARTEFACTS.mkdir(exist_ok=True)
     clerk = _log_in(browser, office, "vanthu-g22")
     clerk.click("text=Dự thảo văn bản đi")
@@ -140,9 +142,51 @@ def test_a_letter_is_composed_signed_sent_and_its_status_comes_back(two_agencies
     row = receiver.locator("tr.document", has_text="88/")
     assert "Cá nhân ✓" in row.locator(".badge").inner_text()
     row.locator("a").click()
-    assert "phu-luc.txt" in receiver.content()
-    receiver.locator("button[value='03']").click()
+    expect(receiver.locator("a", has_text="phu-luc.txt")).to_be_visible()
+    receiver.locator("button[value='02']").click()  # returning needs a reason
+    assert "lý do" in receiver.locator(".flash").inner_text().lower()
+    receiver.fill("textarea[name=reason]", "Thiếu phụ lục số liệu")
+    receiver.locator("button[value='02']").click()
+    assert "Đã ghi trạng thái 02" in receiver.locator(".flash").inner_text()
 
     clerk.goto(f"{office}/outbox")
-    _until(clerk, f"tr.sent[data-recipient='{HA_NOI.organ_id}'] td.answer", "03")
+    answer = f"tr.sent[data-recipient='{HA_NOI.organ_id}'] td.answer"
+    _until(clerk, answer, "Thiếu phụ lục số liệu")
+    assert clerk.locator(answer).inner_text().startswith("02")
     clerk.screenshot(path=ARTEFACTS / "outbox.png", full_page=True)
+
+
+def test_another_agencys_clerk_and_a_form_without_its_token_are_refused(
+    two_agencies, browser, envelope
+):
+    from edoc.storage.models import Document
+    from fixtures.agencies import HA_NOI, VPCP
+
+    office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
+    node = two_agencies.nodes[VPCP.organ_id]
+    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+        foreign = Document(  # kept for Hà Nội in the Office's database
+            owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
+            document_id="foreign", sender_organ_id=VPCP.organ_id,
+            envelope_sha256=stage.put(envelope), subject="Thư riêng của Hà Nội",
+        )  # fmt: skip
+        session.add(foreign)
+        session.commit()
+    stranger = _log_in(browser, office, "vanthu-h26")  # Hà Nội's clerk at the Office's inbox
+    assert "Sai tên đăng nhập" in stranger.locator(".flash").inner_text()
+    clerk = _log_in(browser, office, "vanthu-g22")
+    assert clerk.goto(f"{office}/documents/{foreign.id}").status == 404
+    assert "Thư riêng của Hà Nội" not in clerk.content()
+    clerk.goto(f"{office}/")
+    expect(clerk.locator("main")).not_to_contain_text("Thư riêng của Hà Nội")
+    receiver = _log_in(browser, hanoi, "vanthu-h26")
+    receiver.goto(f"{hanoi}/drafts")
+    receiver.click("text=+ Soạn văn bản đi")
+    receiver.evaluate("document.querySelector('main form input[name=csrf_token]').remove()")
+    receiver.fill("input[name=number]", "1")
+    receiver.fill("input[name=notation]", "UBND-VP")
+    receiver.fill("textarea[name=subject]", "Không có mã CSRF")
+    with receiver.expect_response(lambda r: r.request.method == "POST") as posted:
+        receiver.evaluate("document.querySelector('main form').submit()")
+    assert posted.value.status == 400
+    expect(receiver.locator("body")).to_contain_text("CSRF")

@@ -12,10 +12,15 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from edoc.exchange.runtime import blob_store
 from edoc.server import free_port
-from edoc.storage.database import DATABASE_URL_ENV, connect
+from edoc.storage.database import DATABASE_URL_ENV, connect, sessions
 from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
-from fixtures.agencies import HA_NOI, VPCP
+from edoc.workspace import open_workspace
+from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
+from fixtures.export import pkcs12_bytes
+from fixtures.images import signature_image
+from web.users import authenticate, held_key
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
 
@@ -143,7 +148,7 @@ def test_sending_from_a_workspace_that_is_no_node_says_how_to_make_it_one(tmp_pa
     assert "edoc serve --role node" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes):
+def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes, pki):
     env = {key: value for key, value in os.environ.items() if not key.startswith("EDOC_")}
     env["PYTHONPATH"] = os.getcwd()
     port = free_port()
@@ -159,3 +164,29 @@ def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes):
                  "PW", env={**env, "PW": "mật-khẩu-dài"})  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert "000.00.00.H41" in added.stderr
+
+    leader = NGHE_AN.deputy  # a leader, and the personal key the server holds for them
+    added = edoc("user", "add", "lanhdao", "--role", "leader", "--full-name", leader.full_name,
+                 "--home", home, "--password-env", "PW",
+                 env={**env, "PW": "mật-khẩu-dài"})  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    p12, image = tmp_path / "lanhdao.p12", tmp_path / "chu-ky.png"
+    p12.write_bytes(pkcs12_bytes(pki[leader.key], "khoa-ca-nhan"))
+    image.write_bytes(signature_image(leader))
+    key = ["user", "key", "lanhdao", "--pkcs12", str(p12), "--image", str(image), "--home", home,
+           "--password-env", "P12"]  # fmt: skip
+    wrong = edoc(*key, env={**env, "P12": "sai"})
+    assert wrong.returncode == 1 and f"{p12}: Wrong password" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    held = edoc(*key, env={**env, "P12": "khoa-ca-nhan"})
+    assert held.returncode == 0, held.stderr
+    stranger = edoc(
+        *[a.replace("lanhdao", "ai-do") for a in key], env={**env, "P12": "khoa-ca-nhan"}
+    )
+    assert stranger.returncode == 1 and "ai-do" in stranger.stderr
+    workspace = open_workspace(home)
+    factory = sessions(workspace.engine)
+    account = authenticate(factory, "lanhdao", "mật-khẩu-dài")
+    assert account.has_key
+    signing_key, _ = held_key(factory, blob_store(workspace), account, "khoa-ca-nhan")
+    assert signing_key.certificate == pki[leader.key].certificate

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
 from edoc.exchange.receive import Node
 from edoc.timezone import to_vietnam
+from web.admin import admin_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
 from web.users import load
@@ -17,7 +18,8 @@ from web.users import load
 def create_node_app(
     node: Node, hub_token: str, secret_key: str, stamp: Stamp | None = None
 ) -> Flask:
-    """The inbox (log in, CSRF on every form) and the node API (its own token, no CSRF);
+    """The inbox and its admin pages (log in, CSRF on every form) and the node API (its own
+    token, no CSRF);
     ``stamp``, the agency's key and seal, lets clerks sign what they send."""
     app = Flask(__name__)
     app.config.update(
@@ -33,6 +35,7 @@ def create_node_app(
     app.register_blueprint(api)
     app.register_blueprint(inbox_blueprint(node))
     app.register_blueprint(compose_blueprint(node, stamp))
+    app.register_blueprint(admin_blueprint(node))
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"

@@ -53,7 +53,9 @@ def add_user(
     role: UserRole,
     full_name: str = "",
 ) -> Account:
-    """A new user; EdocError when the name is taken or the password too short."""
+    """A new user; EdocError when the name is missing or taken or the password too short."""
+    if not username.strip():
+        raise EdocError("Cần có tên đăng nhập.", "A user name is needed.")
     _check_password(password)
     user = User(
         username=username.strip().lower(),
@@ -128,26 +130,38 @@ def hold_key(
     pkcs12: bytes,
     password: str,
     image: bytes,
+    *,
+    key_file: str = "",
+    image_file: str = "",
 ) -> None:
     """Keep a leader's personal key (PKCS#12, under its own password, which is not kept)
     and signature image, so they can sign in the inbox with that password.
 
-    EdocError when the file does not open with ``password``, holds no personal certificate,
-    or the image is not PNG or JPEG.
+    EdocError, naming ``key_file`` or ``image_file`` (the uploads) when given, when the key
+    does not open with ``password``, holds no personal certificate, the image is not PNG or
+    JPEG, or the user is not a leader (only leaders sign personally).
     """
-    key = pkcs12_key(pkcs12, password, f"PKCS#12 ({username})")
+    key = pkcs12_key(pkcs12, password, key_file or f"PKCS#12 ({username})")
     decision = certificate_role(key.certificate)
     if decision.role is not Role.PERSONAL:
         raise EdocError(
             f"Chứng thư số trong tệp không phải của cá nhân ({decision.reason_vi}).",
             f"The file's certificate is not a personal one ({decision.reason_en}).",
+            path=key_file or None,
         )
     if not image.startswith(IMAGE_SIGNATURES):
         raise EdocError(
-            "Ảnh chữ ký phải là tệp PNG hoặc JPEG.", "The signature image must be PNG or JPEG."
+            "Ảnh chữ ký phải là tệp PNG hoặc JPEG.",
+            "The signature image must be PNG or JPEG.",
+            path=image_file or None,
         )
     with sessions() as session, blobs.staging(session, sessions) as stage:
         user = _user(session, username)
+        if user.role is not UserRole.LEADER:
+            raise EdocError(
+                f"Chỉ giữ khóa cá nhân cho lãnh đạo; {username} không phải lãnh đạo.",
+                f"Personal keys are held for leaders only; {username} is not a leader.",
+            )
         user.key_sha256 = stage.put(pkcs12)
         user.image_sha256 = stage.put(image)
         session.commit()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from edoc.envelope.model import Organization
 from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
 from edoc.exchange.outbox import Backoff, OutboxWorker
 from edoc.exchange.receive import Node
@@ -78,6 +79,7 @@ class LocalNetwork:
         self.services: dict[str, Service] = {}
         for agency in agencies:
             node = Node(agency, *self._storage(agency.organ_id), policy)
+            configure(node)
             token, port = secrets.token_urlsafe(24), free_port()
             self.tokens[agency.organ_id] = token
             self.hub.register(agency.organ_id, agency.organ_name, f"http://127.0.0.1:{port}", token)

@@ -9,7 +9,7 @@ sent exactly when the document is stored.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,14 +47,23 @@ from signing.report import DocumentReport
 from signing.verify import verify_document
 
 
-@dataclass(frozen=True)
+@dataclass
 class Node:
-    """An agency's node: whose it is, its database and files, and how it verifies."""
+    """An agency's node: whose it is, its database and files, and how it verifies.
+
+    ``policy`` is how it verifies now, and changes when its admin configures verification
+    (:mod:`edoc.exchange.configuration`); ``startup_policy``, the policy it was made with, is
+    what the admin's choices apply to, so that an anchor the admin removes is really gone.
+    """
 
     organization: Organization
     sessions: sessionmaker[Session]
     blobs: BlobStore
     policy: Policy
+    startup_policy: Policy = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.startup_policy = self.policy
 
     @property
     def organ_id(self) -> str:

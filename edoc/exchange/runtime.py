@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from edoc.agency import AgencyDirectory
 from edoc.envelope.model import Organization
 from edoc.errors import WorkspaceError
+from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
 from edoc.exchange.receive import Node
 from edoc.storage.blobs import BlobStore
@@ -68,14 +69,17 @@ def blob_store(workspace: Workspace) -> BlobStore:
 
 
 def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
+    """The workspace's node, verifying with ``policy`` as its admins configured it."""
     agency = AgencyDirectory.builtin().get(organ_id)
     name = agency.name if agency else ""
-    return Node(
+    node = Node(
         Organization(organ_id, name),
         sessions(workspace.engine),
         blob_store(workspace),
         default_policy(workspace, policy),
     )
+    configure(node)
+    return node
 
 
 def open_hub(workspace: Workspace) -> Hub:

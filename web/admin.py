@@ -1,0 +1,199 @@
+"""The admin pages of an agency's inbox: its users, the agency directory, the roots it
+trusts and how it verifies.
+
+Only the agency's admins open them (403 for everyone else); a user of another agency is not
+found (404), whatever its number. A change to the trust anchors or the policy applies to the
+running node at once, and to every later start (:mod:`edoc.exchange.configuration`).
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+
+from edoc.agency import AgencyDirectory
+from edoc.errors import EdocError, NotFoundError
+from edoc.exchange.configuration import (
+    Anchor,
+    add_anchor,
+    added_anchors,
+    choose_policy,
+    configure,
+    remove_anchor,
+)
+from edoc.exchange.receive import Node
+from edoc.storage.models import UserRole
+from signing.checks import CATALOGUE
+from signing.policy import SHIPPED
+from web.text import LABELS, language
+from web.users import Account, add_user, change_user, hold_key, list_users
+
+
+def _file(name: str) -> FileStorage:
+    """The uploaded file ``name``, or an empty one when the form has none."""
+    return request.files.get(name) or FileStorage(filename="")
+
+
+def _role(value: str) -> UserRole:
+    try:
+        return UserRole(value)
+    except ValueError:
+        abort(400)
+
+
+def _keep_own_access(role: UserRole | None, active: bool | None) -> None:
+    """An admin cannot lock themselves out: neither lock their own account nor give up
+    their admin role (nobody might be left to undo it)."""
+    if active is False or role not in (None, UserRole.ADMIN):
+        raise EdocError(
+            "Bạn không thể tự khóa tài khoản của mình hay bỏ vai trò quản trị của mình.",
+            "You cannot lock your own account or give up your own admin role.",
+        )
+
+
+def admin_blueprint(node: Node) -> Blueprint:
+    blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+    directory = AgencyDirectory.builtin()
+
+    @blueprint.before_request
+    @login_required
+    def only_admins() -> None:
+        """Every admin page: for this agency's admins only."""
+        if current_user.role is not UserRole.ADMIN or current_user.organ_id != node.organ_id:
+            abort(403)
+
+    def _done(label: str, endpoint: str, **values: str):
+        flash(LABELS[language()][label].format(**values), "info")
+        return redirect(url_for(endpoint), 303)
+
+    def _failed(error: EdocError, endpoint: str):
+        flash(error.message(language()), "error")
+        return redirect(url_for(endpoint), 303)
+
+    def _account(user_pk: int) -> Account:
+        """One of this agency's users; another agency's is not found, as none is."""
+        mine = list_users(node.sessions, node.organ_id)
+        found = next((account for account in mine if account.id == user_pk), None)
+        if found is None:
+            abort(404)
+        return found
+
+    @blueprint.get("/users")
+    def users():
+        accounts = list_users(node.sessions, node.organ_id)
+        return render_template("admin_users.html", users=accounts, roles=list(UserRole))
+
+    @blueprint.post("/users")
+    def new_user():
+        form = request.form
+        try:
+            added = add_user(
+                node.sessions, form.get("username", ""), form.get("password", ""),
+                node.organ_id, _role(form.get("role", "")), form.get("full_name", "").strip(),
+            )  # fmt: skip
+        except EdocError as error:
+            return _failed(error, "admin.users")
+        return _done("user_added", "admin.users", username=added.username)
+
+    def _change(
+        user_pk: int,
+        role: UserRole | None = None,
+        active: bool | None = None,
+        password: str | None = None,
+    ):
+        """Change one of this agency's users, never locking out the admin changing it."""
+        account = _account(user_pk)
+        try:
+            if account.id == current_user.id:
+                _keep_own_access(role, active)
+            change_user(
+                node.sessions, account.username, role=role, active=active, password=password
+            )
+        except EdocError as error:
+            return _failed(error, "admin.users")
+        return _done("user_changed", "admin.users", username=account.username)
+
+    @blueprint.post("/users/<int:user_pk>/role")
+    def change_role(user_pk: int):
+        return _change(user_pk, role=_role(request.form.get("role", "")))
+
+    @blueprint.post("/users/<int:user_pk>/active")
+    def set_active(user_pk: int):
+        """Lock (active=0) or unlock (active=1): a locked user's sessions end at once."""
+        return _change(user_pk, active=request.form.get("active") == "1")
+
+    @blueprint.post("/users/<int:user_pk>/password")
+    def set_password(user_pk: int):
+        return _change(user_pk, password=request.form.get("password", ""))
+
+    @blueprint.post("/users/<int:user_pk>/key")
+    def keep_key(user_pk: int):
+        """A leader's personal key and signature image, for the server to hold; the key's
+        password opens it once, to check it, and is not kept."""
+        account = _account(user_pk)
+        pkcs12, image = _file("pkcs12"), _file("image")
+        try:
+            hold_key(
+                node.sessions, node.blobs, account.username, pkcs12.read(),
+                request.form.get("key_password", ""), image.read(),
+                key_file=pkcs12.filename or "", image_file=image.filename or "",
+            )  # fmt: skip
+        except EdocError as error:
+            return _failed(error, "admin.users")
+        return _done("key_held", "admin.users", username=account.username)
+
+    @blueprint.get("/agencies")
+    def agencies():
+        return render_template("admin_agencies.html", agencies=directory.all())
+
+    @blueprint.get("/trust")
+    def trust():
+        own = [Anchor(certificate) for certificate in node.startup_policy.trust]
+        return render_template("admin_trust.html", anchors=own + added_anchors(node.sessions))
+
+    @blueprint.post("/trust")
+    def add_trust():
+        upload = _file("certificate")
+        try:
+            add_anchor(node.sessions, upload.read(), upload.filename or "", current_user.username)
+        except EdocError as error:
+            return _failed(error, "admin.trust")
+        configure(node)
+        return _done("anchor_added", "admin.trust")
+
+    @blueprint.post("/trust/<int:anchor_pk>/delete")
+    def remove_trust(anchor_pk: int):
+        try:
+            remove_anchor(node.sessions, anchor_pk)
+        except NotFoundError:
+            abort(404)
+        configure(node)
+        return _done("anchor_removed", "admin.trust")
+
+    @blueprint.get("/policy")
+    def policy():
+        lang = language()
+        checks = [
+            (code, node.policy.severity(code),
+             (check.message_vi if lang == "vi" else check.message_en).format(detail=""))
+            for code, check in CATALOGUE.items()
+        ]  # fmt: skip
+        return render_template(
+            "admin_policy.html", policy=node.policy, checks=checks, shipped=SHIPPED
+        )
+
+    @blueprint.post("/policy")
+    def choose():
+        """A shipped policy by name, or an uploaded TOML file (which wins when given)."""
+        upload = _file("policy")
+        try:
+            if upload.filename:
+                text = upload.read().decode("utf-8", errors="replace")
+                chosen = choose_policy(node.sessions, upload.filename, text)
+            else:
+                chosen = choose_policy(node.sessions, request.form.get("name", ""))
+        except EdocError as error:
+            return _failed(error, "admin.policy")
+        configure(node)
+        return _done("policy_applied", "admin.policy", name=chosen.name)
+
+    return blueprint
