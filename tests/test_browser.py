@@ -190,3 +190,26 @@ def test_another_agencys_clerk_and_a_form_without_its_token_are_refused(
         receiver.evaluate("document.querySelector('main form').submit()")
     assert posted.value.status == 400
     expect(receiver.locator("body")).to_contain_text("CSRF")
+
+
+def test_an_admin_locks_a_clerk_whose_open_session_then_ends(two_agencies, browser):
+    from fixtures.agencies import VPCP
+
+    office = two_agencies.services[VPCP.organ_id].url
+    clerk = _log_in(browser, office, "vanthu-g22")
+    admin = _log_in(browser, office, "quantri-g22")
+    admin.click("text=Quản trị")
+    row = admin.locator("tr.user[data-username='vanthu-g22']")
+    row.locator("summary").click()
+    admin.screenshot(path=ARTEFACTS / "admin-users.png", full_page=True)
+    row.locator("form", has=admin.locator("input[name=active]")).locator("button").click()
+    expect(admin.locator("tr.user[data-username='vanthu-g22']")).to_have_attribute(
+        "data-active", "no"
+    )
+    clerk.goto(f"{office}/")
+    assert "/login" in clerk.url
+    again = _log_in(browser, office, "vanthu-g22")
+    assert "Sai tên đăng nhập" in again.locator(".flash").inner_text()
+    admin.goto(f"{office}/admin/policy")
+    admin.screenshot(path=ARTEFACTS / "admin-policy.png", full_page=True)
+    assert clerk.goto(f"{office}/admin/users").url.endswith("/login?next=%2Fadmin%2Fusers")
