@@ -10,13 +10,11 @@ non-compliant draft leaves only after an explicit confirmation.
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -42,6 +40,7 @@ from edoc.timezone import VIETNAM
 from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
+from web.files import file_response
 from web.text import LABELS, language
 from web.users import held_key
 
@@ -166,14 +165,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         if index >= len(files):
             abort(404)
         chosen = files[index]
-        response = make_response(node.blobs.read(chosen["sha256"]))
-        response.headers["Content-Type"] = chosen["mime"]
-        disposition = "inline" if chosen["mime"] == "application/pdf" else "attachment"
-        response.headers["Content-Disposition"] = (
-            f"{disposition}; filename*=UTF-8''{quote(chosen['name'])}"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(node.blobs.read(chosen["sha256"]), chosen["name"], chosen["mime"])
 
     @blueprint.post("/drafts/<int:draft_pk>/personal")
     @login_required

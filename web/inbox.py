@@ -6,13 +6,11 @@ another agency is 404, whatever its number. Every form carries a CSRF token.
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -30,6 +28,7 @@ from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document, UserRole
 from edoc.timezone import to_utc
 from signing.verify import verify_document
+from web.files import file_response
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
 from web.users import authenticate
@@ -206,14 +205,8 @@ def inbox_blueprint(node: Node) -> Blueprint:
         attachment = next((a for a in found.attachments if a.id == attachment_pk), None)
         if attachment is None:
             abort(404)
-        response = make_response(node.blobs.read(attachment.sha256))
-        response.headers["Content-Type"] = attachment.content_type or "application/octet-stream"
-        disposition = "inline" if attachment.content_type == "application/pdf" else "attachment"
-        response.headers["Content-Disposition"] = (
-            f"{disposition}; filename*=UTF-8''{quote(attachment.name)}"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        data = node.blobs.read(attachment.sha256)
+        return file_response(data, attachment.name, attachment.content_type)
 
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
