@@ -110,6 +110,8 @@ def _forever() -> None:
 
 
 def _print_demo(summary) -> None:
+    from web.text import LABELS
+
     pki = summary.pki
     token = summary.token
     services = summary.services
@@ -178,12 +180,16 @@ def _print_demo(summary) -> None:
         )
     for account in exchange.get("accounts", []):
         line = f"{account['inbox']}  {account['username']} / {account['password']}"
-        lines.append((f"Hộp thư ({account['role']}): {line}", f"Inbox ({account['role']}): {line}"))
+        role = LABELS["vi"][f"user_role_{account['role']}"].lower()
+        lines.append((f"Hộp thư ({role}): {line}", f"Inbox ({account['role']}): {line}"))
     if exchange.get("accounts"):
         lines.append(
             (
-                "Các hộp thư chạy trong lúc demo; «edoc demo --serve» để giữ chúng chạy.",
-                "The inboxes run while the demo runs; 'edoc demo --serve' keeps them running.",
+                "Mỗi cơ quan có một dự thảo chờ lãnh đạo ký (mật khẩu khóa edoc-demo). Các hộp "
+                "thư chạy trong lúc demo; «edoc demo --serve» để giữ chúng chạy.",
+                "Each agency has a draft waiting for its leader's signature (key password "
+                "edoc-demo). The inboxes run while the demo runs; 'edoc demo --serve' keeps "
+                "them running.",
             )
         )
     for vi, en in lines:

@@ -47,6 +47,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
+from web.text import LABELS
 from web.users import add_user, hold_key
 
 
@@ -231,7 +232,8 @@ def progress_serve(progress, summary: dict) -> None:
     """Tell where the inboxes are while the demo keeps serving."""
     for account in summary["accounts"]:
         line = f"{account['inbox']}  {account['username']} / {account['password']}"
-        progress(f"Hộp thư: {line} ({account['role']})", f"Inbox: {line} ({account['role']})")
+        role = LABELS["vi"][f"user_role_{account['role']}"].lower()
+        progress(f"Hộp thư: {line} ({role})", f"Inbox: {line} ({account['role']})")
     progress("Đang chạy; Ctrl+C để dừng.", "Serving; Ctrl+C to stop.")
 
 
