@@ -353,3 +353,82 @@ def test_password_guessing_is_slowed_down(inbox):
     assert [attempt(f"sai-{n}") for n in range(5)] == [401] * 5
     assert attempt("sai-6") == 429
     assert attempt(PASSWORD) == 429  # even the right password waits out the window
+
+
+def test_guesses_at_a_held_key_password_are_slowed_down(composing):
+    from fixtures.documents import cong_van
+
+    app, node = composing
+    clerk, _ = logged_in(app)
+    leader, _ = logged_in(app, "lanhdao")
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+    for n in range(5):
+        _step(leader, draft, "personal", key_password=f"sai-{n}")
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)  # even the right one waits
+    assert "quá nhiều lần" in _flash(leader, draft)
+    from edoc.exchange.drafts import find_draft
+
+    assert find_draft(node, draft).verdict == "non_compliant"  # still unsigned
+
+
+def test_what_was_not_seen_is_not_sent_and_a_sent_draft_stays(composing):
+    from fixtures.documents import cong_van
+
+    app, node = composing
+    clerk, _ = logged_in(app)
+    leader, _ = logged_in(app, "lanhdao")
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+    before = _flash(clerk, draft)  # the clerk's page, before the leader signs
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    stale = {"csrf_token": csrf_of(before), "confirm": "1",
+             "seen": re.search(r'name="seen" value="([0-9a-f]+)"', before).group(1)}  # fmt: skip
+    clerk.post(f"/drafts/{draft}/send", data=stale)
+    assert "đã thay đổi hoặc đã gửi" in _flash(clerk, draft)
+    with node.sessions() as session:
+        assert session.scalars(select(Document)).all() == []
+    _step(clerk, draft, "send", confirm="1")
+    assert _step(clerk, draft, "delete").status_code == 303
+    assert "không xóa được" in _flash(clerk, draft)
+
+
+def test_a_number_already_sent_or_too_long_is_refused_clearly(composing):
+    from edoc.exchange.send import send_envelope
+    from fixtures.documents import cong_van
+
+    app, node = composing
+    client, _ = logged_in(app)
+    from edoc.agency import AgencyDirectory
+    from edoc.envelope.metadata import document_from_metadata
+    from edoc.envelope.model import Attachment
+
+    meta = {"from": VPCP.organ_id, "to": [HA_NOI.organ_id], "promulgation_date": "2026-11-23",
+            "code": {"number": "77", "notation": "VPCP-KSTT"},
+            "subject": "Gửi từ dòng lệnh"}  # fmt: skip
+    files = [Attachment("main", "77.pdf", "application/pdf", cong_van(VPCP).pdf)]
+    earlier = document_from_metadata(meta, files, AgencyDirectory.builtin())
+    send_envelope(node, build(earlier))  # sent from the command line before
+    token = csrf_of(client.get("/compose").get_data(as_text=True))
+    form = {"csrf_token": token, "number": "77", "notation": "VPCP-KSTT", "date": "2026-11-23",
+            "subject": "Lần nữa", "to": [HA_NOI.organ_id]}  # fmt: skip
+    made = client.post("/compose", content_type="multipart/form-data", follow_redirects=True,
+                       data={**form, "pdf": (io.BytesIO(cong_van(VPCP).pdf), "a.pdf")})  # fmt: skip
+    assert "Đã có văn bản số 77/VPCP-KSTT" in made.get_data(as_text=True)
+    form["notation"] = "VPCP-" + "X" * 120
+    made = client.post("/compose", content_type="multipart/form-data", follow_redirects=True,
+                       data={**form, "pdf": (io.BytesIO(cong_van(VPCP).pdf), "a.pdf")})  # fmt: skip
+    assert made.status_code == 200 and "quá dài" in made.get_data(as_text=True)
+
+
+def test_an_upload_over_the_limit_is_told_on_the_page_and_to_api_clients(composing):
+    app, _ = composing
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    client, _ = logged_in(app)
+    token = csrf_of(client.get("/verify").get_data(as_text=True))
+    big = {"csrf_token": token, "pdf": (io.BytesIO(b"%PDF" + b"0" * 20_000), "big.pdf")}
+    answer = client.post("/verify", data=big, content_type="multipart/form-data",
+                         headers={"Referer": "http://localhost/verify"})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/verify")
+    assert "Tệp tải lên quá" in client.get("/verify").get_data(as_text=True)
+    bearer = {"Authorization": "Bearer hub-token"}
+    api = app.test_client().post("/api/v1/messages", data=b"x" * 20_000, headers=bearer)
+    assert api.status_code == 413 and "over" in api.get_json()["error"]["message_en"]

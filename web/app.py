@@ -2,16 +2,17 @@
 
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, flash, redirect, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
+from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, too_large
 from edoc.exchange.receive import Node
 from edoc.timezone import to_vietnam
 from web.admin import admin_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
+from web.text import LABELS, language
 from web.users import load
 
 
@@ -40,6 +41,17 @@ def create_node_app(
     logins = LoginManager(app)
     logins.login_view = "inbox.login"
     logins.user_loader(lambda user_id: load(node.sessions, user_id))
+
+    @app.errorhandler(413)
+    def upload_too_large(error):
+        """An API client gets the API's answer; a person, a message on the page they were on."""
+        if request.path.startswith("/api/"):
+            return too_large(error)
+        flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
+        back = request.referrer or ""
+        return redirect(
+            back if back.startswith(request.host_url) else url_for("inbox.documents"), 303
+        )
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:

@@ -23,7 +23,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from edoc.agency import AgencyDirectory
-from edoc.errors import EdocError, NotFoundError
+from edoc.errors import EdocError, NotFoundError, SigningKeyError
 from edoc.exchange.drafts import (
     DraftFile,
     DraftHeader,
@@ -42,6 +42,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
 from web.files import file_response
 from web.text import LABELS, language
+from web.throttle import LoginThrottle
 from web.users import held_key
 
 COMPOSERS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)
@@ -83,6 +84,7 @@ def _date(text: str) -> dt.date | None:
 def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     blueprint = Blueprint("compose", __name__, template_folder="templates")
     directory = AgencyDirectory.builtin()
+    key_throttle = LoginThrottle()  # guesses at a held key's password, per leader
 
     def _draft(draft_pk: int) -> Draft:
         try:
@@ -173,10 +175,20 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         """The leader signs with the key the server holds for them."""
         _only(SIGNERS)
         found = _draft(draft_pk)
+        guesses = f"key:{current_user.id}"
+        if key_throttle.blocked(guesses):
+            flash(LABELS[language()]["key_throttled"], "error")
+            return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
         try:
             key, image = held_key(
                 node.sessions, node.blobs, current_user, request.form.get("key_password", "")
             )
+        except EdocError as error:
+            if isinstance(error, SigningKeyError):  # a wrong password: one guess less
+                key_throttle.failed(guesses)
+            return _failed(error, draft_pk)
+        key_throttle.succeeded(guesses)
+        try:
             signed = sign_personal(
                 node.blobs.read(found.main_sha256), key, image, Anchor(current_user.full_name)
             )
@@ -224,8 +236,10 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         _only(SEALERS)
         _draft(draft_pk)
         try:
-            send_draft(node, draft_pk, who=_who(), signer=_signer(draft_pk),
-                       confirmed=bool(request.form.get("confirm")))  # fmt: skip
+            send_draft(
+                node, draft_pk, seen=request.form.get("seen", ""), who=_who(),
+                signer=_signer(draft_pk), confirmed=bool(request.form.get("confirm")),
+            )  # fmt: skip
         except EdocError as error:
             return _failed(error, draft_pk)
         flash(LABELS[language()]["sent"], "info")

@@ -137,13 +137,15 @@ def create_app(blueprint: Blueprint) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_MESSAGE_BYTES
     app.register_blueprint(blueprint)
 
-    @app.errorhandler(413)
-    def too_large(_error):
-        limit = MAX_MESSAGE_BYTES // (1024 * 1024)
-        error = EdocError(f"Gói tin quá {limit} MB.", f"The message is over {limit} MB.")
-        return _refused(error, 413)
-
+    app.register_error_handler(413, too_large)
     return app
+
+
+def too_large(_error=None):
+    """The answer to a message over MAX_MESSAGE_BYTES."""
+    limit = MAX_MESSAGE_BYTES // (1024 * 1024)
+    error = EdocError(f"Gói tin quá {limit} MB.", f"The message is over {limit} MB.")
+    return _refused(error, 413)
 
 
 def post_message(

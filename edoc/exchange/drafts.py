@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from edoc.agency import AgencyDirectory
@@ -22,8 +22,9 @@ from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, DocumentCode
 from edoc.errors import DraftError, NotFoundError
 from edoc.exchange.receive import Node
+from edoc.exchange.records import find_document
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Draft, utc_now
+from edoc.storage.models import Direction, Draft, utc_now
 from signing.verify import verify_document
 
 
@@ -63,6 +64,14 @@ def _problem(header: DraftHeader, recipients: Sequence[str], main: DraftFile, no
             "Cần số, ký hiệu và trích yếu của văn bản.",
             "The document needs a number, a notation and a subject.",
         )
+    if len(main.name) > MAX_NAME:
+        return DraftError(
+            f"Tên tệp dài quá {MAX_NAME} ký tự.", f"The file name is over {MAX_NAME} characters."
+        )
+    if len(_document_id(node, header)) > MAX_DOCUMENT_ID:
+        return DraftError(
+            "Số và ký hiệu văn bản quá dài.", "The document's number and notation are too long."
+        )
     if not recipients:
         return DraftError("Chưa chọn nơi nhận.", "No recipient is chosen.")
     unknown = [r for r in recipients if directory.get(r) is None or r == node.organ_id]
@@ -70,6 +79,15 @@ def _problem(header: DraftHeader, recipients: Sequence[str], main: DraftFile, no
         names = ", ".join(unknown)
         return DraftError(f"Nơi nhận không hợp lệ: {names}.", f"Not valid recipients: {names}.")
     return None
+
+
+MAX_NAME = Draft.__table__.c.main_name.type.length
+MAX_DOCUMENT_ID = Draft.__table__.c.document_id.type.length
+
+
+def _document_id(node: Node, header: DraftHeader) -> str:
+    code = DocumentCode(header.number.strip(), header.notation.strip())
+    return make_document_id(node.organ_id, header.date, code)
 
 
 def _entry(who: str, action: str) -> dict:
@@ -91,11 +109,18 @@ def create_draft(
         raise problem
     report = verify_document(main.data, node.policy)
     code = DocumentCode(header.number.strip(), header.notation.strip())
+    document_id = _document_id(node, header)
+    taken = DraftError(
+        f"Đã có văn bản số {code} ngày {header.date:%d/%m/%Y} của cơ quan.",
+        f"The agency already has a document {code} of {header.date:%d/%m/%Y}.",
+    )
     try:
         with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+            if find_document(session, node.organ_id, Direction.SENT, node.organ_id, document_id):
+                raise taken  # sent before, from the command line or an earlier draft
             draft = Draft(
                 organ_id=node.organ_id,
-                document_id=make_document_id(node.organ_id, header.date, code),
+                document_id=document_id,
                 created_by=author_pk,
                 header=header.to_json(),
                 recipients=list(dict.fromkeys(recipients)),
@@ -113,10 +138,7 @@ def create_draft(
             session.commit()
             return draft
     except IntegrityError as error:
-        raise DraftError(
-            f"Đã có văn bản số {code} ngày {header.date:%d/%m/%Y} của cơ quan.",
-            f"The agency already has a document {code} of {header.date:%d/%m/%Y}.",
-        ) from error
+        raise taken from error
 
 
 def list_drafts(node: Node) -> list[Draft]:
@@ -137,6 +159,13 @@ def find_draft(node: Node, draft_pk: int) -> Draft:
     if draft is None or draft.organ_id != node.organ_id:
         raise NotFoundError("Không có dự thảo này.", "There is no such draft.")
     return draft
+
+
+def _changed() -> DraftError:
+    return DraftError(
+        "Dự thảo đã thay đổi hoặc đã gửi trong lúc bạn thao tác: hãy xem lại.",
+        "The draft changed or was sent meanwhile: look at it again.",
+    )
 
 
 def replace_main(node: Node, draft_pk: int, pdf: bytes, *, seen: str, who: str, action: str):
@@ -164,10 +193,7 @@ def replace_main(node: Node, draft_pk: int, pdf: bytes, *, seen: str, who: str, 
         ).rowcount
         if not changed:
             session.rollback()
-            raise DraftError(
-                "Dự thảo đã thay đổi hoặc đã gửi trong lúc bạn thao tác: hãy xem lại.",
-                "The draft changed or was sent meanwhile: look at it again.",
-            )
+            raise _changed()
         session.commit()
     return find_draft(node, draft_pk)
 
@@ -176,24 +202,29 @@ def delete_draft(node: Node, draft_pk: int) -> None:
     """Forget a draft that was not sent (its files stay, shared by content)."""
     find_draft(node, draft_pk)
     with node.sessions() as session:
-        draft = session.get(Draft, draft_pk)
-        if draft.sent_document_pk is not None:
-            raise DraftError(
-                "Văn bản đã gửi, không xóa được.", "A sent document cannot be deleted."
-            )
-        session.delete(draft)
+        deleted = session.execute(
+            delete(Draft).where(Draft.id == draft_pk, Draft.sent_document_pk.is_(None))
+        ).rowcount
         session.commit()
+    if not deleted:
+        raise DraftError("Văn bản đã gửi, không xóa được.", "A sent document cannot be deleted.")
 
 
-def send_draft(node: Node, draft_pk: int, *, who: str, signer: str, confirmed: bool) -> int:
+def send_draft(
+    node: Node, draft_pk: int, *, seen: str, who: str, signer: str, confirmed: bool
+) -> int:
     """Queue the draft for its recipients; the sent document's key.
 
-    A draft that is not compliant is sent only when ``confirmed``; sending again (a double
-    click, a retry) queues nothing more and answers the same document.
+    ``seen`` is the SHA-256 of the main PDF the person sending looked at: when the draft
+    holds another by now (signed meanwhile), nothing is sent (DraftError). A draft that is
+    not compliant is sent only when ``confirmed``; sending again (a double click, a retry)
+    queues nothing more and answers the same document.
     """
     draft = find_draft(node, draft_pk)
     if draft.sent_document_pk is not None:
         return draft.sent_document_pk
+    if draft.main_sha256 != seen:
+        raise _changed()
     if draft.verdict != "compliant" and not confirmed:
         raise DraftError(
             "Văn bản chưa đúng quy định về chữ ký số: cần xác nhận để vẫn gửi.",
@@ -228,7 +259,7 @@ def send_draft(node: Node, draft_pk: int, *, who: str, signer: str, confirmed: b
             .where(Draft.id == draft_pk)
             .values(
                 sent_document_pk=sent.document_pk,
-                history=[*draft.history, _entry(who, "sent")],
+                history=[*draft.history, _entry(who, "sent") | {"sha256": seen}],
                 updated_at=utc_now(),
             )
         )
