@@ -8,6 +8,7 @@ page objects and the signature widgets only; nothing is rendered.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -144,53 +145,71 @@ def _page_has_image(page: generic.DictionaryObject) -> bool:
     return any(value.get_object().get("/Subtype") == "/Image" for value in objects.values())
 
 
-def is_scanned(reader: PdfFileReader) -> bool:
+class PageTree:
+    """A document's pages, walked once however many signatures ask, and where each
+    annotation is (page number, page, annotation, document order)."""
+
+    def __init__(self, reader: PdfFileReader) -> None:
+        self.reader = reader
+
+    @cached_property
+    def pages(self) -> list[generic.DictionaryObject]:
+        return _pages(self.reader)
+
+    @cached_property
+    def annotations(self) -> dict:
+        found: dict = {}
+        for number, page in enumerate(self.pages, 1):
+            annotations = page.get("/Annots")
+            for annotation in annotations.get_object() if annotations is not None else ():
+                found.setdefault(_reference(annotation), (number, page, annotation, len(found)))
+        return found
+
+
+def is_scanned(tree: PageTree) -> bool:
     """Whether every page is an image with no text on it: a paper document run through a
     scanner (a text-bearing page, even one with pictures, is not scanned)."""
-    pages = _pages(reader)
+    pages = tree.pages
     return bool(pages) and all(_page_has_image(p) and not _has_text(p) for p in pages)
 
 
-def _media_box(page: generic.DictionaryObject) -> tuple[float, float]:
+def media_box(page: generic.DictionaryObject) -> tuple[float, float, float, float]:
+    """A page's /MediaBox, inherited from its parents when it has none (A4 when none has)."""
     node, depth = page, 0
     while node is not None and depth < 32:
         box = node.get("/MediaBox")
         if box is not None:
             x1, y1, x2, y2 = (float(v) for v in box)
-            return abs(x2 - x1), abs(y2 - y1)
+            return x1, y1, x2, y2
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None
         depth += 1
-    return 595.0, 842.0
+    return 0.0, 0.0, 595.0, 842.0
 
 
 def _reference(value):
     return value.reference if isinstance(value, generic.IndirectObject) else None
 
 
-def signature_widget(reader: PdfFileReader, field_ref: generic.IndirectObject) -> Widget | None:
+def signature_widget(tree: PageTree, field_ref: generic.IndirectObject) -> Widget | None:
     """The widget of a signature field as placed on its page, or None when it is on no page."""
     field = field_ref.get_object()
     kids = field.get("/Kids", []) if "/Rect" not in field else []
     widgets = {_reference(k) for k in kids} if kids else {field_ref.reference}
-    for number, page in enumerate(_pages(reader), 1):
-        annotations = page.get("/Annots")
-        if annotations is None:
-            continue
-        for annotation in annotations.get_object():
-            if _reference(annotation) not in widgets:
-                continue
-            widget = annotation.get_object()
-            x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", [0, 0, 0, 0]))
-            box = Box(number, min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-            width, height = _media_box(page)
-            appearance = widget.get("/AP")
-            normal = (
-                appearance.get("/N") if isinstance(appearance, generic.DictionaryObject) else None
-            )
-            stream = normal.get_object() if normal is not None else None
-            return Widget(box, width, height, _draws_image(stream), _shown_text(stream))
-    return None
+    placed = [tree.annotations[w] for w in widgets if w in tree.annotations]
+    if not placed:
+        return None
+    number, page, annotation, _ = min(placed, key=lambda found: found[3])  # first in the file
+    widget = annotation.get_object()
+    x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", [0, 0, 0, 0]))
+    box = Box(number, min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    left, bottom, right, top = media_box(page)
+    appearance = widget.get("/AP")
+    normal = appearance.get("/N") if isinstance(appearance, generic.DictionaryObject) else None
+    stream = normal.get_object() if normal is not None else None
+    return Widget(
+        box, abs(right - left), abs(top - bottom), _draws_image(stream), _shown_text(stream)
+    )
 
 
 def covers_left_third(seal: Box, personal: Box) -> bool:

@@ -17,13 +17,14 @@ document timestamp, and counts for nothing (as in DSS).
 import contextlib
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from asn1crypto import cms, ocsp, x509
 from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import EmbeddedPdfSignature
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
 PADES = "/ETSI.CAdES.detached"
@@ -139,11 +140,7 @@ def _read_dss(reader: PdfFileReader, data: _ValidationData) -> None:
 
 
 def _signature_timestamps(signed_data: cms.SignedData) -> list[cms.SignedData]:
-    tokens = []
-    for attribute in signed_data["signer_infos"][0]["unsigned_attrs"] or []:
-        if attribute["type"].native == "signature_time_stamp_token":
-            tokens += [token["content"] for token in attribute["values"]]
-    return tokens
+    return list(extract_tst_data_iter(signed_data["signer_infos"][0], signed=False))
 
 
 def _signer_certificate(signed_data: cms.SignedData, data: _ValidationData):
@@ -230,8 +227,11 @@ class DocumentLevels:
     """The levels of a document's signatures; its validation data is gathered once, and only
     when a signature has a timestamp (most documents stop at B-B without that work)."""
 
-    def __init__(self, reader: PdfFileReader) -> None:
+    def __init__(self, reader: PdfFileReader, fields: list) -> None:
+        """``fields``: the document's filled signature fields, as pyHanko's
+        ``enumerate_sig_fields`` lists them (listed once by the caller)."""
         self.reader = reader
+        self.fields = fields
         self._signed: list[_Signed] | None = None
         self._data: _ValidationData | None = None
 
@@ -239,7 +239,7 @@ class DocumentLevels:
         if self._signed is None or self._data is None:
             signed, data = [], _ValidationData()
             _read_dss(self.reader, data)
-            for name, value, reference in enumerate_sig_fields(self.reader, filled_status=True):
+            for name, value, reference in self.fields:
                 try:
                     kind = kind_of(value.get_object())
                     if kind is None:
@@ -254,18 +254,16 @@ class DocumentLevels:
             self._signed, self._data = signed, data
         return self._signed, self._data
 
+    @cached_property
     def _has_document_timestamps(self) -> bool:
-        for _, value, _ in enumerate_sig_fields(self.reader, filled_status=True):
-            if kind_of(value.get_object()) == "timestamp":
-                return True
-        return False
+        return any(kind_of(value.get_object()) == "timestamp" for _, value, _ in self.fields)
 
     def level(self, embedded: EmbeddedPdfSignature) -> str:
         """The level of ``embedded``, a signature of this document."""
         if embedded.sig_object.get("/SubFilter") != PADES or not _baseline_b(embedded.signed_data):
             return "NOT_PADES"
         timestamps = _signature_timestamps(embedded.signed_data)
-        if not timestamps and not self._has_document_timestamps():
+        if not timestamps and not self._has_document_timestamps:
             return "B-B"
         signed, data = self._collect()
         later = [

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from asn1crypto import cms, tsp
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -32,9 +31,10 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from edoc.errors import SigningError
-from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS
+from edoc.floor import key_floor
 from edoc.timezone import to_vietnam
 from signing import aio
+from signing.appearance import media_box
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
@@ -96,7 +96,7 @@ class UrlTimeStamper(TimeStamper):
 def _check_key(key: SigningKey, role: Role) -> None:
     public = key.certificate.public_key()
     bits = getattr(public, "key_size", 0)
-    floor = MIN_EC_BITS if isinstance(public, ec.EllipticCurvePublicKey) else MIN_RSA_BITS
+    floor = key_floor(public)
     if bits < floor:
         raise SigningError(
             f"Khóa {bits} bit dưới mức tối thiểu {floor} bit: không ký.",
@@ -455,9 +455,7 @@ def sign_organisation(
 
 
 def _media_box(reader: PdfFileReader, index: int) -> tuple[float, float, float, float]:
-    page = reader.find_page_for_modification(index)[0].get_object()
-    x1, y1, x2, y2 = (float(v) for v in page["/MediaBox"])
-    return x1, y1, x2, y2
+    return media_box(reader.find_page_for_modification(index)[0].get_object())
 
 
 def _missing_personal_box(reader: PdfFileReader, diameter_mm: float) -> Box:

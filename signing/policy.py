@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 
 from edoc.errors import EdocError
 from edoc.files import read_input
+from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS
 from signing.checks import CATALOGUE, Severity
 from signing.trust import load_certificates
 
@@ -38,8 +39,8 @@ class Policy:
     trust: tuple[x509.Certificate, ...] = ()
     revocation: Revocation = Revocation.SOFT
     timeout_seconds: float = 10
-    min_rsa_bits: int = 2048
-    min_ec_bits: int = 256
+    min_rsa_bits: int = MIN_RSA_BITS
+    min_ec_bits: int = MIN_EC_BITS
     name: str = "default"
 
     def __getstate__(self) -> dict:
@@ -110,14 +111,15 @@ def _parse(text: str, path: str, base: Policy | None, folder: Path | None) -> Po
             "chính sách không kèm thư mục không thể chỉ đến tệp chứng thư (trust.anchors)",
             "a policy without a folder cannot name certificate files (trust.anchors)",
         )
+    inherited = base or Policy(severities={})  # what a file does not say: the base's, or the floor
     try:
         return Policy(
             severities=severities,
             trust=tuple(load_certificates(folder / anchor for anchor in anchors)),
-            revocation=Revocation(revocation.get("mode", base.revocation if base else "soft")),
-            timeout_seconds=float(revocation.get("timeout_seconds", 10)),
-            min_rsa_bits=int(algorithms.get("min_rsa_bits", 2048)),
-            min_ec_bits=int(algorithms.get("min_ec_bits", 256)),
+            revocation=Revocation(revocation.get("mode", inherited.revocation)),
+            timeout_seconds=float(revocation.get("timeout_seconds", inherited.timeout_seconds)),
+            min_rsa_bits=int(algorithms.get("min_rsa_bits", inherited.min_rsa_bits)),
+            min_ec_bits=int(algorithms.get("min_ec_bits", inherited.min_ec_bits)),
             name=Path(path).stem,
         )
     except (TypeError, ValueError) as error:

@@ -26,9 +26,15 @@ class RawSignature:
     """One signature dictionary found in the bytes, and what is wrong with it (vi, en)."""
 
     offset: int
-    byte_range: tuple[int, int, int, int]
     byte_range_problem: tuple[str, str] | None = None
     integrity_problem: tuple[str, str] | None = None
+
+
+#: The ranges leave something other than the signature value out: nothing to decode.
+_BAD_GAP = (
+    "khoảng hở giữa hai đoạn không đúng là giá trị chữ ký",
+    "the gap between the ranges is not exactly the signature value",
+)
 
 
 def _gap_problem(data: bytes, start: int, length: int, other: int, size: int):
@@ -46,10 +52,7 @@ def _gap_problem(data: bytes, start: int, length: int, other: int, size: int):
         )
     gap = data[length:other]
     if not (gap.startswith(b"<") and gap.endswith(b">")) or b">" in gap[1:-1]:
-        return (
-            "khoảng hở giữa hai đoạn không đúng là giá trị chữ ký",
-            "the gap between the ranges is not exactly the signature value",
-        )
+        return _BAD_GAP
     return None
 
 
@@ -91,7 +94,6 @@ def raw_signatures(data: bytes) -> list[RawSignature]:
             break
         byte_range = tuple(int(n) for n in match.groups())
         problem = _gap_problem(data, *byte_range)
-        unusable = problem is not None and "gap" in problem[1]
-        integrity = None if unusable else _integrity_problem(data, byte_range)
-        found.append(RawSignature(match.start(), byte_range, problem, integrity))
+        integrity = None if problem is _BAD_GAP else _integrity_problem(data, byte_range)
+        found.append(RawSignature(match.start(), problem, integrity))
     return found

@@ -18,8 +18,7 @@ from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, Signat
 def signed_attributes_not_der(embedded: EmbeddedPdfSignature) -> bool:
     """Whether the signature holds only over a non-DER encoding of its signed attributes."""
     try:
-        contents = bytes(embedded.sig_object["/Contents"])
-        signer = cms.ContentInfo.load(contents)["content"]["signer_infos"][0]
+        signer = embedded.signer_info
         attributes = signer["signed_attrs"]
         if not attributes.contents:
             return False

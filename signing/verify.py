@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -22,9 +21,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from edoc.errors import EdocError
 from edoc.files import read_input
-from edoc.floor import is_weak_hash
+from edoc.floor import is_weak_hash, key_floor
 from signing import aio
 from signing.appearance import (
+    PageTree,
     Widget,
     at_top_right,
     covers_left_third,
@@ -58,6 +58,7 @@ class _Run:
         )
         self.findings: list[Finding] = []
         self.levels: DocumentLevels | None = None
+        self.pages: PageTree | None = None
 
     def context(self, moment: dt.datetime | None, strict: bool = True) -> ValidationContext:
         """A validation context at the signing time, so a certificate that expired or was
@@ -203,11 +204,7 @@ def _judge(
         run.add("SIG_MODIFIED", name, "DocMDP", "DocMDP")
     if is_weak_hash(report.digest_algorithm):
         run.add("ALG_WEAK_HASH", name, report.digest_algorithm, report.digest_algorithm)
-    floor = (
-        policy.min_ec_bits
-        if isinstance(public_key, ec.EllipticCurvePublicKey)
-        else (policy.min_rsa_bits)
-    )
+    floor = key_floor(public_key, policy.min_rsa_bits, policy.min_ec_bits)
     if report.key_size and report.key_size < floor:
         run.add("ALG_WEAK_KEY", name, f"{report.key_size} bit", f"{report.key_size} bits")
     if "rsassa_pkcs1v15" in report.signature_algorithm or report.signature_algorithm.endswith(
@@ -317,7 +314,7 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
         return _Read(report, Role.UNKNOWN, None, usable=False)
     try:
-        widget = signature_widget(reader, field_ref)
+        widget = signature_widget(run.pages, field_ref)
     except Exception:  # a broken page tree hides the widget; the signature still counts
         widget = None
     if widget is not None:
@@ -336,7 +333,8 @@ def verify_document(
     try:
         reader = open_pdf(data, path=name)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
-        run.levels = DocumentLevels(reader)
+        run.levels = DocumentLevels(reader, fields)
+        run.pages = PageTree(reader)
     except Exception as error:  # pyHanko raises many kinds on broken files
         unreadable = error if isinstance(error, EdocError) else EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
@@ -349,7 +347,7 @@ def verify_document(
     ]
     signatures.sort(key=lambda read: read.report.revision)  # signing order
     report.signatures = [read.report for read in signatures]
-    _rules_of_decree_30(signatures, _scanned(reader), run)
+    _rules_of_decree_30(signatures, _scanned(run.pages), run)
     report.findings = run.findings
     errors = [f for f in run.findings if f.severity is Severity.ERROR]
     indeterminate = any(s.indication is Indication.INDETERMINATE for s in report.signatures)
@@ -384,9 +382,9 @@ def _raw_report(
     return report
 
 
-def _scanned(reader: PdfFileReader) -> bool:
+def _scanned(pages: PageTree) -> bool:
     try:
-        return is_scanned(reader)
+        return is_scanned(pages)
     except Exception:  # a page tree too broken to read is not evidence of a scan
         return False
 
