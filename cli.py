@@ -110,7 +110,7 @@ def _forever() -> None:
 
 
 def _print_demo(summary) -> None:
-    from web.text import LABELS
+    from edoc.demo_exchange import account_line
 
     pki = summary.pki
     token = summary.token
@@ -178,10 +178,7 @@ def _print_demo(summary) -> None:
                 f"statuses {codes}",
             )
         )
-    for account in exchange.get("accounts", []):
-        line = f"{account['inbox']}  {account['username']} / {account['password']}"
-        role = LABELS["vi"][f"user_role_{account['role']}"].lower()
-        lines.append((f"Hộp thư ({role}): {line}", f"Inbox ({account['role']}): {line}"))
+    lines += [account_line(account) for account in exchange.get("accounts", [])]
     if exchange.get("accounts"):
         lines.append(
             (
@@ -900,12 +897,12 @@ def hub() -> None:
 def register(home, agency, url, name, token_env) -> None:
     """Register an agency's node at the hub (again: update it)."""
     from edoc.agency import AgencyDirectory, AgencyId
+    from edoc.envelope.metadata import organization
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
 
     organ_id = str(AgencyId.parse(agency))
-    known = AgencyDirectory.builtin().get(organ_id)
-    name = name or (known.name if known else "")
+    name = name or organization(organ_id, AgencyDirectory.builtin(), "agency").organ_name
     open_hub(open_workspace(home)).register(organ_id, name, url, _secret(token_env, "the token"))
     say(f"Đã đăng ký {organ_id} tại {url}", f"Registered {organ_id} at {url}")
 

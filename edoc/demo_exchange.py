@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
@@ -29,6 +29,7 @@ from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.receive import Node
 from edoc.exchange.send import send_envelope
+from edoc.storage.models import Attachment as StoredAttachment
 from edoc.storage.models import (
     Direction,
     Document,
@@ -208,7 +209,7 @@ def run_exchange(
         )
         progress("Văn thư tiếp nhận hoặc trả lại…", "Clerks accept or return…")
         figures = _act(network)
-        _wait(lambda: _statuses(network)["03"] + _statuses(network)["02"] >= figures["received"])
+        _wait(lambda: sum(_statuses(network)[c] for c in ("02", "03")) >= figures["received"])
         statuses = _statuses(network)
         _prepare_drafts(network)
         if serve is not None:
@@ -228,12 +229,17 @@ def run_exchange(
     }
 
 
+def account_line(account: dict) -> tuple[str, str]:
+    """How a demo account is shown (Vietnamese, English): inbox, user name, password, role."""
+    line = f"{account['inbox']}  {account['username']} / {account['password']}"
+    role = LABELS["vi"][f"user_role_{account['role']}"].lower()
+    return f"Hộp thư: {line} ({role})", f"Inbox: {line} ({account['role']})"
+
+
 def progress_serve(progress, summary: dict) -> None:
     """Tell where the inboxes are while the demo keeps serving."""
     for account in summary["accounts"]:
-        line = f"{account['inbox']}  {account['username']} / {account['password']}"
-        role = LABELS["vi"][f"user_role_{account['role']}"].lower()
-        progress(f"Hộp thư: {line} ({role})", f"Inbox: {line} ({account['role']})")
+        progress(*account_line(account))
     progress("Đang chạy; Ctrl+C để dừng.", "Serving; Ctrl+C to stop.")
 
 
@@ -241,8 +247,8 @@ def _count(network: LocalNetwork, direction: Direction) -> int:
     total = 0
     for node in network.nodes.values():
         with node.sessions() as session:
-            total += len(
-                session.scalars(select(Document.id).where(Document.direction == direction)).all()
+            total += session.scalar(
+                select(func.count(Document.id)).where(Document.direction == direction)
             )
     return total
 
@@ -267,9 +273,13 @@ def _act(network: LocalNetwork) -> dict:
             received = session.scalars(
                 select(Document).where(Document.direction == Direction.RECEIVED)
             ).all()
-            reports = {
-                r.attachment.document_pk: r for r in session.scalars(select(VerificationReport))
-            }
+            reports = dict(
+                session.execute(
+                    select(StoredAttachment.document_pk, VerificationReport).join(
+                        VerificationReport.attachment
+                    )
+                ).all()
+            )
             plan = [(d.id, d.compliant, reports.get(d.id)) for d in received]
         for document_pk, compliant, report in plan:
             figures["received"] += 1

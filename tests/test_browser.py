@@ -164,7 +164,7 @@ def test_another_agencys_clerk_and_a_form_without_its_token_are_refused(
 
     office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
     node = two_agencies.nodes[VPCP.organ_id]
-    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+    with node.sessions() as session, node.blobs.staging(session) as stage:
         foreign = Document(  # kept for Hà Nội in the Office's database
             owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
             document_id="foreign", sender_organ_id=VPCP.organ_id,

@@ -155,7 +155,7 @@ def hold_key(
             "The signature image must be PNG or JPEG.",
             path=image_file or None,
         )
-    with sessions() as session, blobs.staging(session, sessions) as stage:
+    with sessions() as session, blobs.staging(session) as stage:
         user = _user(session, username)
         if user.role is not UserRole.LEADER:
             raise EdocError(

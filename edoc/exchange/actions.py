@@ -39,7 +39,7 @@ def act(
     if code is StatusCode.RETURNED and not reason.strip():
         raise EdocError("Trả lại văn bản phải nêu lý do.", "Returning a document needs a reason.")
     at = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+    with node.sessions() as session, node.blobs.staging(session) as stage:
         document = session.get(Document, document_pk)
         if document is None or document.owner_organ_id != node.organ_id:
             raise EdocError(

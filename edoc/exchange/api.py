@@ -16,13 +16,14 @@ import hmac
 from collections.abc import Callable
 
 import requests
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from edoc.errors import EdocError
 from edoc.exchange import trace as trace_header
 from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
-from edoc.exchange.receive import Node, Received, receive_message
+from edoc.exchange.receive import Node, receive_message
+from edoc.exchange.records import Received
 from edoc.storage.models import DeliveryState
 
 MAX_MESSAGE_BYTES = 200 * 1024 * 1024
@@ -73,36 +74,33 @@ def hub_blueprint(hub: Hub) -> Blueprint:
     """The hub's endpoint: what nodes send (each with its own token)."""
     blueprint = Blueprint("hub", __name__)
 
+    @blueprint.before_request
+    def caller():
+        """Every hub route: the agency whose node presents the token, else 401."""
+        token = _bearer()
+        g.agency = hub.agency_of(token) if token else None
+        if g.agency is None:
+            return _unauthorised()
+        return None
+
     @blueprint.post(PATH)
     def take():
-        sender = hub.agency_of(_bearer()) if _bearer() else None
-        if sender is None:
-            return _unauthorised()
-        return _taking(lambda data: route(hub, data, sender, _trace()))
+        return _taking(lambda data: route(hub, data, g.agency, _trace()))
 
     @blueprint.get("/api/v1/pending")
     def waiting():
-        agency = hub.agency_of(_bearer()) if _bearer() else None
-        if agency is None:
-            return _unauthorised()
-        return jsonify(pending(hub, agency))
+        return jsonify(pending(hub, g.agency))
 
     @blueprint.get("/api/v1/pending/<int:delivery_id>")
     def fetch(delivery_id: int):
-        agency = hub.agency_of(_bearer()) if _bearer() else None
-        if agency is None:
-            return _unauthorised()
-        message = pending_message(hub, agency, delivery_id)
+        message = pending_message(hub, g.agency, delivery_id)
         if message is None:
             return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
         return Response(message, mimetype="application/xml")
 
     @blueprint.post("/api/v1/pending/<int:delivery_id>/ack")
     def ack(delivery_id: int):
-        agency = hub.agency_of(_bearer()) if _bearer() else None
-        if agency is None:
-            return _unauthorised()
-        if not acknowledge(hub, agency, delivery_id):
+        if not acknowledge(hub, g.agency, delivery_id):
             return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
         return jsonify({"acknowledged": delivery_id})
 

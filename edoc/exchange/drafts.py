@@ -16,14 +16,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from edoc.agency import AgencyDirectory
-from edoc.envelope.build import build
 from edoc.envelope.document_id import make_document_id
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, DocumentCode
 from edoc.errors import DraftError, NotFoundError
 from edoc.exchange.receive import Node
 from edoc.exchange.records import find_document
-from edoc.exchange.send import send_envelope
+from edoc.exchange.send import send_message
 from edoc.storage.models import Direction, Draft, utc_now
 from signing.verify import verify_document
 
@@ -115,7 +114,7 @@ def create_draft(
         f"The agency already has a document {code} of {header.date:%d/%m/%Y}.",
     )
     try:
-        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+        with node.sessions() as session, node.blobs.staging(session) as stage:
             if find_document(session, node.organ_id, Direction.SENT, node.organ_id, document_id):
                 raise taken  # sent before, from the command line or an earlier draft
             draft = Draft(
@@ -178,7 +177,7 @@ def replace_main(node: Node, draft_pk: int, pdf: bytes, *, seen: str, who: str, 
     if not pdf.startswith(b"%PDF"):
         raise DraftError("Tệp tải lên không phải PDF.", "The uploaded file is not a PDF.")
     report = verify_document(pdf, node.policy)
-    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+    with node.sessions() as session, node.blobs.staging(session) as stage:
         changed = session.execute(
             update(Draft)
             .where(Draft.id == draft_pk, Draft.main_sha256 == seen)
@@ -252,7 +251,7 @@ def send_draft(
         for content_id, name, mime, digest in files
     ]
     message = document_from_metadata(meta, attachments, AgencyDirectory.builtin())
-    sent = send_envelope(node, build(message))
+    sent = send_message(node, message)
     with node.sessions() as session:
         session.execute(
             update(Draft)

@@ -9,7 +9,6 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.agency import AgencyId
@@ -17,11 +16,10 @@ from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
-from edoc.exchange.receive import Received
-from edoc.exchange.records import document_row, find_document, stored
+from edoc.exchange.records import Received, document_row, find_document, store_once
 from edoc.exchange.trace import hop
-from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
-from edoc.storage.models import Agency, Delivery, DeliveryState, Direction
+from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
+from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document
 
 HUB_ID = "hub"
 
@@ -127,40 +125,32 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list
             f"Không có nút của cơ quan nhận: {names}.", f"No node for the recipients: {names}."
         )
     if message.business_type in ACTS_ON_ORIGINAL:  # a recall or update of a routed document
-        with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
+        with hub.sessions() as session, hub.blobs.staging(session) as stage:
             original = find_original(
                 session, HUB_ID, Direction.RECEIVED, message.sender.organ_id, original_id(message)
             )
             queued = queue_to(session, original, recipients, stage.put(data))
             session.commit()
             return Received(original.id, created=queued)
-    with hub.sessions() as session:
-        if (found := stored(session, HUB_ID, Direction.RECEIVED, message)) is not None:
-            return Received(found, created=False)
-    try:
-        with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
-            envelope = stage.put(data)
-            document = document_row(HUB_ID, Direction.RECEIVED, message, envelope)
-            document.folder = "routed"
-            document.trace = [*trace, hop(HUB_ID)]
-            document.deliveries = [
-                Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
-                for r in recipients
-            ]
-            session.add(document)
-            session.commit()
-            return Received(document.id, created=True)
-    except IntegrityError:  # routed meanwhile by a concurrent post of the same envelope
-        with hub.sessions() as session:
-            found = stored(session, HUB_ID, Direction.RECEIVED, message)
-        if found is None:
-            raise
-        return Received(found, created=False)
+
+    def write(session: Session, stage: Staging) -> Document:
+        envelope = stage.put(data)
+        document = document_row(HUB_ID, Direction.RECEIVED, message, envelope)
+        document.folder = "routed"
+        document.trace = [*trace, hop(HUB_ID)]
+        document.deliveries = [
+            Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
+            for r in recipients
+        ]
+        session.add(document)
+        return document
+
+    return store_once(hub.sessions, hub.blobs, HUB_ID, Direction.RECEIVED, message, write)
 
 
 def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
     answered = message.response_for
-    with hub.sessions() as session, hub.blobs.staging(session, hub.sessions) as stage:
+    with hub.sessions() as session, hub.blobs.staging(session) as stage:
         document = find_document(
             session, HUB_ID, Direction.RECEIVED, answered.organ_id, answered.document_id
         )

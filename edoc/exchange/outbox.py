@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from edoc.errors import EdocError
 from edoc.storage.blobs import BlobStore
@@ -70,6 +70,7 @@ def deliver_due(
             )
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
+            .options(selectinload(Delivery.document))
         ).all()
         outgoing = [
             Outgoing(

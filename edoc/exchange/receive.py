@@ -30,14 +30,15 @@ from edoc.exchange.business import (
     mark_replaced,
     original_id,
 )
-from edoc.exchange.records import answer, document_row, find_document, stored
+from edoc.exchange.records import Received, answer, document_row, find_document, store_once
 from edoc.exchange.trace import hop
-from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
+from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
 from edoc.storage.models import (
     Attachment,
     Delivery,
     DeliveryState,
     Direction,
+    Document,
     SignatureRecord,
     StatusEvent,
     VerificationReport,
@@ -68,18 +69,6 @@ class Node:
     @property
     def organ_id(self) -> str:
         return self.organization.organ_id
-
-
-@dataclass(frozen=True)
-class Received:
-    """What became of a delivered envelope: the stored document, and whether it is new."""
-
-    document_pk: int
-    created: bool
-
-
-def _existing(session: Session, node: Node, message: DocumentMessage) -> int | None:
-    return stored(session, node.organ_id, Direction.RECEIVED, message)
 
 
 def _reports(node: Node, message: DocumentMessage) -> dict[str, DocumentReport]:
@@ -147,62 +136,52 @@ def _receive_document(node: Node, data: bytes, message, trace: list | None) -> R
         )
     if message.business_type in ACTS_ON_ORIGINAL:
         return _apply(node, data, message)
-    with node.sessions() as session:
-        if (found := _existing(session, node, message)) is not None:
-            return Received(found, created=False)
-    reports = _reports(node, message)
     now = dt.datetime.now(dt.UTC)
-    try:
-        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
-            pdf_verdicts = [r.verdict.value for r in reports.values()]
-            document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
-            document.received_at = now
-            document.trace = [*(trace or []), hop(node.organ_id)]
-            document.status_code = StatusCode.ARRIVED.value
-            document.compliant = (
-                all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
+
+    def write(session: Session, stage: Staging) -> Document:
+        reports = _reports(node, message)  # before any query: no lock held while verifying
+        pdf_verdicts = [r.verdict.value for r in reports.values()]
+        document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
+        document.received_at = now
+        document.trace = [*(trace or []), hop(node.organ_id)]
+        document.status_code = StatusCode.ARRIVED.value
+        document.compliant = all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
+        document.attachments = [
+            _attachment(stage, a, reports.get(a.content_id), node.policy)
+            for a in message.attachments
+        ]
+        arrived = stage.put(answer(node.organization, document, StatusCode.ARRIVED, now))
+        document.statuses = [
+            StatusEvent(
+                direction=Direction.SENT,
+                organ_id=node.organ_id,
+                status_code=StatusCode.ARRIVED.value,
+                at=now,
+                message_sha256=arrived,
             )
-            document.attachments = [
-                _attachment(stage, a, reports.get(a.content_id), node.policy)
-                for a in message.attachments
-            ]
-            arrived = stage.put(answer(node.organization, document, StatusCode.ARRIVED, now))
-            document.statuses = [
-                StatusEvent(
-                    direction=Direction.SENT,
-                    organ_id=node.organ_id,
-                    status_code=StatusCode.ARRIVED.value,
-                    at=now,
-                    message_sha256=arrived,
-                )
-            ]
-            document.deliveries = [
-                Delivery(
-                    recipient_organ_id=message.sender.organ_id,
-                    message_sha256=arrived,
-                    kind="status",
-                    next_attempt_at=now,
-                )
-            ]
-            session.add(document)
-            if message.business_type is BusinessType.REPLACE:
-                session.flush()
-                replaced = original_id(message)
-                mark_replaced(node, session, stage, document, replaced, document.envelope_sha256)
-            session.commit()
-            return Received(document.id, created=True)
-    except IntegrityError:  # the same envelope, stored meanwhile by a concurrent delivery
-        with node.sessions() as session:
-            found = _existing(session, node, message)
-        if found is None:
-            raise
-        return Received(found, created=False)
+        ]
+        document.deliveries = [
+            Delivery(
+                recipient_organ_id=message.sender.organ_id,
+                message_sha256=arrived,
+                kind="status",
+                next_attempt_at=now,
+            )
+        ]
+        session.add(document)
+        if message.business_type is BusinessType.REPLACE:
+            session.flush()
+            replaced = original_id(message)
+            mark_replaced(node, session, stage, document, replaced, document.envelope_sha256)
+        return document
+
+    return store_once(node.sessions, node.blobs, node.organ_id, Direction.RECEIVED, message, write)
 
 
 def _apply(node: Node, data: bytes, message: DocumentMessage) -> Received:
     """A recall or an update: applied once to the original, answered 15 or 16."""
     try:
-        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+        with node.sessions() as session, node.blobs.staging(session) as stage:
             original, acted = apply_to_original(node, session, stage, message, stage.put(data))
             session.commit()
             return Received(original.id, created=acted)
@@ -231,7 +210,7 @@ def _receive_status(node: Node, data: bytes, message) -> Received:
             "Gói tin không phải trạng thái.", "The envelope is not a status message."
         )
     answered = message.response_for
-    with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+    with node.sessions() as session, node.blobs.staging(session) as stage:
         document = find_document(
             session, node.organ_id, Direction.SENT, node.organ_id, answered.document_id
         )

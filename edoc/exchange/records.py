@@ -1,10 +1,13 @@
 """The database row of a document message (the same for what a node sends and receives),
-and the status envelopes a node sends about the documents it received."""
+storing it once, and the status envelopes a node sends about the documents it received."""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.envelope.build import build
 from edoc.envelope.model import (
@@ -15,7 +18,16 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
 )
+from edoc.storage.blobs import BlobStore, Staging
 from edoc.storage.models import Direction, Document
+
+
+@dataclass(frozen=True)
+class Received:
+    """What became of a delivered envelope: the stored document, and whether it is new."""
+
+    document_pk: int
+    created: bool
 
 
 def document_row(
@@ -88,3 +100,30 @@ def answer(
         staff=StaffInfo(staff=staff) if staff else None,
     )
     return build(status)
+
+
+def store_once(
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    owner: str,
+    direction: Direction,
+    message: DocumentMessage,
+    write: Callable[[Session, Staging], Document],
+) -> Received:
+    """The document ``owner`` keeps for ``message``: the one stored already, or the one
+    ``write`` adds in a transaction of its own. Retries and concurrent deliveries of the same
+    document end with one row (the database's unique key decides the race)."""
+    with sessions() as session:
+        if (found := stored(session, owner, direction, message)) is not None:
+            return Received(found, created=False)
+    try:
+        with sessions() as session, blobs.staging(session) as stage:
+            document = write(session, stage)
+            session.commit()
+            return Received(document.id, created=True)
+    except IntegrityError:  # stored meanwhile by a concurrent delivery of the same document
+        with sessions() as session:
+            found = stored(session, owner, direction, message)
+        if found is None:
+            raise
+        return Received(found, created=False)

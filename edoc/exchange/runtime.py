@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from edoc.agency import AgencyDirectory
-from edoc.envelope.model import Organization
+from edoc.envelope.metadata import organization
 from edoc.errors import WorkspaceError
 from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
@@ -70,10 +70,8 @@ def blob_store(workspace: Workspace) -> BlobStore:
 
 def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
     """The workspace's node, verifying with ``policy`` as its admins configured it."""
-    agency = AgencyDirectory.builtin().get(organ_id)
-    name = agency.name if agency else ""
     node = Node(
-        Organization(organ_id, name),
+        organization(organ_id, AgencyDirectory.builtin(), "agency"),
         sessions(workspace.engine),
         blob_store(workspace),
         default_policy(workspace, policy),

@@ -4,16 +4,18 @@ The document and one delivery per recipient are committed together; the outbox w
 posts it to the hub. Sending the same envelope again queues nothing new.
 """
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from edoc.envelope.build import build
 from edoc.envelope.model import DocumentMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
-from edoc.exchange.receive import Node, Received
-from edoc.exchange.records import document_row, stored
+from edoc.exchange.receive import Node
+from edoc.exchange.records import Received, document_row, store_once
 from edoc.exchange.trace import hop
-from edoc.storage.models import Delivery, Direction
+from edoc.storage.blobs import Staging
+from edoc.storage.models import Delivery, Direction, Document
 
 
 def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Received:
@@ -24,6 +26,14 @@ def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Rec
         raise EnvelopeError(
             "Gói tin không phải văn bản.", "The envelope is not a document message."
         )
+    return send_message(node, message, data, only)
+
+
+def send_message(
+    node: Node, message: DocumentMessage, data: bytes | None = None, only: list[str] | None = None
+) -> Received:
+    """Queue ``message`` (built here into an envelope unless ``data`` is that envelope)."""
+    data = build(message) if data is None else data
     if message.sender.organ_id != node.organ_id:
         raise EnvelopeError(
             f"Gói tin gửi từ {message.sender.organ_id}, không phải từ {node.organ_id}.",
@@ -37,32 +47,24 @@ def send_envelope(node: Node, data: bytes, only: list[str] | None = None) -> Rec
             f"Not recipients of the envelope: {names}.",
         )
     if message.business_type in ACTS_ON_ORIGINAL:  # a recall or update of a sent document
-        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
+        with node.sessions() as session, node.blobs.staging(session) as stage:
             original = find_original(
                 session, node.organ_id, Direction.SENT, node.organ_id, original_id(message)
             )
             queued = queue_to(session, original, only or recipients, stage.put(data))
             session.commit()
             return Received(original.id, created=queued)
-    with node.sessions() as session:
-        if (found := stored(session, node.organ_id, Direction.SENT, message)) is not None:
-            return Received(found, created=False)
-    try:
-        with node.sessions() as session, node.blobs.staging(session, node.sessions) as stage:
-            envelope = stage.put(data)
-            document = document_row(node.organ_id, Direction.SENT, message, envelope)
-            document.folder = "outbox"
-            document.trace = [hop(node.organ_id)]
-            document.deliveries = [
-                Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
-                for r in only or recipients
-            ]
-            session.add(document)
-            session.commit()
-            return Received(document.id, created=True)
-    except IntegrityError:  # sent meanwhile by another request
-        with node.sessions() as session:
-            found = stored(session, node.organ_id, Direction.SENT, message)
-        if found is None:
-            raise
-        return Received(found, created=False)
+
+    def write(session: Session, stage: Staging) -> Document:
+        envelope = stage.put(data)
+        document = document_row(node.organ_id, Direction.SENT, message, envelope)
+        document.folder = "outbox"
+        document.trace = [hop(node.organ_id)]
+        document.deliveries = [
+            Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
+            for r in only or recipients
+        ]
+        session.add(document)
+        return document
+
+    return store_once(node.sessions, node.blobs, node.organ_id, Direction.SENT, message, write)

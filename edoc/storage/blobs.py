@@ -67,7 +67,7 @@ class BlobStore:
     database that ``sessions`` opens."""
 
     root: Path | None
-    sessions: sessionmaker | None = None
+    sessions: sessionmaker
 
     def path(self, digest: str) -> Path:
         assert self.root is not None
@@ -76,7 +76,6 @@ class BlobStore:
     def read(self, digest: str) -> bytes:
         if self.root is not None:
             return self.path(digest).read_bytes()
-        assert self.sessions is not None
         with self.sessions() as session:
             data = session.scalar(select(Blob.data).where(Blob.sha256 == digest))
         if data is None:
@@ -84,22 +83,20 @@ class BlobStore:
         return data
 
     @contextmanager
-    def staging(self, session: Session, sessions: sessionmaker) -> Iterator[Staging]:
-        """Files written for ``session``'s transaction, removed if it does not commit.
-
-        ``sessions`` opens the separate look that tells which files a committed row needs.
-        """
+    def staging(self, session: Session) -> Iterator[Staging]:
+        """Files written for ``session``'s transaction, removed if it does not commit
+        (unless a committed row of another transaction needs them)."""
         staging = Staging(self, session)
         try:
             yield staging
         except BaseException:
-            self._forget(staging.created, sessions)
+            self._forget(staging.created)
             raise
 
-    def _forget(self, created: list[Path], sessions: sessionmaker) -> None:
+    def _forget(self, created: list[Path]) -> None:
         if not created:
             return
-        with sessions() as session:
+        with self.sessions() as session:
             needed = set(
                 session.scalars(
                     select(Blob.sha256).where(Blob.sha256.in_([p.name for p in created]))
