@@ -56,23 +56,35 @@ def test_the_inbox_lists_the_letter_with_its_signature_badge(inbox):
     assert "Personal ✓" in client.get("/").get_data(as_text=True)
 
 
+def _foreign_copy(node, document_pk: int) -> tuple[int, int]:
+    """A copy of a stored document kept for another agency (Hà Nội) in the same database,
+    with its main file: (document, attachment)."""
+    from edoc.storage.models import Attachment
+
+    with node.sessions() as session:
+        mine = session.get(Document, document_pk)
+        main = mine.attachments[0]
+        foreign = Document(
+            owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
+            document_id="foreign", sender_organ_id=VPCP.organ_id,
+            envelope_sha256=mine.envelope_sha256, subject="Thư riêng của Hà Nội",
+            attachments=[Attachment(content_id="main", name=main.name,
+                                    content_type=main.content_type, sha256=main.sha256)],
+        )  # fmt: skip
+        session.add(foreign)
+        session.commit()
+        return foreign.id, foreign.attachments[0].id
+
+
 def test_another_agencys_clerk_cannot_log_in_here_nor_open_its_documents(inbox):
     app, node, document = inbox
     _, refused = logged_in(app, "hanoi")
     assert refused.status_code == 401
-    with node.sessions() as session:  # a document kept for another agency in the same database
-        other = session.get(Document, document)
-        foreign = Document(
-            owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
-            document_id="foreign", sender_organ_id=VPCP.organ_id,
-            envelope_sha256=other.envelope_sha256,
-        )  # fmt: skip
-        session.add(foreign)
-        session.commit()
-        foreign_pk = foreign.id
+    foreign, _ = _foreign_copy(node, document)
     client, _ = logged_in(app)
-    assert client.get(f"/documents/{foreign_pk}").status_code == 404
-    assert client.get(f"/documents/{foreign_pk + 1000}").status_code == 404
+    assert client.get(f"/documents/{document}").status_code == 200
+    assert client.get(f"/documents/{foreign}").status_code == 404
+    assert "Thư riêng của Hà Nội" not in client.get("/").get_data(as_text=True)
 
 
 def test_a_form_without_its_csrf_token_is_refused(inbox):
@@ -172,7 +184,7 @@ def test_filters_narrow_the_inbox(inbox):
 
 
 def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
-    app, _, document = inbox
+    app, node, document = inbox
     client, _ = logged_in(app)
     page = client.get(f"/documents/{document}").get_data(as_text=True)
     link = re.search(r'<iframe class="preview"[^>]+src="([^"]+)"', page).group(1)
@@ -181,7 +193,10 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.headers["Content-Disposition"].startswith("inline")
     assert app.test_client().get(link).status_code == 302  # not logged in: to the login page
-    assert client.get(link.replace(f"/documents/{document}/", "/documents/999/")).status_code == 404
+    foreign, attachment = _foreign_copy(node, document)
+    assert client.get(f"/documents/{foreign}/files/{attachment}").status_code == 404
+    mine = link.rsplit("/", 1)[1]  # this agency's file under another agency's document
+    assert client.get(f"/documents/{foreign}/files/{mine}").status_code == 404
 
 
 @pytest.fixture
@@ -304,12 +319,6 @@ def test_a_non_compliant_document_needs_a_confirmation_and_auditors_only_read(co
     with node.sessions() as session:
         sent = session.scalars(select(Document).where(Document.direction == Direction.SENT))
         assert len(sent.all()) == 1
-    assert "Đã có văn bản số 77/VPCP-KSTT" in client.post(
-        "/compose", data={"csrf_token": csrf_of(client.get("/compose").get_data(as_text=True)),
-        "number": "77", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Lần nữa",
-        "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(cong_van(VPCP).pdf), "a.pdf")},
-        content_type="multipart/form-data", follow_redirects=True,
-    ).get_data(as_text=True)  # fmt: skip
     auditor, _ = logged_in(app, "kiemtoan")
     assert auditor.get("/compose").status_code == 403
     assert auditor.get(f"/drafts/{draft}").status_code == 403

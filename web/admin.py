@@ -25,7 +25,7 @@ from edoc.storage.models import UserRole
 from signing.checks import CATALOGUE
 from signing.policy import SHIPPED
 from web.text import LABELS, language
-from web.users import Account, add_user, change_user, hold_key, list_users
+from web.users import Account, add_user, agency_user, change_user, hold_key, list_users
 
 
 def _file(name: str) -> FileStorage:
@@ -71,8 +71,7 @@ def admin_blueprint(node: Node) -> Blueprint:
 
     def _account(user_pk: int) -> Account:
         """One of this agency's users; another agency's is not found, as none is."""
-        mine = list_users(node.sessions, node.organ_id)
-        found = next((account for account in mine if account.id == user_pk), None)
+        found = agency_user(node.sessions, node.organ_id, user_pk)
         if found is None:
             abort(404)
         return found

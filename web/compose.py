@@ -35,19 +35,16 @@ from edoc.exchange.drafts import (
     send_draft,
 )
 from edoc.exchange.receive import Node
-from edoc.storage.models import Draft, UserRole
+from edoc.storage.models import Draft
 from edoc.timezone import VIETNAM
 from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
 from web.files import file_response
+from web.roles import ACTORS, SEALERS, SIGNERS, only
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
 from web.users import held_key
-
-COMPOSERS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)
-SEALERS = (UserRole.CLERK, UserRole.ADMIN)  # the văn thư applies the agency's signature
-SIGNERS = (UserRole.LEADER,)
 
 
 @dataclass(frozen=True)
@@ -58,20 +55,22 @@ class Stamp:
     seal: bytes
 
 
-def _only(roles: tuple[UserRole, ...]) -> None:
-    if current_user.role not in roles:
-        abort(403)
-
-
 def _who() -> str:
     return current_user.full_name or current_user.username
 
 
-def _upload(name: str) -> DraftFile | None:
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return DraftFile(upload.filename, upload.read(), upload.mimetype or "application/pdf")
+def _uploads(name: str) -> list[DraftFile]:
+    """The files uploaded under ``name`` (the browser sends an empty one for none)."""
+    return [
+        DraftFile(f.filename, f.read(), f.mimetype or "application/octet-stream")
+        for f in request.files.getlist(name)
+        if f.filename
+    ]
+
+
+def _upload(name: str) -> DraftFile:
+    """The file uploaded under ``name``; an empty, nameless one when there is none."""
+    return next(iter(_uploads(name)), DraftFile("", b""))
 
 
 def _date(text: str) -> dt.date | None:
@@ -84,6 +83,8 @@ def _date(text: str) -> dt.date | None:
 def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     blueprint = Blueprint("compose", __name__, template_folder="templates")
     directory = AgencyDirectory.builtin()
+    recipients = [a for a in directory.all() if a.organ_id != node.organ_id]
+    names = {a.organ_id: a.name for a in directory.all()}
     key_throttle = LoginThrottle()  # guesses at a held key's password, per leader
 
     def _draft(draft_pk: int) -> Draft:
@@ -93,6 +94,8 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
             abort(404)
 
     def _failed(error: EdocError, draft_pk: int | None = None):
+        if isinstance(error, NotFoundError):  # another agency's draft, or none
+            abort(404)
         flash(error.message(language()), "error")
         if draft_pk is None:
             return redirect(url_for("compose.form"), 303)
@@ -101,21 +104,16 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @blueprint.get("/compose")
     @login_required
     def form():
-        _only(COMPOSERS)
-        agencies = [a for a in directory.all() if a.organ_id != node.organ_id]
+        only(ACTORS)
         today = dt.datetime.now(VIETNAM).date().isoformat()
-        return render_template("compose.html", agencies=agencies, today=today)
+        return render_template("compose.html", agencies=recipients, today=today)
 
     @blueprint.post("/compose")
     @login_required
     def create():
-        _only(COMPOSERS)
-        main = _upload("pdf") or DraftFile("", b"")
-        attachments = [
-            DraftFile(f.filename, f.read(), f.mimetype or "application/octet-stream")
-            for f in request.files.getlist("attachments")
-            if f.filename
-        ]
+        only(ACTORS)
+        main = _upload("pdf")
+        attachments = _uploads("attachments")
         date = _date(request.form.get("date", ""))
         if date is None:
             flash(LABELS[language()]["bad_date"], "error")
@@ -140,15 +138,14 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @blueprint.get("/drafts")
     @login_required
     def drafts():
-        _only(COMPOSERS)
+        only(ACTORS)
         return render_template("drafts.html", drafts=list_drafts(node))
 
     @blueprint.get("/drafts/<int:draft_pk>")
     @login_required
     def draft(draft_pk: int):
-        _only(COMPOSERS)
+        only(ACTORS)
         found = _draft(draft_pk)
-        names = {a.organ_id: a.name for a in directory.all()}
         return render_template(
             "draft.html", d=found, names=names, stamp=stamp is not None,
             can_sign=current_user.role in SIGNERS, can_seal=current_user.role in SEALERS,
@@ -158,7 +155,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @login_required
     def file(draft_pk: int, index: int):
         """The main PDF (0) or attachment ``index`` of a draft."""
-        _only(COMPOSERS)
+        only(ACTORS)
         found = _draft(draft_pk)
         files = [
             {"name": found.main_name, "mime": "application/pdf", "sha256": found.main_sha256},
@@ -173,7 +170,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @login_required
     def personal(draft_pk: int):
         """The leader signs with the key the server holds for them."""
-        _only(SIGNERS)
+        only(SIGNERS)
         found = _draft(draft_pk)
         guesses = f"key:{current_user.id}"
         if key_throttle.blocked(guesses):
@@ -203,9 +200,8 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @login_required
     def upload(draft_pk: int):
         """A PDF signed elsewhere (a USB token) takes the place of the draft's."""
-        _only(COMPOSERS)
-        _draft(draft_pk)
-        signed = _upload("pdf") or DraftFile("", b"")
+        only(ACTORS)
+        signed = _upload("pdf")
         try:
             replace_main(node, draft_pk, signed.data, seen=request.form.get("seen", ""),
                          who=_who(), action="uploaded")  # fmt: skip
@@ -217,7 +213,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @login_required
     def organisation(draft_pk: int):
         """The clerk applies the agency's signature with the key and seal the node holds."""
-        _only(SEALERS)
+        only(SEALERS)
         if stamp is None:
             abort(409)
         found = _draft(draft_pk)
@@ -233,12 +229,11 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @blueprint.post("/drafts/<int:draft_pk>/send")
     @login_required
     def send(draft_pk: int):
-        _only(SEALERS)
-        _draft(draft_pk)
+        only(SEALERS)
         try:
             send_draft(
                 node, draft_pk, seen=request.form.get("seen", ""), who=_who(),
-                signer=_signer(draft_pk), confirmed=bool(request.form.get("confirm")),
+                confirmed=bool(request.form.get("confirm")),
             )  # fmt: skip
         except EdocError as error:
             return _failed(error, draft_pk)
@@ -248,18 +243,11 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     @blueprint.post("/drafts/<int:draft_pk>/delete")
     @login_required
     def delete(draft_pk: int):
-        _only(COMPOSERS)
-        _draft(draft_pk)
+        only(ACTORS)
         try:
             delete_draft(node, draft_pk)
         except EdocError as error:
             return _failed(error, draft_pk)
         return redirect(url_for("compose.drafts"), 303)
-
-    def _signer(draft_pk: int) -> str:
-        """Who signed personally, as the verification found them."""
-        report = _draft(draft_pk).report
-        personal = [s for s in report.get("signatures", []) if s.get("role") == "personal"]
-        return personal[0].get("signer", "") if personal else ""
 
     return blueprint

@@ -25,16 +25,16 @@ from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
-from edoc.storage.models import Attachment, Direction, Document, UserRole
+from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import to_utc
 from signing.verify import verify_document
 from web.files import file_response
+from web.roles import ACTORS, only
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
 from web.users import authenticate
 
 PAGE_SIZE = 25
-ACTORS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)  # auditors read, never act
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
     def status(document_pk: int):
-        if current_user.role not in ACTORS:
-            abort(403)
+        only(ACTORS)
         _document(document_pk)
         try:
             code = StatusCode(request.form.get("code", ""))

@@ -14,6 +14,7 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
 from signing.keys import SigningKey, pkcs12_key
 from signing.roles import Role, certificate_role
+from web.roles import ACTORS
 
 MIN_PASSWORD = 8
 
@@ -36,6 +37,11 @@ class Account(UserMixin):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def acts(self) -> bool:
+        """Whether they act on documents and compose (auditors only read)."""
+        return self.role in ACTORS
 
     @classmethod
     def of(cls, user: User) -> "Account":
@@ -83,11 +89,22 @@ def _check_password(password: str) -> None:
         )
 
 
+def _named(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
 def _user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = _named(session, username)
     if user is None:
         raise EdocError(f"Không có người dùng {username}.", f"There is no user {username}.")
     return user
+
+
+def agency_user(sessions: sessionmaker[Session], organ_id: str, user_pk: int) -> Account | None:
+    """User ``user_pk`` if they belong to agency ``organ_id``, else None (as if none)."""
+    with sessions() as session:
+        user = session.get(User, user_pk)
+        return Account.of(user) if user is not None and user.organ_id == organ_id else None
 
 
 def list_users(sessions: sessionmaker[Session], organ_id: str) -> list[Account]:
@@ -188,7 +205,7 @@ def held_key(
 def authenticate(sessions: sessionmaker[Session], username: str, password: str) -> Account | None:
     """The account whose name and password these are, or None."""
     with sessions() as session:
-        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        user = _named(session, username)
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
     return Account.of(user)

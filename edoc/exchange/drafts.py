@@ -209,9 +209,13 @@ def delete_draft(node: Node, draft_pk: int) -> None:
         raise DraftError("Văn bản đã gửi, không xóa được.", "A sent document cannot be deleted.")
 
 
-def send_draft(
-    node: Node, draft_pk: int, *, seen: str, who: str, signer: str, confirmed: bool
-) -> int:
+def _personal_signer(report: dict) -> str:
+    """Who signed personally, as the verification found them (the envelope's SignerInfo)."""
+    personal = [s for s in report.get("signatures", []) if s.get("role") == "personal"]
+    return personal[0].get("signer", "") if personal else ""
+
+
+def send_draft(node: Node, draft_pk: int, *, seen: str, who: str, confirmed: bool) -> int:
     """Queue the draft for its recipients; the sent document's key.
 
     ``seen`` is the SHA-256 of the main PDF the person sending looked at: when the draft
@@ -239,7 +243,7 @@ def send_draft(
         "subject": header["subject"],
         "priority": int(header.get("priority") or 0),
         "due_date": header.get("due_date"),
-        "signer": {"full_name": signer},
+        "signer": {"full_name": _personal_signer(draft.report)},
     }
     files = [(f"{draft.id}-main", draft.main_name, "application/pdf", draft.main_sha256)]
     files += [
