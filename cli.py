@@ -836,7 +836,7 @@ def serve(
     worker = None
     if role == "hub":
         hub_token = _secret(hub_token_env, "the hub's token")
-        hub = open_hub(workspace)
+        hub = open_hub(workspace, load_policy(policy))
         app = create_app(hub_blueprint(hub))
         worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
     else:
@@ -900,10 +900,12 @@ def register(home, agency, url, name, token_env) -> None:
     from edoc.envelope.metadata import organization
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
+    from signing.policy import DEFAULT_POLICY
 
     organ_id = str(AgencyId.parse(agency))
     name = name or organization(organ_id, AgencyDirectory.builtin(), "agency").organ_name
-    open_hub(open_workspace(home)).register(organ_id, name, url, _secret(token_env, "the token"))
+    hub = open_hub(open_workspace(home), DEFAULT_POLICY)
+    hub.register(organ_id, name, url, _secret(token_env, "the token"))
     say(f"Đã đăng ký {organ_id} tại {url}", f"Registered {organ_id} at {url}")
 
 

@@ -48,3 +48,7 @@ class DraftError(EdocError):
 
 class NotFoundError(EdocError):
     """What was asked for is not there, or belongs to another agency (the same answer)."""
+
+
+class AuditError(EdocError):
+    """An audit that cannot be made as asked: a bad period, scope or source."""

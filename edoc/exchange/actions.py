@@ -7,6 +7,7 @@ sender learns of it exactly once, in the order the clerk acted.
 
 import datetime as dt
 
+from edoc.audit.entries import record
 from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.receive import Node
@@ -62,5 +63,6 @@ def act(
             )
         )
         document.status_code = code.value
+        record(document)
         session.commit()
         return event

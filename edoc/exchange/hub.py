@@ -5,6 +5,7 @@ node through its own outbox, retrying until the node has taken it. A node proves
 with its token; an envelope whose sender is not that node's agency is refused.
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -12,16 +13,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.agency import AgencyId
+from edoc.audit.entries import record
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
-from edoc.exchange.records import Received, document_row, find_document, store_once
+from edoc.exchange.records import (
+    Received,
+    attachment_rows,
+    document_row,
+    find_document,
+    store_once,
+    verify_pdfs,
+)
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
-from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document
-
-HUB_ID = "hub"
+from edoc.storage.models import (
+    HUB_ID,
+    Agency,
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    StatusEvent,
+)
+from signing.policy import Policy
 
 
 def token_digest(token: str) -> str:
@@ -30,10 +46,12 @@ def token_digest(token: str) -> str:
 
 @dataclass(frozen=True)
 class Hub:
-    """The hub's database and files."""
+    """The hub's database and files, and how it verifies the documents it routes (for the
+    audits of every agency's signing)."""
 
     sessions: sessionmaker[Session]
     blobs: BlobStore
+    policy: Policy
 
     def register(self, organ_id: str, name: str, node_url: str, token: str) -> None:
         """Add or update an agency's node and the token it authenticates with."""
@@ -134,14 +152,17 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list
             return Received(original.id, created=queued)
 
     def write(session: Session, stage: Staging) -> Document:
+        reports = verify_pdfs(message, hub.policy)  # before any query
         envelope = stage.put(data)
         document = document_row(HUB_ID, Direction.RECEIVED, message, envelope)
+        document.attachments = attachment_rows(message, reports, hub.policy, stage)
         document.folder = "routed"
         document.trace = [*trace, hop(HUB_ID)]
         document.deliveries = [
             Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
             for r in recipients
         ]
+        record(document)
         session.add(document)
         return document
 
@@ -159,10 +180,21 @@ def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
                 f"Trạng thái cho văn bản trục chưa chuyển: {answered.document_id}.",
                 f"A status for a document the hub never routed: {answered.document_id}.",
             )
+        message_sha256 = stage.put(data)
         values = {
             "document_pk": document.id, "recipient_organ_id": answered.organ_id,
-            "message_sha256": stage.put(data), "kind": "status",
+            "message_sha256": message_sha256, "kind": "status",
         }  # fmt: skip
         insert_ignoring_duplicates(session, Delivery, values)
+        status = {
+            "document_pk": document.id, "direction": Direction.RECEIVED.value,
+            "organ_id": message.sender.organ_id, "status_code": message.status_code.value,
+            "at": message.timestamp.astimezone(dt.UTC), "message_sha256": message_sha256,
+            "staff": message.staff.staff if message.staff else "",
+            "description": message.description,
+        }  # fmt: skip
+        insert_ignoring_duplicates(session, StatusEvent, status)
+        session.expire(document, ["statuses"])
+        record(document)
         session.commit()
         return Received(document.id, created=True)

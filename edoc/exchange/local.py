@@ -73,7 +73,7 @@ class LocalNetwork:
         self._engines = []
         self.hub_token = hub_token = secrets.token_urlsafe(24)
         self.tokens: dict[str, str] = {}
-        self.hub = Hub(*self._storage("hub"))
+        self.hub = Hub(*self._storage("hub"), policy)
         hub_port = free_port()
         self.nodes: dict[str, Node] = {}
         self.services: dict[str, Service] = {}

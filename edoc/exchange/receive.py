@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from edoc.audit.entries import record
 from edoc.envelope.model import (
     BusinessType,
     DocumentMessage,
@@ -30,22 +31,19 @@ from edoc.exchange.business import (
     mark_replaced,
     original_id,
 )
-from edoc.exchange.records import Received, answer, document_row, find_document, store_once
+from edoc.exchange.records import (
+    Received,
+    answer,
+    attachment_rows,
+    document_row,
+    find_document,
+    store_once,
+    verify_pdfs,
+)
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
-from edoc.storage.models import (
-    Attachment,
-    Delivery,
-    DeliveryState,
-    Direction,
-    Document,
-    SignatureRecord,
-    StatusEvent,
-    VerificationReport,
-)
+from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
 from signing.policy import Policy
-from signing.report import DocumentReport
-from signing.verify import verify_document
 
 
 @dataclass
@@ -69,46 +67,6 @@ class Node:
     @property
     def organ_id(self) -> str:
         return self.organization.organ_id
-
-
-def _reports(node: Node, message: DocumentMessage) -> dict[str, DocumentReport]:
-    return {
-        attachment.content_id: verify_document(attachment.data, node.policy)
-        for attachment in message.attachments
-        if attachment.data.startswith(b"%PDF") or attachment.name.lower().endswith(".pdf")
-    }
-
-
-def _attachment(stage, attachment, report: DocumentReport | None, policy: Policy) -> Attachment:
-    record = Attachment(
-        content_id=attachment.content_id,
-        name=attachment.name,
-        content_type=attachment.content_type,
-        sha256=stage.put(attachment.data),
-        description=attachment.description,
-    )
-    if report is not None:
-        record.report = VerificationReport(
-            verdict=report.verdict.value,
-            policy=policy.name,
-            codes=sorted({f.code for f in report.findings if f.severity.value == "error"}),
-            report=report.to_json(),
-        )
-        record.signatures = [
-            SignatureRecord(
-                field=s.field,
-                signer=s.signer,
-                role=s.role,
-                level=s.level,
-                indication=s.indication.value,
-                sub_indication=s.sub_indication,
-                intact=s.intact,
-                trusted=s.trusted,
-                signing_time=s.signing_time,
-            )
-            for s in report.signatures
-        ]
-    return record
 
 
 def receive_message(node: Node, data: bytes, trace: list | None = None) -> Received:
@@ -139,17 +97,14 @@ def _receive_document(node: Node, data: bytes, message, trace: list | None) -> R
     now = dt.datetime.now(dt.UTC)
 
     def write(session: Session, stage: Staging) -> Document:
-        reports = _reports(node, message)  # before any query: no lock held while verifying
+        reports = verify_pdfs(message, node.policy)  # before any query
         pdf_verdicts = [r.verdict.value for r in reports.values()]
         document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
         document.received_at = now
         document.trace = [*(trace or []), hop(node.organ_id)]
         document.status_code = StatusCode.ARRIVED.value
         document.compliant = all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
-        document.attachments = [
-            _attachment(stage, a, reports.get(a.content_id), node.policy)
-            for a in message.attachments
-        ]
+        document.attachments = attachment_rows(message, reports, node.policy, stage)
         arrived = stage.put(answer(node.organization, document, StatusCode.ARRIVED, now))
         document.statuses = [
             StatusEvent(
@@ -168,6 +123,7 @@ def _receive_document(node: Node, data: bytes, message, trace: list | None) -> R
                 next_attempt_at=now,
             )
         ]
+        record(document)
         session.add(document)
         if message.business_type is BusinessType.REPLACE:
             session.flush()
@@ -239,5 +195,7 @@ def _receive_status(node: Node, data: bytes, message) -> Received:
             for delivery in document.deliveries:
                 if delivery.recipient_organ_id == sender and delivery.kind == "document":
                     delivery.state = DeliveryState.ACKNOWLEDGED
+        session.expire(document, ["statuses"])
+        record(document)
         session.commit()
         return Received(document.id, created=True)

@@ -19,7 +19,16 @@ from edoc.envelope.model import (
     StatusMessage,
 )
 from edoc.storage.blobs import BlobStore, Staging
-from edoc.storage.models import Direction, Document
+from edoc.storage.models import (
+    Attachment,
+    Direction,
+    Document,
+    SignatureRecord,
+    VerificationReport,
+)
+from signing.policy import Policy
+from signing.report import DocumentReport
+from signing.verify import verify_document
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ def document_row(
     owner: str, direction: Direction, message: DocumentMessage, envelope: str
 ) -> Document:
     """A new Document for ``message``, kept by ``owner``, its envelope stored as ``envelope``."""
+    sender = message.sender.organ_id
+    sent = next((t.timestamp for t in message.traces if t.organ_id == sender), None)
     return Document(
         owner_organ_id=owner,
         direction=direction,
@@ -51,7 +62,58 @@ def document_row(
         signer_name=message.signer.full_name,
         business_type=int(message.business_type),
         envelope_sha256=envelope,
+        sent_at=sent.astimezone(dt.UTC) if sent else None,
     )
+
+
+def verify_pdfs(message: DocumentMessage, policy: Policy) -> dict[str, DocumentReport]:
+    """The report on each PDF of ``message``, by ContentId (slow: call it before any query,
+    so that no database lock is held while verifying)."""
+    return {
+        attachment.content_id: verify_document(attachment.data, policy)
+        for attachment in message.attachments
+        if attachment.data.startswith(b"%PDF") or attachment.name.lower().endswith(".pdf")
+    }
+
+
+def attachment_rows(
+    message: DocumentMessage, reports: dict[str, DocumentReport], policy: Policy, stage: Staging
+) -> list[Attachment]:
+    """The attachments of ``message`` stored in ``stage``, each PDF with its report and
+    signatures, so that the inbox and the audits never verify them again."""
+    return [_attachment(a, reports.get(a.content_id), policy, stage) for a in message.attachments]
+
+
+def _attachment(attachment, report: DocumentReport | None, policy: Policy, stage) -> Attachment:
+    record = Attachment(
+        content_id=attachment.content_id,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        sha256=stage.put(attachment.data),
+        description=attachment.description,
+    )
+    if report is not None:
+        record.report = VerificationReport(
+            verdict=report.verdict.value,
+            policy=policy.name,
+            codes=sorted({f.code for f in report.findings if f.severity.value == "error"}),
+            report=report.to_json(),
+        )
+        record.signatures = [
+            SignatureRecord(
+                field=s.field,
+                signer=s.signer,
+                role=s.role,
+                level=s.level,
+                indication=s.indication.value,
+                sub_indication=s.sub_indication,
+                intact=s.intact,
+                trusted=s.trusted,
+                signing_time=s.signing_time,
+            )
+            for s in report.signatures
+        ]
+    return record
 
 
 def find_document(

@@ -80,8 +80,9 @@ def open_node(workspace: Workspace, organ_id: str, policy: Policy) -> Node:
     return node
 
 
-def open_hub(workspace: Workspace) -> Hub:
-    return Hub(sessions(workspace.engine), blob_store(workspace))
+def open_hub(workspace: Workspace, policy: Policy) -> Hub:
+    """The workspace's hub, verifying what it routes with ``policy``."""
+    return Hub(sessions(workspace.engine), blob_store(workspace), default_policy(workspace, policy))
 
 
 def web_secret(workspace: Workspace) -> str:

@@ -1,18 +1,28 @@
 """Sending a document from an agency's node: stored as sent, queued for every recipient.
 
+Its PDFs are verified and the reports kept, as a receiver does, so that the agency's own
+signing rate is audited from what it sent.
+
 The document and one delivery per recipient are committed together; the outbox worker then
 posts it to the hub. Sending the same envelope again queues nothing new.
 """
 
 from sqlalchemy.orm import Session
 
+from edoc.audit.entries import record
 from edoc.envelope.build import build
 from edoc.envelope.model import DocumentMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
 from edoc.exchange.receive import Node
-from edoc.exchange.records import Received, document_row, store_once
+from edoc.exchange.records import (
+    Received,
+    attachment_rows,
+    document_row,
+    store_once,
+    verify_pdfs,
+)
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import Staging
 from edoc.storage.models import Delivery, Direction, Document
@@ -56,14 +66,17 @@ def send_message(
             return Received(original.id, created=queued)
 
     def write(session: Session, stage: Staging) -> Document:
+        reports = verify_pdfs(message, node.policy)  # before any query
         envelope = stage.put(data)
         document = document_row(node.organ_id, Direction.SENT, message, envelope)
+        document.attachments = attachment_rows(message, reports, node.policy, stage)
         document.folder = "outbox"
         document.trace = [hop(node.organ_id)]
         document.deliveries = [
             Delivery(recipient_organ_id=r, message_sha256=envelope, kind="document")
             for r in only or recipients
         ]
+        record(document)
         session.add(document)
         return document
 

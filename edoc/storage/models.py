@@ -36,6 +36,10 @@ NAMING = {
 }
 
 
+#: The owner of the documents the hub routes (a node's documents are owned by its agency).
+HUB_ID = "hub"
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -119,6 +123,7 @@ class Document(Base):
     business_type: Mapped[int] = mapped_column(Integer, default=0)
     envelope_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     received_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # sender's TraceHeader
     folder: Mapped[str] = mapped_column(String(40), default="inbox")
     status_code: Mapped[str] = mapped_column(String(2), default="")
     compliant: Mapped[bool | None] = mapped_column(Boolean, default=None)
@@ -135,6 +140,9 @@ class Document(Base):
     )
     events: Mapped[list["DocumentEvent"]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="DocumentEvent.at"
+    )
+    audit_entries: Mapped[list["AuditEntry"]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
     )
 
 
@@ -256,6 +264,62 @@ class Delivery(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     document: Mapped[Document] = relationship(back_populates="deliveries")
+
+
+class AuditEntry(Base):
+    """A document as the signing-rate audit counts it for one agency (the node's own, or at
+    the hub its sender and each recipient): kept up to date as the document and its statuses
+    are stored, so that an audit is one aggregate query and never verifies again.
+
+    ``month`` (YYYYMM) and ``at`` place it in time: when its sender sent it, in Vietnam time.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_scope", "month", "organ_id", "direction", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    organ_id: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    at: Mapped[dt.datetime] = mapped_column()
+    month: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(20))  # a Verdict, or "unverified"
+    signed: Mapped[bool] = mapped_column(Boolean)
+    personal: Mapped[bool] = mapped_column(Boolean)  # a valid personal signature
+    organisation: Mapped[bool] = mapped_column(Boolean)  # a valid organisation signature
+    delivered: Mapped[bool] = mapped_column(Boolean)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    returned: Mapped[bool] = mapped_column(Boolean)
+    completed: Mapped[bool] = mapped_column(Boolean)
+    due_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # end of the due date
+    acted_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # first status 02-06
+
+    document: Mapped[Document] = relationship(back_populates="audit_entries")
+    codes: Mapped[list["AuditCode"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
+
+
+class AuditCode(Base):
+    """An error check code of an audited document, beside its entry's scope so that the
+    breakdown by code is one aggregate over one table."""
+
+    __tablename__ = "audit_codes"
+    __table_args__ = (Index("ix_audit_codes_scope", "month", "organ_id", "direction", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_pk: Mapped[int] = mapped_column(
+        ForeignKey("audit_entries.id", ondelete="CASCADE"), index=True
+    )
+    organ_id: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    at: Mapped[dt.datetime] = mapped_column()
+    month: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+
+    entry: Mapped[AuditEntry] = relationship(back_populates="codes")
 
 
 class User(Base):
