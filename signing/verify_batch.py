@@ -37,12 +37,17 @@ class VerifyOutcome:
         }
 
 
-def verify_one(path: Path, policy: Policy) -> VerifyOutcome:
-    """The report on ``path``, or the reason it could not be read."""
+#: A file to verify: its path, or its name and bytes (a PDF inside an envelope or an archive).
+Item = Path | tuple[str, bytes]
+
+
+def verify_one(item: Item, policy: Policy) -> VerifyOutcome:
+    """The report on ``item``, or the reason it could not be read."""
+    name, data = item if isinstance(item, tuple) else (str(item), item)
     try:
-        return VerifyOutcome(str(path), verify_document(path, policy))
+        return VerifyOutcome(name, verify_document(data, policy))
     except EdocError as error:
-        return VerifyOutcome(str(path), None, error.message_vi, error.message_en)
+        return VerifyOutcome(name, None, error.message_vi, error.message_en)
 
 
 _policy: Policy | None = None
@@ -53,13 +58,13 @@ def _start_worker(policy: Policy) -> None:
     _policy = policy
 
 
-def _work(path: Path) -> VerifyOutcome:
+def _work(item: Item) -> VerifyOutcome:
     assert _policy is not None
-    return verify_one(path, _policy)
+    return verify_one(item, _policy)
 
 
 def verify_batch(
-    paths: Sequence[Path], policy: Policy, jobs: int | None = None
+    paths: Sequence[Item], policy: Policy, jobs: int | None = None
 ) -> Iterator[VerifyOutcome]:
     """Verify every file, ``jobs`` processes at a time (default: every core), in input order."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))

@@ -81,16 +81,31 @@ def attachment_rows(
 ) -> list[Attachment]:
     """The attachments of ``message`` stored in ``stage``, each PDF with its report and
     signatures, so that the inbox and the audits never verify them again."""
-    return [_attachment(a, reports.get(a.content_id), policy, stage) for a in message.attachments]
+    return [
+        attachment_row(
+            a.content_id, a.name, a.content_type, stage.put(a.data),
+            reports.get(a.content_id), policy, a.description,
+        )
+        for a in message.attachments
+    ]  # fmt: skip
 
 
-def _attachment(attachment, report: DocumentReport | None, policy: Policy, stage) -> Attachment:
+def attachment_row(
+    content_id: str,
+    name: str,
+    content_type: str,
+    sha256: str,
+    report: DocumentReport | None,
+    policy: Policy,
+    description: str = "",
+) -> Attachment:
+    """The row of a stored file, with its report and signatures when it is a verified PDF."""
     record = Attachment(
-        content_id=attachment.content_id,
-        name=attachment.name,
-        content_type=attachment.content_type,
-        sha256=stage.put(attachment.data),
-        description=attachment.description,
+        content_id=content_id,
+        name=name,
+        content_type=content_type,
+        sha256=sha256,
+        description=description,
     )
     if report is not None:
         record.report = VerificationReport(
