@@ -1,5 +1,7 @@
 """The ``edoc`` command as users run it: the installed console script, its output and exit codes."""
 
+import csv
+import io
 import json
 import os
 import re
@@ -9,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 import requests
 
@@ -185,3 +188,42 @@ def test_demo_on_a_busy_port_says_to_choose_another(tmp_path):
     assert done.returncode == 1
     assert "--pki-port" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_audit_after_the_demo_covers_every_agency_in_every_format(demo_runs, tmp_path):
+    home = demo_runs[0]
+    summary = json.loads(demo_runs[2].stdout)
+    audit = run("audit", "--home", str(home), "--json")
+    assert audit.returncode == 3, audit.stderr  # the demo sends non-compliant documents
+    report = json.loads(audit.stdout)
+    assert {row["organ_id"] for row in report["ranking"]} == set(summary["nodes"])
+    assert report["overall"]["sent"]["total"] == summary["documents_sent"]
+    assert report["overall"]["received"]["compliant"] == summary["compliant"]
+    assert report["overall"]["sent"]["returned"] == summary["non_compliant"]
+    csv_file, xlsx_file = tmp_path / "audit.csv", tmp_path / "audit.xlsx"
+    written = run("audit", "--home", str(home), "--csv", str(csv_file), "--xlsx", str(xlsx_file))
+    assert written.returncode == 3
+    data = csv_file.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheet programs need for UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {row["Cơ quan"] for row in rows} >= {"Ủy ban nhân dân thành phố Hà Nội"}
+    assert sum(int(row["Tổng số"]) for row in rows) == 2 * summary["documents_sent"]
+    book = openpyxl.load_workbook(xlsx_file)
+    assert book.sheetnames == ["Số liệu", "Xếp hạng", "Theo tháng", "Theo mã", "Ghi chú"]
+    assert book["Xếp hạng"].max_row == 1 + len(summary["nodes"])
+    listed = run("--lang", "en", "audit", "--home", str(home), "--list", "VN_MISSING_PERSONAL")
+    assert listed.returncode == 3
+    assert "VN_MISSING_PERSONAL" in listed.stdout and "not compliant" in listed.stdout
+
+
+def test_audit_refuses_bad_scopes_with_a_clear_message(tmp_path):
+    bad_date = run("--lang", "en", "audit", "--home", str(tmp_path), "--start", "31/12/2026")
+    assert bad_date.returncode == 1
+    assert "'--start' is not an ISO 8601 date" in bad_date.stderr
+    assert "Traceback" not in bad_date.stderr
+    bad_figure = run("--lang", "en", "audit", "--home", str(tmp_path), "--list", "NOPE")
+    assert bad_figure.returncode == 1 and "No figure or check code 'NOPE'" in bad_figure.stderr
+    bad_agency = run("--lang", "en", "audit", "--home", str(tmp_path), "--agency", "X1")
+    assert bad_agency.returncode == 1 and "X1" in bad_agency.stderr
+    both = run("audit", "--home", str(tmp_path), "--from", str(tmp_path))
+    assert both.returncode == 2
