@@ -179,6 +179,9 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+_CHUNK = 5000  # ids per query: below every database's limit on bound parameters
+
+
 @dataclass(frozen=True)
 class Listed:
     """A document behind a figure."""
@@ -230,11 +233,11 @@ def listing(
         query = query.limit(limit)
     rows = session.execute(query).all()
     codes: dict[int, list[str]] = {}
-    if rows:
-        ids = [entry.id for entry, _ in rows]
+    ids = [entry.id for entry, _ in rows]
+    for chunk in range(0, len(ids), _CHUNK):
         for entry_pk, code in session.execute(
             select(AuditCode.entry_pk, AuditCode.code)
-            .where(AuditCode.entry_pk.in_(ids))
+            .where(AuditCode.entry_pk.in_(ids[chunk : chunk + _CHUNK]))
             .order_by(AuditCode.code)
         ):
             codes.setdefault(entry_pk, []).append(code)
