@@ -1,7 +1,8 @@
 """The inbox in a real browser (Debian's Chromium, driven by Playwright): a clerk logs in,
 sees the letter with its signature badge, opens it and accepts it; a letter is composed,
 signed by the leader and the clerk, sent to another agency's node and its status comes
-back. Screenshots of the pages are kept in test-artefacts/."""
+back; an auditor reads the audit and opens the documents behind a count. Screenshots of the
+pages are kept in test-artefacts/."""
 
 import os
 import time
@@ -214,3 +215,56 @@ def test_an_admin_locks_a_clerk_whose_open_session_then_ends(two_agencies, brows
     admin.screenshot(path=ARTEFACTS / "admin-policy.png", full_page=True)
     leader = _log_in(browser, office, "lanhdao-g22")  # logged in, but no admin
     assert leader.goto(f"{office}/admin/users").status == 403
+
+
+@pytest.fixture
+def audited_office(two_agencies, envelope, pki):
+    """The Government Office with a compliant letter and an unsealed one received and a
+    letter sent (stored before the browser starts: signing and verifying run their own event
+    loop, which Playwright's would refuse)."""
+    import dataclasses
+
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Organization
+    from edoc.envelope.parse import parse
+    from edoc.exchange.receive import receive_envelope
+    from edoc.exchange.send import send_envelope
+    from fixtures.agencies import HA_NOI, VPCP
+    from tests.test_audit_web import letter_envelope
+    from tests.test_signing import signed_letter
+
+    node = two_agencies.nodes[VPCP.organ_id]
+    receive_envelope(node, envelope)
+    personal, _ = signed_letter(pki)
+    receive_envelope(node, letter_envelope(personal, "1240", "Thư chưa ký số của cơ quan"))
+    own = dataclasses.replace(
+        parse(envelope).message, sender=Organization(VPCP.organ_id, VPCP.name),
+        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="g22-sent-1",
+    )  # fmt: skip
+    send_envelope(node, build(own))
+    return two_agencies.services[VPCP.organ_id].url
+
+
+def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audited_office, browser):
+    ARTEFACTS.mkdir(exist_ok=True)
+    auditor = _log_in(browser, audited_office, "kiemtoan-g22")
+    auditor.click("header >> text=Báo cáo ký số")
+    expect(auditor.locator("svg.chart.trend circle")).to_have_count(1)  # this month's sent
+    expect(
+        auditor.locator("svg.chart.codes g.bar[data-code='VN_MISSING_ORGANISATION']")
+    ).to_be_visible()
+    received = auditor.locator("table.overall tr[data-direction='received']")
+    expect(received.locator("td.count.total")).to_have_text("2")
+    expect(received.locator("td.count.compliant")).to_have_text("1")
+    expect(received.locator("td.rate.compliant")).to_have_text("50,0 %")
+    auditor.screenshot(path=ARTEFACTS / "audit.png", full_page=True)
+    auditor.locator("table.codes tr[data-code='VN_MISSING_ORGANISATION'] a").click()
+    listed = auditor.locator("main tr.listed")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("1240/UBND-KT")
+    expect(listed).to_contain_text("không đúng quy định")
+    auditor.screenshot(path=ARTEFACTS / "audit-documents.png", full_page=True)
+    listed.locator("a").click()
+    expect(auditor.locator("main")).to_contain_text("Thư chưa ký số của cơ quan")
+    expect(auditor.locator(".verdict").first).to_contain_text("Không hợp lệ")
+    expect(auditor.locator("button[value='03']")).to_have_count(0)  # auditors only read

@@ -10,6 +10,7 @@ from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, too_large
 from edoc.exchange.receive import Node
 from edoc.timezone import to_vietnam
 from web.admin import admin_blueprint
+from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
 from web.text import LABELS, language
@@ -37,6 +38,7 @@ def create_node_app(
     app.register_blueprint(inbox_blueprint(node))
     app.register_blueprint(compose_blueprint(node, stamp))
     app.register_blueprint(admin_blueprint(node))
+    app.register_blueprint(audit_blueprint(node))
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"

@@ -12,6 +12,8 @@ ACTORS = (UserRole.CLERK, UserRole.LEADER, UserRole.ADMIN)
 SEALERS = (UserRole.CLERK, UserRole.ADMIN)
 #: Sign personally: the agency's leaders.
 SIGNERS = (UserRole.LEADER,)
+#: Read the agency's signing-rate and compliance audit: auditors, leaders and the admin.
+AUDITORS = (UserRole.AUDITOR, UserRole.LEADER, UserRole.ADMIN)
 
 
 def only(roles: tuple[UserRole, ...]) -> None:

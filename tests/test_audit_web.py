@@ -1,0 +1,210 @@
+"""The auditor's page in the inbox over HTTP: who may read it, figures that are the audit's,
+counts that open exactly the documents they count, filters it cannot read said on the page."""
+
+import dataclasses
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+import pytest
+
+from edoc.agency import AgencyDirectory
+from edoc.audit.charts import percent
+from edoc.audit.figures import COUNTS, RATED
+from edoc.audit.report import Scope, Source, build_report
+from edoc.envelope.build import build
+from edoc.envelope.metadata import document_from_metadata
+from edoc.envelope.model import Attachment, Organization
+from edoc.envelope.parse import parse
+from edoc.exchange.receive import receive_envelope
+from edoc.exchange.send import send_envelope
+from edoc.storage.models import UserRole
+from edoc.timezone import to_vietnam
+from fixtures.agencies import HA_NOI, VPCP
+from tests.conftest import PASSWORD
+from tests.test_web import logged_in
+from web.users import add_user
+
+
+def letter_envelope(pdf: bytes, number: str, subject: str) -> bytes:
+    """A Hà Nội letter carrying ``pdf`` to the Government Office."""
+    meta = {
+        "from": HA_NOI.organ_id,
+        "to": [VPCP.organ_id],
+        "code": {"number": number, "notation": "UBND-KT"},
+        "promulgation_date": "2026-11-20",
+        "subject": subject,
+    }
+    files = [Attachment("main", f"{number}-UBND-KT.pdf", "application/pdf", pdf)]
+    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
+
+
+@pytest.fixture(scope="module")
+def unsealed(pki) -> bytes:
+    """A Hà Nội letter its deputy signed but the agency did not (VN_MISSING_ORGANISATION)."""
+    from tests.test_signing import signed_letter
+
+    personal, _ = signed_letter(pki)
+    return letter_envelope(personal, "1240", "Thư chưa ký số của cơ quan")
+
+
+@pytest.fixture
+def audited(inbox, envelope, unsealed):
+    """The Government Office's inbox with a compliant letter received, an unsealed one
+    received and a letter sent; an auditor and a leader besides the clerk."""
+    app, node, compliant = inbox
+    unsealed_pk = receive_envelope(node, unsealed).document_pk
+    own = dataclasses.replace(
+        parse(envelope).message, sender=Organization(VPCP.organ_id, VPCP.name),
+        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="g22-sent-1",
+    )  # fmt: skip
+    sent_pk = send_envelope(node, build(own)).document_pk
+    add_user(node.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
+    add_user(node.sessions, "lanhdao", PASSWORD, VPCP.organ_id, UserRole.LEADER, "Lãnh đạo")
+    add_user(node.sessions, "quantri", PASSWORD, VPCP.organ_id, UserRole.ADMIN, "Quản trị")
+    return app, node, {"compliant": compliant, "unsealed": unsealed_pk, "sent": sent_pk}
+
+
+def _html(client, url: str):
+    answer = client.get(url)
+    return answer, lxml.html.fromstring(answer.get_data(as_text=True))
+
+
+def _text(tree, xpath: str) -> str:
+    (found,) = tree.xpath(xpath)
+    return found.text_content().strip()
+
+
+def test_auditors_leaders_and_the_admin_read_the_audit_clerks_do_not(audited):
+    app, _, _ = audited
+    assert app.test_client().get("/audit").headers["Location"].startswith("/login")
+    assert app.test_client().get("/audit/documents?figure=total").status_code == 302
+    for username in ("kiemtoan", "lanhdao", "quantri"):
+        client, _ = logged_in(app, username)
+        answer = client.get("/audit")
+        assert answer.status_code == 200, username
+        assert 'href="/audit"' in client.get("/").get_data(as_text=True)  # in the header
+    clerk, _ = logged_in(app, "vanthu")
+    assert clerk.get("/audit").status_code == 403
+    assert clerk.get("/audit/documents?figure=total").status_code == 403
+    assert 'href="/audit"' not in clerk.get("/").get_data(as_text=True)
+
+
+def test_the_page_shows_the_audits_figures_for_the_agency(audited):
+    app, node, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    _, page = _html(client, "/audit")
+    expected = build_report([Source(node.organ_id, node.sessions)], Scope((VPCP.organ_id,)))
+    overall = expected.overall
+    assert overall["received"].total == 2 and overall["sent"].total == 1
+    assert overall["received"].compliant == 1 and overall["received"].non_compliant == 1
+    for direction, figures in overall.items():
+        row = f"//table[contains(@class, 'overall')]//tr[@data-direction='{direction}']"
+        for name in COUNTS:
+            assert _text(page, f"{row}/td[contains(@class, 'count {name}')]") == str(
+                getattr(figures, name)
+            ), (direction, name)
+        for name in RATED:
+            shown = _text(page, f"{row}/td[contains(@class, 'rate {name}')]")
+            assert shown == percent(figures.rate(name)), (direction, name)
+    month = f"{to_vietnam(expected.last):%Y-%m}"
+    period = f"//table[@data-direction='received']//tr[@data-period='{month}']"
+    assert _text(page, f"{period}/td[contains(@class, 'count compliant')]") == "1"
+    assert _text(page, f"{period}/td[contains(@class, 'rate compliant')]") == "50,0 %"
+    assert expected.codes["VN_MISSING_ORGANISATION"] == 1
+    for code, count in expected.codes.items():
+        assert _text(page, f"//tr[@data-code='{code}']/td[contains(@class, 'count')]") == str(count)
+    charts = page.xpath("//svg[@role='img']")
+    assert [c.get("class") for c in charts] == ["chart trend", "chart codes"]
+    coverage = _text(page, "//section[contains(@class, 'coverage')]")
+    assert "2 văn bản, trong đó 2 đã đánh giá" in coverage and "02–06" in coverage
+
+
+def test_every_count_lists_exactly_the_documents_it_counts(audited):
+    app, _, documents = audited
+    client, _ = logged_in(app, "kiemtoan")
+    _, page = _html(client, "/audit")
+    links = page.xpath("//main//a[@data-figure]")
+    assert len(links) > 40  # the overall, ranking, per period and by-code tables
+    for link in links:
+        _, listed = _html(client, link.get("href"))
+        rows = listed.xpath("//tr[contains(@class, 'listed')]")
+        assert len(rows) == int(link.text_content()), link.get("href")
+    code = page.xpath("//tr[@data-code='VN_MISSING_ORGANISATION']//a")[0]
+    assert parse_qs(urlsplit(code.get("href")).query)["figure"] == ["VN_MISSING_ORGANISATION"]
+    _, listed = _html(client, code.get("href"))
+    (row,) = listed.xpath("//tr[contains(@class, 'listed')]")
+    assert row.get("data-id") == str(documents["unsealed"])
+    assert "1240/UBND-KT" in row.text_content()
+    assert "không đúng quy định" in row.text_content()
+    (opened,) = row.xpath(".//a")
+    answer = client.get(opened.get("href"))
+    assert answer.status_code == 200 and "Thư chưa ký số của cơ quan" in answer.get_data(True)
+
+
+def test_a_row_lists_its_period_and_direction_only(audited):
+    app, _, documents = audited
+    client, _ = logged_in(app, "kiemtoan")
+    _, page = _html(client, "/audit?direction=received")
+    assert not page.xpath("//table[@data-direction='sent']")
+    (link,) = page.xpath(
+        "//table[@data-direction='received']//td[contains(@class, 'count total')]/a"
+    )
+    query = parse_qs(urlsplit(link.get("href")).query)
+    assert query["direction"] == ["received"] and query["period"][0][:2] == "20"
+    _, listed = _html(client, link.get("href"))
+    ids = {row.get("data-id") for row in listed.xpath("//tr[contains(@class, 'listed')]")}
+    assert ids == {str(documents["compliant"]), str(documents["unsealed"])}
+
+
+def test_dates_are_whole_days_in_vietnam_time(audited):
+    app, node, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    expected = build_report([Source(node.organ_id, node.sessions)], Scope((VPCP.organ_id,)))
+    day = to_vietnam(expected.first).date()
+    total = "//table[contains(@class, 'overall')]//tr[@data-direction='received']/td[1]"
+    _, page = _html(client, f"/audit?start={day}&end={day}")
+    assert _text(page, total) == "2"
+    assert f"đến hết ngày {day:%d/%m/%Y}" in page.text_content()
+    _, later = _html(client, f"/audit?start={day + dt.timedelta(days=1)}")
+    assert _text(later, total) == "0"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=week", "Kỳ không hợp lệ: 'week'"),
+        ("start=2026-13-01", "«Từ ngày» không phải ngày hợp lệ"),
+        ("start=2026-11-02&end=2026-11-01", "Thời điểm kết thúc phải sau thời điểm bắt đầu"),
+        ("direction=sideways", "Chiều không hợp lệ: sideways"),
+    ],
+)
+def test_a_filter_it_cannot_read_is_said_on_the_page(audited, query, message):
+    app, _, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    for url in (f"/audit?{query}", f"/audit/documents?figure=total&{query}"):
+        answer, page = _html(client, url)
+        assert answer.status_code == 400, url
+        assert message in _text(page, "//main//*[@role='alert']"), url
+
+
+def test_a_drill_down_of_no_known_figure_or_period_is_refused_clearly(audited):
+    app, _, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    unknown = client.get("/audit/documents?figure=everything")
+    assert unknown.status_code == 400 and "everything" in unknown.get_data(as_text=True)
+    assert "Cần chọn một chỉ số" in client.get("/audit/documents").get_data(as_text=True)
+    assert client.get("/audit/documents?figure=total&period=2026-13").status_code == 400
+    assert client.get("/audit/documents?figure=total&period=2026-Q4").status_code == 200
+
+
+def test_the_page_reads_in_english(audited):
+    app, _, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    client.get("/lang/en")
+    page = client.get("/audit").get_data(as_text=True)
+    assert "Signing-rate and compliance audit" in page and "Rates are over the assessed" in page
+    assert "Tổng số" not in page
+    wrong, page = _html(client, "/audit?period=week")
+    assert wrong.status_code == 400
+    assert "Not a period: 'week'" in _text(page, "//main//*[@role='alert']")
