@@ -1131,7 +1131,7 @@ def audit(
     from edoc.audit.output import csv_text, listing_table, table, write_csv, write_xlsx
     from edoc.audit.periods import Range, parse_moment
     from edoc.audit.report import Scope, build_report, list_documents
-    from edoc.audit.sources import exported_source, read_exports, workspace_sources
+    from edoc.audit.sources import workspace_sources
     from edoc.storage.models import Direction
 
     lang = ctx.find_root().obj["lang"]
@@ -1154,6 +1154,8 @@ def audit(
     )
     with ExitStack() as stack:
         if exports:
+            from edoc.audit.exports import exported_source, read_exports
+
             found = read_exports(
                 [Path(p) for p in exports], agencies[0] if len(agencies) == 1 else None
             )

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from edoc.audit.entries import UNVERIFIED
@@ -133,20 +133,26 @@ Key = tuple[str, str, int]  # organ id, direction, month (YYYYMM)
 
 
 def aggregate(session: Session, scope: Filter, now: dt.datetime) -> dict[Key, Figures]:
-    """The figures of every agency, direction and month in ``scope``, counted by the database."""
+    """The figures of every agency, direction and month in ``scope``, counted by the database.
+
+    Both queries group in the order of their table's scope index (month first), so that the
+    database streams the groups out of the index instead of hashing or sorting every row;
+    the entries' index holds every column the figures read, so SQLite never visits the
+    table. ``count(*) FILTER`` is cheaper per row than ``sum(CASE …)`` on both databases.
+    """
     counted = conditions(now)
     names = [name for name in COUNTS if name != "total"]
-    sums = [func.sum(case((counted[name], 1), else_=0)).label(name) for name in names]
+    counts = [func.count().filter(counted[name]).label(name) for name in names]
     query = (
         select(
+            AuditEntry.month,
             AuditEntry.organ_id,
             AuditEntry.direction,
-            AuditEntry.month,
             func.count().label("total"),
-            *sums,
+            *counts,
         )
         .where(*scope.where(AuditEntry))
-        .group_by(AuditEntry.organ_id, AuditEntry.direction, AuditEntry.month)
+        .group_by(AuditEntry.month, AuditEntry.organ_id, AuditEntry.direction)
     )
     found: dict[Key, Figures] = {}
     for row in session.execute(query):
@@ -154,22 +160,33 @@ def aggregate(session: Session, scope: Filter, now: dt.datetime) -> dict[Key, Fi
         found[key] = Figures(**{name: int(getattr(row, name) or 0) for name in COUNTS})
     codes = (
         select(
-            AuditCode.organ_id, AuditCode.direction, AuditCode.month, AuditCode.code, func.count()
+            AuditCode.month, AuditCode.organ_id, AuditCode.direction, AuditCode.code, func.count()
         )
         .where(*scope.where(AuditCode))
-        .group_by(AuditCode.organ_id, AuditCode.direction, AuditCode.month, AuditCode.code)
+        .group_by(AuditCode.month, AuditCode.organ_id, AuditCode.direction, AuditCode.code)
     )
-    for organ_id, direction, month, code, count in session.execute(codes):
+    for month, organ_id, direction, code, count in session.execute(codes):
         key = (organ_id, Direction(direction).value, month)
-        found.setdefault(key, Figures()).codes[code] += count
+        if key not in found:
+            found[key] = Figures()
+        found[key].codes[code] += count
     return found
 
 
 def extent(session: Session, scope: Filter) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The first and last sending time of the entries in ``scope``."""
-    first, last = session.execute(
-        select(func.min(AuditEntry.at), func.max(AuditEntry.at)).where(*scope.where(AuditEntry))
-    ).one()
+    """The first and last sending time of the entries in ``scope``.
+
+    An entry's month is that of its sending time, so the first and last entries are in the
+    first and last months: the scope index finds those months and then reads only them.
+    """
+    where = scope.where(AuditEntry)
+    ends = []
+    for end in (func.min, func.max):
+        month = select(end(AuditEntry.month)).where(*where).scalar_subquery()
+        ends.append(
+            select(end(AuditEntry.at)).where(*where, AuditEntry.month == month).scalar_subquery()
+        )
+    first, last = session.execute(select(*ends)).one()
     return _utc(first), _utc(last)
 
 

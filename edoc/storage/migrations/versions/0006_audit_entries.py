@@ -53,8 +53,11 @@ def upgrade() -> None:
         op.f("ix_audit_entries_document_pk"), "audit_entries", ["document_pk"], unique=False
     )
     op.create_index(
-        "ix_audit_entries_scope", "audit_entries", ["month", "organ_id", "direction", "at"]
-    )
+        "ix_audit_entries_scope",
+        "audit_entries",
+        ["month", "organ_id", "direction", "at", "verdict", "signed", "personal", "organisation",
+         "delivered", "accepted", "returned", "completed", "due_at", "acted_at"],
+    )  # fmt: skip
     op.create_table(
         "audit_codes",
         sa.Column("id", sa.Integer(), nullable=False),
