@@ -24,10 +24,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from cli import main
 from edoc.agency import AgencyDirectory
+from edoc.audit.entries import BACKFILL
 from edoc.audit.periods import Range
 from edoc.audit.report import Scope, Source, build_report, list_documents
 from edoc.envelope.build import build
@@ -39,7 +40,7 @@ from edoc.exchange.send import send_envelope
 from edoc.server import free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
-from edoc.storage.models import Delivery, Direction
+from edoc.storage.models import AuditEntry, Delivery, Direction, Setting
 from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
@@ -271,3 +272,16 @@ def test_the_cli_audits_a_workspace_and_the_same_exports_alike(exchanged, tmp_pa
         "codes",
     ):
         assert file_rows["sent"][figure] == home_rows["sent"][figure], figure
+
+
+def test_documents_stored_before_audits_existed_are_counted_on_the_first_audit(inbox):
+    _, node, document_pk = inbox
+    with node.sessions() as session:  # as migration 0006 leaves a database it upgraded
+        session.execute(delete(AuditEntry))
+        session.add(Setting(key=BACKFILL, value=str(document_pk + 1)))
+        session.commit()
+    sources = [Source("office", node.sessions)]
+    assert build_report(sources, Scope()).overall["received"].total == 1
+    with node.sessions() as session:
+        assert session.get(Setting, BACKFILL) is None  # indexed once, not at every audit
+        assert session.scalar(select(func.count(AuditEntry.id))) == 1

@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass, fields
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from edoc.agency import AgencyDirectory, AgencyIdError
+from edoc.agency import AgencyDirectory
 from edoc.audit.figures import Listed
 from edoc.audit.page import TEMPLATES, audit_view, figure_name, range_text, words
 from edoc.audit.periods import KINDS, Range, check_kind
-from edoc.audit.report import Scope, Source, build_report, list_documents
+from edoc.audit.report import Scope, Source, agency_names, build_report, list_documents
 from edoc.errors import AuditError
 from edoc.exchange.receive import Node
 from edoc.storage.models import Direction
@@ -162,11 +162,5 @@ def audit_blueprint(node: Node) -> Blueprint:
 
 
 def _senders(directory: AgencyDirectory, rows: list[Listed]) -> dict[str, str]:
-    names = {}
-    for organ_id in {row.sender_organ_id for row in rows}:
-        try:
-            known = directory.get(organ_id)
-        except AgencyIdError:
-            known = None
-        names[organ_id] = known.name if known else organ_id
-    return names
+    names = agency_names(directory, {row.sender_organ_id for row in rows})
+    return {organ_id: name or organ_id for organ_id, name in names.items()}

@@ -6,7 +6,7 @@ and the auditor's page in the inbox.
 import datetime as dt
 import fnmatch
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,7 +176,8 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def _names(directory: AgencyDirectory, organ_ids: Sequence[str]) -> dict[str, str]:
+def agency_names(directory: AgencyDirectory, organ_ids: Iterable[str]) -> dict[str, str]:
+    """The directory's name of each agency ("" for one it does not know)."""
     names = {}
     for organ_id in organ_ids:
         try:
@@ -207,7 +208,7 @@ def build_report(
             first, last = extent(session, where)
         firsts += [first] if first else []
         lasts += [last] if last else []
-    names = _names(directory or AgencyDirectory.builtin(), sorted({k[0] for k in by_month}))
+    names = agency_names(directory or AgencyDirectory.builtin(), sorted({k[0] for k in by_month}))
     periods: dict[tuple[str, str, str], Figures] = {}
     totals: dict[tuple[str, str], Figures] = {}
     trend: dict[str, dict[int, Figures]] = {}
