@@ -1139,6 +1139,15 @@ def audit(
         raise click.UsageError(
             _pick("Dùng --home hoặc --from, không cả hai.", "Use --home or --from, not both.")
         )
+    if not exports and (trust or revocation or jobs or policy != "default"):
+        raise click.UsageError(
+            _pick(
+                "--policy, --trust, --revocation và --jobs chỉ dùng với --from (kết quả kiểm "
+                "tra đã lưu không kiểm tra lại).",
+                "--policy, --trust, --revocation and --jobs go with --from (stored "
+                "verifications are not verified again).",
+            )
+        )
     if period == "custom" and not (start or end):
         raise click.UsageError(
             _pick("Kỳ custom cần --start hoặc --end.", "A custom period needs --start or --end.")

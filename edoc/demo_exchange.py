@@ -9,6 +9,7 @@ compliant and returns (02) the rest with the reasons as check codes. Each agency
 a draft letter waiting for its leader's signature, for the inbox walkthrough.
 """
 
+import dataclasses
 import datetime as dt
 import secrets
 import time
@@ -90,10 +91,7 @@ def _signed(pki: TestPKI, agency: Agency, case: Case, number: int) -> SampleDocu
         changed = bytearray(pdf)
         changed[pdf.index(b"stream") + 40] ^= 0x01  # inside the first page's content
         pdf = bytes(changed)
-    return SampleDocument(
-        document.kind, agency, document.number, document.notation, document.subject,
-        document.date, pdf, document.signer_block,
-    )  # fmt: skip
+    return dataclasses.replace(document, pdf=pdf)
 
 
 def _envelope(document: SampleDocument, to: Agency, case: Case) -> bytes:

@@ -18,3 +18,20 @@ def to_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM)
     return moment.astimezone(dt.UTC)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time read back from storage, in UTC: SQLite returns stored UTC times without a zone."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight opening ``day`` in Vietnam time, in UTC."""
+    return to_utc(dt.datetime.combine(day, dt.time()))
+
+
+def shown(moment: dt.datetime | None) -> str:
+    """A stored time as pages show it: day/month/year hour:minute, Vietnam time."""
+    return to_vietnam(moment).strftime("%d/%m/%Y %H:%M") if moment else ""

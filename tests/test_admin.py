@@ -154,6 +154,7 @@ def test_a_new_password_and_a_new_role_take_effect(admin_app):
     assert "Mật khẩu cần ít nhất 8 ký tự" in _text(short)
     _submit(admin, f"/admin/users/{clerk_pk}/password", password="mật-khẩu-mới-dài")
     assert logged_in(app)[1].status_code == 401  # the old password
+    assert logged_in(app, password="mật-khẩu-mới-dài")[1].status_code == 302
     _submit(admin, f"/admin/users/{clerk_pk}/role", role="auditor")
     assert _user(node, "vanthu").role is UserRole.AUDITOR
 

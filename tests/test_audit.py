@@ -17,8 +17,10 @@ C is due on 2/12 and E on 2/21: both are overdue (C never acted on, E acted on t
 B is sent at midnight opening February: 2026-01-31 17:00 UTC, and counted in February.
 """
 
+import dataclasses
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -29,18 +31,27 @@ from sqlalchemy import delete, func, select
 from cli import main
 from edoc.agency import AgencyDirectory
 from edoc.audit.entries import BACKFILL
+from edoc.audit.exports import exported_source, read_exports
 from edoc.audit.periods import Range
 from edoc.audit.report import Scope, Source, build_report, list_documents
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
-from edoc.envelope.model import Attachment, Organization, StatusCode, TraceHeader
+from edoc.envelope.model import (
+    Attachment,
+    Business,
+    BusinessType,
+    Organization,
+    StatusCode,
+    TraceHeader,
+)
+from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node, receive_envelope, receive_status
 from edoc.exchange.send import send_envelope
 from edoc.server import free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
-from edoc.storage.models import AuditEntry, Delivery, Direction, Setting
+from edoc.storage.models import AuditEntry, Delivery, DeliveryState, Direction, Setting
 from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
@@ -285,3 +296,51 @@ def test_documents_stored_before_audits_existed_are_counted_on_the_first_audit(i
     with node.sessions() as session:
         assert session.get(Setting, BACKFILL) is None  # indexed once, not at every audit
         assert session.scalar(select(func.count(AuditEntry.id))) == 1
+
+
+def test_a_drill_down_narrows_to_one_period_and_patterns_to_their_agencies(exchanged):
+    sources = _sources(exchanged)
+    sent = Scope(direction=Direction.SENT)
+    february = list_documents(sources, sent, "total", now=NOW, period="2026-02")
+    assert sorted(item.subject for _, item in february) == ["Thư B", "Thư C", "Thư D", "Thư E"]
+    quarter = Scope(period="quarter", direction=Direction.SENT)
+    assert len(list_documents(sources, quarter, "total", now=NOW, period="2026-Q1")) == 7
+    provinces = Scope(("H*",), direction=Direction.SENT)
+    assert len(list_documents(sources, provinces, "total", now=NOW, limit=1)) == 1
+    report = build_report(sources, Scope(("G*",)), now=NOW)  # the Office: received only
+    assert {(r.organ_id, r.direction) for r in report.totals} == {(VPCP.organ_id, "received")}
+    assert report.first == SENT["A"] and report.last == SENT["G"]
+
+
+def test_overlapping_exports_count_each_document_and_status_once(exchanged, tmp_path):
+    exports = exchanged["exports"]
+    archive = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in exports.iterdir():
+            zipped.write(file, file.name)
+    found = read_exports([exports, archive], agency="H26")  # the Decision 20 form
+    assert (len(found.documents), len(found.statuses), found.problems) == (7, 13, [])
+    policy = exchanged["policy"]
+    with exported_source(found, policy, jobs=1) as source:
+        report = build_report([source], Scope(("H26",), period="quarter"), now=NOW)
+    (row,) = report.rows
+    assert (row.organ_id, row.figures.total, row.figures.accepted) == (HA_NOI.organ_id, 7, 4)
+
+
+def test_a_repeated_arrival_does_not_acknowledge_a_recall_still_on_its_way(tmp_path, pki):
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    hanoi = _node(tmp_path / "hanoi", HA_NOI, policy)
+    office = _node(tmp_path / "office", VPCP, policy)
+    letter = _envelope("G", None)
+    send_envelope(hanoi, letter)
+    receive_envelope(office, letter)
+    with office.sessions() as session:
+        (arrived,) = session.scalars(select(Delivery.message_sha256)).all()
+    receive_status(hanoi, office.blobs.read(arrived))
+    original = parse(letter).message
+    recall = Business(BusinessType.RECALL, document_id=original.document_id, reason="Sai số")
+    send_envelope(hanoi, build(dataclasses.replace(original, business=recall)))
+    receive_status(hanoi, office.blobs.read(arrived))  # the hub delivers the 01 again
+    with hanoi.sessions() as session:
+        states = session.scalars(select(Delivery.state).order_by(Delivery.id)).all()
+    assert states == [DeliveryState.ACKNOWLEDGED, DeliveryState.QUEUED]

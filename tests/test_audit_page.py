@@ -55,7 +55,6 @@ def report() -> AuditReport:
         generated_at=dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.UTC),
         sources=["hub/edoc.sqlite"],
         scope=Scope(period="month", range=Range(start, dt.datetime(2026, 12, 1, tzinfo=VIETNAM))),
-        now=dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.UTC),
         first=dt.datetime(2026, 10, 2, 1, 0, tzinfo=dt.UTC),
         last=dt.datetime(2026, 11, 28, 9, 15, tzinfo=dt.UTC),
         rows=rows,
@@ -117,7 +116,7 @@ def test_the_page_is_in_english_when_asked(report):
 
 
 def test_an_empty_report_says_there_is_nothing(report):
-    empty = AuditReport(report.generated_at, [], Scope(), report.now, None, None, [], [], {}, [])
+    empty = AuditReport(report.generated_at, [], Scope(), None, None, [], [], {}, [])
     text = lxml.html.fromstring(render_html(empty)).text_content()
     assert "Không có văn bản nào trong phạm vi này." in text
     assert "Không có số liệu theo tháng để vẽ" in text and "Không có văn bản nào vi phạm" in text

@@ -9,9 +9,9 @@ import lxml.html
 import pytest
 
 from edoc.agency import AgencyDirectory
-from edoc.audit.charts import percent
 from edoc.audit.figures import COUNTS, RATED
 from edoc.audit.report import Scope, Source, build_report
+from edoc.audit.wording import percent
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, Organization
@@ -151,7 +151,8 @@ def test_a_row_lists_its_period_and_direction_only(audited):
         "//table[@data-direction='received']//td[contains(@class, 'count total')]/a"
     )
     query = parse_qs(urlsplit(link.get("href")).query)
-    assert query["direction"] == ["received"] and query["period"][0][:2] == "20"
+    row_period = link.xpath("ancestor::tr[1]/@data-period")
+    assert query["direction"] == ["received"] and query["label"] == row_period
     _, listed = _html(client, link.get("href"))
     ids = {row.get("data-id") for row in listed.xpath("//tr[contains(@class, 'listed')]")}
     assert ids == {str(documents["compliant"]), str(documents["unsealed"])}
@@ -194,8 +195,10 @@ def test_a_drill_down_of_no_known_figure_or_period_is_refused_clearly(audited):
     unknown = client.get("/audit/documents?figure=everything")
     assert unknown.status_code == 400 and "everything" in unknown.get_data(as_text=True)
     assert "Cần chọn một chỉ số" in client.get("/audit/documents").get_data(as_text=True)
-    assert client.get("/audit/documents?figure=total&period=2026-13").status_code == 400
-    assert client.get("/audit/documents?figure=total&period=2026-Q4").status_code == 200
+    assert client.get("/audit/documents?figure=total&period=month&label=2026-13").status_code == 400
+    assert (
+        client.get("/audit/documents?figure=total&period=quarter&label=2026-Q4").status_code == 200
+    )
 
 
 def test_the_page_reads_in_english(audited):

@@ -24,11 +24,11 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def logged_in(app, username: str = "vanthu"):
+def logged_in(app, username: str = "vanthu", password: str = PASSWORD):
     client = app.test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
     answer = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+        "/login", data={"username": username, "password": password, "csrf_token": token}
     )
     return client, answer
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from edoc.agency import AgencyDirectory
+from edoc.audit.wording import describe
 from edoc.errors import EdocError, NotFoundError
 from edoc.exchange.configuration import (
     Anchor,
@@ -171,11 +172,7 @@ def admin_blueprint(node: Node) -> Blueprint:
     @blueprint.get("/policy")
     def policy():
         lang = language()
-        checks = [
-            (code, node.policy.severity(code),
-             (check.message_vi if lang == "vi" else check.message_en).format(detail=""))
-            for code, check in CATALOGUE.items()
-        ]  # fmt: skip
+        checks = [(code, node.policy.severity(code), describe(code, lang)) for code in CATALOGUE]
         return render_template(
             "admin_policy.html", policy=node.policy, checks=checks, shipped=SHIPPED
         )

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, too_large
 from edoc.exchange.receive import Node
-from edoc.timezone import to_vietnam
+from edoc.timezone import shown
 from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
@@ -60,6 +60,6 @@ def create_node_app(
         """A stored UTC time (or its ISO text, as JSON keeps it) in Vietnam time."""
         if isinstance(moment, str):
             moment = dt.datetime.fromisoformat(moment)
-        return to_vietnam(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+        return shown(moment)
 
     return app

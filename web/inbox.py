@@ -26,7 +26,7 @@ from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
-from edoc.timezone import to_utc
+from edoc.timezone import day_start
 from signing.verify import verify_document
 from web.files import file_response
 from web.roles import ACTORS, only
@@ -68,7 +68,7 @@ SORTS = {
 def _day(text: str) -> dt.datetime | None:
     """The start of a day given as yyyy-mm-dd, in Vietnam time, as UTC."""
     try:
-        return to_utc(dt.datetime.combine(dt.date.fromisoformat(text), dt.time()))
+        return day_start(dt.date.fromisoformat(text))
     except ValueError:
         return None
 
@@ -195,7 +195,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @login_required
     def document(document_pk: int):
         found = _document(document_pk)
-        return render_template("document.html", d=found, badge=badge(found))
+        return render_template("document.html", d=found)
 
     @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")
     @login_required

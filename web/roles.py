@@ -1,5 +1,5 @@
 """Who may do what in an agency's inbox. Every route that changes something checks it
-with :func:`only`; templates ask the same through ``Account.acts``."""
+with :func:`only`; templates ask the same through ``Account.acts`` and ``Account.audits``."""
 
 from flask import abort
 from flask_login import current_user

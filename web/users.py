@@ -14,7 +14,7 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
 from signing.keys import SigningKey, pkcs12_key
 from signing.roles import Role, certificate_role
-from web.roles import ACTORS
+from web.roles import ACTORS, AUDITORS
 
 MIN_PASSWORD = 8
 
@@ -42,6 +42,11 @@ class Account(UserMixin):
     def acts(self) -> bool:
         """Whether they act on documents and compose (auditors only read)."""
         return self.role in ACTORS
+
+    @property
+    def audits(self) -> bool:
+        """Whether they read the agency's audit."""
+        return self.role in AUDITORS
 
     @classmethod
     def of(cls, user: User) -> "Account":

@@ -10,8 +10,9 @@ from collections import Counter
 from html import escape
 
 from edoc.audit.figures import RATED, Figures
+from edoc.audit.wording import describe, percent
+from edoc.audit.wording import words as audit_words
 from edoc.errors import AuditError
-from signing.checks import CATALOGUE
 
 WIDTH = 760
 #: Line colours (the inbox's red first), then dash patterns once the colours run out: 40
@@ -21,57 +22,6 @@ COLOURS = (
     "#00838f", "#c2185b", "#5d4037", "#455a64", "#827717",
 )  # fmt: skip
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
-
-#: The charts' own words; the page's are in edoc.audit.page.WORDS.
-CHART_WORDS = {
-    "vi": {
-        "rate_signed": "có chữ ký số",
-        "rate_personal": "có chữ ký cá nhân hợp lệ",
-        "rate_organisation": "có chữ ký cơ quan hợp lệ",
-        "rate_compliant": "đúng quy định",
-        "trend": "Tỷ lệ văn bản {rate} theo tháng, trên số văn bản đã đánh giá, của {n} cơ "
-        "quan, {first} – {last}; tháng không có văn bản được đánh giá để trống",
-        "point": "{agency}, {month}: {percent} ({count}/{assessed})",
-        "no_point": "{agency}, {month}: không có văn bản được đánh giá",
-        "no_trend": "Không có số liệu theo tháng để vẽ",
-        "codes": "Số văn bản theo mã kiểm tra: {items}",
-        "no_codes": "Không có văn bản nào vi phạm",
-        "documents": "{count} văn bản",
-    },
-    "en": {
-        "rate_signed": "signed",
-        "rate_personal": "with a valid personal signature",
-        "rate_organisation": "with a valid organisation signature",
-        "rate_compliant": "compliant",
-        "trend": "Monthly share of documents {rate}, over the assessed documents, for {n} "
-        "agencies, {first} – {last}; months with nothing assessed are left blank",
-        "point": "{agency}, {month}: {percent} ({count}/{assessed})",
-        "no_point": "{agency}, {month}: nothing assessed",
-        "no_trend": "No monthly figures to draw",
-        "codes": "Documents by check code: {items}",
-        "no_codes": "No document failed a check",
-        "documents": "{count} documents",
-    },
-}
-
-
-def percent(rate: float, lang: str = "vi") -> str:
-    """A rate as people read it: ``21,4 %`` in Vietnamese, ``21.4%`` in English."""
-    text = f"{rate * 100:.1f}"
-    return f"{text.replace('.', ',')} %" if lang == "vi" else f"{text}%"
-
-
-def describe(code: str, lang: str = "vi") -> str:
-    """What a check code finds, in ``lang`` (the code itself when the catalogue lacks it)."""
-    check = CATALOGUE.get(code)
-    if check is None:
-        return code
-    message = check.message_vi if lang == "vi" else check.message_en
-    return message.replace("{detail}", "")
-
-
-def _words(lang: str) -> dict[str, str]:
-    return CHART_WORDS["en" if lang == "en" else "vi"]
 
 
 def _svg(height: float, label: str, body: list[str], css_class: str) -> str:
@@ -119,10 +69,10 @@ def trend_svg(
             f"Không có tỷ lệ «{rate}» (có: {', '.join(RATED)}).",
             f"No rate '{rate}' (known: {', '.join(RATED)}).",
         )
-    words = _words(lang)
+    words = audit_words(lang)
     labels = [month for series in trend.values() for month, _ in series]
     if not labels:
-        return _empty(words["no_trend"], "trend")
+        return _empty(words["chart_no_trend"], "trend")
     months = _months(labels)
     left, right, top, height = 52, 16, 14, 220
     plot = WIDTH - left - right
@@ -171,7 +121,7 @@ def trend_svg(
                 continue
             point = f"{x(index):.1f},{y(share):.1f}"
             run.append(point)
-            title = words["point"].format(
+            title = words["chart_point"].format(
                 agency=agency, month=month, percent=percent(share, lang),
                 count=getattr(figures, rate), assessed=figures.assessed,
             )  # fmt: skip
@@ -189,8 +139,8 @@ def trend_svg(
         )
         body.append("".join(parts))
     rows = math.ceil(len(agencies) / columns)
-    label = words["trend"].format(
-        rate=words[f"rate_{rate}"], n=len(agencies), first=months[0], last=months[-1]
+    label = words["chart_trend"].format(
+        rate=words[f"chart_rate_{rate}"], n=len(agencies), first=months[0], last=months[-1]
     )
     return _svg(legend_top + rows * 18, label, body, "trend")
 
@@ -203,10 +153,10 @@ def _line(points: list[str], stroke: str) -> str:
 def codes_svg(codes: Counter, lang: str = "vi") -> str:
     """A horizontal bar per check code, largest first, labelled with the code and its count;
     hovering a bar shows what the code finds."""
-    words = _words(lang)
+    words = audit_words(lang)
     items = sorted(((c, n) for c, n in codes.items() if n > 0), key=lambda i: (-i[1], i[0]))
     if not items:
-        return _empty(words["no_codes"], "codes")
+        return _empty(words["chart_no_codes"], "codes")
     left, right, row, bar = 210, 70, 24, 16
     largest = items[0][1]
     room = WIDTH - left - right
@@ -214,12 +164,12 @@ def codes_svg(codes: Counter, lang: str = "vi") -> str:
     for number, (code, count) in enumerate(items):
         top = 8 + number * row
         length = max(1.0, room * count / largest)
-        title = f"{code}: {describe(code, lang)} {words['documents'].format(count=count)}"
+        title = f"{code}: {describe(code, lang)} {words['chart_documents'].format(count=count)}"
         body.append(
             f'<g class="bar" data-code="{escape(code)}"><title>{escape(title)}</title>'
             f'<text x="{left - 8}" y="{top + 12}" text-anchor="end">{escape(code)}</text>'
             f'<rect x="{left}" y="{top}" width="{length:.1f}" height="{bar}" fill="#8b1a1a"/>'
             f'<text x="{left + length + 6:.1f}" y="{top + 12}">{count}</text></g>'
         )
-    label = words["codes"].format(items="; ".join(f"{c} {n}" for c, n in items))
+    label = words["chart_codes"].format(items="; ".join(f"{c} {n}" for c, n in items))
     return _svg(16 + len(items) * row, label, body, "codes")

@@ -2,13 +2,15 @@
 
 A document is counted for the agency that keeps it (a node's own sent or received document)
 or, at the hub, for its sender (sent) and for each recipient (received). Its facts come from
-the verification stored with it and from its statuses; :func:`record` recomputes them from
-those rows, so every way a document changes ends in the same entries.
+the verification stored with it and from its statuses: :func:`record` computes them from
+those rows when a document is stored or changed, and :func:`apply_status` counts each status
+that arrives later, in place and only ever adding, so that statuses arriving at the same
+time never undo each other.
 """
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, case, delete, or_, select, true, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from edoc.storage.models import (
@@ -20,18 +22,22 @@ from edoc.storage.models import (
     Document,
     Setting,
 )
-from edoc.timezone import VIETNAM, to_utc
+from edoc.timezone import as_utc, day_start, to_vietnam
 
 #: Set by migration 0006 when it found documents: those below this id have no entries yet.
 BACKFILL = "audit.backfill_below"
 #: Statuses that say an agency acted on a document (01 only says it arrived).
 ACTED = frozenset({"02", "03", "04", "05", "06"})
+#: Statuses that say a document reached the agency that sent them.
+ARRIVED = ACTED | {"01"}
+#: The statuses an entry keeps a flag for.
+FLAGS = {"03": "accepted", "02": "returned", "06": "completed"}
 UNVERIFIED = "unverified"
 
 
 def month_of(moment: dt.datetime) -> int:
     """The month of ``moment`` in Vietnam time, as YYYYMM."""
-    local = moment.astimezone(VIETNAM)
+    local = to_vietnam(moment)
     return local.year * 100 + local.month
 
 
@@ -39,25 +45,19 @@ def sent_at(document: Document) -> dt.datetime:
     """When the sender sent ``document``: its envelope's TraceHeader for the sender, else the
     first hop of its route when that is the sender's node, else when it was stored here."""
     if document.sent_at is not None:
-        return _aware(document.sent_at)
+        return as_utc(document.sent_at)
     first = document.trace[0] if document.trace else None
     if first and first.get("organ_id") == document.sender_organ_id:
         try:
-            return _aware(dt.datetime.fromisoformat(first["at"]))
+            return as_utc(dt.datetime.fromisoformat(first["at"]))
         except (KeyError, TypeError, ValueError):
             pass
-    return _aware(document.received_at)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return as_utc(document.received_at)
 
 
 def due_end(due_date: dt.date | None) -> dt.datetime | None:
     """The end of a due date (midnight after it, Vietnam time) in UTC."""
-    if due_date is None:
-        return None
-    return to_utc(dt.datetime.combine(due_date + dt.timedelta(days=1), dt.time()))
+    return None if due_date is None else day_start(due_date + dt.timedelta(days=1))
 
 
 def verdict_of(verdicts: list[str]) -> str:
@@ -97,15 +97,14 @@ def entries(document: Document) -> list[AuditEntry]:
     for organ_id, direction in _views(document):
         statuses = [s for s in document.statuses if _theirs(s.organ_id, organ_id, direction)]
         given = {s.status_code for s in statuses}
-        acted = [_aware(s.at) for s in statuses if s.status_code in ACTED]
+        acted = [as_utc(s.at) for s in statuses if s.status_code in ACTED]
+        kept_here = direction is Direction.RECEIVED and document.owner_organ_id != HUB_ID
         entry = AuditEntry(
             organ_id=organ_id,
             direction=direction,
-            delivered="01" in given or direction is Direction.RECEIVED,
-            accepted="03" in given,
-            returned="02" in given,
-            completed="06" in given,
+            delivered=kept_here or bool(given & ARRIVED),
             acted_at=min(acted, default=None),
+            **{flag: code in given for code, flag in FLAGS.items()},
             **facts,
         )
         entry.codes = [
@@ -126,9 +125,50 @@ def _valid(signatures, role: str) -> bool:
     return any(s.role == role and s.indication == "TOTAL_PASSED" for s in signatures)
 
 
+#: What :func:`record` sets on an entry that is already there.
+_FACTS = [c.key for c in AuditEntry.__table__.columns if c.key not in ("id", "document_pk")]
+
+
 def record(document: Document) -> None:
-    """Replace ``document``'s entries with what its rows say now (in the caller's session)."""
-    document.audit_entries = entries(document)
+    """Give ``document`` the entries its rows say now (in the caller's session); entries it
+    has are changed in place, so that the (document, agency, direction) key is never taken
+    twice in one flush."""
+    current = {(e.organ_id, e.direction): e for e in document.audit_entries}
+    kept = []
+    for entry in entries(document):
+        old = current.get((entry.organ_id, entry.direction))
+        if old is not None:
+            for name in _FACTS:
+                setattr(old, name, getattr(entry, name))
+            old.codes, entry = entry.codes, old
+        kept.append(entry)
+    document.audit_entries = kept
+
+
+def apply_status(
+    session: Session, document_pk: int, status_by: str, code: str, at: dt.datetime
+) -> None:
+    """Count status ``code`` that agency ``status_by`` gave at ``at`` in the entries it
+    concerns: its own received entry, and the entries of those who sent it the document."""
+    if code not in ARRIVED:
+        return
+    values: dict = {"delivered": true()}
+    if code in FLAGS:
+        values[FLAGS[code]] = true()
+    if code in ACTED:
+        at = as_utc(at)
+        earlier = or_(AuditEntry.acted_at.is_(None), AuditEntry.acted_at > at)
+        values["acted_at"] = case((earlier, at), else_=AuditEntry.acted_at)
+    concerned = or_(
+        and_(AuditEntry.direction == Direction.RECEIVED, AuditEntry.organ_id == status_by),
+        and_(AuditEntry.direction == Direction.SENT, AuditEntry.organ_id != status_by),
+    )
+    session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.document_pk == document_pk, concerned)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _loaded():

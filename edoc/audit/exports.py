@@ -5,6 +5,7 @@ figures for the same documents.
 """
 
 import datetime as dt
+import hashlib
 import tarfile
 import tempfile
 import zipfile
@@ -16,16 +17,22 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from edoc.agency import AgencyId, AgencyIdError
-from edoc.audit.entries import record
+from edoc.audit.entries import apply_status, record
 from edoc.audit.report import Source
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import AuditError, EdocError
-from edoc.exchange.records import attachment_row, attachment_rows, document_row, find_document
-from edoc.storage.blobs import BlobStore
+from edoc.exchange.records import (
+    attachment_row,
+    attachment_rows,
+    document_row,
+    is_pdf,
+    status_row,
+)
+from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import HUB_ID, Direction, Document, StatusEvent
-from edoc.timezone import to_utc
+from edoc.timezone import day_start
 from signing.policy import Policy
 from signing.report import DocumentReport
 from signing.verify_batch import verify_batch
@@ -75,13 +82,9 @@ class Exports:
             items += [
                 (f"{exported.name}#{a.content_id}", a.data)
                 for a in message.attachments
-                if _is_pdf(a.name, a.data)
+                if is_pdf(a.name, a.data)
             ]
         return items
-
-
-def _is_pdf(name: str, data: bytes) -> bool:
-    return data.startswith(b"%PDF") or name.lower().endswith(".pdf")
 
 
 def _files(path: Path) -> Iterator[Exported]:
@@ -137,27 +140,21 @@ def _member(archive: Path, name: str, data: bytes, modified: dt.datetime) -> Exp
 
 
 def read_exports(paths: list[Path], agency: str | None = None) -> Exports:
-    """Read the envelopes and PDFs under ``paths``. A bare PDF is a document sent by
-    ``agency``, or by the agency its folder is named after."""
-    exports = Exports()
+    """Read the envelopes and PDFs under ``paths``, each file and each document once (exports
+    overlap: a folder and a zip of it). A bare PDF is a document sent by ``agency`` (an id;
+    a pattern names no one), or by the agency its folder is named after."""
+    owner = None if agency is None or "*" in agency or "?" in agency else _agency_id(agency)
+    exports, files, documents = Exports(), set(), set()
     for path in paths:
         if not path.exists():
             raise AuditError("Không có tệp hay thư mục này.", "No such file or folder.", path=path)
         for exported in _files(path):
+            digest = hashlib.sha256(exported.data).digest()
+            if digest in files:
+                continue
+            files.add(digest)
             if exported.name.lower().endswith(".pdf"):
-                owner = agency or _agency_of(exported.folder)
-                if owner is None:
-                    exports.problems.append(
-                        Problem(
-                            exported.name,
-                            "không biết của cơ quan nào: dùng --agency hoặc đặt tệp trong thư "
-                            "mục mang mã định danh của cơ quan",
-                            "whose document it is is unknown: use --agency or put the file in "
-                            "a folder named after the agency's id",
-                        )
-                    )
-                else:
-                    exports.pdfs.append((exported, owner))
+                _read_pdf(exports, exported, owner or _agency_of(exported.folder))
                 continue
             try:
                 message = parse(exported.data).message
@@ -166,9 +163,32 @@ def read_exports(paths: list[Path], agency: str | None = None) -> Exports:
                 continue
             if isinstance(message, StatusMessage):
                 exports.statuses.append((exported, message))
-            else:
+            elif (key := (message.sender.organ_id, message.document_id)) not in documents:
+                documents.add(key)
                 exports.documents.append((exported, message))
     return exports
+
+
+def _read_pdf(exports: Exports, exported: Exported, owner: str | None) -> None:
+    if owner is None:
+        exports.problems.append(
+            Problem(
+                exported.name,
+                "không biết của cơ quan nào: dùng --agency hoặc đặt tệp trong thư "
+                "mục mang mã định danh của cơ quan",
+                "whose document it is is unknown: use --agency or put the file in "
+                "a folder named after the agency's id",
+            )
+        )
+    else:
+        exports.pdfs.append((exported, owner))
+
+
+def _agency_id(text: str) -> str:
+    try:
+        return str(AgencyId.parse(text))
+    except AgencyIdError as error:
+        raise AuditError(error.message_vi, error.message_en) from None
 
 
 def _agency_of(folder: str) -> str | None:
@@ -216,44 +236,36 @@ def _roots(exports: Exports) -> list[str]:
 
 
 def _store(session: Session, stage, exports: Exports, reports: dict, policy: Policy) -> None:
-    stored: list[Document] = []
+    """Store the exports as the hub stores what it routes (each document already once)."""
+    stored: dict[tuple[str, str], Document] = {}
     for exported, message in exports.documents:
-        sender = message.sender.organ_id
-        if find_document(session, HUB_ID, Direction.RECEIVED, sender, message.document_id):
-            continue  # the same document exported twice
         ours = {
             a.content_id: reports[f"{exported.name}#{a.content_id}"]
             for a in message.attachments
             if f"{exported.name}#{a.content_id}" in reports
         }
         document = document_row(HUB_ID, Direction.RECEIVED, message, stage.put(exported.data))
-        document.received_at = to_utc(dt.datetime.combine(message.promulgation_date, dt.time()))
+        document.received_at = day_start(message.promulgation_date)
         document.attachments = attachment_rows(message, ours, policy, stage)
-        session.add(document)
-        stored.append(document)
+        stored[(message.sender.organ_id, message.document_id)] = document
     for exported, owner in exports.pdfs:
         digest = stage.put(exported.data)
         report = reports.get(exported.name)
-        document_id = f"pdf:{digest}"
-        if find_document(session, HUB_ID, Direction.RECEIVED, owner, document_id):
-            continue
+        name = Path(exported.name.split("!")[-1]).name
         document = Document(
-            owner_organ_id=HUB_ID, direction=Direction.RECEIVED, document_id=document_id,
-            sender_organ_id=owner, subject=Path(exported.name.split("!")[-1]).name,
-            envelope_sha256=digest, received_at=_pdf_time(report, exported),
+            owner_organ_id=HUB_ID, direction=Direction.RECEIVED, document_id=f"pdf:{digest}",
+            sender_organ_id=owner, subject=name, envelope_sha256=digest,
+            received_at=_pdf_time(report, exported),
+            attachments=[attachment_row("pdf", name, "application/pdf", digest, report, policy)],
         )  # fmt: skip
-        name = document.subject
-        document.attachments = [
-            attachment_row("pdf", name, "application/pdf", digest, report, policy)
-        ]
+        stored[(owner, document.document_id)] = document
+    for document in stored.values():
+        record(document)
         session.add(document)
-        stored.append(document)
     session.flush()
     for exported, message in exports.statuses:
         answered = message.response_for
-        document = find_document(
-            session, HUB_ID, Direction.RECEIVED, answered.organ_id, answered.document_id
-        )
+        document = stored.get((answered.organ_id, answered.document_id))
         if document is None:
             exports.problems.append(
                 Problem(
@@ -263,18 +275,9 @@ def _store(session: Session, stage, exports: Exports, reports: dict, policy: Pol
                 )
             )
             continue
-        document.statuses.append(
-            StatusEvent(
-                direction=Direction.RECEIVED,
-                organ_id=message.sender.organ_id,
-                status_code=message.status_code.value,
-                at=message.timestamp.astimezone(dt.UTC),
-                message_sha256=stage.put(exported.data),
-            )
-        )
-    session.flush()
-    for document in stored:
-        record(document)
+        status = status_row(document.id, message, stage.put(exported.data))
+        insert_ignoring_duplicates(session, StatusEvent, status)
+        apply_status(session, document.id, status["organ_id"], status["status_code"], status["at"])
 
 
 def _pdf_time(report: DocumentReport | None, exported: Exported) -> dt.datetime:

@@ -15,25 +15,18 @@ from sqlalchemy.orm import Session
 
 from edoc.audit.entries import UNVERIFIED
 from edoc.storage.models import AuditCode, AuditEntry, Direction, Document
+from edoc.timezone import as_utc
 
 ASSESSED = ("compliant", "non_compliant")
+#: The counts of a row about the signatures, in the order reports show them.
+SIGNING = ("total", "assessed", "indeterminate", "unverified", "signed", "personal",
+           "organisation", "compliant", "non_compliant")  # fmt: skip
+#: The counts about what became of the documents in the exchange.
+EXCHANGE = ("delivered", "accepted", "returned", "completed", "overdue")
 #: The figures of a row, in the order reports show them.
-COUNTS = (
-    "total",
-    "assessed",
-    "indeterminate",
-    "unverified",
-    "signed",
-    "personal",
-    "organisation",
-    "compliant",
-    "non_compliant",
-    "delivered",
-    "accepted",
-    "returned",
-    "completed",
-    "overdue",
-)
+COUNTS = SIGNING + EXCHANGE
+#: What a drill-down lists besides check codes: every count, and the assessed but unsigned.
+FIGURES = (*COUNTS, "unsigned")
 #: The figures that have a rate, over the assessed documents.
 RATED = ("signed", "personal", "organisation", "compliant")
 
@@ -191,9 +184,7 @@ def extent(session: Session, scope: Filter) -> tuple[dt.datetime | None, dt.date
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return None if moment is None else as_utc(moment)
 
 
 _CHUNK = 5000  # ids per query: below every database's limit on bound parameters
@@ -212,6 +203,7 @@ class Listed:
     notation: str
     subject: str
     sender_organ_id: str
+    sender_name: str
     verdict: str
     codes: tuple[str, ...]
 
@@ -263,12 +255,13 @@ def listing(
             document_pk=document.id,
             organ_id=entry.organ_id,
             direction=Direction(entry.direction).value,
-            at=_utc(entry.at),
+            at=as_utc(entry.at),
             document_id=document.document_id,
             number=document.number,
             notation=document.notation,
             subject=document.subject,
             sender_organ_id=document.sender_organ_id,
+            sender_name=document.sender_name,
             verdict=entry.verdict,
             codes=tuple(codes.get(entry.id, ())),
         )

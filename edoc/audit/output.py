@@ -9,20 +9,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from edoc.audit.figures import COUNTS, RATED, Figures, Listed
+from edoc.audit.figures import COUNTS, EXCHANGE, RATED, Figures, Listed
 from edoc.audit.report import AuditReport, Row
-from edoc.audit.wording import WORDS, coverage_note
+from edoc.audit.wording import coverage_note, percent, words
 from edoc.files import write_atomic
 from edoc.timezone import to_vietnam
-
-
-def percent(rate: float | None) -> str:
-    """A rate as a person reads it: ``17.9%``, or ``–`` when nothing was assessed."""
-    return "–" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _words(lang: str) -> dict[str, str]:
-    return WORDS[lang]
 
 
 def _row_cells(row: Row, lang: str) -> list:
@@ -31,7 +22,7 @@ def _row_cells(row: Row, lang: str) -> list:
         row.organ_id,
         row.name,
         row.period,
-        _words(lang)[f"direction_{row.direction}"],
+        words(lang)[f"direction_{row.direction}"],
         *[getattr(f, name) for name in COUNTS],
         *[_rate_value(f.rate(name)) for name in RATED],
     ]
@@ -42,7 +33,7 @@ def _rate_value(rate: float | None) -> float | str:
 
 
 def _headers(lang: str) -> list[str]:
-    w = _words(lang)
+    w = words(lang)
     return [
         w["organ_id"],
         w["agency"],
@@ -60,7 +51,7 @@ def _codes_of(report: AuditReport) -> list[str]:
 def table(report: AuditReport, lang: str = "vi") -> str:
     """The report for a terminal: figures per agency and period, the ranking, the codes and
     the coverage note."""
-    w = _words(lang)
+    w = words(lang)
     lines = [w["title"], coverage_note(report, lang), ""]
     columns = [
         (w["agency"], lambda r: r.organ_id),
@@ -70,11 +61,8 @@ def table(report: AuditReport, lang: str = "vi") -> str:
         (w["assessed"], lambda r: r.figures.assessed),
         (w["indeterminate_short"], lambda r: r.figures.indeterminate),
         (w["unverified_short"], lambda r: r.figures.unverified),
-        *[(w[f"{n}_short"], lambda r, n=n: percent(r.figures.rate(n))) for n in RATED],
-        *[
-            (w[f"{n}_short"], lambda r, n=n: getattr(r.figures, n))
-            for n in ("delivered", "accepted", "returned", "completed", "overdue")
-        ],
+        *[(w[f"{n}_short"], lambda r, n=n: percent(r.figures.rate(n), lang)) for n in RATED],
+        *[(w[f"{n}_short"], lambda r, n=n: getattr(r.figures, n)) for n in EXCHANGE],
     ]
     lines += _grid(columns, sorted(report.rows, key=lambda r: (r.organ_id, r.period, r.direction)))
     lines += ["", w["ranking"]]
@@ -84,7 +72,7 @@ def table(report: AuditReport, lang: str = "vi") -> str:
         (w["name"], lambda r: r.name[:40]),
         (w["total"], lambda r: r.figures.total),
         (w["assessed"], lambda r: r.figures.assessed),
-        *[(w[f"{n}_short"], lambda r, n=n: percent(r.figures.rate(n))) for n in RATED],
+        *[(w[f"{n}_short"], lambda r, n=n: percent(r.figures.rate(n), lang)) for n in RATED],
     ]
     lines += _grid(ranking, report.ranking)
     if report.codes:
@@ -128,7 +116,7 @@ def write_csv(path: Path, text: str) -> None:
 
 def write_xlsx(report: AuditReport, path: Path, lang: str = "vi") -> None:
     """A workbook with one sheet per view: figures, ranking, monthly trend, codes, coverage."""
-    w = _words(lang)
+    w = words(lang)
     book = Workbook()
     figures = book.active
     figures.title = w["sheet_figures"]
@@ -197,7 +185,7 @@ def _sheet_rows(sheet, headers: list, rows: list[list]) -> None:
 
 def listing_table(found: Sequence[tuple[str, Listed]], lang: str = "vi") -> str:
     """The documents behind a figure, one per line."""
-    w = _words(lang)
+    w = words(lang)
     heads = [w["time"], w["agency"], w["direction"], w["code_number"], w["verdict"], w["codes"]]
     lines = ["\t".join([*heads, w["subject"], w["document_id"]])]
     for _, item in found:

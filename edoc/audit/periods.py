@@ -6,10 +6,11 @@ months (the start and end of the range may cut the first and last one).
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from edoc.errors import AuditError
-from edoc.timezone import VIETNAM
+from edoc.timezone import to_utc, to_vietnam
 
 KINDS = ("month", "quarter", "year", "custom")
 
@@ -24,7 +25,7 @@ def parse_moment(text: str, what: str) -> dt.datetime:
             f"«{what}» không phải ngày hay thời điểm ISO 8601 (vd 2026-10-01): {text!r}.",
             f"'{what}' is not an ISO 8601 date or time (e.g. 2026-10-01): {text!r}.",
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+    return to_utc(moment)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Range:
 
 
 def _shown(moment: dt.datetime) -> str:
-    local = moment.astimezone(VIETNAM)
+    local = to_vietnam(moment)
     return local.strftime("%Y-%m-%d" if local.time() == dt.time() else "%Y-%m-%d %H:%M")
 
 
@@ -68,9 +69,29 @@ def period_of(month: int, kind: str, whole: Range) -> str:
     return whole.label()
 
 
-def months_of(label: str, kind: str, whole: Range, months: list[int]) -> list[int]:
-    """The months among ``months`` that the period ``label`` covers."""
-    return [m for m in months if period_of(m, kind, whole) == label]
+_LABELS = {
+    "month": re.compile(r"(\d{4})-(0[1-9]|1[0-2])"),
+    "quarter": re.compile(r"(\d{4})-Q([1-4])"),
+    "year": re.compile(r"(\d{4})"),
+}
+
+
+def label_months(label: str, kind: str) -> list[int] | None:
+    """The months (YYYYMM) the period ``label`` of ``kind`` covers (the label
+    :func:`period_of` gives); None for a custom period, which is the whole range."""
+    if check_kind(kind) == "custom":
+        return None
+    match = _LABELS[kind].fullmatch(label.strip())
+    if match is None:
+        raise AuditError(
+            f"«{label}» không phải một kỳ {kind} (vd 2026-11, 2026-Q4, 2026).",
+            f"'{label}' is not a {kind} period (e.g. 2026-11, 2026-Q4, 2026).",
+        )
+    year = int(match.group(1))
+    if kind == "month":
+        return [year * 100 + int(match.group(2))]
+    first = 3 * int(match.group(2)) - 2 if kind == "quarter" else 1
+    return [year * 100 + m for m in range(first, first + (3 if kind == "quarter" else 12))]
 
 
 def check_kind(kind: str) -> str:

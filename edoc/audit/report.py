@@ -8,15 +8,17 @@ import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.agency import AgencyDirectory, AgencyId, AgencyIdError
-from edoc.audit.entries import catch_up, month_of
+from edoc.audit.entries import catch_up
 from edoc.audit.figures import Figures, Filter, Listed, aggregate, conditions, extent, listing
-from edoc.audit.periods import Range, check_kind, month_label, months_of, period_of
+from edoc.audit.periods import Range, check_kind, label_months, month_label, period_of
 from edoc.errors import AuditError
-from edoc.storage.models import Direction
+from edoc.storage.models import Agency, AuditEntry, Direction
 from signing.checks import CATALOGUE
 
 
@@ -41,23 +43,26 @@ class Scope:
     def __post_init__(self) -> None:
         check_kind(self.period)
 
-    def exact_ids(self) -> tuple[str, ...] | None:
-        """The agencies as QCVN 102 ids when none is a pattern (the database filters them)."""
-        if not self.agencies or any("*" in a or "?" in a for a in self.agencies):
-            return None
-        return tuple(_agency_id(a) for a in self.agencies)
+    @property
+    def primary(self) -> Direction:
+        """The direction the ranking and the trend are about: what agencies sent (their own
+        signing), unless the audit is of received documents only."""
+        return self.direction or Direction.SENT
 
-    def covers(self, organ_id: str) -> bool:
-        if not self.agencies:
-            return True
-        try:
-            code = AgencyId.parse(organ_id).decision20
-        except AgencyIdError:
-            code = organ_id
-        return any(_matches(pattern, organ_id, code) for pattern in self.agencies)
+    def filter(self, session: Session) -> Filter:
+        """The entries to read in ``session``'s database: patterns become the ids they match
+        there, so that the database filters and limits exactly what the scope covers."""
+        ids = None
+        if any(_is_pattern(a) for a in self.agencies):
+            present = session.scalars(select(AuditEntry.organ_id).distinct())
+            ids = tuple(o for o in present if any(_matches(a, o) for a in self.agencies))
+        elif self.agencies:
+            ids = tuple(_agency_id(a) for a in self.agencies)
+        return Filter(ids, self.direction, self.range.start, self.range.end)
 
-    def filter(self) -> Filter:
-        return Filter(self.exact_ids(), self.direction, self.range.start, self.range.end)
+
+def _is_pattern(text: str) -> bool:
+    return "*" in text or "?" in text
 
 
 def _agency_id(text: str) -> str:
@@ -67,11 +72,16 @@ def _agency_id(text: str) -> str:
         raise AuditError(error.message_vi, error.message_en) from None
 
 
-def _matches(pattern: str, organ_id: str, code: str) -> bool:
+def _matches(pattern: str, organ_id: str) -> bool:
+    """Whether ``organ_id`` is ``pattern`` (an id) or matches it (over either form)."""
     pattern = pattern.strip().upper()
-    if "*" in pattern or "?" in pattern:
-        return fnmatch.fnmatchcase(code, pattern) or fnmatch.fnmatchcase(organ_id, pattern)
-    return organ_id == _agency_id(pattern)
+    if not _is_pattern(pattern):
+        return organ_id == _agency_id(pattern)
+    try:
+        code = AgencyId.parse(organ_id).decision20
+    except AgencyIdError:
+        code = organ_id
+    return fnmatch.fnmatchcase(code, pattern) or fnmatch.fnmatchcase(organ_id, pattern)
 
 
 @dataclass
@@ -98,10 +108,9 @@ class Row:
 class AuditReport:
     """Everything an audit found, and over what."""
 
-    generated_at: dt.datetime
+    generated_at: dt.datetime  # also the moment overdue documents are judged at
     sources: list[str]
     scope: Scope
-    now: dt.datetime
     first: dt.datetime | None
     last: dt.datetime | None
     rows: list[Row]
@@ -111,11 +120,9 @@ class AuditReport:
 
     @property
     def primary(self) -> str:
-        """The direction the ranking and the trend are about: what agencies sent (their own
-        signing), unless the audit is of received documents only."""
-        return (self.scope.direction or Direction.SENT).value
+        return self.scope.primary.value
 
-    @property
+    @cached_property
     def ranking(self) -> list[Row]:
         """Agencies by compliance rate of the primary direction, best first; agencies with
         nothing assessed last."""
@@ -130,7 +137,7 @@ class AuditReport:
             ),
         )
 
-    @property
+    @cached_property
     def overall(self) -> dict[str, Figures]:
         """Every agency together, by direction."""
         together: dict[str, Figures] = {}
@@ -138,17 +145,13 @@ class AuditReport:
             together.setdefault(row.direction, Figures()).add(row.figures)
         return together
 
-    @property
+    @cached_property
     def codes(self) -> Counter:
         """Documents by error code, every agency and direction together."""
         counted: Counter = Counter()
         for figures in self.overall.values():
             counted.update(figures.codes)
         return counted
-
-    def months_of(self, period: str) -> list[int]:
-        """The months a period of this report covers (for the drill-down)."""
-        return months_of(period, self.scope.period, self.scope.range, self.months)
 
     def to_json(self) -> dict:
         return {
@@ -176,15 +179,17 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def agency_names(directory: AgencyDirectory, organ_ids: Iterable[str]) -> dict[str, str]:
-    """The directory's name of each agency ("" for one it does not know)."""
+def agency_names(
+    directory: AgencyDirectory, organ_ids: Iterable[str], registered: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The name of each agency: as registered (at the hub), else the directory's, else ""."""
     names = {}
     for organ_id in organ_ids:
         try:
             known = directory.get(organ_id)
         except AgencyIdError:
             known = None
-        names[organ_id] = known.name if known else ""
+        names[organ_id] = (registered or {}).get(organ_id) or (known.name if known else "")
     return names
 
 
@@ -196,23 +201,24 @@ def build_report(
 ) -> AuditReport:
     """Audit ``sources`` (their figures added up) over ``scope``."""
     now = now or dt.datetime.now(dt.UTC)
-    where = scope.filter()
     by_month: dict[tuple[str, str, int], Figures] = {}
-    firsts, lasts = [], []
+    firsts, lasts, registered = [], [], {}
     for source in sources:
         catch_up(source.sessions)
         with source.sessions() as session:
+            where = scope.filter(session)
             for key, figures in aggregate(session, where, now).items():
-                if scope.covers(key[0]):
-                    by_month.setdefault(key, Figures()).add(figures)
+                by_month.setdefault(key, Figures()).add(figures)
             first, last = extent(session, where)
+            registered.update(session.execute(select(Agency.organ_id, Agency.name)).all())
         firsts += [first] if first else []
         lasts += [last] if last else []
-    names = agency_names(directory or AgencyDirectory.builtin(), sorted({k[0] for k in by_month}))
+    organ_ids = sorted({k[0] for k in by_month})
+    names = agency_names(directory or AgencyDirectory.builtin(), organ_ids, registered)
     periods: dict[tuple[str, str, str], Figures] = {}
     totals: dict[tuple[str, str], Figures] = {}
     trend: dict[str, dict[int, Figures]] = {}
-    primary = (scope.direction or Direction.SENT).value
+    primary = scope.primary.value
     for (organ_id, direction, month), figures in sorted(by_month.items()):
         label = period_of(month, scope.period, scope.range)
         periods.setdefault((organ_id, label, direction), Figures()).add(figures)
@@ -220,10 +226,9 @@ def build_report(
         if direction == primary:
             trend.setdefault(organ_id, {}).setdefault(month, Figures()).add(figures)
     return AuditReport(
-        generated_at=dt.datetime.now(dt.UTC),
+        generated_at=now,
         sources=[source.label for source in sources],
         scope=scope,
-        now=now,
         first=min(firsts, default=None),
         last=max(lasts, default=None),
         rows=[
@@ -248,11 +253,11 @@ def list_documents(
     figure: str,
     now: dt.datetime | None = None,
     period: str | None = None,
-    organ_id: str | None = None,
     limit: int | None = None,
 ) -> list[tuple[str, Listed]]:
     """The documents behind ``figure`` (a figure's name or a check code) in ``scope``,
-    narrowed to one ``period`` label and one agency when given; with their source's label."""
+    narrowed to one ``period`` (a label of the scope's kind of period) when given; with their
+    source's label."""
     now = now or dt.datetime.now(dt.UTC)
     if figure not in conditions(now) and figure not in CATALOGUE:
         known = ", ".join([*conditions(now), "CODE"])
@@ -260,31 +265,11 @@ def list_documents(
             f"Không có chỉ số hay mã kiểm tra «{figure}» (có: {known}).",
             f"No figure or check code '{figure}' (known: {known}).",
         )
-    if organ_id is not None:
-        scope = Scope((organ_id,), scope.period, scope.range, scope.direction)
+    months = label_months(period, scope.period) if period is not None else None
     found = []
     for source in sources:
         catch_up(source.sessions)
         with source.sessions() as session:
-            months = None
-            if period is not None:
-                months = [
-                    m
-                    for m in _months(session, scope)
-                    if period_of(m, scope.period, scope.range) == period
-                ]
-            rows = listing(session, scope.filter(), figure, now, months, limit)
-        found += [(source.label, row) for row in rows if scope.covers(row.organ_id)]
+            rows = listing(session, scope.filter(session), figure, now, months, limit)
+        found += [(source.label, row) for row in rows]
     return found
-
-
-def _months(session: Session, scope: Scope) -> list[int]:
-    first, last = extent(session, scope.filter())
-    if first is None or last is None:
-        return []
-    months, month = [], month_of(first)
-    while month <= month_of(last):
-        months.append(month)
-        year, number = divmod(month, 100)
-        month = (year + number // 12) * 100 + number % 12 + 1
-    return months

@@ -7,12 +7,12 @@ sender learns of it exactly once, in the order the clerk acted.
 
 import datetime as dt
 
-from edoc.audit.entries import record
+from edoc.audit.entries import apply_status
 from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.receive import Node
-from edoc.exchange.records import answer
-from edoc.storage.models import Delivery, Direction, Document, StatusEvent
+from edoc.exchange.records import respond
+from edoc.storage.models import Direction, Document, StatusEvent
 
 CLERK_ACTIONS = (
     StatusCode.RETURNED,
@@ -51,18 +51,8 @@ def act(
             raise EdocError(
                 "Chỉ văn bản đến mới có trạng thái xử lý.", "Only received documents are acted on."
             )
-        message = stage.put(answer(node.organization, document, code, at, reason, staff))
-        event = StatusEvent(
-            direction=Direction.SENT, organ_id=node.organ_id, status_code=code.value, at=at,
-            staff=staff, description=reason, message_sha256=message,
-        )  # fmt: skip
-        document.statuses.append(event)
-        document.deliveries.append(
-            Delivery(
-                recipient_organ_id=document.sender_organ_id, message_sha256=message, kind="status"
-            )
-        )
+        event = respond(node.organization, document, code, at, stage, reason, staff)
         document.status_code = code.value
-        record(document)
+        apply_status(session, document.id, node.organ_id, code.value, at)
         session.commit()
         return event

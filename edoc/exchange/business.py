@@ -14,11 +14,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from edoc.audit.entries import record
 from edoc.envelope.model import BusinessType, DocumentMessage, StatusCode
 from edoc.errors import EnvelopeError
-from edoc.exchange.records import answer, find_document
+from edoc.exchange.records import find_document, respond
 from edoc.storage.blobs import Staging, insert_ignoring_duplicates
-from edoc.storage.models import Delivery, Direction, Document, DocumentEvent, StatusEvent
+from edoc.storage.models import Delivery, Direction, Document, DocumentEvent
 
 ACTS_ON_ORIGINAL = (BusinessType.RECALL, BusinessType.UPDATE)
 
@@ -83,23 +84,6 @@ def _already(session: Session, document: Document, kind: str, message: str) -> b
     )
 
 
-def _respond(node, original: Document, code: StatusCode, reason: str, stage: Staging, now) -> None:
-    message = stage.put(answer(node.organization, original, code, now, reason))
-    original.statuses.append(
-        StatusEvent(
-            direction=Direction.SENT,
-            organ_id=node.organ_id,
-            status_code=code.value,
-            at=now,
-            description=reason,
-            message_sha256=message,
-        )
-    )
-    original.deliveries.append(
-        Delivery(recipient_organ_id=original.sender_organ_id, message_sha256=message, kind="status")
-    )
-
-
 def apply_to_original(
     node, session: Session, stage: Staging, message: DocumentMessage, envelope: str
 ) -> tuple[Document, bool]:
@@ -128,8 +112,9 @@ def apply_to_original(
                 changes[name] = {"before": _plain(getattr(original, name)), "after": _plain(new)}
                 setattr(original, name, new)
         detail["changes"] = changes
+        record(original)  # a new due date, say, changes what the audit counts
     original.events.append(DocumentEvent(kind=kind, at=now, detail=detail, message_sha256=envelope))
-    _respond(node, original, code, reason, stage, now)
+    respond(node.organization, original, code, now, stage, reason)
     return original, True
 
 
@@ -146,7 +131,7 @@ def mark_replaced(
     original.events.append(
         DocumentEvent(kind="replaced", at=now, detail=detail, message_sha256=envelope)
     )
-    _respond(node, original, StatusCode.AGREED, "", stage, now)
+    respond(node.organization, original, StatusCode.AGREED, now, stage)
 
 
 def _plain(value):

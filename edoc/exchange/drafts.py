@@ -194,7 +194,6 @@ def replace_main(node: Node, draft_pk: int, pdf: bytes, *, seen: str, who: str, 
             session.rollback()
             raise _changed()
         session.commit()
-    return find_draft(node, draft_pk)
 
 
 def delete_draft(node: Node, draft_pk: int) -> None:

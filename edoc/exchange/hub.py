@@ -5,7 +5,6 @@ node through its own outbox, retrying until the node has taken it. A node proves
 with its token; an envelope whose sender is not that node's agency is refused.
 """
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.agency import AgencyId
-from edoc.audit.entries import record
+from edoc.audit.entries import apply_status, record
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
@@ -23,6 +22,7 @@ from edoc.exchange.records import (
     attachment_rows,
     document_row,
     find_document,
+    status_row,
     store_once,
     verify_pdfs,
 )
@@ -186,15 +186,9 @@ def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
             "message_sha256": message_sha256, "kind": "status",
         }  # fmt: skip
         insert_ignoring_duplicates(session, Delivery, values)
-        status = {
-            "document_pk": document.id, "direction": Direction.RECEIVED.value,
-            "organ_id": message.sender.organ_id, "status_code": message.status_code.value,
-            "at": message.timestamp.astimezone(dt.UTC), "message_sha256": message_sha256,
-            "staff": message.staff.staff if message.staff else "",
-            "description": message.description,
-        }  # fmt: skip
+        status = status_row(document.id, message, message_sha256)
         insert_ignoring_duplicates(session, StatusEvent, status)
-        session.expire(document, ["statuses"])
-        record(document)
+        by = status["organ_id"]
+        apply_status(session, document.id, by, status["status_code"], status["at"])
         session.commit()
         return Received(document.id, created=True)

@@ -19,6 +19,7 @@ from edoc.exchange.receive import Node
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import HUB_ID
 from signing.policy import Policy
 
 
@@ -73,7 +74,7 @@ class LocalNetwork:
         self._engines = []
         self.hub_token = hub_token = secrets.token_urlsafe(24)
         self.tokens: dict[str, str] = {}
-        self.hub = Hub(*self._storage("hub"), policy)
+        self.hub = Hub(*self._storage(HUB_ID), policy)
         hub_port = free_port()
         self.nodes: dict[str, Node] = {}
         self.services: dict[str, Service] = {}

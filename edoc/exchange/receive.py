@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from edoc.audit.entries import record
+from edoc.audit.entries import apply_status, record
 from edoc.envelope.model import (
     BusinessType,
     DocumentMessage,
@@ -33,16 +33,17 @@ from edoc.exchange.business import (
 )
 from edoc.exchange.records import (
     Received,
-    answer,
     attachment_rows,
     document_row,
     find_document,
+    respond,
+    status_row,
     store_once,
     verify_pdfs,
 )
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
-from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.storage.models import DeliveryState, Direction, Document, StatusEvent
 from signing.policy import Policy
 
 
@@ -105,24 +106,7 @@ def _receive_document(node: Node, data: bytes, message, trace: list | None) -> R
         document.status_code = StatusCode.ARRIVED.value
         document.compliant = all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
         document.attachments = attachment_rows(message, reports, node.policy, stage)
-        arrived = stage.put(answer(node.organization, document, StatusCode.ARRIVED, now))
-        document.statuses = [
-            StatusEvent(
-                direction=Direction.SENT,
-                organ_id=node.organ_id,
-                status_code=StatusCode.ARRIVED.value,
-                at=now,
-                message_sha256=arrived,
-            )
-        ]
-        document.deliveries = [
-            Delivery(
-                recipient_organ_id=message.sender.organ_id,
-                message_sha256=arrived,
-                kind="status",
-                next_attempt_at=now,
-            )
-        ]
+        respond(node.organization, document, StatusCode.ARRIVED, now, stage)
         record(document)
         session.add(document)
         if message.business_type is BusinessType.REPLACE:
@@ -175,27 +159,16 @@ def _receive_status(node: Node, data: bytes, message) -> Received:
                 f"Trạng thái cho văn bản không có ở đây: {answered.document_id}.",
                 f"A status for a document this node did not send: {answered.document_id}.",
             )
-        at = message.timestamp.astimezone(dt.UTC)
+        status = status_row(document.id, message, stage.put(data))
+        insert_ignoring_duplicates(session, StatusEvent, status)
         sender = message.sender.organ_id
-        insert_ignoring_duplicates(
-            session,
-            StatusEvent,
-            {
-                "document_pk": document.id,
-                "direction": Direction.RECEIVED.value,
-                "organ_id": sender,
-                "status_code": message.status_code.value,
-                "at": at,
-                "staff": message.staff.staff if message.staff else "",
-                "description": message.description,
-                "message_sha256": stage.put(data),
-            },
-        )
-        if message.status_code is StatusCode.ARRIVED:
+        if message.status_code is StatusCode.ARRIVED:  # the document itself, not a recall
             for delivery in document.deliveries:
-                if delivery.recipient_organ_id == sender and delivery.kind == "document":
+                if (
+                    delivery.recipient_organ_id == sender
+                    and delivery.message_sha256 == document.envelope_sha256
+                ):
                     delivery.state = DeliveryState.ACKNOWLEDGED
-        session.expire(document, ["statuses"])
-        record(document)
+        apply_status(session, document.id, sender, status["status_code"], status["at"])
         session.commit()
         return Received(document.id, created=True)

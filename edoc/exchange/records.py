@@ -21,9 +21,11 @@ from edoc.envelope.model import (
 from edoc.storage.blobs import BlobStore, Staging
 from edoc.storage.models import (
     Attachment,
+    Delivery,
     Direction,
     Document,
     SignatureRecord,
+    StatusEvent,
     VerificationReport,
 )
 from signing.policy import Policy
@@ -66,13 +68,33 @@ def document_row(
     )
 
 
+def is_pdf(name: str, data: bytes) -> bool:
+    """Whether a file is a PDF to verify, by its bytes or its name."""
+    return data.startswith(b"%PDF") or name.lower().endswith(".pdf")
+
+
 def verify_pdfs(message: DocumentMessage, policy: Policy) -> dict[str, DocumentReport]:
     """The report on each PDF of ``message``, by ContentId (slow: call it before any query,
     so that no database lock is held while verifying)."""
     return {
         attachment.content_id: verify_document(attachment.data, policy)
         for attachment in message.attachments
-        if attachment.data.startswith(b"%PDF") or attachment.name.lower().endswith(".pdf")
+        if is_pdf(attachment.name, attachment.data)
+    }
+
+
+def status_row(document_pk: int, message: StatusMessage, message_sha256: str) -> dict:
+    """The StatusEvent values of a status that came in about document ``document_pk`` (for
+    :func:`edoc.storage.blobs.insert_ignoring_duplicates`: the same status twice is one)."""
+    return {
+        "document_pk": document_pk,
+        "direction": Direction.RECEIVED.value,
+        "organ_id": message.sender.organ_id,
+        "status_code": message.status_code.value,
+        "at": message.timestamp.astimezone(dt.UTC),
+        "staff": message.staff.staff if message.staff else "",
+        "description": message.description,
+        "message_sha256": message_sha256,
     }
 
 
@@ -177,6 +199,29 @@ def answer(
         staff=StaffInfo(staff=staff) if staff else None,
     )
     return build(status)
+
+
+def respond(
+    organization: Organization,
+    document: Document,
+    code: StatusCode,
+    at: dt.datetime,
+    stage: Staging,
+    reason: str = "",
+    staff: str = "",
+) -> StatusEvent:
+    """Record ``organization``'s status ``code`` on a received ``document`` and queue its
+    envelope to the sender, in the caller's transaction (the outbox sends it after commit)."""
+    message = stage.put(answer(organization, document, code, at, reason, staff))
+    event = StatusEvent(
+        direction=Direction.SENT, organ_id=organization.organ_id, status_code=code.value,
+        at=at, staff=staff, description=reason, message_sha256=message,
+    )  # fmt: skip
+    document.statuses.append(event)
+    document.deliveries.append(
+        Delivery(recipient_organ_id=document.sender_organ_id, message_sha256=message, kind="status")
+    )
+    return event
 
 
 def store_once(

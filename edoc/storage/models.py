@@ -278,15 +278,14 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_entries"
     __table_args__ = (
+        UniqueConstraint("document_pk", "organ_id", "direction"),
         Index("ix_audit_entries_scope", "month", "organ_id", "direction", "at", "verdict",
               "signed", "personal", "organisation", "delivered", "accepted", "returned",
               "completed", "due_at", "acted_at"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_pk: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
+    document_pk: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     organ_id: Mapped[str] = mapped_column(String(32))
     direction: Mapped[Direction] = mapped_column(_enum(Direction))
     at: Mapped[dt.datetime] = mapped_column()

@@ -48,9 +48,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
-    )
-    op.create_index(
-        op.f("ix_audit_entries_document_pk"), "audit_entries", ["document_pk"], unique=False
+        sa.UniqueConstraint(
+            "document_pk", "organ_id", "direction", name=op.f("uq_audit_entries_document_pk")
+        ),
     )
     op.create_index(
         "ix_audit_entries_scope",
