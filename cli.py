@@ -439,8 +439,13 @@ def unpack(file: str, output: str) -> None:
 
     summary, parsed = _describe(file)
     folder = Path(output)
-    for attachment in parsed.message.attachments if parsed.message.kind == "document" else ():
-        name = attachment.name if safe_name(attachment.name) else f"{attachment.content_id}.bin"
+    attachments = parsed.message.attachments if parsed.message.kind == "document" else ()
+    taken = {"metadata.json"}
+    for number, attachment in enumerate(attachments, 1):
+        # a sender's name is a file name here only when it names no folder and no other file
+        name = attachment.name if safe_name(attachment.name) else f"attachment-{number}.bin"
+        name = f"{number}-{name}" if name.lower() in taken else name
+        taken.add(name.lower())
         write_atomic(folder / name, attachment.data)
         say(f"Đã ghi {folder / name}", f"Wrote {folder / name}")
     metadata = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

@@ -113,6 +113,7 @@ def _streams(array) -> list[bytes]:
 
 def _read_dss(reader: PdfFileReader, data: _ValidationData) -> None:
     """Every revision's DSS and its VRI entries: a later DSS may replace an earlier one."""
+    seen: set[bytes] = set()
     for revision in range(reader.xrefs.total_revisions):
         try:
             dss = reader.get_historical_resolver(revision).root.get("/DSS")
@@ -131,12 +132,23 @@ def _read_dss(reader: PdfFileReader, data: _ValidationData) -> None:
                 if isinstance(v.get_object(), generic.DictionaryObject)
             ]
         for dictionary in dictionaries:
-            for raw in _streams(dictionary.get("/Certs")) + _streams(dictionary.get("/Cert")):
+            certificates = _streams(dictionary.get("/Certs")) + _streams(dictionary.get("/Cert"))
+            for raw in _unseen(certificates, seen):
                 _quietly(lambda r=raw: data.add_certificate(x509.Certificate.load(r)))
-            for raw in _streams(dictionary.get("/OCSPs")) + _streams(dictionary.get("/OCSP")):
+            responses = _streams(dictionary.get("/OCSPs")) + _streams(dictionary.get("/OCSP"))
+            for raw in _unseen(responses, seen):
                 _quietly(lambda r=raw: data.add_ocsp(ocsp.OCSPResponse.load(r)))
-            for raw in _streams(dictionary.get("/CRLs")) + _streams(dictionary.get("/CRL")):
+            for raw in _unseen(
+                _streams(dictionary.get("/CRLs")) + _streams(dictionary.get("/CRL")), seen
+            ):
                 data.crls.append(asn1_crl.CertificateList.load(raw))
+
+
+def _unseen(blobs: list[bytes], seen: set[bytes]) -> list[bytes]:
+    """The blobs not read before: every revision's DSS repeats the earlier ones' data."""
+    fresh = [blob for blob in dict.fromkeys(blobs) if blob not in seen]
+    seen.update(fresh)
+    return fresh
 
 
 def _signature_timestamps(signed_data: cms.SignedData) -> list[cms.SignedData]:

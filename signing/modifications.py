@@ -12,6 +12,7 @@ corrections make it fit real documents and real attacks:
   change together with its value (form filling).
 """
 
+import weakref
 from collections.abc import Iterable
 
 from pyhanko.pdf_utils import generic
@@ -29,6 +30,7 @@ from pyhanko.sign.diff_analysis.form_rules_api import (
     FormUpdate,
     FormUpdatingRule,
 )
+from pyhanko.sign.diff_analysis.policies import _find_orphans
 from pyhanko.sign.diff_analysis.rules.form_field_rules import (
     DSSCompareRule,
     GenericFieldModificationRule,
@@ -62,6 +64,19 @@ class ValidationDataRule(WhitelistRule):
     were new or already part of the DSS are accepted.
     """
 
+    def __init__(self) -> None:
+        self._dss_objects: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _before(self, old: HistoricalResolver) -> set:
+        """The objects of the signed revision's DSS, once per revision (a signature's revision
+        is compared with every later one)."""
+        objects = self._dss_objects.get(old)
+        if objects is None:
+            old_dss = old.root.raw_get("/DSS") if "/DSS" in old.root else None
+            objects = old.collect_dependencies(old_dss) if old_dss is not None else set()
+            self._dss_objects[old] = objects
+        return objects
+
     def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
         try:
             yield from list(DSSCompareRule().apply(old, new))
@@ -69,8 +84,7 @@ class ValidationDataRule(WhitelistRule):
         except SuspiciousModification as error:
             if "VRI" not in str(error):
                 raise
-        old_dss = old.root.raw_get("/DSS") if "/DSS" in old.root else None
-        before = old.collect_dependencies(old_dss) if old_dss is not None else set()
+        before = self._before(old)
         written = new.collect_dependencies(
             new.root.raw_get("/DSS"), since_revision=old.revision + 1
         )
@@ -79,6 +93,25 @@ class ValidationDataRule(WhitelistRule):
                 existing = old(ref)
                 if not isinstance(existing, generic.NullObject):
                     raise SuspiciousModification(f"the DSS overwrites object {ref.idnum}")
+            yield ReferenceUpdate(ref)
+
+
+class OrphanRule(WhitelistRule):
+    """New objects of a revision that nothing refers to: leftovers of writers, harmless.
+
+    pyHanko looks for them in every later revision once per signature; in a file with many
+    signatures and DSS updates (one in the peer corpus has 24 signatures over 48 revisions)
+    that was half the verification time. Here a revision's orphans are found once per file.
+    """
+
+    def __init__(self) -> None:
+        self._found: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
+        orphans = self._found.get(new)
+        if orphans is None:
+            orphans = self._found[new] = frozenset(_find_orphans(new))
+        for ref in orphans:
             yield ReferenceUpdate(ref)
 
 
@@ -147,8 +180,9 @@ EDOC_DIFF_POLICY = _ReadingDiffPolicy(
             _GLOBAL_RULES, None, reject_object_freeing=False, ignore_orphaned_objects=False
         ),
     ),
-    global_rules=_GLOBAL_RULES,
+    global_rules=[*_GLOBAL_RULES, OrphanRule().as_qualified(ModificationLevel.LTA_UPDATES)],
     form_rule=_FORM_RULE,
     reject_object_freeing=False,
+    ignore_orphaned_objects=False,
 )
 """The difference analysis every verification uses."""

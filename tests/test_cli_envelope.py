@@ -229,3 +229,32 @@ def test_validate_passes_a_good_envelope_and_exits_3_with_every_violation(tmp_pa
     assert any("'28.22.H17' does not have the required form" in m for m in messages)
     assert any("Priority: value 9 is out of the allowed range" in m for m in messages)
     assert all(v["line"] for v in report["violations"])
+
+
+def test_unpack_never_writes_outside_its_folder_nor_over_another_file(tmp_path):
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Attachment
+    from tests.test_envelope import _sample_document
+
+    files = [
+        Attachment("../../escape", "../../escape.pdf", "application/pdf", b"%PDF-1 one"),
+        Attachment("b", "/etc/passwd", "text/plain", b"two"),
+        Attachment("c", "same.pdf", "application/pdf", b"%PDF-1 three"),
+        Attachment("d", "same.pdf", "application/pdf", b"%PDF-1 four"),
+        Attachment("e", "metadata.json", "application/json", b"{}"),
+    ]
+    envelope = tmp_path / "hostile.edxml"
+    envelope.write_bytes(build(_sample_document(attachments=files)))
+    out = tmp_path / "deep" / "unpacked"
+    result = edoc("envelope", "unpack", str(envelope), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    written = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(written) == sorted(
+        ["attachment-1.bin", "attachment-2.bin", "same.pdf", "4-same.pdf", "5-metadata.json",
+         "metadata.json"]
+    )  # fmt: skip
+    assert {written["same.pdf"], written["4-same.pdf"]} == {b"%PDF-1 three", b"%PDF-1 four"}
+    assert json.loads(written["metadata.json"])["kind"] == "document"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        [*written, "hostile.edxml"]
+    )

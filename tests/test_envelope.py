@@ -408,6 +408,61 @@ def test_broken_base64_and_duplicate_content_ids_are_refused():
         parse(build(twice))
 
 
+def _with_subject(data: bytes, inserted: bytes) -> bytes:
+    return data.replace(b"<edXML:Subject>", b"<edXML:Subject>" + inserted, 1)
+
+
+@pytest.mark.parametrize(
+    "inserted, problem",
+    [
+        (b"<x>" * 100_000 + b"</x>" * 100_000, "Excessive depth"),
+        (b"\xff\xfe\xc3\x28", "Invalid bytes in character encoding"),
+        (b"\x00", "Char 0x0 out of allowed range"),
+        (b"<x a='1' a='2'/>", "Attribute a redefined"),
+    ],
+    ids=["deep-nesting", "invalid-utf8", "nul", "duplicate-attribute"],
+)
+def test_hostile_xml_is_refused_quickly_with_the_parsers_reason(inserted, problem):
+    data = _with_subject(build(_sample_document()), inserted)
+    start = time.perf_counter()
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert time.perf_counter() - start < 1
+    assert problem in error.value.message_en
+    assert error.value.message_vi.startswith("Không phải XML hợp lệ")
+
+
+def test_huge_attributes_are_read_within_the_envelope_limit_and_bounded_memory():
+    data = _with_subject(build(_sample_document()), b"")
+    data = data.replace(b"<edXML:Subject>", b'<edXML:Subject note="' + b"A" * 20_000_000 + b'">')
+    tracemalloc.start()
+    message = parse(data).message
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert message.subject == _sample_document().subject
+    assert peak < 100_000_000
+    with pytest.raises(EnvelopeError, match="over the limit"):
+        parse(data, Limits(envelope_bytes=10_000_000))
+
+
+def test_schema_violations_are_counted_not_listed_without_end():
+    attributes = b" ".join(b'a%d="1"' % i for i in range(5000))
+    data = build(_sample_document())
+    data = data.replace(b"<edXML:Subject>", b"<edXML:Subject " + attributes + b">")
+    violations = validate(data)
+    assert len(violations) <= 101
+    assert "more" in violations[-1].message_en
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/cron.d/evil", "/etc/passwd", "..\\..\\x.pdf", "C:x.pdf"]
+)
+def test_attachment_names_with_paths_are_kept_as_text_only(name):
+    message = _sample_document(attachments=[Attachment("vb", name, "application/pdf", b"%PDF-1")])
+    (attachment,) = parse(build(message)).message.attachments
+    assert attachment.name == name  # shown as sent; never a path (see the unpack and inbox tests)
+
+
 def test_not_xml_is_a_clear_error():
     with pytest.raises(EnvelopeError) as error:
         parse(b"<edXML><unclosed></edXML>")

@@ -1,6 +1,7 @@
 """Receiving documents at a node, on SQLite and on PostgreSQL: stored once whatever the
 retries, verified, answered with 01, and nothing half-written when the database fails."""
 
+import dataclasses
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,10 +12,10 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.receive import Node, receive_envelope, receive_message
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
-from edoc.storage.models import Blob, Delivery, DeliveryState, Document
+from edoc.storage.models import Blob, Delivery, DeliveryState, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
 
@@ -98,3 +99,41 @@ def test_a_status_message_is_not_taken_for_a_document(node):
         receive_envelope(node, build(status))
     assert "status" in caught.value.message_en
     assert count(node, Document) == 0
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda m: {"code": dataclasses.replace(m.code, notation="X" * 101)}, "notation"),
+        (lambda m: {"sender": dataclasses.replace(m.sender, organ_name="X" * 401)}, "sender_name"),
+        (lambda m: {"signer": dataclasses.replace(m.signer, full_name="X" * 201)}, "signer_name"),
+        (lambda m: {"document_id": m.document_id + "X" * 200}, "document_id"),
+        (
+            lambda m: {"attachments": [dataclasses.replace(m.attachments[0], name="X" * 401)]},
+            "name",
+        ),
+    ],
+    ids=["notation", "sender", "signer", "document-id", "file-name"],
+)
+def test_values_too_long_to_store_are_refused_by_name_and_nothing_is_kept(
+    node, envelope, change, field
+):
+    message = parse(envelope).message
+    data = build(dataclasses.replace(message, **change(message)))
+    with pytest.raises(EnvelopeError) as caught:
+        receive_message(node, data)
+    assert f"'{field}'" in caught.value.message_en and "over the limit" in caught.value.message_en
+    assert count(node, Document) == 0 and count(node, Blob) == 0
+
+
+def test_a_status_about_a_document_never_sent_from_here_is_refused(node):
+    status = StatusMessage(
+        sender=Organization(HA_NOI.organ_id, HA_NOI.name),
+        response_for=ResponseFor(VPCP.organ_id, "999/VPCP", dt.date(2026, 11, 1)),
+        status_code=StatusCode.ACCEPTED,
+        timestamp=dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC),
+    )
+    with pytest.raises(EnvelopeError) as caught:
+        receive_message(node, build(status))
+    assert "did not send" in caught.value.message_en and "999/VPCP" in caught.value.message_en
+    assert count(node, StatusEvent) == 0 and count(node, Blob) == 0

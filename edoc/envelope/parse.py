@@ -11,9 +11,11 @@ import base64
 import binascii
 import datetime as dt
 import io
+import lzma
 import mimetypes
 import re
 import zipfile
+import zlib
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -74,6 +76,11 @@ class ParsedEnvelope:
     warnings: list[EnvelopeWarning] = field(default_factory=list)
 
 
+# What reading a damaged zip raises, from zipfile and the decompressors under it.
+_UNZIP_FAILURES = (
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, ValueError, NotImplementedError,
+    RuntimeError, OSError, EOFError,
+)  # fmt: skip
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BOM = b"\xef\xbb\xbf"
 
@@ -442,7 +449,14 @@ def _canonical(element: etree._Element) -> str:
             node.text = None
         if node is not copy and node.tail is not None and not node.tail.strip():
             node.tail = None
-    return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
+    try:
+        return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
+    except etree.C14NError as error:
+        name = etree.QName(element).localname
+        raise EnvelopeError(
+            f"Phần tử «{name}» không chuẩn hoá được (C14N): {error}.",
+            f"The element '{name}' cannot be canonicalised (C14N): {error}.",
+        ) from error
 
 
 def content_type_of(name: str) -> str:
@@ -487,7 +501,7 @@ def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
     try:
         with archive.open(entry) as stream:
             content = stream.read(limits.attachment_bytes + 1)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+    except _UNZIP_FAILURES as error:
         raise EnvelopeError(
             f"Tệp đính kèm «{label}»: không giải nén được ({error}).",
             f"Attachment '{label}': cannot be unzipped ({error}).",

@@ -117,6 +117,9 @@ def _explain(error) -> Violation:
     return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
 
 
+SHOWN = 100  # a hostile envelope can break the schema a million times; a person reads a few
+
+
 def validate(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Violation]:
     """Every violation of the envelope schema, and any reason the envelope cannot be read."""
     try:
@@ -124,7 +127,13 @@ def validate(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Violation]:
     except EnvelopeError as error:
         return [Violation("", None, error.message_vi, error.message_en)]
     checker = schema()
-    violations = [] if checker.validate(tree) else [_explain(e) for e in checker.error_log]
+    errors = [] if checker.validate(tree) else list(checker.error_log)
+    violations = [_explain(e) for e in errors[:SHOWN]]
+    if len(errors) > SHOWN:
+        more = len(errors) - SHOWN
+        violations.append(
+            Violation("", None, f"… và {more} vi phạm khác.", f"… and {more} more violations.")
+        )
     try:
         parse(data, limits)
     except EnvelopeError as error:

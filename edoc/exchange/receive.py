@@ -155,9 +155,10 @@ def _receive_status(node: Node, data: bytes, message) -> Received:
             session, node.organ_id, Direction.SENT, node.organ_id, answered.document_id
         )
         if document is None:
+            which = answered.document_id or answered.code
             raise EnvelopeError(
-                f"Trạng thái cho văn bản không có ở đây: {answered.document_id}.",
-                f"A status for a document this node did not send: {answered.document_id}.",
+                f"Trạng thái cho văn bản không gửi từ đây: {which}.",
+                f"A status for a document this node did not send: {which}.",
             )
         status = status_row(document.id, message, stage.put(data))
         insert_ignoring_duplicates(session, StatusEvent, status)

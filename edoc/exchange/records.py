@@ -18,6 +18,7 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
 )
+from edoc.errors import EnvelopeError
 from edoc.storage.blobs import BlobStore, Staging
 from edoc.storage.models import (
     Attachment,
@@ -47,25 +48,41 @@ def document_row(
     """A new Document for ``message``, kept by ``owner``, its envelope stored as ``envelope``."""
     sender = message.sender.organ_id
     sent = next((t.timestamp for t in message.traces if t.organ_id == sender), None)
-    return Document(
-        owner_organ_id=owner,
-        direction=direction,
-        document_id=message.document_id,
-        sender_organ_id=message.sender.organ_id,
-        sender_name=message.sender.organ_name,
-        recipients=[r.organ_id for r in message.recipients],
-        number=message.code.number,
-        notation=message.code.notation,
-        subject=message.subject,
-        type_name=message.document_type.type_name,
-        promulgation_date=message.promulgation_date,
-        due_date=message.due_date,
-        priority=int(message.other_info.priority),
-        signer_name=message.signer.full_name,
-        business_type=int(message.business_type),
-        envelope_sha256=envelope,
-        sent_at=sent.astimezone(dt.UTC) if sent else None,
-    )
+    values = {
+        "owner_organ_id": owner,
+        "direction": direction,
+        "document_id": message.document_id,
+        "sender_organ_id": message.sender.organ_id,
+        "sender_name": message.sender.organ_name,
+        "recipients": [r.organ_id for r in message.recipients],
+        "number": message.code.number,
+        "notation": message.code.notation,
+        "subject": message.subject,
+        "type_name": message.document_type.type_name,
+        "promulgation_date": message.promulgation_date,
+        "due_date": message.due_date,
+        "priority": int(message.other_info.priority),
+        "signer_name": message.signer.full_name,
+        "business_type": int(message.business_type),
+        "envelope_sha256": envelope,
+        "sent_at": sent.astimezone(dt.UTC) if sent else None,
+    }
+    return Document(**fitting(Document, values))
+
+
+def fitting(model: type, values: dict) -> dict:
+    """``values`` for a row of ``model``, refused by name when a text is longer than its
+    column: PostgreSQL would fail the transaction with an error nobody can act on, SQLite
+    would keep it. The columns are wider than QCVN 102's limits, so no sender meets this."""
+    for key, value in values.items():
+        length = getattr(model.__table__.c[key].type, "length", None)
+        if isinstance(value, str) and length is not None and len(value) > length:
+            raise EnvelopeError(
+                f"Giá trị «{key}» dài {len(value)} ký tự, quá giới hạn {length} ký tự.",
+                f"The value of '{key}' is {len(value)} characters long, over the limit of "
+                f"{length}.",
+            )
+    return values
 
 
 def is_pdf(name: str, data: bytes) -> bool:
@@ -86,7 +103,7 @@ def verify_pdfs(message: DocumentMessage, policy: Policy) -> dict[str, DocumentR
 def status_row(document_pk: int, message: StatusMessage, message_sha256: str) -> dict:
     """The StatusEvent values of a status that came in about document ``document_pk`` (for
     :func:`edoc.storage.blobs.insert_ignoring_duplicates`: the same status twice is one)."""
-    return {
+    values = {
         "document_pk": document_pk,
         "direction": Direction.RECEIVED.value,
         "organ_id": message.sender.organ_id,
@@ -96,6 +113,7 @@ def status_row(document_pk: int, message: StatusMessage, message_sha256: str) ->
         "description": message.description,
         "message_sha256": message_sha256,
     }
+    return fitting(StatusEvent, values)
 
 
 def attachment_rows(
@@ -122,13 +140,14 @@ def attachment_row(
     description: str = "",
 ) -> Attachment:
     """The row of a stored file, with its report and signatures when it is a verified PDF."""
-    record = Attachment(
-        content_id=content_id,
-        name=name,
-        content_type=content_type,
-        sha256=sha256,
-        description=description,
-    )
+    values = {
+        "content_id": content_id,
+        "name": name,
+        "content_type": content_type,
+        "sha256": sha256,
+        "description": description,
+    }
+    record = Attachment(**fitting(Attachment, values))
     if report is not None:
         record.report = VerificationReport(
             verdict=report.verdict.value,
@@ -138,8 +157,8 @@ def attachment_row(
         )
         record.signatures = [
             SignatureRecord(
-                field=s.field,
-                signer=s.signer,
+                field=_clipped(SignatureRecord, "field", s.field),
+                signer=_clipped(SignatureRecord, "signer", s.signer),
                 role=s.role,
                 level=s.level,
                 indication=s.indication.value,
@@ -151,6 +170,12 @@ def attachment_row(
             for s in report.signatures
         ]
     return record
+
+
+def _clipped(model: type, key: str, text: str) -> str:
+    """A copy of a report's text cut to its column: the report itself keeps it whole."""
+    length = model.__table__.c[key].type.length
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def find_document(
