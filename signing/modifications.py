@@ -56,6 +56,12 @@ def _appearance(field: generic.DictionaryObject):
     return {key: appearance.raw_get(key) for key in appearance}, field.get("/AS")
 
 
+def _detached(refs: Iterable[generic.Reference]) -> frozenset[generic.Reference]:
+    """References without their reader, to keep in a cache keyed weakly by the reader's
+    revision: a reference holds its reader, which would keep the key, and the file, alive."""
+    return frozenset(generic.Reference(ref.idnum, ref.generation) for ref in refs)
+
+
 class ValidationDataRule(WhitelistRule):
     """DSS updates, where a validator may also rewrite the /VRI entries of earlier signatures.
 
@@ -73,8 +79,8 @@ class ValidationDataRule(WhitelistRule):
         objects = self._dss_objects.get(old)
         if objects is None:
             old_dss = old.root.raw_get("/DSS") if "/DSS" in old.root else None
-            objects = old.collect_dependencies(old_dss) if old_dss is not None else set()
-            self._dss_objects[old] = objects
+            found = old.collect_dependencies(old_dss) if old_dss is not None else ()
+            objects = self._dss_objects[old] = _detached(found)
         return objects
 
     def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
@@ -110,9 +116,9 @@ class OrphanRule(WhitelistRule):
     def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
         orphans = self._found.get(new)
         if orphans is None:
-            orphans = self._found[new] = frozenset(_find_orphans(new))
+            orphans = self._found[new] = _detached(_find_orphans(new))
         for ref in orphans:
-            yield ReferenceUpdate(ref)
+            yield ReferenceUpdate(generic.Reference(ref.idnum, ref.generation, new))
 
 
 class FieldFillingRule(GenericFieldModificationRule):

@@ -215,3 +215,20 @@ def test_a_certificate_revoked_after_signing_does_not_fail_the_signature(key_cac
         report = verify_document(both, DEFAULT_POLICY.with_options(later.trust_anchors, "hard"))
     assert report.verdict is Verdict.COMPLIANT, codes(report)
     assert "CERT_REVOKED" not in codes(report)
+
+
+def test_a_verified_document_is_not_kept_in_memory(documents, policy):
+    """A batch verifies thousands of files in one process: none may outlive its report
+    (the fuzzer found files kept alive by a cache, memory growing until 1 GiB)."""
+    import gc
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    def readers() -> int:
+        gc.collect()
+        return sum(isinstance(o, PdfFileReader) for o in gc.get_objects())
+
+    before = readers()
+    for _ in range(3):
+        assert verify_document(documents["both"], policy).verdict is Verdict.COMPLIANT
+    assert readers() == before
