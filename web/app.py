@@ -16,19 +16,29 @@ from web.inbox import inbox_blueprint
 from web.text import LABELS, language
 from web.users import load
 
+#: How long a session cookie is taken after it last changed (the login, an action that
+#: left a message): a cookie copied from a clerk's browser is of no use for long.
+SESSION_LIFETIME = dt.timedelta(hours=12)
+
 
 def create_node_app(
     node: Node, hub_token: str, secret_key: str, stamp: Stamp | None = None
 ) -> Flask:
     """The inbox and its admin pages (log in, CSRF on every form) and the node API (its own
     token, no CSRF);
-    ``stamp``, the agency's key and seal, lets clerks sign what they send."""
-    app = Flask(__name__)
+    ``stamp``, the agency's key and seal, lets clerks sign what they send.
+
+    A session is this agency's only (another agency's account is never loaded, whatever the
+    cookie says), ends when its cookie comes from another browser or address, and its
+    cookie is refused once ``SESSION_LIFETIME`` old.
+    """
+    app = Flask(__name__, static_folder=None)  # every style is in the pages: no files served
     app.config.update(
         SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf = CSRFProtect(app)
@@ -42,7 +52,8 @@ def create_node_app(
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"
-    logins.user_loader(lambda user_id: load(node.sessions, user_id))
+    logins.session_protection = "strong"
+    logins.user_loader(lambda user_id: load(node.sessions, user_id, node.organ_id))
 
     @app.errorhandler(413)
     def upload_too_large(error):
