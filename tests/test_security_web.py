@@ -1,21 +1,26 @@
-"""The inbox and the node API against hostile users: who may use which route for which
+"""The inbox and the node API against hostile input: who may use which route for which
 agency's things, CSRF on every change, sessions that cannot be fixed, replayed or carried to
-another agency, guessing slowed down."""
+another agency, guessing slowed down, nothing a sender or a user writes run as script,
+filters that stay filters, file names that stay names, bodies of the wrong kind refused
+clearly, and PDFs carrying JavaScript kept but never opened in the browser."""
 
 import dataclasses
 import datetime as dt
 import io
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
 from edoc.envelope.model import Organization
+from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft, send_draft
 from edoc.exchange.receive import receive_envelope
-from edoc.storage.models import Base, Document, User, UserRole
+from edoc.storage.models import Base, Document, Draft, User, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
@@ -435,3 +440,546 @@ def test_guessing_from_one_address_is_slowed_down_whatever_the_names(inbox):
     spellings = [" VanThu", "VANTHU ", "vanthu", "Vanthu", "vAnthu"]  # one name, many ways
     assert [attempt(name, "sai", f"192.0.2.{n}") for n, name in enumerate(spellings)] == [401] * 5
     assert attempt("vanthu", PASSWORD, "192.0.2.99") == 429
+
+
+# -- what senders and users write is shown, never run ------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+LINK = "javascript:alert(1)"
+
+
+def hostile(what: str) -> str:
+    """A field's text as an attacker writes it, named so that the page shows which field."""
+    return f"{what} {SCRIPT} {IMG} {LINK}"
+
+
+def hostile_file(what: str, extension: str = ".pdf") -> str:
+    """A file name as an attacker writes it (no / nor ", which browsers do not send)."""
+    return f"{what} {IMG[2:]} {LINK}{extension}"
+
+
+def _stranger():
+    """A key and a self-made certificate whose names are script: (certificate, key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, SCRIPT + IMG),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, IMG + LINK),
+    ])  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    return certificate, key
+
+
+def _signed_by(certificate, key, pdf: bytes) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from signing.keys import SigningKey
+    from signing.signer import signer_for
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    metadata = signers.PdfSignatureMetadata(field_name="Stranger")
+    signed = signers.sign_pdf(writer, metadata, signer=signer_for(SigningKey(certificate, key)))
+    return signed.getvalue()
+
+
+BEARER = {"Authorization": "Bearer hub-token", "Content-Type": "application/xml"}
+
+
+@dataclass
+class Hostile:
+    """The Office's inbox full of script: a letter, its files, a returned letter's reason,
+    users, a draft, a trust anchor, each named in ``hostile``."""
+
+    app: object
+    document: int
+    annex: int
+    draft: int
+    stranger: bytes  # a PDF signed with the script-named certificate
+    admin: object  # a client logged in as the admin (whose name is script too)
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory, pki, envelope):
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Attachment, DocumentCode, SignerInfo, StatusCode
+    from edoc.envelope.parse import parse
+    from edoc.exchange.records import answer
+    from edoc.exchange.send import send_envelope
+
+    root = tmp_path_factory.mktemp("scripted")
+    with agency_node(f"sqlite:///{root / 'edoc.sqlite'}", root, pki) as node:
+        add_user(node.sessions, "quantri", PASSWORD, VPCP.organ_id, ADMIN, hostile("admin"))
+        add_user(node.sessions, IMG, PASSWORD, VPCP.organ_id, CLERK, hostile("clerk"))
+        app = create_node_app(node, "hub-token", "secret-for-tests")
+        certificate, key = _stranger()
+        stranger = _signed_by(certificate, key, cong_van(HA_NOI).pdf)
+        letter = dataclasses.replace(
+            parse(envelope).message, document_id="scripted-1",
+            sender=Organization(HA_NOI.organ_id, hostile("sender")),
+            code=DocumentCode("1235", hostile("notation")), subject=hostile("subject"),
+            signer=SignerInfo(full_name=hostile("signer")),
+            attachments=[
+                Attachment("main", hostile_file("main"), "application/pdf", stranger),
+                Attachment("annex", hostile_file("annex", ".html"), "text/html", SCRIPT.encode(),
+                           hostile("description")),
+            ],
+        )  # fmt: skip
+        api = app.test_client()
+        document = api.post("/api/v1/messages", data=build(letter), headers=BEARER).get_json()
+        sent = dataclasses.replace(
+            parse(envelope).message, sender=Organization(VPCP.organ_id, VPCP.name),
+            recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="g22-sent-1",
+            subject=hostile("sent subject"),
+        )  # fmt: skip
+        sent_pk = send_envelope(node, build(sent)).document_pk
+        with node.sessions() as session:
+            returned = answer(
+                Organization(HA_NOI.organ_id, hostile("returner")),
+                session.get(Document, sent_pk), StatusCode.RETURNED,
+                dt.datetime.now(dt.UTC), hostile("reason"), hostile("staff"),
+            )  # fmt: skip
+        assert api.post("/api/v1/messages", data=returned, headers=BEARER).status_code == 200
+        admin, _ = logged_in(app, "quantri")
+        made = _post(admin, "/compose", {
+            "number": "55", "notation": "VPCP-KSTT", "date": "2026-11-23",
+            "subject": hostile("draft subject"), "to": [HA_NOI.organ_id],
+            "pdf": (io.BytesIO(cong_van(VPCP).pdf), hostile_file("draft main")),
+            "attachments": [(io.BytesIO(b"annex"), hostile_file("draft annex"))],
+        })  # fmt: skip
+        anchor = _post(
+            admin, "/admin/trust", {"certificate": (io.BytesIO(_pem(certificate)), "x.pem")}
+        )
+        assert made.status_code == 303 and anchor.status_code == 303
+        with node.sessions() as session:
+            annex = session.get(Document, document["document"]).attachments[1].id
+        yield Hostile(
+            app, document["document"], annex, int(made.headers["Location"].rsplit("/", 1)[1]),
+            stranger, admin,
+        )  # fmt: skip
+
+
+def _harmless(answer) -> "lxml.html.HtmlElement":
+    """The page of ``answer``, asserting it runs nothing: no script, no image, no event
+    handler, no javascript: link, no style but the inbox's own (its CSP's nonce)."""
+    html = answer.get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    assert SCRIPT not in html and "<img" not in html
+    assert not page.xpath("//script | //img | //object | //embed | //@style")
+    assert not [a for a in page.xpath("//@*") if a.attrname.lower().startswith("on")]
+    links = page.xpath("//@href | //@src | //@action | //@formaction")
+    assert not [link for link in links if link.strip().lower().startswith("javascript")]
+    policy = answer.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "unsafe" not in policy
+    assert "frame-ancestors 'self'" in policy and answer.headers["X-Frame-Options"] == "SAMEORIGIN"
+    nonces = {style.get("nonce") for style in page.xpath("//style")}
+    assert nonces == {policy.split("'nonce-")[1].split("'")[0]}
+    return page
+
+
+#: Every page that shows what a sender or a user wrote, and which of it.
+SHOWN = {
+    "/": ("subject", "sender", "signer", "admin"),
+    "/documents/{document}": ("subject", "sender", "signer", "main", "annex"),
+    "/outbox": ("sent subject", "reason"),
+    "/audit": ("admin",),
+    "/audit/documents?figure=total": ("subject", "sender"),
+    "/admin/users": ("admin", "clerk"),
+    "/admin/trust": (),
+    "/drafts": ("draft subject",),
+    "/drafts/{draft}": ("draft subject", "draft main", "draft annex"),
+    "/verify": ("admin",),
+}
+NAMES = {"main": ".pdf", "annex": ".html", "draft main": ".pdf", "draft annex": ".pdf"}
+
+
+@pytest.mark.parametrize("path", SHOWN)
+def test_what_senders_and_users_write_is_shown_as_text_never_run(scripted, path):
+    answer = scripted.admin.get(path.format(document=scripted.document, draft=scripted.draft))
+    assert answer.status_code == 200
+    text = _harmless(answer).text_content()
+    for what in SHOWN[path]:
+        assert (hostile_file(what, NAMES[what]) if what in NAMES else hostile(what)) in text, what
+
+
+def test_a_signers_certificate_and_an_uploaded_name_are_shown_as_text(scripted):
+    page = _harmless(scripted.admin.get(f"/documents/{scripted.document}")).text_content()
+    assert SCRIPT + IMG in page and IMG + LINK in page  # the certificate's CN and O
+    checked = _post(
+        scripted.admin, "/verify", {"pdf": (io.BytesIO(scripted.stranger), hostile_file("checked"))}
+    )
+    page = _harmless(checked).text_content()
+    assert hostile_file("checked") in page and SCRIPT + IMG in page
+    trust = _harmless(scripted.admin.get("/admin/trust")).text_content()
+    assert r"CN=\<script\>alert(1)\</script\>" in trust  # RFC 4514 escapes it too
+
+
+def test_messages_that_repeat_what_was_typed_are_text(scripted):
+    again = _post(
+        scripted.admin, "/admin/users", {"username": IMG, "password": PASSWORD, "role": "clerk"}
+    )
+    page = _harmless(scripted.admin.get(again.headers["Location"])).text_content()
+    assert f"Tên đăng nhập đã có: {IMG}" in page
+
+
+def test_a_file_a_sender_calls_html_is_downloaded_in_a_sandbox(scripted):
+    answer = scripted.admin.get(f"/documents/{scripted.document}/files/{scripted.annex}")
+    assert answer.data == SCRIPT.encode()
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert answer.headers["Content-Security-Policy"].startswith("sandbox")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("referrer", [LINK, "https://evil.example/inbox", "//evil.example/"])
+def test_going_back_never_leaves_the_inbox(inbox, referrer):
+    app, _, _ = inbox
+    answer = app.test_client().get("/lang/en", headers={"Referer": referrer})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    back = app.test_client().get("/lang/en", headers={"Referer": "http://localhost/verify"})
+    assert back.headers["Location"] == "http://localhost/verify"
+
+
+# -- filters stay filters -----------------------------------------------------------------
+
+#: What people (or scripts) type into a filter to get more than it gives.
+TYPED = ["' OR 1=1 --", "%", "_", "\\", "'", '"', '1" OR "1"="1', "%' --", "a" * 10_000,
+         "Ω' UNION SELECT password_hash FROM users --"]  # fmt: skip
+#: The same in a query string, and bytes that are no UTF-8 at all.
+QUERIES = [quote(text, safe="") for text in TYPED] + ["%ff%fe", "%C0%AE%C0%AE"]
+INBOX_FILTERS = ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort", "page")
+AUDIT_FILTERS = ("period", "start", "end", "direction")
+
+
+@pytest.fixture
+def filtered(new_database, tmp_path, pki, envelope):
+    """An inbox on each database with two letters of its own, one of them urgent and one
+    with a % in its subject, and one kept for Hà Nội; a clerk and an auditor."""
+    with agency_node(new_database("filters"), tmp_path, pki) as node:
+        add_user(node.sessions, "vanthu", PASSWORD, VPCP.organ_id, CLERK, "Văn thư")
+        add_user(node.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, AUDITOR, "Kiểm toán")
+        letter = receive_envelope(node, envelope).document_pk
+        copy_of(node, letter, owner_organ_id=VPCP.organ_id, document_id="percent",
+                subject="Tỷ lệ ký số đạt 100%")  # fmt: skip
+        copy_of(node, letter)
+        with node.sessions() as session:
+            own = session.scalars(select(Document).where(Document.owner_organ_id == VPCP.organ_id))
+            fields = [(d.subject, d.number, d.notation) for d in own]
+        yield create_node_app(node, "hub-token", "secret-for-tests"), fields
+
+
+def _honest(name: str, text: str, fields: list[tuple[str, str, str]]) -> int:
+    """How many of the inbox's letters a filter gives for ``text`` taken as typed."""
+    text = text.strip()
+    if name == "q":
+        return sum(any(text.lower() in f.lower() for f in letter) for letter in fields)
+    if name in ("status", "sender"):
+        return 0  # no letter has such a status or sender
+    if name == "urgent":
+        return 1
+    return len(fields)  # no date, no yes/no, no known order, no page number: not a filter
+
+
+def _listed(client, url: str, row: str = "document") -> tuple[int, int]:
+    """The status of ``url`` and how many rows (of class ``row``) its page lists."""
+    answer = client.get(url)
+    return answer.status_code, answer.get_data(as_text=True).count(f'class="{row}"')
+
+
+def test_filters_give_what_they_say_whatever_is_typed(filtered):
+    app, fields = filtered
+    clerk, _ = logged_in(app)
+    auditor, _ = logged_in(app, "kiemtoan")
+    wrong = []
+    for name in INBOX_FILTERS:
+        for query in QUERIES:
+            honest = (200, _honest(name, unquote(query, errors="replace"), fields))
+            if (got := _listed(clerk, f"/?{name}={query}")) != honest:
+                wrong.append((name, query[:40], got, honest))
+        if (got := _listed(clerk, f"/?{name}=a%00b")) != (400, 0):
+            wrong.append((name, "NUL", got))
+    for page, honest in (("99999999999999999999", (200, 0)), ("-5", (200, len(fields)))):
+        if (got := _listed(clerk, f"/?page={page}")) != honest:  # past the end: none
+            wrong.append(("page", page, got, honest))
+    _, listed = _listed(auditor, "/audit/documents?figure=total", "listed")
+    for name in (*AUDIT_FILTERS, "figure", "label"):
+        for query in (*QUERIES, "a%00b"):
+            page, _ = _listed(auditor, f"/audit?{name}={query}")
+            got = _listed(auditor, f"/audit/documents?figure=total&{name}={query}", "listed")
+            if page not in (200, 400) or got[0] not in (200, 400) or got[1] > listed:
+                wrong.append((name, query[:40], page, got, listed))
+    assert wrong == []
+    assert listed == 1  # the letter received (the copies made in the database are not audited)
+
+
+# -- names stay names ---------------------------------------------------------------------
+
+#: File names as given, and as kept and served: the last part of a path, no control or
+#: direction-changing characters, something left.
+GIVEN_NAMES = {
+    "../../etc/passwd": "passwd",
+    "..\\..\\boot.ini": "boot.ini",
+    "/etc/cron.d/job": "job",
+    "C:\\Windows\\win.ini": "win.ini",
+    "\u202egpj.exe": "gpj.exe",  # reads as exe.jpg
+    "thư\u200b mời\t.txt": "thư mời.txt",
+    "..": "file",
+}
+#: Those a browser can send (a multipart header reads \ as an escape: it never arrives).
+UPLOADED_NAMES = {given: kept for given, kept in GIVEN_NAMES.items() if "\\" not in given}
+
+
+def _files(root) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _only_blobs(root, before: dict[str, bytes]) -> None:
+    """Nothing was written under ``root`` but the database and files named by their SHA-256
+    in the blob store."""
+    import hashlib
+
+    for path, data in _files(root).items():
+        if path in before or path.startswith("edoc.sqlite"):
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        assert path == f"blobs/{digest[:2]}/{digest[2:4]}/{digest}", path
+
+
+def _served_name(answer) -> str:
+    disposition = answer.headers["Content-Disposition"]
+    encoded = disposition.split("filename*=UTF-8''", 1)[1]
+    assert not {"/", "\\", ";", " ", '"'} & set(encoded)
+    return unquote(encoded)
+
+
+def test_uploaded_names_are_kept_and_served_as_plain_names(inbox, tmp_path):
+    from edoc.exchange.drafts import find_draft
+
+    app, node, _ = inbox
+    before = _files(tmp_path)
+    clerk, _ = logged_in(app)
+    made = _post(clerk, "/compose", {
+        "number": "88", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Tên tệp",
+        "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(cong_van(VPCP).pdf), "../../x.pdf"),
+        "attachments": [(io.BytesIO(given.encode()), given) for given in UPLOADED_NAMES],
+    })  # fmt: skip
+    assert made.status_code == 303, made.get_data(as_text=True)
+    draft = find_draft(node, int(made.headers["Location"].rsplit("/", 1)[1]))
+    assert draft.main_name == "x.pdf"
+    assert [a["name"] for a in draft.attachments] == list(UPLOADED_NAMES.values())
+    for index, name in enumerate(["x.pdf", *UPLOADED_NAMES.values()]):
+        assert _served_name(clerk.get(f"/drafts/{draft.id}/files/{index}")) == name
+    checked = _post(clerk, "/verify", {"pdf": (io.BytesIO(cong_van(VPCP).pdf), "../../a.pdf")})
+    assert "<h2>a.pdf</h2>" in checked.get_data(as_text=True)
+    _only_blobs(tmp_path, before)
+
+
+def test_names_a_sender_gives_are_served_as_plain_names(inbox, envelope, tmp_path):
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Attachment
+    from edoc.envelope.parse import parse
+
+    app, node, _ = inbox
+    before = _files(tmp_path)
+    letter = dataclasses.replace(
+        parse(envelope).message, document_id="names-1",
+        attachments=[Attachment(f"a{n}", given, "text/plain", given.encode())
+                     for n, given in enumerate(GIVEN_NAMES)],
+    )  # fmt: skip
+    answer = app.test_client().post("/api/v1/messages", data=build(letter), headers=BEARER)
+    assert answer.status_code == 200, answer.get_json()
+    document = answer.get_json()["document"]
+    clerk, _ = logged_in(app)
+    with node.sessions() as session:
+        stored = session.get(Document, document).attachments
+        files = [(a.id, a.name) for a in stored]
+    assert [name for _, name in files] == [name.strip() for name in GIVEN_NAMES]  # as sent
+    served = [_served_name(clerk.get(f"/documents/{document}/files/{pk}")) for pk, _ in files]
+    assert served == list(GIVEN_NAMES.values())
+    _only_blobs(tmp_path, before)
+
+
+def test_a_name_too_long_or_with_a_nul_is_refused_clearly(inbox):
+    app, node, _ = inbox
+    clerk, _ = logged_in(app)
+    letter = {"number": "89", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Dài",
+              "to": [HA_NOI.organ_id]}  # fmt: skip
+    pdf = cong_van(VPCP).pdf
+    long = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(pdf), "x" * 500 + ".pdf")})
+    assert "Tên tệp dài quá" in clerk.get(long.headers["Location"]).get_data(as_text=True)
+    nul = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(pdf), "a\x00.pdf")})
+    assert nul.status_code == 400 and "NUL" in nul.get_data(as_text=True)
+    with node.sessions() as session:
+        assert session.scalars(select(Draft)).all() == []
+
+
+# -- bodies and files of the wrong kind ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b'{"document": 1}', "application/json", 415),
+        (b"document=1&x=2", "application/x-www-form-urlencoded", 415),
+        (b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--\r\n",
+         "multipart/form-data; boundary=x", 415),
+        (b"edXML", "text/plain", 415),
+        (b"", "application/xml", 422),
+        (b"", None, 422),
+        (b"this is no XML", "application/xml", 422),
+        (b"<?xml version='1.0'?><html><script/></html>", "text/xml", 422),
+        (b"\xff\xfe\x00<\x00e\x00", None, 422),
+        (b"<edXML xmlns='http://www.mic.gov.vn/TBT/QCVN_102_2016'/>", "application/xml", 422),
+    ],
+    ids=["json", "form", "multipart", "text", "empty", "empty-untyped", "not-xml", "html",
+         "utf-16-garbage", "empty-envelope"],
+)  # fmt: skip
+def test_the_node_api_refuses_what_is_no_envelope_clearly_in_both_languages(
+    world, body, content_type, status
+):
+    headers = {"Authorization": "Bearer hub-token"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    answer = world.app.test_client().post(PATH, data=body, headers=headers)
+    assert answer.status_code == status and answer.is_json
+    vi, en = answer.get_json()["error"]["message_vi"], answer.get_json()["error"]["message_en"]
+    assert vi and en and vi != en
+    del headers["Authorization"]  # without its token, it is not even looked at
+    assert world.app.test_client().post(PATH, data=body, headers=headers).status_code == 401
+
+
+def _flashed(client, answer) -> str:
+    """The message the page ``answer`` leads to shows."""
+    return client.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_file_that_is_no_pdf_where_a_pdf_is_needed_is_said_on_the_page(world):
+    from fixtures.images import seal_image as png
+
+    clerk = world.client(CLERK)
+    letter = {"number": "90", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Ảnh",
+              "to": [HA_NOI.organ_id]}  # fmt: skip
+    image = png(VPCP)
+    made = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(image), "con-dau.pdf")})
+    assert "«con-dau.pdf» không phải tệp PDF" in _flashed(clerk, made)
+    broken = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(b"%PDF-1.7 no"), "x.pdf")})
+    assert "Không đọc được tệp PDF" in _flashed(clerk, broken)
+    replaced = _post(clerk, f"/drafts/{world.open_draft}/pdf",
+                     {"seen": world.seen, "pdf": (io.BytesIO(image), "da-ky.pdf")})  # fmt: skip
+    assert "Tệp tải lên không phải PDF" in _flashed(clerk, replaced)
+    checked = _post(clerk, "/verify", {"pdf": (io.BytesIO(b"%PDF-1.7 no"), "x.pdf")})
+    assert checked.status_code == 422 and "Không đọc được tệp PDF" in checked.get_data(as_text=True)
+
+
+def test_a_form_upload_over_the_limit_is_said_on_the_page(inbox):
+    app, node, _ = inbox
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    clerk, _ = logged_in(app)
+    big = {"number": "91", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Lớn",
+           "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(b"%PDF" + b"0" * 20_000), "lon.pdf"),
+           "csrf_token": csrf_of(clerk.get("/compose").get_data(as_text=True))}  # fmt: skip
+    back = {"Referer": "http://localhost/compose"}
+    answer = clerk.post("/compose", data=big, content_type="multipart/form-data", headers=back)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/compose")
+    assert "Tệp tải lên quá" in clerk.get("/compose").get_data(as_text=True)
+    with node.sessions() as session:
+        assert session.scalars(select(Draft)).all() == []
+
+
+# -- PDFs that carry scripts --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scripted_pdf(pki) -> bytes:
+    from tests.test_active import signed_with_script
+
+    return signed_with_script(pki)
+
+
+def _flagged(page: str) -> str:
+    """The text of the page's flag on a file carrying scripts (one), asserting the page
+    shows no file in a frame."""
+    tree = lxml.html.fromstring(page)
+    assert not tree.xpath("//iframe")
+    (flag,) = tree.xpath("//*[contains(@class, 'active_content')]")
+    return flag.text_content()
+
+
+def _downloaded(answer, pdf: bytes) -> None:
+    assert answer.data == pdf and answer.headers["Content-Type"] == "application/pdf"
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert answer.headers["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_letter_carrying_scripts_is_kept_flagged_and_never_opened_in_the_browser(
+    inbox, scripted_pdf
+):
+    from tests.test_audit_web import letter_envelope
+
+    app, node, letter = inbox
+    envelope = letter_envelope(scripted_pdf, "1236", "Thư có mã chạy")
+    answer = app.test_client().post(PATH, data=envelope, headers=BEARER)
+    assert answer.status_code == 200, answer.get_json()
+    document = answer.get_json()["document"]
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, document).attachments
+        report, file = attachment.report.report, f"/documents/{document}/files/{attachment.id}"
+    assert report["verdict"] == "compliant"  # accepted as the document it is
+    (note,) = report["notes"]
+    assert note["kind"] == "active_content" and "/OpenAction /JavaScript" in note["found"]
+    clerk, _ = logged_in(app)
+    page = clerk.get(f"/documents/{document}").get_data(as_text=True)
+    assert "trình đọc PDF sẽ tự chạy" in _flagged(page) and f'href="{file}"' in page
+    _downloaded(clerk.get(file), scripted_pdf)
+    clerk.get("/lang/en")
+    assert "a PDF viewer would run" in _flagged(
+        clerk.get(f"/documents/{document}").get_data(as_text=True)
+    )
+    plain = lxml.html.fromstring(clerk.get(f"/documents/{letter}").get_data(as_text=True))
+    (frame,) = plain.xpath("//iframe/@src")  # a letter without scripts is shown
+    assert clerk.get(frame).headers["Content-Disposition"].startswith("inline;")
+    assert clerk.get(frame).headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+def test_a_draft_or_a_checked_pdf_carrying_scripts_is_flagged_too(inbox, scripted_pdf):
+    app, _, _ = inbox
+    clerk, _ = logged_in(app)
+    made = _post(clerk, "/compose", {
+        "number": "92", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Có mã",
+        "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(scripted_pdf), "co-ma.pdf"),
+    })  # fmt: skip
+    assert "JavaScript" in _flagged(clerk.get(made.headers["Location"]).get_data(as_text=True))
+    _downloaded(clerk.get(made.headers["Location"] + "/files/0"), scripted_pdf)
+    checked = _post(clerk, "/verify", {"pdf": (io.BytesIO(scripted_pdf), "co-ma.pdf")})
+    assert "JavaScript" in _flagged(checked.get_data(as_text=True))
+
+
+def test_a_media_type_that_would_split_the_header_is_served_as_bytes(inbox, envelope):
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Attachment
+    from edoc.envelope.parse import parse
+
+    app, node, _ = inbox
+    split = "text/html\nSet-Cookie: session=stolen"
+    letter = dataclasses.replace(
+        parse(envelope).message, document_id="split-1",
+        attachments=[Attachment("a", "a.html", split, SCRIPT.encode())],
+    )  # fmt: skip
+    document = app.test_client().post(PATH, data=build(letter), headers=BEARER).get_json()
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, document["document"]).attachments
+    clerk, _ = logged_in(app)
+    answer = clerk.get(f"/documents/{document['document']}/files/{attachment.id}")
+    assert answer.status_code == 200 and "stolen" not in str(answer.headers)
+    assert answer.headers["Content-Type"] == "application/octet-stream"

@@ -13,6 +13,7 @@ from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
+from web.security import back_or, protect
 from web.text import LABELS, language
 from web.users import load
 
@@ -42,6 +43,7 @@ def create_node_app(
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf = CSRFProtect(app)
+    protect(app)
     api = node_blueprint(node, hub_token)
     csrf.exempt(api)
     app.register_blueprint(api)
@@ -61,10 +63,7 @@ def create_node_app(
         if request.path.startswith("/api/"):
             return too_large(error)
         flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
-        back = request.referrer or ""
-        return redirect(
-            back if back.startswith(request.host_url) else url_for("inbox.documents"), 303
-        )
+        return redirect(back_or(url_for("inbox.documents")), 303)
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:
