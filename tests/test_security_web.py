@@ -13,13 +13,15 @@ from urllib.parse import quote, unquote
 
 import lxml.html
 import pytest
+from cryptography.hazmat.primitives import serialization
+from flask import Flask
 from sqlalchemy import select
 
 from edoc.envelope.model import Organization
 from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft, send_draft
-from edoc.exchange.receive import receive_envelope
+from edoc.exchange.receive import Node, receive_envelope
 from edoc.storage.models import Base, Document, Draft, User, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
@@ -50,10 +52,11 @@ def _header(number: str, subject: str) -> DraftHeader:
 @dataclass
 class World:
     """The Government Office's inbox with a user per role, and of each kind of thing a route
-    is about one of its own and one kept for Hà Nội in the same database."""
+    is about one of its own and one kept for Hà Nội in the same database (the own draft is
+    sent, so nothing can change it; ``open_draft``, signed by the leader, is not)."""
 
-    app: object
-    node: object
+    app: Flask
+    node: Node
     own: dict[str, int]
     other: dict[str, int]
     open_draft: int
@@ -61,6 +64,7 @@ class World:
     leader: int
     p12: bytes  # the leader's key, under KEY_PASSWORD
     spare_ca: bytes  # a CA certificate not yet trusted, PEM
+    kept_anchor: int  # trusted, and removed by no case
     clients: dict = field(default_factory=dict)
 
     def client(self, role: UserRole | None):
@@ -107,8 +111,9 @@ def world(tmp_path_factory, pki, envelope):
             theirs, hanoi.id, "x", _header("5", "Của Hà Nội"), [VPCP.organ_id],
             DraftFile("5.pdf", cong_van(HA_NOI).pdf),
         )  # fmt: skip
-        issuer, spare = (credential.certificate for credential in list(pki.issuers())[:2])
+        issuer, kept, spare = (c.certificate for c in list(pki.issuers())[:3])
         anchor = add_anchor(node.sessions, _pem(issuer), "ca.pem", "quantri")
+        kept_anchor = add_anchor(node.sessions, _pem(kept), "kept.pem", "quantri")
         stamp = Stamp(key_of(pki, "g22-org"), seal_image(VPCP))
         yield World(
             create_node_app(node, "hub-token", "secret-for-tests", stamp), node,
@@ -117,13 +122,11 @@ def world(tmp_path_factory, pki, envelope):
             other={"document": foreign, "attachment": foreign_attachment,
                    "draft": foreign_draft.id, "user": hanoi.id},
             open_draft=opened.id, seen=opened.main_sha256, leader=leader, p12=p12,
-            spare_ca=_pem(spare),
+            spare_ca=_pem(spare), kept_anchor=kept_anchor.id,
         )  # fmt: skip
 
 
 def _pem(certificate) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
     return certificate.public_bytes(serialization.Encoding.PEM)
 
 
@@ -133,8 +136,8 @@ def _pem(certificate) -> bytes:
 @dataclass(frozen=True)
 class Route:
     """A route as the matrix sees it: its path (``{document}``… stand for a thing of the
-    agency the case is about), who may use it, what they get, and a form that, for them,
-    changes nothing (so that every case can run against the same inbox)."""
+    agency the case is about), who may use it, what they get, and a form that changes
+    nothing another case needs (so that every case can run against the same inbox)."""
 
     path: str
     who: tuple[UserRole, ...] | str
@@ -256,7 +259,8 @@ def test_who_may_use_which_route_for_which_agency(world, who, key, agency):
 
 
 def _changes(world) -> dict[str, dict]:
-    """For each state-changing route, a form that with its token would change something."""
+    """For each POST route, a form that with its token would change something (checking a
+    PDF changes nothing, but shows a report)."""
     pdf = cong_van(VPCP, number="901").pdf
     letter = {"number": "901", "notation": "VPCP-KSTT", "date": "2026-11-23", "subject": "Mới",
               "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(pdf), "901.pdf")}  # fmt: skip
@@ -305,7 +309,8 @@ def test_a_change_without_its_csrf_token_is_refused_and_changes_nothing(world, k
     route = ROUTES[key]
     who = None if route.who == PUBLIC else route.who[0]
     client = logged_in(world.app, USERNAMES[who])[0] if who else world.app.test_client()
-    things = {**world.own, "draft": world.open_draft, "user": world.leader}
+    things = {"document": world.own["document"], "draft": world.open_draft,
+              "user": world.leader, "anchor": world.kept_anchor}  # fmt: skip
     before = _database(world.node)
     answer = _post(client, route.path.format(**things), _changes(world)[endpoint], token=False)
     assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
@@ -643,8 +648,8 @@ def test_a_file_a_sender_calls_html_is_downloaded_in_a_sandbox(scripted):
 
 
 @pytest.mark.parametrize("referrer", [LINK, "https://evil.example/inbox", "//evil.example/"])
-def test_going_back_never_leaves_the_inbox(inbox, referrer):
-    app, _, _ = inbox
+def test_going_back_never_leaves_the_inbox(world, referrer):
+    app = world.app
     answer = app.test_client().get("/lang/en", headers={"Referer": referrer})
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
     back = app.test_client().get("/lang/en", headers={"Referer": "http://localhost/verify"})
