@@ -439,8 +439,11 @@ def unpack(file: str, output: str) -> None:
 
     summary, parsed = _describe(file)
     folder = Path(output)
-    for attachment in parsed.message.attachments if parsed.message.kind == "document" else ():
-        name = attachment.name if safe_name(attachment.name) else f"{attachment.content_id}.bin"
+    attachments = parsed.message.attachments if parsed.message.kind == "document" else ()
+    for number, attachment in enumerate(attachments, start=1):
+        # the sender's names, unless they lead out of the folder (both are theirs to choose)
+        names = (attachment.name, f"{attachment.content_id}.bin", f"{number}.bin")
+        name = next(name for name in names if safe_name(name))
         write_atomic(folder / name, attachment.data)
         say(f"Đã ghi {folder / name}", f"Wrote {folder / name}")
     metadata = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
