@@ -441,10 +441,11 @@ def unpack(file: str, output: str) -> None:
     folder = Path(output)
     attachments = parsed.message.attachments if parsed.message.kind == "document" else ()
     taken = {"metadata.json"}
-    for number, attachment in enumerate(attachments, 1):
-        # a sender's name is a file name here only when it names no folder and no other file
-        name = attachment.name if safe_name(attachment.name) else f"attachment-{number}.bin"
-        name = f"{number}-{name}" if name.lower() in taken else name
+    for number, attachment in enumerate(attachments, start=1):
+        # the sender's names, unless they lead out of the folder (both are theirs to choose)
+        names = (attachment.name, f"{attachment.content_id}.bin", f"{number}.bin")
+        name = next(name for name in names if safe_name(name))
+        name = f"{number}-{name}" if name.lower() in taken else name  # nor over another file
         taken.add(name.lower())
         write_atomic(folder / name, attachment.data)
         say(f"Đã ghi {folder / name}", f"Wrote {folder / name}")

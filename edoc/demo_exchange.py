@@ -153,14 +153,14 @@ def add_accounts(
 
 def inboxes(pki: TestPKI, agencies: Sequence[Agency] = AGENCIES) -> Callable[[Node, str], Flask]:
     """What makes each demo node's web application: the inbox, with the agency's key and
-    seal held by the server."""
-    secret = secrets.token_urlsafe(32)
+    seal held by the server, and its own session key (the inboxes share a host, so a browser
+    sends each the others' cookies: none may take them for its own)."""
     by_id = {a.organ_id: a for a in agencies}
 
     def inbox(node: Node, hub_token: str) -> Flask:
         agency = by_id[node.organ_id]
         stamp = Stamp(pki.signing_key(f"{agency.key}-org"), seal_image(agency))
-        return create_node_app(node, hub_token, secret, stamp)
+        return create_node_app(node, hub_token, secrets.token_urlsafe(32), stamp)
 
     return inbox
 

@@ -52,6 +52,7 @@ LABELS = {
         "summary": "Tổng hợp",
         "vietnam_time": "giờ Việt Nam",
         "none": "không có",
+        "notes": "Ghi chú về tệp",
     },
     "en": {
         "compliant": "COMPLIANT",
@@ -89,6 +90,7 @@ LABELS = {
         "summary": "Summary",
         "vietnam_time": "Vietnam time",
         "none": "none",
+        "notes": "Notes on the file",
     },
 }
 
@@ -144,6 +146,9 @@ def text_report(outcome: VerifyOutcome, lang: str) -> str:
         message = finding.message_vi if lang == "vi" else finding.message_en
         level = t[f"{finding.severity.value}_level"]
         lines.append(f"    {level:<9} {finding.code}{about}: {message}")
+    if report.notes:
+        lines.append(f"  {t['notes']}:")
+        lines.extend(f"    {n.message_vi if lang == 'vi' else n.message_en}" for n in report.notes)
     return "\n".join(lines) + "\n"
 
 

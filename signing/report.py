@@ -90,14 +90,35 @@ class SignatureReport:
         return data
 
 
+@dataclass(frozen=True)
+class Note:
+    """What a reader should know about the document itself before opening it, beside the
+    signature checks (whose codes the catalogue fixes) and outside the verdict: e.g. content
+    a PDF viewer may run (``kind`` "active_content", what was ``found``)."""
+
+    kind: str
+    found: tuple[str, ...]
+    message_vi: str
+    message_en: str
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "found": list(self.found),
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
+
+
 @dataclass
 class DocumentReport:
-    """The verdict on one document, its signatures and every finding."""
+    """The verdict on one document, its signatures, every finding and the notes on it."""
 
     file: str
     verdict: Verdict
     signatures: list[SignatureReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -105,4 +126,5 @@ class DocumentReport:
             "verdict": self.verdict.value,
             "signatures": [s.to_json() for s in self.signatures],
             "findings": [f.to_json() for f in self.findings],
+            "notes": [n.to_json() for n in self.notes],
         }

@@ -23,6 +23,7 @@ from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import is_weak_hash, key_floor
 from signing import aio
+from signing.active import active_notes
 from signing.appearance import (
     PageTree,
     Widget,
@@ -329,7 +330,7 @@ def verify_document(
     name = "<bytes>" if isinstance(document, bytes) else str(document)
     data = document if isinstance(document, bytes) else read_input(document)
     run = _Run(policy)
-    report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
+    report = DocumentReport(file=name, verdict=Verdict.COMPLIANT, notes=active_notes(data))
     try:
         reader = open_pdf(data, path=name)
         fields = list(enumerate_sig_fields(reader, filled_status=True))

@@ -34,6 +34,7 @@ class VerifyOutcome:
             "error": {"message_vi": self.error_vi, "message_en": self.error_en},
             "signatures": [],
             "findings": [],
+            "notes": [],
         }
 
 

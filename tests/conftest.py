@@ -5,6 +5,9 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,7 +22,7 @@ from edoc.server import free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import UserRole
-from fixtures.agencies import HA_NOI, VPCP
+from fixtures.agencies import HA_NOI, VPCP, Agency
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
@@ -114,19 +117,28 @@ def envelope(pki) -> bytes:
 PASSWORD = "mật-khẩu-dài"
 
 
+@contextmanager
+def agency_node(url: str, root: Path, pki: TestPKI, agency: Agency = VPCP) -> Iterator[Node]:
+    """``agency``'s node on database ``url`` (its schema made), its files under ``root``,
+    trusting the test PKI's roots, revocation off."""
+    engine = connect(url)
+    upgrade(engine)
+    factory = sessions(engine)
+    try:
+        yield Node(
+            Organization(agency.organ_id, agency.name), factory, BlobStore(root / "blobs", factory),
+            DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+        )  # fmt: skip
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def office(tmp_path, pki):
     """The Government Office's node, on SQLite, with a clerk."""
-    engine = connect(f"sqlite:///{tmp_path / 'edoc.sqlite'}")
-    upgrade(engine)
-    factory = sessions(engine)
-    node = Node(
-        Organization(VPCP.organ_id, VPCP.name), factory, BlobStore(tmp_path / "blobs", factory),
-        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
-    )  # fmt: skip
-    add_user(factory, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
-    yield node
-    engine.dispose()
+    with agency_node(f"sqlite:///{tmp_path / 'edoc.sqlite'}", tmp_path, pki) as node:
+        add_user(node.sessions, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Nguyễn Văn Thư")
+        yield node
 
 
 @pytest.fixture

@@ -28,12 +28,26 @@ def browser():
         launched.close()
 
 
+def refusals(page) -> list[str]:
+    """What the page's Content-Security-Policy refuses, as the browser reports it: the
+    inbox's own styles, frames and forms must all be allowed."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
     app, _, document = inbox
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
     with BackgroundServer(app, "127.0.0.1", port):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        refused = refusals(page)
         page.goto(f"http://127.0.0.1:{port}/")
         page.fill("input[name=username]", "vanthu")
         page.fill("input[name=password]", PASSWORD)
@@ -51,6 +65,8 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
         assert page.locator("td.status").inner_text() == "03"
         page.locator("details.preview summary").first.click()  # the browser's own PDF viewer
         assert page.locator("iframe.preview").first.is_visible()
+        assert page.locator("iframe.preview").first.bounding_box()["height"] > 300  # its style
+        assert refused == []
         narrow = browser.new_page(viewport={"width": 390, "height": 800})  # a phone
         narrow.context.add_cookies(page.context.cookies())
         narrow.goto(f"http://127.0.0.1:{port}/")
@@ -248,6 +264,7 @@ def audited_office(two_agencies, envelope, pki):
 def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audited_office, browser):
     ARTEFACTS.mkdir(exist_ok=True)
     auditor = _log_in(browser, audited_office, "kiemtoan-g22")
+    refused = refusals(auditor)
     auditor.click("header >> text=Báo cáo ký số")
     expect(auditor.locator("svg.chart.trend circle")).to_have_count(1)  # this month's sent
     expect(
@@ -268,3 +285,4 @@ def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audit
     expect(auditor.locator("main")).to_contain_text("Thư chưa ký số của cơ quan")
     expect(auditor.locator(".verdict").first).to_contain_text("Không hợp lệ")
     expect(auditor.locator("button[value='03']")).to_have_count(0)  # auditors only read
+    assert refused == []

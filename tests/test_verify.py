@@ -86,7 +86,7 @@ def test_without_trust_anchors_the_signers_are_untrusted(documents):
 def test_findings_name_their_signature_in_both_languages(documents, policy):
     report = verify_document(documents["personal"], policy)
     document = report.to_json()
-    assert set(document) == {"file", "verdict", "signatures", "findings"}
+    assert set(document) == {"file", "verdict", "signatures", "findings", "notes"}
     signature = document["signatures"][0]
     for key in ("field", "signer", "role", "level", "indication", "sub_indication", "intact",
                 "trusted", "covers_whole_file"):  # fmt: skip

@@ -56,31 +56,34 @@ def test_the_inbox_lists_the_letter_with_its_signature_badge(inbox):
     assert "Personal ✓" in client.get("/").get_data(as_text=True)
 
 
-def _foreign_copy(node, document_pk: int) -> tuple[int, int]:
-    """A copy of a stored document kept for another agency (Hà Nội) in the same database,
-    with its main file: (document, attachment)."""
+def copy_of(node, document_pk: int, **fields) -> tuple[int, int]:
+    """A copy of a stored document with its main file, by default kept for another agency
+    (Hà Nội) in the same database; ``fields`` of the copy changed: (document, attachment)."""
     from edoc.storage.models import Attachment
 
     with node.sessions() as session:
         mine = session.get(Document, document_pk)
         main = mine.attachments[0]
-        foreign = Document(
-            owner_organ_id=HA_NOI.organ_id, direction=Direction.RECEIVED,
-            document_id="foreign", sender_organ_id=VPCP.organ_id,
-            envelope_sha256=mine.envelope_sha256, subject="Thư riêng của Hà Nội",
+        values = {
+            "owner_organ_id": HA_NOI.organ_id, "direction": Direction.RECEIVED,
+            "document_id": "foreign", "sender_organ_id": VPCP.organ_id,
+            "envelope_sha256": mine.envelope_sha256, "subject": "Thư riêng của Hà Nội", **fields,
+        }  # fmt: skip
+        copy = Document(
+            **values,
             attachments=[Attachment(content_id="main", name=main.name,
                                     content_type=main.content_type, sha256=main.sha256)],
         )  # fmt: skip
-        session.add(foreign)
+        session.add(copy)
         session.commit()
-        return foreign.id, foreign.attachments[0].id
+        return copy.id, copy.attachments[0].id
 
 
 def test_another_agencys_clerk_cannot_log_in_here_nor_open_its_documents(inbox):
     app, node, document = inbox
     _, refused = logged_in(app, "hanoi")
     assert refused.status_code == 401
-    foreign, _ = _foreign_copy(node, document)
+    foreign, _ = copy_of(node, document)
     client, _ = logged_in(app)
     assert client.get(f"/documents/{document}").status_code == 200
     assert client.get(f"/documents/{foreign}").status_code == 404
@@ -193,7 +196,7 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.headers["Content-Disposition"].startswith("inline")
     assert app.test_client().get(link).status_code == 302  # not logged in: to the login page
-    foreign, attachment = _foreign_copy(node, document)
+    foreign, attachment = copy_of(node, document)
     assert client.get(f"/documents/{foreign}/files/{attachment}").status_code == 404
     mine = link.rsplit("/", 1)[1]  # this agency's file under another agency's document
     assert client.get(f"/documents/{foreign}/files/{mine}").status_code == 404

@@ -13,8 +13,13 @@ from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
+from web.security import back_or, protect
 from web.text import LABELS, language
 from web.users import load
+
+#: How long a session cookie is taken after it last changed (the login, an action that
+#: left a message): a cookie copied from a clerk's browser is of no use for long.
+SESSION_LIFETIME = dt.timedelta(hours=12)
 
 
 def create_node_app(
@@ -22,16 +27,23 @@ def create_node_app(
 ) -> Flask:
     """The inbox and its admin pages (log in, CSRF on every form) and the node API (its own
     token, no CSRF);
-    ``stamp``, the agency's key and seal, lets clerks sign what they send."""
-    app = Flask(__name__)
+    ``stamp``, the agency's key and seal, lets clerks sign what they send.
+
+    A session is this agency's only (another agency's account is never loaded, whatever the
+    cookie says), ends when its cookie comes from another browser or address, and its
+    cookie is refused once ``SESSION_LIFETIME`` old.
+    """
+    app = Flask(__name__, static_folder=None)  # every style is in the pages: no files served
     app.config.update(
         SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf = CSRFProtect(app)
+    protect(app)
     api = node_blueprint(node, hub_token)
     csrf.exempt(api)
     app.register_blueprint(api)
@@ -42,7 +54,8 @@ def create_node_app(
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"
-    logins.user_loader(lambda user_id: load(node.sessions, user_id))
+    logins.session_protection = "strong"
+    logins.user_loader(lambda user_id: load(node.sessions, user_id, node.organ_id))
 
     @app.errorhandler(413)
     def upload_too_large(error):
@@ -50,10 +63,7 @@ def create_node_app(
         if request.path.startswith("/api/"):
             return too_large(error)
         flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
-        back = request.referrer or ""
-        return redirect(
-            back if back.startswith(request.host_url) else url_for("inbox.documents"), 303
-        )
+        return redirect(back_or(url_for("inbox.documents")), 303)
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:

@@ -40,7 +40,7 @@ from edoc.timezone import VIETNAM
 from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
-from web.files import file_response
+from web.files import file_response, plain_name
 from web.roles import ACTORS, SEALERS, SIGNERS, only
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
@@ -59,18 +59,20 @@ def _who() -> str:
     return current_user.full_name or current_user.username
 
 
-def _uploads(name: str) -> list[DraftFile]:
-    """The files uploaded under ``name`` (the browser sends an empty one for none)."""
+def _uploads(name: str, fallback: str = "file") -> list[DraftFile]:
+    """The files uploaded under ``name`` (the browser sends an empty one for none), each
+    under its plain name (no folders: it goes to other agencies in the envelope)."""
     return [
-        DraftFile(f.filename, f.read(), f.mimetype or "application/octet-stream")
+        DraftFile(plain_name(f.filename, fallback), f.read(),
+                  f.mimetype or "application/octet-stream")
         for f in request.files.getlist(name)
         if f.filename
-    ]
+    ]  # fmt: skip
 
 
 def _upload(name: str) -> DraftFile:
-    """The file uploaded under ``name``; an empty, nameless one when there is none."""
-    return next(iter(_uploads(name)), DraftFile("", b""))
+    """The PDF uploaded under ``name``; an empty, nameless one when there is none."""
+    return next(iter(_uploads(name, "document.pdf")), DraftFile("", b""))
 
 
 def _date(text: str) -> dt.date | None:

@@ -28,13 +28,16 @@ from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start
 from signing.verify import verify_document
-from web.files import file_response
+from web.files import file_response, plain_name
 from web.roles import ACTORS, only
+from web.security import back_or
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
 from web.users import authenticate
 
 PAGE_SIZE = 25
+#: The highest page number taken: far past any inbox, and its offset still a 64-bit integer.
+LAST_PAGE = 10**9
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,12 @@ def _filtered(query, args) -> tuple:
         name: args.get(name, "").strip()
         for name in ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort")
     }
-    if chosen["q"]:
-        like = f"%{chosen['q']}%"
+    if text := chosen["q"]:  # the words as typed: % and _ are no wildcards
         query = query.where(
-            Document.subject.ilike(like) | Document.number.ilike(like)
-            | Document.notation.ilike(like)
-        )  # fmt: skip
+            Document.subject.icontains(text, autoescape=True)
+            | Document.number.icontains(text, autoescape=True)
+            | Document.notation.icontains(text, autoescape=True)
+        )
     if chosen["status"]:
         query = query.where(Document.status_code == chosen["status"])
     if chosen["sender"]:
@@ -111,7 +114,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.get("/lang/<code>")
     def switch(code: str):
         session["lang"] = "en" if code == "en" else "vi"
-        return redirect(request.referrer or url_for("inbox.documents"))
+        return redirect(back_or(url_for("inbox.documents")))
 
     throttle = LoginThrottle()
 
@@ -151,7 +154,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.get("/")
     @login_required
     def documents():
-        page = max(1, request.args.get("page", 1, type=int))
+        page = min(max(1, request.args.get("page", 1, type=int)), LAST_PAGE)
         query = _mine().options(
             selectinload(Document.attachments).selectinload(Attachment.signatures),
             selectinload(Document.attachments).selectinload(Attachment.report),
@@ -268,7 +271,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         except EdocError as error:
             flash(error.message(language()), "error")
             return render_template("verify.html", report=None), 422
-        report["file"] = upload.filename or "document.pdf"
+        report["file"] = plain_name(upload.filename, "document.pdf")
         return render_template("verify.html", report=report)
 
     return blueprint

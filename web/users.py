@@ -216,10 +216,12 @@ def authenticate(sessions: sessionmaker[Session], username: str, password: str) 
     return Account.of(user)
 
 
-def load(sessions: sessionmaker[Session], user_id: str) -> Account | None:
-    """The account of a session's user id; None once the user is locked."""
+def load(sessions: sessionmaker[Session], user_id: str, organ_id: str) -> Account | None:
+    """The account of a session's user id if they are of agency ``organ_id`` (whose inbox
+    this is, as at login); None once the user is locked."""
     if not user_id.isdigit():
         return None
     with sessions() as session:
         user = session.get(User, int(user_id))
-        return Account.of(user) if user and user.active else None
+        mine = user is not None and user.active and user.organ_id == organ_id
+        return Account.of(user) if mine else None

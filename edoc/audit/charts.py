@@ -28,8 +28,8 @@ def _svg(height: float, label: str, body: list[str], css_class: str) -> str:
     label = escape(label)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" role="img" '
-        f'aria-label="{label}" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
-        f'style="max-width:{WIDTH}px" font-size="12" font-family="sans-serif">'
+        f'aria-label="{label}" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
+        f'height="{height:.0f}" font-size="12" font-family="sans-serif">'
         f"<title>{label}</title>{''.join(body)}</svg>"
     )
 

@@ -4,8 +4,9 @@ queue a node can fetch from.
 ``POST /api/v1/messages`` with the envelope as the body (application/xml) and
 ``Authorization: Bearer TOKEN``. It answers 200 with ``{"document": id, "created": bool}``
 once the message is stored (that answer is the acknowledgement the sender's outbox waits
-for), 401 without a valid token, 413 when the body is too large, and 422 with a message in
-Vietnamese and English when the envelope is refused.
+for), 401 without a valid token, 413 when the body is too large, 415 when it is said to be
+something else than XML, and 422 when the envelope is refused, each with a message in
+Vietnamese and English.
 
 A node the hub cannot reach fetches instead: ``GET /api/v1/pending`` lists what waits for
 it, ``GET /api/v1/pending/ID`` gives one envelope, ``POST /api/v1/pending/ID/ack`` says it
@@ -49,7 +50,18 @@ def _trace() -> list[dict]:
     return trace_header.read_header(request.headers.get(trace_header.HEADER))
 
 
+def _is_xml(media_type: str) -> bool:
+    """Whether a body of ``media_type`` may be an envelope (none said: it is read as one)."""
+    return media_type in ("", "application/xml", "text/xml") or media_type.endswith("+xml")
+
+
 def _taking(store: Callable[[bytes], Received]):
+    if not _is_xml(request.mimetype):
+        error = EdocError(
+            f"Gói tin phải là XML (application/xml), không phải {request.mimetype}.",
+            f"The message must be XML (application/xml), not {request.mimetype}.",
+        )
+        return _refused(error, 415)
     try:
         received = store(request.get_data(cache=False))
     except EdocError as error:
