@@ -2,6 +2,8 @@
 retries, verified, answered with 01, and nothing half-written when the database fails."""
 
 import datetime as dt
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +13,8 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
+from edoc.exchange.actions import act
+from edoc.exchange.outbox import Outgoing, deliver_due
 from edoc.exchange.receive import Node, receive_envelope
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
@@ -98,3 +102,29 @@ def test_a_status_message_is_not_taken_for_a_document(node):
         receive_envelope(node, build(status))
     assert "status" in caught.value.message_en
     assert count(node, Document) == 0
+
+
+def test_outbox_workers_sharing_a_queue_post_each_message_once(node, envelope):
+    """Each gunicorn worker runs an outbox worker on the node's one queue."""
+    document = receive_envelope(node, envelope).document_pk  # the 01, and four statuses more
+    for code in (StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.IN_PROGRESS):
+        act(node, document, code)
+    posted: list[int] = []
+    lock = threading.Lock()
+
+    def hub(message: Outgoing) -> DeliveryState:  # a hub that takes a while to answer
+        time.sleep(0.05)
+        with lock:
+            posted.append(message.delivery_pk)
+        return DeliveryState.ACKNOWLEDGED
+
+    start = threading.Barrier(4)
+
+    def worker(_) -> int:
+        start.wait()
+        return deliver_due(node.sessions, node.blobs, hub)
+
+    with ThreadPoolExecutor(4) as pool:
+        taken = sum(pool.map(worker, range(4)))
+    assert taken == len(posted) == len(set(posted)) == count(node, Delivery) == 4
+    assert deliver_due(node.sessions, node.blobs, hub) == 0  # and nothing is left due
