@@ -16,6 +16,7 @@ from edoc.errors import EnvelopeError
 from edoc.exchange.actions import act
 from edoc.exchange.outbox import Outgoing, deliver_due
 from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.records import verify_pdfs
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Blob, Delivery, DeliveryState, Document
@@ -66,6 +67,17 @@ def test_a_document_is_stored_once_with_its_files_report_and_answer(node, envelo
         assert answer.response_for.document_id == document.document_id
         assert [s.status_code for s in document.statuses] == ["01"]
     assert count(node, Document) == 1 and count(node, Delivery) == 1
+
+
+def test_a_document_whose_pdfs_were_verified_already_keeps_that_verification(node, envelope):
+    """An import of many envelopes carrying one file verifies the file once."""
+    reports = verify_pdfs(parse(envelope).message, node.policy)
+    (report,) = reports.values()
+    received = receive_envelope(node, envelope, verified=reports)
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, received.document_pk).attachments
+        assert attachment.report.report == report.to_json()
+        assert len(attachment.signatures) == len(report.signatures) == 2
 
 
 def test_fifty_concurrent_deliveries_store_one_document(node, envelope):
