@@ -8,12 +8,13 @@ returned). The inbox is filled through the node's own receive path, but each of 
 PDFs is verified once and its report stored with every document that carries it: verifying
 the same file hundreds of times would only make the fill slow, and the pages read what is
 stored either way. gunicorn then serves the node (``web.wsgi:create_app()``, several workers
-of a few threads, on a free loopback port, in a process of its own) and the clients
-(threads, each with its own HTTP session, logged in as a clerk) run a mix until the
-requests are done or the time is up: the inbox list (pages, search, filters, sorts), the
-document pages, and new envelopes posted to the node's receive endpoint with the hub's
-token, each verified in full by the node (revocation checked against the test PKI's OCSP
-server on loopback), some posted again at once or later as a retrying hub would.
+of a few threads, on a free loopback port, in a process of its own); the clerks log in, and
+the clients (threads, each with its own connection and a clerk's session, as a clerk with
+several tabs open) run a mix until the requests are done or the time is up: the inbox list
+(pages, search, filters, sorts), the document pages, and new envelopes posted to the node's
+receive endpoint with the hub's token, each verified in full by the node (revocation
+checked against the test PKI's OCSP server on loopback), some posted again at once or later
+as a retrying hub would.
 
 It prints, per endpoint, requests/s, p50, p95 and the longest latency and the errors; then
 counts the documents in PostgreSQL: every acknowledged envelope kept once, none lost, none
@@ -47,7 +48,10 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
+from requests.adapters import HTTPAdapter
+from requests.cookies import RequestsCookieJar
 from sqlalchemy import func, select
+from urllib3.util.retry import Retry
 
 from bench.audit import SUBJECTS
 from edoc.agency import AgencyDirectory
@@ -79,7 +83,7 @@ CONTENT_ID = "main"
 #: What the clients ask for, by weight: the inbox list, a document page, a new envelope
 #: posted to the node, an envelope posted again.
 MIX = {"list": 45, "document": 30, "receive": 18, "redeliver": 7}
-LOG_PROBLEMS = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]")
+LOG_PROBLEMS = re.compile(r"Traceback|\[(WARNING|ERROR|CRITICAL)\]")
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class Plan:
     requests: int = 2000
     seconds: float = 120.0
     documents: int = 300
-    clerks: int = 10
+    clerks: int = 10  # each logged in once, for several clients
     workers: int = 2 * (os.cpu_count() or 1) + 1
     threads: int = 4
     seed: int = 9
@@ -265,15 +269,27 @@ class Answer:
     error: str = ""
     document_pk: int | None = None
     created: bool = False
+    started: float = 0.0  # time.perf_counter() when it was sent
+    retried: bool = False  # a GET sent again: the kept-alive connection had been closed
+
+
+def browser(session: requests.Session) -> requests.Session:
+    """``session`` keeping its connections alive and, as a browser does, sending a GET
+    again on a new connection when the server had just closed the idle one it was sent on
+    (a race of every HTTP server with keep-alive; a server that fails answers nothing, and
+    its log says so)."""
+    again = HTTPAdapter(max_retries=Retry(total=1, allowed_methods=frozenset({"GET"})))
+    session.mount("http://", again)
+    return session
 
 
 def _ask(session: requests.Session, base: str, request: Request, hub_token: str) -> Answer:
     start = time.perf_counter()
     try:
-        if request.envelope:
+        if request.envelope:  # as the hub posts: a connection of its own
             headers = {"Authorization": f"Bearer {hub_token}", "Content-Type": "application/xml"}
-            answer = session.post(base + request.path, data=request.envelope, headers=headers,
-                                  timeout=120)  # fmt: skip
+            answer = requests.post(base + request.path, data=request.envelope, headers=headers,
+                                   timeout=120)  # fmt: skip
         else:
             answer = session.get(base + request.path, allow_redirects=False, timeout=120)
     except requests.RequestException as error:
@@ -283,7 +299,8 @@ def _ask(session: requests.Session, base: str, request: Request, hub_token: str)
         error = f"{request.path}: {answer.status_code} {answer.text[:200]}"
         return Answer(request.endpoint, seconds, error)
     if not request.envelope:
-        return Answer(request.endpoint, seconds)
+        retries = answer.raw.retries
+        return Answer(request.endpoint, seconds, retried=bool(retries and retries.history))
     try:
         body = answer.json()
         return Answer(request.endpoint, seconds, "", int(body["document"]),
@@ -292,25 +309,30 @@ def _ask(session: requests.Session, base: str, request: Request, hub_token: str)
         return Answer(request.endpoint, seconds, f"{request.path}: 200 {answer.text[:200]}")
 
 
-def log_in(session: requests.Session, base: str, username: str) -> Answer:
-    """Log in as a clerk does, from the login form with its CSRF token."""
+def log_in(base: str, username: str) -> tuple[Answer, RequestsCookieJar]:
+    """Log in as a clerk does, from the login form with its CSRF token: how it went, and
+    the session's cookies."""
     start = time.perf_counter()
-    try:
-        form = session.get(base + "/login", timeout=120)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        answer = session.post(
-            base + "/login",
-            data={"csrf_token": token.group(1) if token else "", "username": username,
-                  "password": PASSWORD},
-            allow_redirects=False,
-            timeout=120,
-        )  # fmt: skip
-    except requests.RequestException as error:
-        return Answer("login", time.perf_counter() - start, f"login {username}: {error}")
-    seconds = time.perf_counter() - start
-    if answer.status_code != 302 or urlsplit(answer.headers.get("Location", "")).path != "/":
-        return Answer("login", seconds, f"login {username}: {answer.status_code}")
-    return Answer("login", seconds)
+    with requests.Session() as session:
+        try:
+            form = session.get(base + "/login", timeout=120)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            answer = session.post(
+                base + "/login",
+                data={"csrf_token": token.group(1) if token else "", "username": username,
+                      "password": PASSWORD},
+                allow_redirects=False,
+                timeout=120,
+            )  # fmt: skip
+        except requests.RequestException as error:
+            failed = Answer("login", time.perf_counter() - start, f"login {username}: {error}")
+            return failed, session.cookies
+        seconds = time.perf_counter() - start
+        if answer.status_code != 302 or urlsplit(answer.headers.get("Location", "")).path != "/":
+            return Answer(
+                "login", seconds, f"login {username}: {answer.status_code}"
+            ), session.cookies
+        return Answer("login", seconds), session.cookies
 
 
 @dataclass
@@ -325,35 +347,42 @@ class Run:
 
 
 def drive(base: str, plan: Plan, mix: list[Request], hub_token: str) -> Run:
-    """``plan.clients`` clients, each logged in, then (all at once) taking the next request
-    of ``mix`` until none is left or ``plan.seconds`` have passed."""
+    """The clerks log in, all at once; then ``plan.clients`` clients, each with its own
+    connection and a clerk's session (a clerk has several tabs open), all start taking the
+    next request of ``mix`` until none is left or ``plan.seconds`` have passed."""
     run = Run()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(plan.clerks) as pool:
+        logins = list(pool.map(lambda n: log_in(base, f"vanthu{n:02d}"), range(plan.clerks)))
+    run.login_seconds = time.perf_counter() - start
+    run.logins = [answer for answer, _ in logins]
     lock = threading.Lock()
     pending = iter(mix)
-    clock = {"start": time.perf_counter()}
+    clock = {}
 
-    def start_mix() -> None:  # once every client has logged in
-        run.login_seconds = time.perf_counter() - clock["start"]
+    def start_mix() -> None:  # once every client is ready
         clock["start"], clock["deadline"] = time.perf_counter(), time.monotonic() + plan.seconds
 
-    logged_in = threading.Barrier(plan.clients, action=start_mix, timeout=600)
+    ready = threading.Barrier(plan.clients, action=start_mix, timeout=600)
 
     def take() -> Request | None:
         with lock:
             return next(pending, None) if time.monotonic() < clock["deadline"] else None
 
     def client(number: int) -> None:
+        login, cookies = logins[number % plan.clerks]
         answers = []
-        with requests.Session() as session:
-            login = log_in(session, base, f"vanthu{number % plan.clerks:02d}")
-            logged_in.wait()
+        with browser(requests.Session()) as session:
+            session.cookies.update(cookies)
+            ready.wait()
             try:
                 while not login.error and (request := take()) is not None:
+                    started = time.perf_counter()
                     answers.append(_ask(session, base, request, hub_token))
+                    answers[-1].started = started
             except Exception as error:  # counted, whatever it is: a client never dies silently
                 answers.append(Answer("client", 0.0, f"client {number}: {error!r}"))
         with lock:
-            run.logins.append(login)
             run.answers.extend(answers)
 
     clients = [threading.Thread(target=client, args=(n,)) for n in range(plan.clients)]
@@ -475,6 +504,25 @@ def tally(url: str, inbox: Inbox, run: Run) -> Tally:
     )
 
 
+def overlapping(answers: list[Answer]) -> int:
+    """Posts of an envelope sent while another post of the same one was still in flight:
+    the races that storing once must win."""
+    by_document = defaultdict(list)
+    for answer in answers:
+        if answer.document_pk is not None:
+            by_document[answer.document_pk].append(
+                (answer.started, answer.started + answer.seconds)
+            )
+    raced = 0
+    for posts in by_document.values():
+        posts.sort()
+        busy_until = posts[0][1]
+        for start, end in posts[1:]:
+            raced += start < busy_until
+            busy_until = max(busy_until, end)
+    return raced
+
+
 @dataclass(frozen=True)
 class Figures:
     """One endpoint's figures: requests, requests/s, latency (s) and errors."""
@@ -499,7 +547,9 @@ def figures(endpoint: str, answers: list[Answer], seconds: float) -> Figures:
 @dataclass(frozen=True)
 class Outcome:
     """A load run: the plan, the figures (endpoints, then all of them), the logins', the
-    tally, the errors (the clients', then the server log's)."""
+    tally, the posts that raced another post of their envelope (:func:`overlapping`), the
+    GETs sent again (see :func:`browser`), the errors (the clients', then the server
+    log's)."""
 
     plan: Plan
     seconds: float
@@ -507,6 +557,8 @@ class Outcome:
     overall: Figures
     logins: Figures
     tally: Tally
+    raced: int
+    retried: int
     errors: list[str]
 
     @property
@@ -530,6 +582,10 @@ class Outcome:
                 f"{row.p95 * 1000:>7.0f} {row.longest * 1000:>7.0f} {row.errors:>6}"
             )
         t = self.tally
+        rows.append(f"posts of an envelope while another post of it was in flight: {self.raced}")
+        rows.append(
+            f"GETs sent again on a new connection, the kept-alive one closed: {self.retried}"
+        )
         rows.append(
             f"documents: expected {t.expected}, stored {t.stored}, lost {t.lost}, duplicated "
             f"{t.duplicated}, unexpected {t.unexpected}, answered created not once "
@@ -560,7 +616,7 @@ def load(
     log = home / "gunicorn.log"
     progress(f"starting gunicorn: {plan.workers} workers x {plan.threads} threads")
     with gunicorn(home, url, hub_token, plan, log) as base:
-        progress(f"{plan.clients} clients logging in, then {len(mix)} requests at most")
+        progress(f"{plan.clerks} clerks log in; {plan.clients} clients, {len(mix)} requests")
         run = drive(base, plan, mix, hub_token)
     problems = [line for line in log.read_text().splitlines() if LOG_PROBLEMS.search(line)]
     by_endpoint = defaultdict(list)
@@ -573,6 +629,8 @@ def load(
         overall=figures("all", run.answers, run.seconds),
         logins=figures("login", run.logins, run.login_seconds),
         tally=tally(url, inbox, run),
+        raced=overlapping(run.answers),
+        retried=sum(answer.retried for answer in run.answers),
         errors=[a.error for a in run.logins + run.answers if a.error]
         + [f"server log: {line}" for line in problems],
     )

@@ -24,5 +24,5 @@ def test_fifty_clients_at_once_get_no_error_and_lose_or_duplicate_no_document(
     assert tally.expected == tally.stored > plan.documents  # the new envelopes were kept
     assert [row.endpoint for row in outcome.endpoints] == list(MIX)
     assert all(row.requests > 0 for row in outcome.endpoints)
-    assert outcome.logins.requests == plan.clients
+    assert outcome.logins.requests == plan.clerks
     assert outcome.overall.requests == sum(row.requests for row in outcome.endpoints)
