@@ -8,16 +8,19 @@ import contextlib
 import json
 import logging
 import os
-import secrets
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 import edoc
 from edoc.errors import EdocError
 from edoc.files import write_atomic
+
+if TYPE_CHECKING:
+    from web.service import Service
 
 LANG_ENV = "EDOC_LANG"
 
@@ -806,6 +809,12 @@ def _secret(variable: str, what: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=18500, show_default=True)
 @click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Serve with gunicorn, in this many processes (production: 2 x cores + 1); "
+    "without it, one process.",
+)
+@click.option(
     "--token-env",
     default="EDOC_NODE_TOKEN",
     show_default=True,
@@ -826,76 +835,57 @@ def _secret(variable: str, what: str) -> str:
 @click.option("--org-key-password-env", default="EDOC_ORG_KEY_PASSWORD", show_default=True)
 @click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="The agency's seal PNG.")
 def serve(
-    home, role, agency, hub_url, host, port, token_env, hub_token_env, policy, org_key,
+    home, role, agency, hub_url, host, port, workers, token_env, hub_token_env, policy, org_key,
     org_key_password_env, seal,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
     delivering its outbox."""
-    from edoc.agency import AgencyId
-    from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
-    from edoc.exchange.outbox import OutboxWorker
-    from edoc.exchange.runtime import (
-        AGENCY,
-        HUB_URL,
-        open_hub,
-        open_node,
-        remember_node,
-        web_secret,
-    )
-    from edoc.server import BackgroundServer
-    from edoc.workspace import open_workspace
-    from signing.keys import load_pkcs12
-    from signing.policy import load_policy
-    from web.app import create_node_app
-    from web.compose import Stamp
+    from web.service import ServeOptions, build_service
 
-    workspace = open_workspace(home)
-    worker = None
-    if role == "hub":
-        hub_token = _secret(hub_token_env, "the hub's token")
-        hub = open_hub(workspace, load_policy(policy))
-        app = create_app(hub_blueprint(hub))
-        worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
+    options = ServeOptions(
+        home=home, role=role, agency=agency, hub_url=hub_url, policy=policy,
+        hub_token_env=hub_token_env, node_token_env=token_env, org_key=org_key,
+        org_key_password_env=org_key_password_env, seal=seal,
+    )  # fmt: skip
+    service = build_service(options)  # checks the options, migrates, keeps the settings
+    if service.role == "node" and service.outbox is None:
+        say(
+            "Chưa có trục: văn bản gửi đi được xếp hàng đến khi có --hub.",
+            "No hub yet: documents sent are queued until --hub is given.",
+        )
+    if workers:
+        from web.production import serve_with_gunicorn
+
+        service.close()  # each worker builds its own
+        url = f"http://{host}:{port}"
+        serve_with_gunicorn(options, host, port, workers, ready=lambda: say(
+            f"edoc {role} phục vụ tại {url} ({workers} tiến trình gunicorn)",
+            f"edoc {role} serving at {url} ({workers} gunicorn workers)",
+        ))  # fmt: skip
     else:
-        saved = workspace.get_setting(AGENCY)
-        if not agency and not saved:
-            raise click.UsageError("a node needs --agency (the first time)")
-        organ_id = str(AgencyId.parse(agency)) if agency else saved
-        settings = remember_node(workspace, organ_id, hub_url or workspace.get_setting(HUB_URL))
-        node = open_node(workspace, settings.organ_id, load_policy(policy))
-        # without a hub nobody may post to this node: a token no one knows
-        hub_token = os.environ.get(hub_token_env) or secrets.token_urlsafe(32)
-        stamp = None
-        if org_key:
-            if not seal:
-                raise click.UsageError("--org-key needs --seal")
-            password = _secret(org_key_password_env, "the agency key's password")
-            stamp = Stamp(load_pkcs12(Path(org_key), password), _read_image(seal))
-        app = create_node_app(node, hub_token, web_secret(workspace), stamp)
-        if settings.hub_url:
-            token = _secret(token_env, "this node's token")
-            worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
-        else:
-            say(
-                "Chưa có trục: văn bản gửi đi được xếp hàng đến khi có --hub.",
-                "No hub yet: documents sent are queued until --hub is given.",
-            )
+        _serve_in_process(service, host, port)
+
+
+def _serve_in_process(service: "Service", host: str, port: int) -> None:
+    """werkzeug's threads in this process, and the outbox worker, until Ctrl+C."""
+    from edoc.server import BackgroundServer, port_refused
+
     try:
-        server = BackgroundServer(app, host, port).start()
+        server = BackgroundServer(service.app, host, port).start()
     except OSError as error:
-        raise EdocError(
-            f"Không mở được cổng {port}: {error.strerror}.",
-            f"Cannot listen on port {port}: {error.strerror}.",
-        ) from error
-    if worker is not None:
-        worker.start()
-    say(f"edoc {role} phục vụ tại {server.url}", f"edoc {role} serving at {server.url}")
+        service.close()
+        raise port_refused(port, error) from error
+    if service.outbox is not None:
+        service.outbox.start()
+    say(
+        f"edoc {service.role} phục vụ tại {server.url}",
+        f"edoc {service.role} serving at {server.url}",
+    )
     try:
         _forever()
     finally:
-        if worker is not None:
-            worker.stop()
         server.stop()
+        service.close()
 
 
 @main.group()

@@ -26,6 +26,10 @@ class WorkspaceError(EdocError):
     """The workspace (``--home``) cannot be created or read."""
 
 
+class ConfigurationError(EdocError):
+    """What a server is asked to serve is incomplete: a missing token, agency or seal."""
+
+
 class ToolMissingError(EdocError):
     """A program edoc needs (e.g. SoftHSM2) is not installed on this machine."""
 

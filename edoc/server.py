@@ -8,12 +8,22 @@ import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from edoc.errors import EdocError
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+def port_refused(port: int, error: OSError) -> EdocError:
+    """The error to show when ``port`` cannot be listened on."""
+    return EdocError(
+        f"Không mở được cổng {port}: {error.strerror}.",
+        f"Cannot listen on port {port}: {error.strerror}.",
+    )
 
 
 class _QuietHandler(WSGIRequestHandler):

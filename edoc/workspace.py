@@ -10,12 +10,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from edoc.errors import WorkspaceError
-from edoc.storage.database import connect, database_url, upgrade
+from edoc.storage.database import connect, database_url, dialect_insert, upgrade
 from edoc.storage.models import Setting
 
 HOME_ENV = "EDOC_HOME"
@@ -56,11 +56,25 @@ class Workspace:
             return connection.scalar(select(Setting.value).where(Setting.key == key))
 
     def set_settings(self, values: dict[str, str]) -> None:
-        """Store ``values`` in one transaction."""
+        """Store ``values`` in one transaction (processes that start at once may all do so:
+        each write replaces the value in place, none fails on the other's row)."""
         with self.engine.begin() as connection:
+            insert = dialect_insert(connection)
             for key, value in values.items():
-                connection.execute(delete(Setting).where(Setting.key == key))
-                connection.execute(Setting.__table__.insert().values(key=key, value=value))
+                row = insert(Setting).values(key=key, value=value)
+                connection.execute(
+                    row.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+                )
+
+    def keep_setting(self, key: str, value: str) -> str:
+        """The value of ``key``, ``value`` if it had none: the first process that keeps one
+        decides it for all the others that start at once."""
+        with self.engine.begin() as connection:
+            insert = dialect_insert(connection)
+            connection.execute(
+                insert(Setting).values(key=key, value=value).on_conflict_do_nothing()
+            )
+            return connection.scalar(select(Setting.value).where(Setting.key == key))
 
 
 def database_path(root: Path) -> Path:
@@ -83,9 +97,7 @@ def open_workspace(home: str | os.PathLike | None = None) -> Workspace:
         engine = connect(url)
         upgrade(engine)
         workspace = Workspace(root, engine)
-        if workspace.get_setting("created_at") is None:
-            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            workspace.set_settings({"created_at": now})
+        workspace.keep_setting("created_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     except SQLAlchemyError as error:
         raise WorkspaceError(
             f"Không mở được cơ sở dữ liệu của thư mục làm việc: {error.orig or error}.",

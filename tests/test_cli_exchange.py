@@ -3,6 +3,7 @@ agencies run them: a queued document survives its node not running, and arrives 
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,12 +16,19 @@ from sqlalchemy import select
 from edoc.exchange.runtime import blob_store
 from edoc.server import free_port
 from edoc.storage.database import DATABASE_URL_ENV, connect, sessions
-from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.storage.models import (
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    StatusEvent,
+    UserRole,
+)
 from edoc.workspace import open_workspace
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.export import pkcs12_bytes
 from fixtures.images import signature_image
-from web.users import authenticate, held_key
+from web.users import add_user, authenticate, held_key
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
 
@@ -82,7 +90,8 @@ def test_a_document_queued_while_its_node_is_down_arrives_once(
         for key, agency in (("h26", HA_NOI), ("g22", VPCP))
     }  # fmt: skip
     g22_env = {**environments["g22"], "EDOC_NODE_TOKEN": tokens["g22"]}
-    processes.append(serve(*node["g22"], env=g22_env))
+    # the Government Office's node as in production: gunicorn's workers, an outbox each
+    processes.append(serve(*node["g22"], "--workers", "2", env=g22_env))
 
     # Hà Nội's node has been set up once, and is not running when the clerk sends.
     h26_env = {**environments["h26"], "EDOC_NODE_TOKEN": tokens["h26"]}
@@ -190,3 +199,36 @@ def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes, pki):
     assert account.has_key
     signing_key, _ = held_key(factory, blob_store(workspace), account, "khoa-ca-nhan")
     assert signing_key.certificate == pki[leader.key].certificate
+
+
+def test_a_node_served_by_gunicorn_workers_shares_its_sessions_and_stops_on_sigterm(
+    tmp_path, processes
+):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EDOC_")}
+    env["PYTHONPATH"] = os.getcwd()
+    home, port = str(tmp_path / "h41"), free_port()
+    hub = edoc("serve", "--role", "hub", "--home", home, "--workers", "2", env=env)
+    assert hub.returncode == 1 and "EDOC_HUB_TOKEN" in hub.stderr  # before any worker starts
+    assert "Traceback" not in hub.stderr
+
+    node = serve("--home", home, "--agency", "H41", "--port", str(port), "--workers", "3",
+                 env=env)  # fmt: skip
+    processes.append(node)
+    eventually(lambda: listening(port))
+    workspace = open_workspace(home)
+    add_user(sessions(workspace.engine), "vanthu", "mật-khẩu-dài", NGHE_AN.organ_id,
+             UserRole.CLERK)  # fmt: skip
+    workspace.engine.dispose()
+    base = f"http://127.0.0.1:{port}"
+    with requests.Session() as clerk:
+        form = clerk.get(f"{base}/login", timeout=10).text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        login = {"csrf_token": token, "username": "vanthu", "password": "mật-khẩu-dài"}
+        assert clerk.post(f"{base}/login", data=login, timeout=10).status_code == 200
+        cookies = clerk.cookies
+    # a new connection each time, so the workers take them in turn: each knows the session
+    pages = [requests.get(base, cookies=cookies, allow_redirects=False, timeout=10)
+             for _ in range(12)]  # fmt: skip
+    assert {page.status_code for page in pages} == {200}
+    node.send_signal(signal.SIGTERM)
+    assert node.wait(timeout=60) == 0

@@ -3,6 +3,8 @@ retries, verified, answered with 01, and nothing half-written when the database 
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,7 +14,10 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
+from edoc.exchange.actions import act
+from edoc.exchange.outbox import Outgoing, deliver_due
 from edoc.exchange.receive import Node, receive_envelope, receive_message
+from edoc.exchange.records import verify_pdfs
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Blob, Delivery, DeliveryState, Document, StatusEvent
@@ -63,6 +68,17 @@ def test_a_document_is_stored_once_with_its_files_report_and_answer(node, envelo
         assert answer.response_for.document_id == document.document_id
         assert [s.status_code for s in document.statuses] == ["01"]
     assert count(node, Document) == 1 and count(node, Delivery) == 1
+
+
+def test_a_document_whose_pdfs_were_verified_already_keeps_that_verification(node, envelope):
+    """An import of many envelopes carrying one file verifies the file once."""
+    reports = verify_pdfs(parse(envelope).message, node.policy)
+    (report,) = reports.values()
+    received = receive_envelope(node, envelope, verified=reports)
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, received.document_pk).attachments
+        assert attachment.report.report == report.to_json()
+        assert len(attachment.signatures) == len(report.signatures) == 2
 
 
 def test_fifty_concurrent_deliveries_store_one_document(node, envelope):
@@ -137,3 +153,29 @@ def test_a_status_about_a_document_never_sent_from_here_is_refused(node):
         receive_message(node, build(status))
     assert "did not send" in caught.value.message_en and "999/VPCP" in caught.value.message_en
     assert count(node, StatusEvent) == 0 and count(node, Blob) == 0
+
+
+def test_outbox_workers_sharing_a_queue_post_each_message_once(node, envelope):
+    """Each gunicorn worker runs an outbox worker on the node's one queue."""
+    document = receive_envelope(node, envelope).document_pk  # the 01, and four statuses more
+    for code in (StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.IN_PROGRESS):
+        act(node, document, code)
+    posted: list[int] = []
+    lock = threading.Lock()
+
+    def hub(message: Outgoing) -> DeliveryState:  # a hub that takes a while to answer
+        time.sleep(0.05)
+        with lock:
+            posted.append(message.delivery_pk)
+        return DeliveryState.ACKNOWLEDGED
+
+    start = threading.Barrier(4)
+
+    def worker(_) -> int:
+        start.wait()
+        return deliver_due(node.sessions, node.blobs, hub)
+
+    with ThreadPoolExecutor(4) as pool:
+        taken = sum(pool.map(worker, range(4)))
+    assert taken == len(posted) == len(set(posted)) == count(node, Delivery) == 4
+    assert deliver_due(node.sessions, node.blobs, hub) == 0  # and nothing is left due

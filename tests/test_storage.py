@@ -1,6 +1,9 @@
 """The database of a workspace: SQLite by default, PostgreSQL by URL, migrated by Alembic."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -45,3 +48,28 @@ def test_the_migrations_build_the_schema_the_code_uses(database_url, tmp_path, m
     with workspace.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+STARTING_WORKER = """
+import sys
+from edoc.exchange.runtime import remember_node, web_secret
+from edoc.workspace import open_workspace
+workspace = open_workspace(sys.argv[1])
+remember_node(workspace, "000.00.00.G22", None)
+print(web_secret(workspace))
+"""
+
+
+def test_processes_starting_at_once_on_a_new_workspace_share_it(database_url, tmp_path):
+    """gunicorn's workers each open the workspace as they boot: one migrates it, every one
+    keeps the node's settings, and all sign sessions with the same key."""
+    env = {**os.environ, DATABASE_URL_ENV: database_url, "PYTHONPATH": os.getcwd()}
+    home = str(tmp_path / "home")
+    workers = [
+        subprocess.Popen([sys.executable, "-c", STARTING_WORKER, home], env=env, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(5)
+    ]  # fmt: skip
+    answers = [worker.communicate(timeout=120) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 5, answers
+    assert len({out for out, _ in answers}) == 1

@@ -4,6 +4,10 @@ Sending never happens inside the transaction that decides to send: the decision 
 Delivery row (queued), committed with the document. A worker then posts what is due, marks
 it done when the other side has taken it, and otherwise tries again later, waiting twice as
 long each time (up to a ceiling). A node that restarts finds its queue where it left it.
+
+Several workers may share a queue (one per gunicorn worker process): each claims what it
+posts, by moving the delivery's next attempt past a lease in one UPDATE, so one worker posts
+it. A worker that dies while posting leaves it to be posted again once the lease is over.
 """
 
 import datetime as dt
@@ -12,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from edoc.errors import EdocError
@@ -20,6 +24,9 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.models import Delivery, DeliveryState
 
 logger = logging.getLogger(__name__)
+
+#: How long a claimed delivery is left to the worker posting it: longer than a post may take.
+LEASE = dt.timedelta(minutes=2)
 
 
 class DeliveryError(EdocError):
@@ -58,20 +65,35 @@ def deliver_due(
     transport: Transport,
     backoff: Backoff = Backoff(),
     limit: int = 100,
+    lease: dt.timedelta = LEASE,
 ) -> int:
-    """Try each due delivery once; how many were taken."""
+    """Try each due delivery once (those another worker claims first are left to it); how
+    many were taken."""
     now = dt.datetime.now(dt.UTC)
+    due_now = (
+        or_(Delivery.state == DeliveryState.QUEUED, Delivery.state == DeliveryState.FAILED),
+        Delivery.next_attempt_at <= now,
+    )
     with sessions() as session:
         due = session.scalars(
             select(Delivery)
-            .where(
-                or_(Delivery.state == DeliveryState.QUEUED, Delivery.state == DeliveryState.FAILED),
-                Delivery.next_attempt_at <= now,
-            )
-            .order_by(Delivery.next_attempt_at)
+            .where(*due_now)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
             .options(selectinload(Delivery.document))
         ).all()
+        if not due:
+            return 0
+        claimed = set(
+            session.scalars(
+                update(Delivery)
+                .where(Delivery.id.in_([d.id for d in due]), *due_now)
+                .values(next_attempt_at=now + lease)
+                .returning(Delivery.id),
+                execution_options={"synchronize_session": False},
+            )
+        )
+        session.commit()
         outgoing = [
             Outgoing(
                 d.id,
@@ -81,6 +103,7 @@ def deliver_due(
                 list(d.document.trace) if d.kind == "document" else [],
             )
             for d in due
+            if d.id in claimed
         ]
     taken = 0
     for message in outgoing:
@@ -136,5 +159,7 @@ class OutboxWorker:
         return self
 
     def stop(self) -> None:
+        """Stop delivering (a worker never started has nothing to stop)."""
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()

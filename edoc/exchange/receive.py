@@ -45,6 +45,7 @@ from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
 from edoc.storage.models import DeliveryState, Direction, Document, StatusEvent
 from signing.policy import Policy
+from signing.report import DocumentReport
 
 
 @dataclass
@@ -78,16 +79,29 @@ def receive_message(node: Node, data: bytes, trace: list | None = None) -> Recei
     return _receive_document(node, data, message, trace)
 
 
-def receive_envelope(node: Node, data: bytes, trace: list | None = None) -> Received:
+def receive_envelope(
+    node: Node,
+    data: bytes,
+    trace: list | None = None,
+    verified: dict[str, DocumentReport] | None = None,
+) -> Received:
     """Store the document of envelope ``data`` once, with its verification, the route it
-    came by (``trace``, this node's hop added) and the 01 back.
+    came by (``trace``, this node's hop added) and the 01 back. ``verified``, the reports on
+    its PDFs by ContentId when they were verified already with the node's policy (an import
+    of many envelopes carrying the same file), spares verifying them again.
 
     Raises EnvelopeError for an envelope that cannot be read or is not a document message.
     """
-    return _receive_document(node, data, parse(data).message, trace)
+    return _receive_document(node, data, parse(data).message, trace, verified)
 
 
-def _receive_document(node: Node, data: bytes, message, trace: list | None) -> Received:
+def _receive_document(
+    node: Node,
+    data: bytes,
+    message,
+    trace: list | None,
+    verified: dict[str, DocumentReport] | None = None,
+) -> Received:
     if not isinstance(message, DocumentMessage):
         raise EnvelopeError(
             "Gói tin không phải văn bản (gói tin trạng thái đi đường khác).",
@@ -98,7 +112,8 @@ def _receive_document(node: Node, data: bytes, message, trace: list | None) -> R
     now = dt.datetime.now(dt.UTC)
 
     def write(session: Session, stage: Staging) -> Document:
-        reports = verify_pdfs(message, node.policy)  # before any query
+        # verified before any query, so that no database lock is held while verifying
+        reports = verified if verified is not None else verify_pdfs(message, node.policy)
         pdf_verdicts = [r.verdict.value for r in reports.values()]
         document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
         document.received_at = now

@@ -86,9 +86,6 @@ def open_hub(workspace: Workspace, policy: Policy) -> Hub:
 
 
 def web_secret(workspace: Workspace) -> str:
-    """The key that signs the inbox's sessions: made once per workspace and kept."""
-    secret = workspace.get_setting(WEB_SECRET)
-    if not secret:
-        secret = secrets.token_urlsafe(32)
-        workspace.set_settings({WEB_SECRET: secret})
-    return secret
+    """The key that signs the inbox's sessions: made once per workspace and kept, the same
+    for every process serving it (a session a worker signed must be good in the others)."""
+    return workspace.keep_setting(WEB_SECRET, secrets.token_urlsafe(32))

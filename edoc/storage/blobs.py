@@ -16,18 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.errors import EdocError
 from edoc.files import write_atomic
+from edoc.storage.database import dialect_insert
 from edoc.storage.models import Blob
 
 
 def insert_ignoring_duplicates(session: Session, model, values: dict) -> None:
     """INSERT that does nothing when the row is already there (SQLite and PostgreSQL)."""
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session.bind)
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 

@@ -7,12 +7,16 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 DATABASE_URL_ENV = "EDOC_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: The PostgreSQL advisory lock a migration holds (see :func:`_one_at_a_time`).
+MIGRATION_LOCK = 0x6564_6F63  # "edoc"
 
 
 def database_url(root: Path) -> str:
@@ -42,11 +46,23 @@ def connect(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
 
 
+def _one_at_a_time(connection: Connection) -> None:
+    """Make the migration's transaction wait for any other one: processes that start at once
+    (gunicorn's workers) migrate one after the other, the later ones finding the schema
+    current. SQLite's driver would run each DDL statement in a transaction of its own, so the
+    transaction (with the write lock) is begun explicitly."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (creating it in an empty database)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        _one_at_a_time(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -54,3 +70,9 @@ def upgrade(engine: Engine) -> None:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session factory of a node: objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def dialect_insert(bind: Connection | Engine):
+    """The INSERT of ``bind``'s dialect, the one with ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (SQLite and PostgreSQL spell them alike)."""
+    return postgresql_insert if bind.dialect.name == "postgresql" else sqlite_insert

@@ -1,0 +1,131 @@
+"""A workspace served as an agency's node or as the hub: its WSGI application and the outbox
+worker that delivers for it.
+
+``edoc serve`` builds it (and serves it with werkzeug in its own process, or with gunicorn,
+whose every worker builds its own), and so does :mod:`web.wsgi` for a gunicorn started on
+its own: one way to configure a node, whatever serves it. Each process that serves has its
+own database connections and its own outbox worker; many may start at once on the same
+workspace (:mod:`edoc.workspace` and :mod:`edoc.exchange.outbox` allow for it).
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from edoc.agency import AgencyId
+from edoc.errors import ConfigurationError, SigningError
+from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
+from edoc.exchange.outbox import OutboxWorker
+from edoc.exchange.runtime import AGENCY, HUB_URL, open_hub, open_node, remember_node, web_secret
+from edoc.files import read_input
+from edoc.workspace import Workspace, open_workspace
+from signing.keys import load_pkcs12
+from signing.policy import load_policy
+from web.app import create_node_app
+from web.compose import Stamp
+
+ROLES = ("node", "hub")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What to serve: the workspace ``home`` (None: $EDOC_HOME, else ./edoc-demo) as
+    ``role``; for a node its agency (the workspace's own after the first start), its hub's
+    URL and the agency's key and seal. Secrets are read from the variables named here."""
+
+    home: str | None = None
+    role: str = "node"
+    agency: str | None = None
+    hub_url: str | None = None
+    policy: str = "default"
+    hub_token_env: str = "EDOC_HUB_TOKEN"  # the token the hub presents to nodes
+    node_token_env: str = "EDOC_NODE_TOKEN"  # this node's token at the hub
+    org_key: str | None = None  # the agency's PKCS#12, for clerks to sign what they send
+    org_key_password_env: str = "EDOC_ORG_KEY_PASSWORD"
+    seal: str | None = None  # the agency's seal (PNG)
+
+
+@dataclass
+class Service:
+    """A served workspace: its application, and its outbox worker (None for a node without
+    a hub: what it sends stays queued until it has one). The worker is not started."""
+
+    role: str
+    app: Flask
+    workspace: Workspace
+    outbox: OutboxWorker | None
+
+    def close(self) -> None:
+        """Stop the outbox worker and close the database connections."""
+        if self.outbox is not None:
+            self.outbox.stop()
+        self.workspace.engine.dispose()
+
+
+def _secret(variable: str, what_vi: str, what_en: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        raise ConfigurationError(
+            f"Thiếu {what_vi}: hãy đặt biến môi trường {variable}.",
+            f"Missing {what_en}: set the environment variable {variable}.",
+        )
+    return value
+
+
+def build_service(options: ServeOptions) -> Service:
+    """The workspace of ``options`` opened (migrated, the node's settings kept) and ready to
+    serve; ConfigurationError when something it needs is missing."""
+    if options.role not in ROLES:
+        raise ConfigurationError(
+            f"Vai trò không hợp lệ: {options.role} (node hoặc hub).",
+            f"Not a role: {options.role} (node or hub).",
+        )
+    if options.role == "hub":
+        hub_token = _secret(options.hub_token_env, "mã của trục", "the hub's token")
+        workspace = open_workspace(options.home)
+        hub = open_hub(workspace, load_policy(options.policy))
+        outbox = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
+        return Service("hub", create_app(hub_blueprint(hub)), workspace, outbox)
+    return _node(options)
+
+
+def _node(options: ServeOptions) -> Service:
+    stamp = _stamp(options)
+    workspace = open_workspace(options.home)
+    saved = workspace.get_setting(AGENCY)
+    if not options.agency and not saved:
+        raise ConfigurationError(
+            "Lần chạy đầu tiên, nút cần mã cơ quan (--agency, hoặc EDOC_AGENCY).",
+            "The first time, a node needs its agency (--agency, or EDOC_AGENCY).",
+            path=workspace.root,
+        )
+    organ_id = str(AgencyId.parse(options.agency)) if options.agency else saved
+    settings = remember_node(workspace, organ_id, options.hub_url or workspace.get_setting(HUB_URL))
+    node = open_node(workspace, settings.organ_id, load_policy(options.policy))
+    # without a hub nobody may post to this node: a token no one knows
+    hub_token = os.environ.get(options.hub_token_env) or secrets.token_urlsafe(32)
+    app = create_node_app(node, hub_token, web_secret(workspace), stamp)
+    outbox = None
+    if settings.hub_url:
+        token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
+        outbox = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
+    return Service("node", app, workspace, outbox)
+
+
+def _stamp(options: ServeOptions) -> Stamp | None:
+    if not options.org_key:
+        return None
+    if not options.seal:
+        raise ConfigurationError(
+            "Khóa của cơ quan cần đi kèm ảnh con dấu (--seal).",
+            "The agency's key needs its seal image (--seal).",
+        )
+    password = _secret(
+        options.org_key_password_env, "mật khẩu khóa của cơ quan", "the agency key's password"
+    )
+    return Stamp(
+        load_pkcs12(Path(options.org_key), password), read_input(options.seal, SigningError)
+    )
