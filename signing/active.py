@@ -11,6 +11,7 @@ entirely, or too broken to read at all, is reported as such rather than as clean
 """
 
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from signing.pdf import open_pdf
 from signing.report import Note
@@ -30,19 +31,19 @@ UNCHECKED = "?"
 MOST_OBJECTS = 200_000
 
 
-def active_content(pdf: bytes) -> tuple[str, ...]:
-    """What ``pdf`` carries that a viewer may run, as ``trigger action`` (``/OpenAction
-    /JavaScript``, ``/AA /JavaScript``, ``/A /Launch``, ``/Names /JavaScript``…), sorted;
-    ``UNCHECKED`` among them when part of it could not be read. Empty for a plain document.
-    Never raises."""
+def active_content(pdf: bytes | PdfFileReader) -> tuple[str, ...]:
+    """What ``pdf`` (its bytes, or its reader when it is open already) carries that a viewer
+    may run, as ``trigger action`` (``/OpenAction /JavaScript``, ``/AA /JavaScript``,
+    ``/A /Launch``, ``/Names /JavaScript``…), sorted; ``UNCHECKED`` among them when part of
+    it could not be read. Empty for a plain document. Never raises."""
     try:
-        root = open_pdf(pdf).root
+        root = (pdf if isinstance(pdf, PdfFileReader) else open_pdf(pdf)).root
     except Exception:  # unreadable: a viewer may still read it differently
         return (UNCHECKED,)
     return tuple(sorted(_walk(root)))
 
 
-def active_notes(pdf: bytes) -> list[Note]:
+def active_notes(pdf: bytes | PdfFileReader) -> list[Note]:
     """The report's note on what ``pdf`` carries that a viewer may run; none for a plain
     document."""
     found = active_content(pdf)

@@ -330,9 +330,10 @@ def verify_document(
     name = "<bytes>" if isinstance(document, bytes) else str(document)
     data = document if isinstance(document, bytes) else read_input(document)
     run = _Run(policy)
-    report = DocumentReport(file=name, verdict=Verdict.COMPLIANT, notes=active_notes(data))
+    report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
     try:
         reader = open_pdf(data, path=name)
+        report.notes = active_notes(reader)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
         run.levels = DocumentLevels(reader, fields)
         run.pages = PageTree(reader)
@@ -340,6 +341,7 @@ def verify_document(
         unreadable = error if isinstance(error, EdocError) else EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
         )  # fmt: skip
+        report.notes = active_notes(data)
         return _raw_report(data, report, run, unreadable)
     signatures = [
         read
