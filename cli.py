@@ -824,10 +824,9 @@ def serve(
     org_key_password_env, seal,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
-    delivering its outbox."""
+    delivering its outbox and clearing files of transactions that never committed."""
     from edoc.agency import AgencyId
     from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
-    from edoc.exchange.outbox import OutboxWorker
     from edoc.exchange.runtime import (
         AGENCY,
         HUB_URL,
@@ -836,6 +835,7 @@ def serve(
         remember_node,
         web_secret,
     )
+    from edoc.exchange.worker import background
     from edoc.server import BackgroundServer
     from edoc.workspace import open_workspace
     from signing.keys import load_pkcs12
@@ -844,12 +844,11 @@ def serve(
     from web.compose import Stamp
 
     workspace = open_workspace(home)
-    worker = None
     if role == "hub":
         hub_token = _secret(hub_token_env, "the hub's token")
         hub = open_hub(workspace, load_policy(policy))
         app = create_app(hub_blueprint(hub))
-        worker = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
+        workers = background(hub, to_nodes(hub, hub_token))
     else:
         saved = workspace.get_setting(AGENCY)
         if not agency and not saved:
@@ -866,14 +865,15 @@ def serve(
             password = _secret(org_key_password_env, "the agency key's password")
             stamp = Stamp(load_pkcs12(Path(org_key), password), _read_image(seal))
         app = create_node_app(node, hub_token, web_secret(workspace), stamp)
+        transport = None
         if settings.hub_url:
-            token = _secret(token_env, "this node's token")
-            worker = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
+            transport = to_hub(settings.hub_url, _secret(token_env, "this node's token"))
         else:
             say(
                 "Chưa có trục: văn bản gửi đi được xếp hàng đến khi có --hub.",
                 "No hub yet: documents sent are queued until --hub is given.",
             )
+        workers = background(node, transport)
     try:
         server = BackgroundServer(app, host, port).start()
     except OSError as error:
@@ -881,13 +881,13 @@ def serve(
             f"Không mở được cổng {port}: {error.strerror}.",
             f"Cannot listen on port {port}: {error.strerror}.",
         ) from error
-    if worker is not None:
+    for worker in workers:
         worker.start()
     say(f"edoc {role} phục vụ tại {server.url}", f"edoc {role} serving at {server.url}")
     try:
         _forever()
     finally:
-        if worker is not None:
+        for worker in workers:
             worker.stop()
         server.stop()
 

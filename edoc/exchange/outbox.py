@@ -7,8 +7,6 @@ long each time (up to a ceiling). A node that restarts finds its queue where it 
 """
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,8 +16,6 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from edoc.errors import EdocError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import Delivery, DeliveryState
-
-logger = logging.getLogger(__name__)
 
 
 class DeliveryError(EdocError):
@@ -105,36 +101,3 @@ def deliver_due(
                 taken += 1
             session.commit()
     return taken
-
-
-class OutboxWorker:
-    """A thread that delivers what is due every ``interval`` seconds until stopped."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        blobs: BlobStore,
-        transport: Transport,
-        backoff: Backoff = Backoff(),
-        interval: float = 0.5,
-    ) -> None:
-        self._run = lambda: deliver_due(sessions, blobs, transport, backoff)
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="edoc-outbox", daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._run()
-            except Exception:  # a failing round (database away) is retried, never fatal
-                logger.exception("outbox round failed; retrying")
-            self._stop.wait(self._interval)
-
-    def start(self) -> "OutboxWorker":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
