@@ -785,6 +785,46 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
         sys.exit(3)
 
 
+@main.command()
+@home_option
+@click.option("--policy", default="default", show_default=True, help="Verification policy.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every PDF whose revocation status is unknown, not only due ones.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def recheck(home, policy, every, as_json) -> None:
+    """Verify again a node's or hub's stored PDFs whose revocation status was unknown (the
+    CA's OCSP and CRL servers unreachable), as a running node does by itself.
+
+    Exit code 0: every one now has its status; 3: some are still unknown (tried again later).
+    """
+    import datetime as dt
+
+    from edoc.exchange.recheck import recheck_due
+    from edoc.exchange.runtime import AGENCY, open_hub, open_node
+    from edoc.workspace import open_workspace
+    from signing.policy import load_policy
+
+    workspace = open_workspace(home)
+    organ_id, chosen = workspace.get_setting(AGENCY), load_policy(policy)
+    service = open_node(workspace, organ_id, chosen) if organ_id else open_hub(workspace, chosen)
+    done = recheck_due(service, dt.datetime.max.replace(tzinfo=dt.UTC) if every else None)
+    unknown = done.verified - done.settled
+    if as_json:
+        click.echo(json.dumps({"verified": done.verified, "settled": done.settled}))
+    say(
+        f"Đã kiểm tra lại {done.verified} tệp PDF: {done.settled} đã rõ tình trạng thu hồi, "
+        f"{unknown} vẫn chưa rõ (sẽ thử lại sau)",
+        f"Verified {done.verified} PDF(s) again: {done.settled} now with their revocation "
+        f"status, {unknown} still unknown (tried again later)",
+    )
+    if unknown:
+        sys.exit(3)
+
+
 def _secret(variable: str, what: str) -> str:
     value = os.environ.get(variable, "")
     if not value:
@@ -824,7 +864,8 @@ def serve(
     org_key_password_env, seal,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
-    delivering its outbox and clearing files of transactions that never committed."""
+    delivering its outbox, clearing files of transactions that never committed and
+    verifying again the PDFs whose revocation status was unknown."""
     from edoc.agency import AgencyId
     from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
     from edoc.exchange.runtime import (
@@ -956,26 +997,31 @@ def inbox() -> None:
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 def inbox_list(home, as_json) -> None:
-    """The documents this node received, newest first."""
+    """The documents this node received, newest first, each with the verdict on its PDFs
+    (compliant, non_compliant, indeterminate, or unverified when it has none)."""
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
+    from edoc.audit.entries import verdict_of
     from edoc.exchange.runtime import node_settings
-    from edoc.storage.models import Direction, Document
+    from edoc.storage.database import sessions
+    from edoc.storage.models import Attachment, Direction, Document
     from edoc.timezone import to_vietnam
     from edoc.workspace import open_workspace
 
     workspace = open_workspace(home)
     settings = node_settings(workspace)
-    with workspace.engine.connect() as connection:
-        rows = connection.execute(
+    with sessions(workspace.engine)() as session:
+        rows = session.scalars(
             select(Document)
             .where(Document.owner_organ_id == settings.organ_id)
             .where(Document.direction == Direction.RECEIVED)
             .order_by(Document.received_at.desc())
+            .options(selectinload(Document.attachments).selectinload(Attachment.report))
         ).all()
     for row in rows:
         shown = to_vietnam(row.received_at).strftime("%d/%m/%Y %H:%M")
-        verdict = {True: "compliant", False: "non_compliant", None: "unverified"}[row.compliant]
+        verdict = verdict_of([a.report.verdict for a in row.attachments if a.report])
         if as_json:
             record = {
                 "id": row.id, "received_at": to_vietnam(row.received_at).isoformat(),

@@ -1,6 +1,7 @@
 """What a running node or hub does besides answering requests, each job in a thread of its
-own so that a slow one holds up no other: delivering its outbox, removing the files of
-transactions that never committed.
+own so that a slow one (verifying again while a CA's server times out) holds up no other:
+delivering its outbox, removing the files of transactions that never committed, verifying
+again the PDFs whose revocation status was unknown.
 
 A failing round (the database away) is logged and tried again at the job's next turn,
 never fatal: the node carries on once the database is back.
@@ -14,11 +15,14 @@ from edoc.errors import EdocError
 from edoc.exchange.hub import Hub
 from edoc.exchange.outbox import Backoff, Transport, deliver_due
 from edoc.exchange.receive import Node
+from edoc.exchange.recheck import recheck_due
 
 logger = logging.getLogger(__name__)
 
 #: Seconds between two looks for files left by transactions that never committed.
 SETTLE_EVERY = 10.0
+#: Seconds between two looks for PDFs due to be verified again.
+RECHECK_EVERY = 30.0
 
 
 class Worker:
@@ -58,8 +62,11 @@ def background(
 ) -> list[Worker]:
     """The workers of ``service`` (a node or the hub), not started: its outbox delivered
     with ``transport`` every ``interval`` seconds (none without a transport: a node with no
-    hub keeps its queue), its files settled."""
-    workers = [Worker("edoc-files", service.blobs.settle, SETTLE_EVERY)]
+    hub keeps its queue), its files settled, its PDFs verified again when due."""
+    workers = [
+        Worker("edoc-files", service.blobs.settle, SETTLE_EVERY),
+        Worker("edoc-recheck", lambda: recheck_due(service), RECHECK_EVERY),
+    ]
     if transport is not None:
         outbox = lambda: deliver_due(service.sessions, service.blobs, transport, backoff)  # noqa: E731
         workers.insert(0, Worker("edoc-outbox", outbox, interval))
