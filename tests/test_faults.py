@@ -5,6 +5,7 @@ once, nothing is half-written, no file is left that no row needs, errors are typ
 in Vietnamese and English, and an unknown revocation status is never taken for valid."""
 
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -540,3 +541,50 @@ def test_a_full_disk_refuses_clearly_keeps_nothing_and_the_retry_stores_once(
         with receiver.sessions() as session:
             assert session.scalar(select(func.count()).select_from(Draft)) == 1
         assert files_on_disk(blobs.parent) == blob_rows(kept)
+
+
+def fill(folder: Path) -> Path:
+    """A file taking every byte left on ``folder``'s disk."""
+    filler = folder / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(descriptor, bytes(65536))
+    except OSError as error:
+        assert error.errno == errno.ENOSPC
+    finally:
+        os.close(descriptor)
+    return filler
+
+
+def test_a_full_database_disk_refuses_clearly_and_the_retry_stores_once(
+    tmp_path, tmpfs, pki, signed_pdf
+):
+    """The same when the disk that is full is the receiver's SQLite database's (its files,
+    written first, are removed again)."""
+    disk = tmp_path / "database-disk"
+    tmpfs(disk, 4 * 1024 * 1024)
+
+    def database_for(name: str) -> str:
+        folder = disk if name == VPCP.organ_id else tmp_path / name
+        return f"sqlite:///{folder / 'edoc.sqlite'}"
+
+    agencies = [Organization(a.organ_id, a.name) for a in (HA_NOI, VPCP)]
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    with LocalNetwork(tmp_path, agencies, policy, database_for) as network:
+        receiver = network.nodes[VPCP.organ_id]
+        (data,) = letters(signed_pdf, range(1, 2))
+        url = network.services[VPCP.organ_id].url + PATH
+        headers = {"Authorization": f"Bearer {network.hub_token}"}
+        filler = fill(disk)
+        answer = requests.post(url, data=data, headers=headers, timeout=30)
+        assert answer.status_code == 507, answer.text
+        assert "Hết dung lượng đĩa của cơ sở dữ liệu" in answer.json()["error"]["message_vi"]
+        assert "The database's disk is full" in answer.json()["error"]["message_en"]
+        assert files_on_disk(tmp_path / VPCP.organ_id) == set()  # its files removed again
+        filler.unlink()  # space freed: the same post again
+        assert requests.post(url, data=data, headers=headers, timeout=30).json()["created"]
+        assert not requests.post(url, data=data, headers=headers, timeout=30).json()["created"]
+        kept = receiver.sessions.kw["bind"]
+        assert len(received_ids(kept)) == 1
+        assert files_on_disk(tmp_path / VPCP.organ_id) == blob_rows(kept)

@@ -3,12 +3,14 @@
 
 A database that goes away (stopped, restarting, the connection cut) is an error the user
 can act on, :class:`~edoc.errors.DatabaseUnavailableError`, wherever it happens: the API
-answers 503, the inbox and the command line say it in both languages. Connections are
-checked before use (``pool_pre_ping``), so a database that comes back is used again without
+answers 503, the inbox and the command line say it in both languages; a database whose
+disk is full is a :class:`~edoc.errors.StorageFullError` (507). Connections are checked
+before use (``pool_pre_ping``), so a database that comes back is used again without
 restarting the node.
 """
 
 import os
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -17,9 +19,11 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from edoc.errors import DatabaseUnavailableError
+from edoc.errors import DatabaseUnavailableError, StorageFullError
 
 DATABASE_URL_ENV = "EDOC_DATABASE_URL"
+#: PostgreSQL's SQLSTATE for a full disk (disk_full).
+DISK_FULL = "53100"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -41,13 +45,25 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
-def _unavailable(context: ExceptionContext) -> None:
-    """A connection lost, or none to be had, raised as DatabaseUnavailableError (the pool's
-    own check before use is left alone: it reconnects by itself)."""
-    if context.is_pre_ping or not (context.is_disconnect or context.connection is None):
+def _typed(context: ExceptionContext) -> None:
+    """A full disk raised as StorageFullError; a connection lost, or none to be had, as
+    DatabaseUnavailableError (the pool's own check before use is left alone: it reconnects
+    by itself)."""
+    if context.is_pre_ping:
         return
-    lines = str(context.original_exception).strip().splitlines()
-    reason = lines[0][:200] if lines else type(context.original_exception).__name__
+    original = context.original_exception
+    full = getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if full or getattr(original, "sqlstate", None) == DISK_FULL:
+        raise StorageFullError(
+            "Hết dung lượng đĩa của cơ sở dữ liệu: yêu cầu chưa hoàn tất; "
+            "hãy giải phóng dung lượng rồi thử lại.",
+            "The database's disk is full: the request did not complete; "
+            "free some space and try again.",
+        )
+    if not (context.is_disconnect or context.connection is None):
+        return
+    lines = str(original).strip().splitlines()
+    reason = lines[0][:200] if lines else type(original).__name__
     raise DatabaseUnavailableError(
         f"Không kết nối được cơ sở dữ liệu ({reason}): yêu cầu chưa hoàn tất, "
         "hãy thử lại khi cơ sở dữ liệu hoạt động trở lại.",
@@ -63,7 +79,7 @@ def connect(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
-    event.listen(engine, "handle_error", _unavailable)
+    event.listen(engine, "handle_error", _typed)
     return engine
 
 
