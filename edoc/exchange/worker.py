@@ -40,7 +40,7 @@ class Worker:
             try:
                 self._job()
             except EdocError as error:  # the database away, the disk full: said in a line
-                logger.warning("%s: %s; retrying", self.name, error.message("en"))
+                logger.warning("%s: %s (retrying)", self.name, error.message("en"))
             except Exception:  # any other failing round is retried too, never fatal
                 logger.exception("%s: round failed; retrying", self.name)
             self._stop.wait(self._interval)

@@ -64,7 +64,10 @@ class Journal:
 def left_over(root: Path) -> bool:
     """Whether any journal is there (of a transaction running now, or of one that is over)."""
     folder = root / FOLDER
-    return folder.is_dir() and any(p.name.endswith(SUFFIX) for p in os.scandir(folder))
+    if not folder.is_dir():
+        return False
+    with os.scandir(folder) as entries:
+        return any(entry.name.endswith(SUFFIX) for entry in entries)
 
 
 @contextmanager
