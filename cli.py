@@ -794,6 +794,46 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
         sys.exit(3)
 
 
+@main.command()
+@home_option
+@click.option("--policy", default="default", show_default=True, help="Verification policy.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every PDF whose revocation status is unknown, not only due ones.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def recheck(home, policy, every, as_json) -> None:
+    """Verify again a node's or hub's stored PDFs whose revocation status was unknown (the
+    CA's OCSP and CRL servers unreachable), as a running node does by itself.
+
+    Exit code 0: every one now has its status; 3: some are still unknown (tried again later).
+    """
+    import datetime as dt
+
+    from edoc.exchange.recheck import recheck_due
+    from edoc.exchange.runtime import AGENCY, open_hub, open_node
+    from edoc.workspace import open_workspace
+    from signing.policy import load_policy
+
+    workspace = open_workspace(home)
+    organ_id, chosen = workspace.get_setting(AGENCY), load_policy(policy)
+    service = open_node(workspace, organ_id, chosen) if organ_id else open_hub(workspace, chosen)
+    done = recheck_due(service, dt.datetime.max.replace(tzinfo=dt.UTC) if every else None)
+    unknown = done.verified - done.settled
+    if as_json:
+        click.echo(json.dumps({"verified": done.verified, "settled": done.settled}))
+    say(
+        f"Đã kiểm tra lại {done.verified} tệp PDF: {done.settled} đã rõ tình trạng thu hồi, "
+        f"{unknown} vẫn chưa rõ (sẽ thử lại sau)",
+        f"Verified {done.verified} PDF(s) again: {done.settled} now with their revocation "
+        f"status, {unknown} still unknown (tried again later)",
+    )
+    if unknown:
+        sys.exit(3)
+
+
 def _secret(variable: str, what: str) -> str:
     value = os.environ.get(variable, "")
     if not value:
@@ -839,7 +879,8 @@ def serve(
     org_key_password_env, seal,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
-    delivering its outbox."""
+    delivering its outbox, clearing files of transactions that never committed and
+    verifying again the PDFs whose revocation status was unknown."""
     from web.service import ServeOptions, build_service
 
     options = ServeOptions(
@@ -848,7 +889,7 @@ def serve(
         org_key_password_env=org_key_password_env, seal=seal,
     )  # fmt: skip
     service = build_service(options)  # checks the options, migrates, keeps the settings
-    if service.role == "node" and service.outbox is None:
+    if service.role == "node" and not service.delivers:
         say(
             "Chưa có trục: văn bản gửi đi được xếp hàng đến khi có --hub.",
             "No hub yet: documents sent are queued until --hub is given.",
@@ -867,7 +908,7 @@ def serve(
 
 
 def _serve_in_process(service: "Service", host: str, port: int) -> None:
-    """werkzeug's threads in this process, and the outbox worker, until Ctrl+C."""
+    """werkzeug's threads in this process, and the background workers, until Ctrl+C."""
     from edoc.server import BackgroundServer, port_refused
 
     try:
@@ -875,8 +916,7 @@ def _serve_in_process(service: "Service", host: str, port: int) -> None:
     except OSError as error:
         service.close()
         raise port_refused(port, error) from error
-    if service.outbox is not None:
-        service.outbox.start()
+    service.start()
     say(
         f"edoc {service.role} phục vụ tại {server.url}",
         f"edoc {service.role} serving at {server.url}",
@@ -952,26 +992,31 @@ def inbox() -> None:
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 def inbox_list(home, as_json) -> None:
-    """The documents this node received, newest first."""
+    """The documents this node received, newest first, each with the verdict on its PDFs
+    (compliant, non_compliant, indeterminate, or unverified when it has none)."""
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
+    from edoc.audit.entries import verdict_of
     from edoc.exchange.runtime import node_settings
-    from edoc.storage.models import Direction, Document
+    from edoc.storage.database import sessions
+    from edoc.storage.models import Attachment, Direction, Document
     from edoc.timezone import to_vietnam
     from edoc.workspace import open_workspace
 
     workspace = open_workspace(home)
     settings = node_settings(workspace)
-    with workspace.engine.connect() as connection:
-        rows = connection.execute(
+    with sessions(workspace.engine)() as session:
+        rows = session.scalars(
             select(Document)
             .where(Document.owner_organ_id == settings.organ_id)
             .where(Document.direction == Direction.RECEIVED)
             .order_by(Document.received_at.desc())
+            .options(selectinload(Document.attachments).selectinload(Attachment.report))
         ).all()
     for row in rows:
         shown = to_vietnam(row.received_at).strftime("%d/%m/%Y %H:%M")
-        verdict = {True: "compliant", False: "non_compliant", None: "unverified"}[row.compliant]
+        verdict = verdict_of([a.report.verdict for a in row.attachments if a.report])
         if as_json:
             record = {
                 "id": row.id, "received_at": to_vietnam(row.received_at).isoformat(),

@@ -56,3 +56,13 @@ class NotFoundError(EdocError):
 
 class AuditError(EdocError):
     """An audit that cannot be made as asked: a bad period, scope or source."""
+
+
+class StorageFullError(EdocError):
+    """The disk that keeps a node's files is full: nothing of the request was kept, and the
+    same request succeeds once space is freed."""
+
+
+class DatabaseUnavailableError(EdocError):
+    """The database cannot be reached (stopped, restarting, connection lost): the request was
+    not completed, and the same request succeeds once the database is back."""

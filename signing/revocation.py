@@ -60,3 +60,9 @@ def shared_validation(policy: Policy) -> Shared:
         shared = _local.shared = Shared(key, roots, fetchers, context)
     shared.uses += 1
     return shared
+
+
+def renew_validation() -> None:
+    """Make this thread's next document ask again: fresh fetchers and context. pyHanko keeps
+    a failed fetch as the answer for the whole batch, which a later retry must not reuse."""
+    _local.shared = None

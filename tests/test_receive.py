@@ -10,8 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
+from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
-from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
+from edoc.envelope.metadata import document_from_metadata
+from edoc.envelope.model import Attachment as EnvelopeAttachment
+from edoc.envelope.model import (
+    Business,
+    BusinessType,
+    Organization,
+    ResponseFor,
+    StatusCode,
+    StatusMessage,
+)
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.actions import act
@@ -22,6 +32,7 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Blob, Delivery, DeliveryState, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
+from fixtures.documents import cong_van
 from signing.policy import DEFAULT_POLICY
 
 
@@ -179,3 +190,27 @@ def test_outbox_workers_sharing_a_queue_post_each_message_once(node, envelope):
         taken = sum(pool.map(worker, range(4)))
     assert taken == len(posted) == len(set(posted)) == count(node, Delivery) == 4
     assert deliver_due(node.sessions, node.blobs, hub) == 0  # and nothing is left due
+
+
+def test_an_update_of_a_non_compliant_document_is_applied_and_audited_once(node):
+    """Recording a document again (here: an update changing its subject) when its stored
+    verification has error codes: the entry and its codes are replaced, not added twice."""
+    meta = {
+        "from": HA_NOI.organ_id, "to": [VPCP.organ_id],
+        "code": {"number": "88", "notation": "UBND-KT"}, "promulgation_date": "2026-11-20",
+        "subject": "Thư chưa ký", "signer": {"full_name": HA_NOI.deputy.full_name},
+    }  # fmt: skip
+    unsigned = [EnvelopeAttachment("main", "88.pdf", "application/pdf", cong_van(HA_NOI).pdf)]
+    original = document_from_metadata(meta, unsigned, AgencyDirectory.builtin())
+    stored = receive_envelope(node, build(original))
+    business = Business(BusinessType.UPDATE, document_id=original.document_id, reason="Sửa")
+    update = dataclasses.replace(original, business=business, subject="Thư chưa ký (sửa)")
+    assert receive_message(node, build(update)).document_pk == stored.document_pk
+    with node.sessions() as session:
+        document = session.get(Document, stored.document_pk)
+        assert document.subject == "Thư chưa ký (sửa)" and document.compliant is False
+        (entry,) = document.audit_entries
+        assert entry.verdict == "non_compliant" and "VN_NO_SIGNATURE" in {
+            c.code for c in entry.codes
+        }
+        assert len(entry.codes) == len({c.code for c in entry.codes})

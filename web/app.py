@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, too_large
+from edoc.errors import EdocError
+from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, refused, status_of, too_large
 from edoc.exchange.receive import Node
 from edoc.timezone import shown
 from web.admin import admin_blueprint
@@ -64,6 +65,14 @@ def create_node_app(
             return too_large(error)
         flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
         return redirect(back_or(url_for("inbox.documents")), 303)
+
+    @app.errorhandler(EdocError)
+    def not_done(error: EdocError):
+        """What no page caught (the database away, the disk full): its message in both
+        languages, never a traceback; the API's callers get the API's answer."""
+        if request.path.startswith("/api/"):
+            return refused(error)
+        return render_template("error.html", error=error), status_of(error)
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:

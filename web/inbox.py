@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
@@ -42,22 +43,26 @@ LAST_PAGE = 10**9
 
 @dataclass(frozen=True)
 class Badge:
-    """What a clerk sees of a document's signatures at a glance."""
+    """What a clerk sees of a document's signatures at a glance; ``indeterminate`` when a
+    verdict is still open (e.g. the revocation status could not be had yet)."""
 
     personal: bool
     organisation: bool
     trusted: bool
     verified: bool
+    indeterminate: bool
 
 
 def badge(document: Document) -> Badge:
     signatures = [s for a in document.attachments for s in a.signatures]
     valid = [s for s in signatures if s.indication == "TOTAL_PASSED"]
+    reports = [a.report.verdict for a in document.attachments if a.report is not None]
     return Badge(
         personal=any(s.role == "personal" for s in valid),
         organisation=any(s.role == "organisation" for s in valid),
         trusted=bool(signatures) and all(s.trusted for s in signatures),
-        verified=any(a.report is not None for a in document.attachments),
+        verified=bool(reports),
+        indeterminate=verdict_of(reports) == "indeterminate",
     )
 
 

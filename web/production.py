@@ -58,8 +58,7 @@ def serve_with_gunicorn(
 
     def load() -> Flask:
         service = build_service(options)
-        if service.outbox is not None:
-            service.outbox.start()
+        service.start()
         services.append(service)
         return service.app
 

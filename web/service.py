@@ -1,11 +1,13 @@
-"""A workspace served as an agency's node or as the hub: its WSGI application and the outbox
-worker that delivers for it.
+"""A workspace served as an agency's node or as the hub: its WSGI application and the
+background workers that deliver its outbox, clear files left by transactions that never
+committed and verify again what could not be checked (:mod:`edoc.exchange.worker`).
 
 ``edoc serve`` builds it (and serves it with werkzeug in its own process, or with gunicorn,
 whose every worker builds its own), and so does :mod:`web.wsgi` for a gunicorn started on
 its own: one way to configure a node, whatever serves it. Each process that serves has its
-own database connections and its own outbox worker; many may start at once on the same
-workspace (:mod:`edoc.workspace` and :mod:`edoc.exchange.outbox` allow for it).
+own database connections and its own workers; many may start at once on the same
+workspace (:mod:`edoc.workspace`, :mod:`edoc.exchange.outbox` and the store's journal allow
+for it).
 """
 
 import os
@@ -18,8 +20,8 @@ from flask import Flask
 from edoc.agency import AgencyId
 from edoc.errors import ConfigurationError, SigningError
 from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
-from edoc.exchange.outbox import OutboxWorker
 from edoc.exchange.runtime import AGENCY, HUB_URL, open_hub, open_node, remember_node, web_secret
+from edoc.exchange.worker import OUTBOX, Worker, background
 from edoc.files import read_input
 from edoc.workspace import Workspace, open_workspace
 from signing.keys import load_pkcs12
@@ -50,18 +52,27 @@ class ServeOptions:
 
 @dataclass
 class Service:
-    """A served workspace: its application, and its outbox worker (None for a node without
-    a hub: what it sends stays queued until it has one). The worker is not started."""
+    """A served workspace: its application, and its background workers, not started (a
+    node without a hub has no outbox worker: what it sends stays queued until it has one)."""
 
     role: str
     app: Flask
     workspace: Workspace
-    outbox: OutboxWorker | None
+    workers: list[Worker]
+
+    @property
+    def delivers(self) -> bool:
+        """Whether it has an outbox worker (a hub to deliver to)."""
+        return any(worker.name == OUTBOX for worker in self.workers)
+
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
 
     def close(self) -> None:
-        """Stop the outbox worker and close the database connections."""
-        if self.outbox is not None:
-            self.outbox.stop()
+        """Stop the workers and close the database connections."""
+        for worker in self.workers:
+            worker.stop()
         self.workspace.engine.dispose()
 
 
@@ -87,8 +98,8 @@ def build_service(options: ServeOptions) -> Service:
         hub_token = _secret(options.hub_token_env, "mã của trục", "the hub's token")
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
-        outbox = OutboxWorker(hub.sessions, hub.blobs, to_nodes(hub, hub_token))
-        return Service("hub", create_app(hub_blueprint(hub)), workspace, outbox)
+        workers = background(hub, to_nodes(hub, hub_token))
+        return Service("hub", create_app(hub_blueprint(hub)), workspace, workers)
     return _node(options)
 
 
@@ -108,11 +119,11 @@ def _node(options: ServeOptions) -> Service:
     # without a hub nobody may post to this node: a token no one knows
     hub_token = os.environ.get(options.hub_token_env) or secrets.token_urlsafe(32)
     app = create_node_app(node, hub_token, web_secret(workspace), stamp)
-    outbox = None
+    transport = None
     if settings.hub_url:
         token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
-        outbox = OutboxWorker(node.sessions, node.blobs, to_hub(settings.hub_url, token))
-    return Service("node", app, workspace, outbox)
+        transport = to_hub(settings.hub_url, token)
+    return Service("node", app, workspace, background(node, transport))
 
 
 def _stamp(options: ServeOptions) -> Stamp | None:

@@ -35,8 +35,7 @@ def options_from(environ: Mapping[str, str]) -> ServeOptions:
 
 
 def create_app() -> Flask:
-    """This process's application, its outbox worker started."""
+    """This process's application, its background workers started."""
     service = build_service(options_from(os.environ))
-    if service.outbox is not None:
-        service.outbox.start()
+    service.start()
     return service.app

@@ -77,9 +77,10 @@ def _views(document: Document) -> list[tuple[str, Direction]]:
     return [(document.owner_organ_id, document.direction)]
 
 
-def entries(document: Document) -> list[AuditEntry]:
+def entries(document: Document) -> list[tuple[AuditEntry, list[AuditCode]]]:
     """The entries of ``document`` from its attachments, reports, signatures and statuses
-    (loaded or just added: nothing here queries)."""
+    (loaded or just added: nothing here queries), each with its codes, not yet attached to
+    it: an entry that is only copied into the one already there must reach no session."""
     reports = [a.report for a in document.attachments if a.report is not None]
     signatures = [s for a in document.attachments for s in a.signatures]
     at = sent_at(document)
@@ -107,11 +108,13 @@ def entries(document: Document) -> list[AuditEntry]:
             **{flag: code in given for code, flag in FLAGS.items()},
             **facts,
         )
-        entry.codes = [
-            AuditCode(organ_id=organ_id, direction=direction, at=at, month=facts["month"], code=c)
-            for c in codes
-        ]
-        made.append(entry)
+        made.append(
+            (entry, [
+                AuditCode(organ_id=organ_id, direction=direction, at=at, month=facts["month"],
+                          code=c)
+                for c in codes
+            ])
+        )  # fmt: skip
     return made
 
 
@@ -135,12 +138,13 @@ def record(document: Document) -> None:
     twice in one flush."""
     current = {(e.organ_id, e.direction): e for e in document.audit_entries}
     kept = []
-    for entry in entries(document):
+    for entry, codes in entries(document):
         old = current.get((entry.organ_id, entry.direction))
         if old is not None:
             for name in _FACTS:
                 setattr(old, name, getattr(entry, name))
-            old.codes, entry = entry.codes, old
+            entry = old
+        entry.codes = codes
         kept.append(entry)
     document.audit_entries = kept
 
@@ -171,7 +175,8 @@ def apply_status(
     )
 
 
-def _loaded():
+def loaded_for_record():
+    """The loader options of a Document query whose documents go to :func:`record`."""
     return (
         selectinload(Document.attachments).selectinload(Attachment.report),
         selectinload(Document.attachments).selectinload(Attachment.signatures),
@@ -195,7 +200,7 @@ def catch_up(sessions: sessionmaker[Session], batch: int = 500) -> int:
                 .where(Document.id > after, Document.id < int(below))
                 .order_by(Document.id)
                 .limit(batch)
-                .options(*_loaded())
+                .options(*loaded_for_record())
             ).all()
             if not documents:
                 session.execute(delete(Setting).where(Setting.key == BACKFILL))

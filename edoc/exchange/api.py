@@ -6,7 +6,9 @@ queue a node can fetch from.
 once the message is stored (that answer is the acknowledgement the sender's outbox waits
 for), 401 without a valid token, 413 when the body is too large, 415 when it is said to be
 something else than XML, and 422 when the envelope is refused, each with a message in
-Vietnamese and English.
+Vietnamese and English; 503 when its database cannot be reached and 507 when its disk is
+full, both with the same kind of message: nothing was kept, and the sender's outbox tries
+again later.
 
 A node the hub cannot reach fetches instead: ``GET /api/v1/pending`` lists what waits for
 it, ``GET /api/v1/pending/ID`` gives one envelope, ``POST /api/v1/pending/ID/ack`` says it
@@ -19,7 +21,7 @@ from collections.abc import Callable
 import requests
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
-from edoc.errors import EdocError
+from edoc.errors import DatabaseUnavailableError, EdocError, StorageFullError
 from edoc.exchange import trace as trace_header
 from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
@@ -31,14 +33,24 @@ MAX_MESSAGE_BYTES = 200 * 1024 * 1024
 PATH = "/api/v1/messages"
 
 
-def _refused(error: EdocError, status: int):
+#: The answer to a refusal that is no fault of the message: try again later.
+_LATER = ((DatabaseUnavailableError, 503), (StorageFullError, 507))
+
+
+def status_of(error: EdocError) -> int:
+    """The HTTP status that says why ``error`` refused a request."""
+    return next((status for kind, status in _LATER if isinstance(error, kind)), 422)
+
+
+def refused(error: EdocError, status: int | None = None):
+    """The JSON answer of a refused request: its message in both languages."""
     body = {"error": {"message_vi": error.message_vi, "message_en": error.message_en}}
-    return jsonify(body), status
+    return jsonify(body), status or status_of(error)
 
 
 def _unauthorised():
     error = EdocError("Thiếu hoặc sai mã xác thực.", "Missing or wrong token.")
-    return _refused(error, 401)
+    return refused(error, 401)
 
 
 def _bearer() -> str:
@@ -61,11 +73,11 @@ def _taking(store: Callable[[bytes], Received]):
             f"Gói tin phải là XML (application/xml), không phải {request.mimetype}.",
             f"The message must be XML (application/xml), not {request.mimetype}.",
         )
-        return _refused(error, 415)
+        return refused(error, 415)
     try:
         received = store(request.get_data(cache=False))
     except EdocError as error:
-        return _refused(error, 422)
+        return refused(error)
     return jsonify({"document": received.document_pk, "created": received.created})
 
 
@@ -107,13 +119,13 @@ def hub_blueprint(hub: Hub) -> Blueprint:
     def fetch(delivery_id: int):
         message = pending_message(hub, g.agency, delivery_id)
         if message is None:
-            return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
+            return refused(EdocError("Không có gói tin này.", "No such message."), 404)
         return Response(message, mimetype="application/xml")
 
     @blueprint.post("/api/v1/pending/<int:delivery_id>/ack")
     def ack(delivery_id: int):
         if not acknowledge(hub, g.agency, delivery_id):
-            return _refused(EdocError("Không có gói tin này.", "No such message."), 404)
+            return refused(EdocError("Không có gói tin này.", "No such message."), 404)
         return jsonify({"acknowledged": delivery_id})
 
     return blueprint
@@ -148,6 +160,7 @@ def create_app(blueprint: Blueprint) -> Flask:
     app.register_blueprint(blueprint)
 
     app.register_error_handler(413, too_large)
+    app.register_error_handler(EdocError, refused)  # e.g. the database away before a view
     return app
 
 
@@ -155,7 +168,7 @@ def too_large(_error=None):
     """The answer to a message over MAX_MESSAGE_BYTES."""
     limit = MAX_MESSAGE_BYTES // (1024 * 1024)
     error = EdocError(f"Gói tin quá {limit} MB.", f"The message is over {limit} MB.")
-    return _refused(error, 413)
+    return refused(error, 413)
 
 
 def post_message(

@@ -1,8 +1,8 @@
 """A hub and agency nodes on loopback, in one process: for the demo and for tests.
 
 Each service has its own database and files under ``root`` (or the databases a test
-chooses), its own HTTP server on a free port and its own outbox worker, exactly as separate
-``edoc serve`` processes would; only the process is shared.
+chooses), its own HTTP server on a free port and its own background workers (outbox, files,
+rechecks), exactly as separate ``edoc serve`` processes would; only the process is shared.
 """
 
 import secrets
@@ -14,8 +14,9 @@ from edoc.envelope.model import Organization
 from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
 from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
-from edoc.exchange.outbox import Backoff, OutboxWorker
+from edoc.exchange.outbox import Backoff
 from edoc.exchange.receive import Node
+from edoc.exchange.worker import Worker, background
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
@@ -25,11 +26,11 @@ from signing.policy import Policy
 
 @dataclass
 class Service:
-    """One running service: its app on a port, and its outbox worker."""
+    """One running service: its app on a port, and its background workers."""
 
     app: object
     port: int
-    worker: OutboxWorker
+    workers: list[Worker]
     server: BackgroundServer | None = None
 
     @property
@@ -85,14 +86,12 @@ class LocalNetwork:
             self.tokens[agency.organ_id] = token
             self.hub.register(agency.organ_id, agency.organ_name, f"http://127.0.0.1:{port}", token)
             transport = to_hub(f"http://127.0.0.1:{hub_port}", token)
-            worker = OutboxWorker(node.sessions, node.blobs, transport, backoff, interval)
+            workers = background(node, transport, backoff, interval)
             app = (node_app or _api_only)(node, hub_token)
             self.nodes[agency.organ_id] = node
-            self.services[agency.organ_id] = Service(app, port, worker)
-        worker = OutboxWorker(
-            self.hub.sessions, self.hub.blobs, to_nodes(self.hub, hub_token), backoff, interval
-        )
-        self.services["hub"] = Service(create_app(hub_blueprint(self.hub)), hub_port, worker)
+            self.services[agency.organ_id] = Service(app, port, workers)
+        workers = background(self.hub, to_nodes(self.hub, hub_token), backoff, interval)
+        self.services["hub"] = Service(create_app(hub_blueprint(self.hub)), hub_port, workers)
 
     def _storage(self, name: str):
         (self.root / name).mkdir(parents=True, exist_ok=True)
@@ -105,12 +104,14 @@ class LocalNetwork:
     def __enter__(self) -> "LocalNetwork":
         for service in self.services.values():
             service.up()
-            service.worker.start()
+            for worker in service.workers:
+                worker.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         for service in self.services.values():
-            service.worker.stop()
+            for worker in service.workers:
+                worker.stop()
             service.down()
         for engine in self._engines:
             engine.dispose()

@@ -11,8 +11,6 @@ it. A worker that dies while posting leaves it to be posted again once the lease
 """
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,8 +20,6 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from edoc.errors import EdocError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import Delivery, DeliveryState
-
-logger = logging.getLogger(__name__)
 
 #: How long a claimed delivery is left to the worker posting it: longer than a post may take.
 LEASE = dt.timedelta(minutes=2)
@@ -128,38 +124,3 @@ def deliver_due(
                 taken += 1
             session.commit()
     return taken
-
-
-class OutboxWorker:
-    """A thread that delivers what is due every ``interval`` seconds until stopped."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        blobs: BlobStore,
-        transport: Transport,
-        backoff: Backoff = Backoff(),
-        interval: float = 0.5,
-    ) -> None:
-        self._run = lambda: deliver_due(sessions, blobs, transport, backoff)
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="edoc-outbox", daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._run()
-            except Exception:  # a failing round (database away) is retried, never fatal
-                logger.exception("outbox round failed; retrying")
-            self._stop.wait(self._interval)
-
-    def start(self) -> "OutboxWorker":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop delivering (a worker never started has nothing to stop)."""
-        self._stop.set()
-        if self._thread.ident is not None:
-            self._thread.join()

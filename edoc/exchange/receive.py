@@ -34,6 +34,7 @@ from edoc.exchange.business import (
 from edoc.exchange.records import (
     Received,
     attachment_rows,
+    compliant,
     document_row,
     find_document,
     respond,
@@ -119,7 +120,7 @@ def _receive_document(
         document.received_at = now
         document.trace = [*(trace or []), hop(node.organ_id)]
         document.status_code = StatusCode.ARRIVED.value
-        document.compliant = all(v == "compliant" for v in pdf_verdicts) if pdf_verdicts else None
+        document.compliant = compliant(pdf_verdicts)
         document.attachments = attachment_rows(message, reports, node.policy, stage)
         respond(node.organization, document, StatusCode.ARRIVED, now, stage)
         record(document)

@@ -19,6 +19,7 @@ from edoc.envelope.model import (
     StatusMessage,
 )
 from edoc.errors import EnvelopeError
+from edoc.exchange.outbox import Backoff
 from edoc.storage.blobs import BlobStore, Staging
 from edoc.storage.models import (
     Attachment,
@@ -32,6 +33,10 @@ from edoc.storage.models import (
 from signing.policy import Policy
 from signing.report import DocumentReport
 from signing.verify import verify_document
+
+#: When to verify again a PDF whose revocation status could not be established: a minute
+#: later, then waiting twice as long after each try, at most six hours.
+RECHECK = Backoff(first=60, most=6 * 3600)
 
 
 @dataclass(frozen=True)
@@ -150,26 +155,51 @@ def attachment_row(
     record = Attachment(**fitting(Attachment, values))
     if report is not None:
         record.report = VerificationReport(
-            verdict=report.verdict.value,
-            policy=policy.name,
-            codes=sorted({f.code for f in report.findings if f.severity.value == "error"}),
-            report=report.to_json(),
+            **report_values(report, policy), recheck_at=recheck_at(report, 0)
         )
-        record.signatures = [
-            SignatureRecord(
-                field=_clipped(SignatureRecord, "field", s.field),
-                signer=_clipped(SignatureRecord, "signer", s.signer),
-                role=s.role,
-                level=s.level,
-                indication=s.indication.value,
-                sub_indication=s.sub_indication,
-                intact=s.intact,
-                trusted=s.trusted,
-                signing_time=s.signing_time,
-            )
-            for s in report.signatures
-        ]
+        record.signatures = signature_rows(report)
     return record
+
+
+def report_values(report: DocumentReport, policy: Policy) -> dict:
+    """The columns of the VerificationReport row of ``report``, made under ``policy``."""
+    return {
+        "verdict": report.verdict.value,
+        "policy": policy.name,
+        "codes": sorted({f.code for f in report.findings if f.severity.value == "error"}),
+        "report": report.to_json(),
+    }
+
+
+def signature_rows(report: DocumentReport) -> list[SignatureRecord]:
+    """A SignatureRecord per signature of ``report``."""
+    return [
+        SignatureRecord(
+            field=_clipped(SignatureRecord, "field", s.field),
+            signer=_clipped(SignatureRecord, "signer", s.signer),
+            role=s.role,
+            level=s.level,
+            indication=s.indication.value,
+            sub_indication=s.sub_indication,
+            intact=s.intact,
+            trusted=s.trusted,
+            signing_time=s.signing_time,
+        )
+        for s in report.signatures
+    ]
+
+
+def recheck_at(report: DocumentReport, rechecks: int) -> dt.datetime | None:
+    """When to verify the PDF of ``report`` again after ``rechecks`` tries: None when the
+    revocation status of every signature is known (no TRY_LATER)."""
+    if not any(s.sub_indication == "TRY_LATER" for s in report.signatures):
+        return None
+    return dt.datetime.now(dt.UTC) + RECHECK.after(rechecks + 1)
+
+
+def compliant(verdicts: list[str]) -> bool | None:
+    """A received document's compliance from its PDFs' verdicts (None: no PDF)."""
+    return all(v == "compliant" for v in verdicts) if verdicts else None
 
 
 def _clipped(model: type, key: str, text: str) -> str:

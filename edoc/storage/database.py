@@ -1,8 +1,16 @@
 """The database of a node: SQLite in the workspace by default, PostgreSQL when
 ``EDOC_DATABASE_URL`` names one; its schema kept current by Alembic migrations.
+
+A database that goes away (stopped, restarting, the connection cut) is an error the user
+can act on, :class:`~edoc.errors.DatabaseUnavailableError`, wherever it happens: the API
+answers 503, the inbox and the command line say it in both languages; a database whose
+disk is full is a :class:`~edoc.errors.StorageFullError` (507). Connections are checked
+before use (``pool_pre_ping``), so a database that comes back is used again without
+restarting the node.
 """
 
 import os
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -10,10 +18,14 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
+from edoc.errors import DatabaseUnavailableError, StorageFullError
+
 DATABASE_URL_ENV = "EDOC_DATABASE_URL"
+#: PostgreSQL's SQLSTATE for a full disk (disk_full).
+DISK_FULL = "53100"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The PostgreSQL advisory lock a migration holds (see :func:`_one_at_a_time`).
 MIGRATION_LOCK = 0x6564_6F63  # "edoc"
@@ -37,13 +49,42 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
+def _typed(context: ExceptionContext) -> None:
+    """A full disk raised as StorageFullError; a connection lost, or none to be had, as
+    DatabaseUnavailableError (the pool's own check before use is left alone: it reconnects
+    by itself)."""
+    if context.is_pre_ping:
+        return
+    original = context.original_exception
+    full = getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if full or getattr(original, "sqlstate", None) == DISK_FULL:
+        raise StorageFullError(
+            "Hết dung lượng đĩa của cơ sở dữ liệu: yêu cầu chưa hoàn tất; "
+            "hãy giải phóng dung lượng rồi thử lại.",
+            "The database's disk is full: the request did not complete; "
+            "free some space and try again.",
+        )
+    if not (context.is_disconnect or context.connection is None):
+        return
+    lines = str(original).strip().splitlines()
+    reason = lines[0][:200] if lines else type(original).__name__
+    raise DatabaseUnavailableError(
+        f"Không kết nối được cơ sở dữ liệu ({reason}): yêu cầu chưa hoàn tất, "
+        "hãy thử lại khi cơ sở dữ liệu hoạt động trở lại.",
+        f"The database cannot be reached ({reason}): the request did not complete; "
+        "try again once the database is back.",
+    )
+
+
 def connect(url: str) -> Engine:
     """An engine for ``url``, set up for many threads writing at once."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _typed)
+    return engine
 
 
 def _one_at_a_time(connection: Connection) -> None:

@@ -170,7 +170,12 @@ class Attachment(Base):
 
 
 class VerificationReport(Base):
-    """The verification of a PDF attachment, kept so that audits never verify again."""
+    """The verification of a PDF attachment, kept so that audits never verify again.
+
+    A PDF whose revocation status could not be established (the CA's OCSP and CRL servers
+    unreachable) is verified again later, at ``recheck_at``, waiting longer after each of
+    its ``rechecks``, until the status is known (:mod:`edoc.exchange.recheck`).
+    """
 
     __tablename__ = "verification_reports"
 
@@ -183,6 +188,8 @@ class VerificationReport(Base):
     verified_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     codes: Mapped[list] = mapped_column(JSON, default=list)
     report: Mapped[dict] = mapped_column(JSON)
+    recheck_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+    rechecks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     attachment: Mapped[Attachment] = relationship(back_populates="report")
 

@@ -1,0 +1,77 @@
+"""What a running node or hub does besides answering requests, each job in a thread of its
+own so that a slow one (verifying again while a CA's server times out) holds up no other:
+delivering its outbox, removing the files of transactions that never committed, verifying
+again the PDFs whose revocation status was unknown.
+
+A failing round (the database away) is logged and tried again at the job's next turn,
+never fatal: the node carries on once the database is back.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+
+from edoc.errors import EdocError
+from edoc.exchange.hub import Hub
+from edoc.exchange.outbox import Backoff, Transport, deliver_due
+from edoc.exchange.receive import Node
+from edoc.exchange.recheck import recheck_due
+
+logger = logging.getLogger(__name__)
+
+#: The name of the worker that delivers the outbox.
+OUTBOX = "edoc-outbox"
+#: Seconds between two looks for files left by transactions that never committed.
+SETTLE_EVERY = 10.0
+#: Seconds between two looks for PDFs due to be verified again.
+RECHECK_EVERY = 30.0
+
+
+class Worker:
+    """A thread that runs ``job`` at once and then every ``interval`` seconds until stopped."""
+
+    def __init__(self, name: str, job: Callable[[], object], interval: float) -> None:
+        self.name = name
+        self._job = job
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._job()
+            except EdocError as error:  # the database away, the disk full: said in a line
+                logger.warning("%s: %s (retrying)", self.name, error.message("en"))
+            except Exception:  # any other failing round is retried too, never fatal
+                logger.exception("%s: round failed; retrying", self.name)
+            self._stop.wait(self._interval)
+
+    def start(self) -> "Worker":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop after the current round (a worker never started has nothing to stop)."""
+        self._stop.set()
+        if self._thread.ident is not None:
+            self._thread.join()
+
+
+def background(
+    service: Node | Hub,
+    transport: Transport | None,
+    backoff: Backoff = Backoff(),  # noqa: B008 - frozen
+    interval: float = 0.5,
+) -> list[Worker]:
+    """The workers of ``service`` (a node or the hub), not started: its outbox delivered
+    with ``transport`` every ``interval`` seconds (none without a transport: a node with no
+    hub keeps its queue), its files settled, its PDFs verified again when due."""
+    workers = [
+        Worker("edoc-files", service.blobs.settle, SETTLE_EVERY),
+        Worker("edoc-recheck", lambda: recheck_due(service), RECHECK_EVERY),
+    ]
+    if transport is not None:
+        outbox = lambda: deliver_due(service.sessions, service.blobs, transport, backoff)  # noqa: E731
+        workers.insert(0, Worker(OUTBOX, outbox, interval))
+    return workers
