@@ -5,9 +5,10 @@ Delivery row (queued), committed with the document. A worker then posts what is 
 it done when the other side has taken it, and otherwise tries again later, waiting twice as
 long each time (up to a ceiling). A node that restarts finds its queue where it left it.
 
-Several workers may share a queue (one per gunicorn worker process): each claims what it
-posts, by moving the delivery's next attempt past a lease in one UPDATE, so one worker posts
-it. A worker that dies while posting leaves it to be posted again once the lease is over.
+Several workers may share a queue (one per gunicorn worker process): each claims a delivery
+just before posting it, by moving its next attempt past a lease in one UPDATE, so one worker
+posts it. A worker that dies while posting leaves it to be posted again once the lease is
+over (a node killed and started again too).
 """
 
 import datetime as dt
@@ -15,14 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.errors import EdocError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import Delivery, DeliveryState
 
-#: How long a claimed delivery is left to the worker posting it: longer than a post may take.
-LEASE = dt.timedelta(minutes=2)
+#: How long a claimed delivery is left to the worker posting it: longer than a post may take
+#: (twice the transport's timeout); a worker killed while posting holds it up this long.
+LEASE = dt.timedelta(seconds=60)
 
 
 class DeliveryError(EdocError):
@@ -55,6 +57,41 @@ class Outgoing:
 Transport = Callable[[Outgoing], DeliveryState]
 
 
+def _due(now: dt.datetime) -> tuple:
+    return (
+        or_(Delivery.state == DeliveryState.QUEUED, Delivery.state == DeliveryState.FAILED),
+        Delivery.next_attempt_at <= now,
+    )
+
+
+def _claim(
+    sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int, lease: dt.timedelta
+) -> Outgoing | None:
+    """Delivery ``delivery_pk`` as a message to post, claimed for ``lease``; None when it is
+    no longer due (another worker claimed it, or it was done meanwhile)."""
+    now = dt.datetime.now(dt.UTC)
+    with sessions() as session:
+        claimed = session.scalar(
+            update(Delivery)
+            .where(Delivery.id == delivery_pk, *_due(now))
+            .values(next_attempt_at=now + lease)
+            .returning(Delivery.id),
+            execution_options={"synchronize_session": False},
+        )
+        session.commit()
+        if claimed is None:
+            return None
+        delivery = session.get(Delivery, delivery_pk)
+        trace = list(delivery.document.trace) if delivery.kind == "document" else []
+        return Outgoing(
+            delivery.id,
+            delivery.recipient_organ_id,
+            delivery.kind,
+            blobs.read(delivery.message_sha256),
+            trace,
+        )
+
+
 def deliver_due(
     sessions: sessionmaker[Session],
     blobs: BlobStore,
@@ -63,46 +100,20 @@ def deliver_due(
     limit: int = 100,
     lease: dt.timedelta = LEASE,
 ) -> int:
-    """Try each due delivery once (those another worker claims first are left to it); how
-    many were taken."""
-    now = dt.datetime.now(dt.UTC)
-    due_now = (
-        or_(Delivery.state == DeliveryState.QUEUED, Delivery.state == DeliveryState.FAILED),
-        Delivery.next_attempt_at <= now,
-    )
+    """Try each due delivery once, each claimed just before it is posted (those another
+    worker claims first are left to it); how many were taken."""
     with sessions() as session:
         due = session.scalars(
-            select(Delivery)
-            .where(*due_now)
+            select(Delivery.id)
+            .where(*_due(dt.datetime.now(dt.UTC)))
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
-            .options(selectinload(Delivery.document))
         ).all()
-        if not due:
-            return 0
-        claimed = set(
-            session.scalars(
-                update(Delivery)
-                .where(Delivery.id.in_([d.id for d in due]), *due_now)
-                .values(next_attempt_at=now + lease)
-                .returning(Delivery.id),
-                execution_options={"synchronize_session": False},
-            )
-        )
-        session.commit()
-        outgoing = [
-            Outgoing(
-                d.id,
-                d.recipient_organ_id,
-                d.kind,
-                blobs.read(d.message_sha256),
-                list(d.document.trace) if d.kind == "document" else [],
-            )
-            for d in due
-            if d.id in claimed
-        ]
     taken = 0
-    for message in outgoing:
+    for delivery_pk in due:
+        message = _claim(sessions, blobs, delivery_pk, lease)
+        if message is None:
+            continue
         try:
             state, error = transport(message), ""
         except DeliveryError as problem:
