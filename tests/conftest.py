@@ -12,9 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from edoc.agency import AgencyDirectory
-from edoc.envelope.build import build
-from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization
 from edoc.exchange.receive import Node, receive_envelope
@@ -23,6 +20,7 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import UserRole
 from fixtures.agencies import HA_NOI, VPCP, Agency
+from fixtures.letters import letter_envelope, signed_letter
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
@@ -98,20 +96,9 @@ def database_url(new_database) -> str:
 @pytest.fixture(scope="session")
 def envelope(pki) -> bytes:
     """A signed letter from Hà Nội to the Government Office, as the hub delivers it."""
-    from tests.test_signing import signed_letter  # a test module: imported when needed
-
     _, letter = signed_letter(pki)
-    meta = {
-        "from": HA_NOI.organ_id,
-        "to": [VPCP.organ_id],
-        "code": {"number": "1234", "notation": "UBND-KT"},
-        "promulgation_date": "2026-11-20",
-        "subject": "Về việc tăng cường chữ ký số trong văn bản điện tử",
-        "signer": {"full_name": HA_NOI.deputy.full_name, "position": "Phó Chủ tịch"},
-        "priority": 1,
-    }
     files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
-    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
+    return letter_envelope(files)
 
 
 PASSWORD = "mật-khẩu-dài"

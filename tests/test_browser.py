@@ -246,8 +246,8 @@ def audited_office(two_agencies, envelope, pki):
     from edoc.exchange.receive import receive_envelope
     from edoc.exchange.send import send_envelope
     from fixtures.agencies import HA_NOI, VPCP
+    from fixtures.letters import signed_letter
     from tests.test_audit_web import letter_envelope
-    from tests.test_signing import signed_letter
 
     node = two_agencies.nodes[VPCP.organ_id]
     receive_envelope(node, envelope)

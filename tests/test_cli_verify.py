@@ -9,8 +9,9 @@ from cli import main
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
+from fixtures.letters import signed_letter
 from signing.pades import sign_attachment
-from tests.test_signing import key_of, signed_letter
+from tests.test_signing import key_of
 
 
 def edoc(*args: str):

@@ -75,7 +75,7 @@ BATCH = 30
 @pytest.fixture(scope="module")
 def signed_pdf(pki) -> bytes:
     """Hà Nội's letter, signed personally and by the agency with the session's PKI."""
-    from tests.test_signing import signed_letter  # a test module: imported when needed
+    from fixtures.letters import signed_letter
 
     return signed_letter(pki)[1]
 

@@ -115,15 +115,20 @@ def test_a_failed_transaction_leaves_no_files_behind(node, envelope):
     assert receive_envelope(node, envelope).created  # and the retry then stores it
 
 
-def test_a_status_message_is_not_taken_for_a_document(node):
+def accepted(code: str) -> bytes:
+    """Hà Nội's 03 about the Government Office's letter ``code``."""
     status = StatusMessage(
         sender=Organization(HA_NOI.organ_id, HA_NOI.name),
-        response_for=ResponseFor(VPCP.organ_id, "1/VPCP", dt.date(2026, 11, 1)),
+        response_for=ResponseFor(VPCP.organ_id, code, dt.date(2026, 11, 1)),
         status_code=StatusCode.ACCEPTED,
         timestamp=dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC),
     )
+    return build(status)
+
+
+def test_a_status_message_is_not_taken_for_a_document(node):
     with pytest.raises(EnvelopeError) as caught:
-        receive_envelope(node, build(status))
+        receive_envelope(node, accepted("1/VPCP"))
     assert "status" in caught.value.message_en
     assert count(node, Document) == 0
 
@@ -154,14 +159,8 @@ def test_values_too_long_to_store_are_refused_by_name_and_nothing_is_kept(
 
 
 def test_a_status_about_a_document_never_sent_from_here_is_refused(node):
-    status = StatusMessage(
-        sender=Organization(HA_NOI.organ_id, HA_NOI.name),
-        response_for=ResponseFor(VPCP.organ_id, "999/VPCP", dt.date(2026, 11, 1)),
-        status_code=StatusCode.ACCEPTED,
-        timestamp=dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC),
-    )
     with pytest.raises(EnvelopeError) as caught:
-        receive_message(node, build(status))
+        receive_message(node, accepted("999/VPCP"))
     assert "did not send" in caught.value.message_en and "999/VPCP" in caught.value.message_en
     assert count(node, StatusEvent) == 0 and count(node, Blob) == 0
 

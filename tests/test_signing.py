@@ -20,7 +20,6 @@ from fixtures.token import create_token
 from signing.geometry import Box
 from signing.keys import SigningKey, open_token_key
 from signing.pades import (
-    DEFAULT_OPTIONS,
     Level,
     Options,
     placed_signatures,
@@ -37,18 +36,6 @@ from tests.conftest import require_tool
 
 def key_of(pki, name: str) -> SigningKey:
     return pki.signing_key(name)
-
-
-def signed_letter(
-    pki, personal: str = "h26-deputy", options: Options = DEFAULT_OPTIONS
-) -> tuple[bytes, bytes]:
-    """A Hà Nội letter signed by ``personal``, then both it and the agency: (first, both)."""
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    first = sign_personal(letter.pdf, key_of(pki, personal), image, area, options).pdf
-    seal = seal_image(HA_NOI)
-    return first, sign_organisation(first, key_of(pki, "h26-org"), seal, options=options).pdf
 
 
 @pytest.fixture(scope="module")
