@@ -474,7 +474,7 @@ def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, ValueError) as error:
+    except _UNZIP_FAILURES as error:
         raise EnvelopeError(
             f"Tệp đính kèm «{label}»: tệp nén hỏng ({error}).",
             f"Attachment '{label}': broken zip file ({error}).",
