@@ -541,9 +541,9 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
     try:
         tree = etree.parse(io.BytesIO(body), _parser())
     except etree.XMLSyntaxError as error:
-        if "Namespace prefix xlink" not in str(error) or first is None:
+        end = body.find(b">", first.start()) if first is not None else -1
+        if "Namespace prefix xlink" not in str(error) or end < 0:
             raise _not_xml(error) from error
-        end = body.index(b">", first.start())
         end -= body[end - 1 : end] == b"/"
         repaired = body[:end] + f' xmlns:xlink="{XLINK}"'.encode() + body[end:]
         try:
