@@ -434,6 +434,12 @@ class _Reader:
         )
 
 
+def _local_name(element: etree._Element) -> str:
+    """The element's name without its namespace (lxml's QName refuses namespaces with odd
+    characters, which a parsed document may still have)."""
+    return element.tag.rsplit("}", 1)[-1]
+
+
 def _canonical(element: etree._Element) -> str:
     """An element as exclusive canonical XML, without the indentation a pretty printer adds."""
     copy = deepcopy(element)
@@ -445,7 +451,7 @@ def _canonical(element: etree._Element) -> str:
     try:
         return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
     except etree.C14NError as error:
-        name = etree.QName(element).localname
+        name = _local_name(element)
         raise EnvelopeError(
             f"Phần tử «{name}» không chuẩn hoá được (C14N): {error}.",
             f"The element '{name}' cannot be canonicalised (C14N): {error}.",
@@ -578,8 +584,8 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     root = tree.getroot()
     if root.tag != _q("edXML"):
         raise EnvelopeError(
-            f"Phần tử gốc là «{etree.QName(root).localname}», không phải edXML của QCVN 102.",
-            f"The root element is '{etree.QName(root).localname}', not the edXML of QCVN 102.",
+            f"Phần tử gốc là «{_local_name(root)}», không phải edXML của QCVN 102.",
+            f"The root element is '{_local_name(root)}', not the edXML of QCVN 102.",
         )
     envelope = root.find(_q("edXMLEnvelope"))
     header = envelope.find(_q("edXMLHeader")) if envelope is not None else None
