@@ -66,13 +66,10 @@ from edoc.storage.database import DATABASE_URL_ENV, connect, upgrade
 from edoc.storage.models import Direction, Document, StatusEvent, UserRole
 from edoc.workspace import Workspace
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.documents import cong_van
-from fixtures.images import seal_image, signature_image
+from fixtures.letters import signed_letter
 from fixtures.pki import TestPKI, build_pki
 from fixtures.postgres import PostgresServer
 from fixtures.services import PKIServer
-from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from signing.verify import verify_document
 from web.users import add_user
@@ -108,16 +105,6 @@ class Letters:
 
     personal: bytes
     both: bytes
-
-
-def sign_letters(pki: TestPKI) -> Letters:
-    """Both letters, signed with the test PKI's keys of Hà Nội."""
-    letter = cong_van(HA_NOI)
-    area = Box(letter.signer_block.page, *letter.signer_block.signature_box)
-    image = signature_image(HA_NOI.deputy)
-    personal = sign_personal(letter.pdf, pki.signing_key("h26-deputy"), image, area).pdf
-    both = sign_organisation(personal, pki.signing_key("h26-org"), seal_image(HA_NOI)).pdf
-    return Letters(personal, both)
 
 
 class Envelopes:
@@ -604,7 +591,7 @@ def load(
     gunicorn, run ``plan``'s mix on it and count what it kept. The PKI's services should be
     running (revocation is checked against them, softly)."""
     progress("signing the letters")
-    letters = sign_letters(pki)
+    letters = Letters(*signed_letter(pki))
     progress(f"filling the inbox: {plan.documents} documents")
     inbox = prepare(home, url, pki, plan, letters)
     mix = requests_to_make(plan, inbox, letters)

@@ -331,6 +331,7 @@ def verify_document(
     data = document if isinstance(document, bytes) else read_input(document)
     run = _Run(policy)
     report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
+    reader = None
     try:
         reader = open_pdf(data, path=name)
         report.notes = active_notes(reader)
@@ -341,7 +342,8 @@ def verify_document(
         unreadable = error if isinstance(error, EdocError) else EdocError(
             f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
         )  # fmt: skip
-        report.notes = active_notes(data)
+        if reader is None:  # never opened: noted as not checked
+            report.notes = active_notes(data)
         return _raw_report(data, report, run, unreadable)
     signatures = [
         read

@@ -457,7 +457,7 @@ def test_schema_violations_are_counted_not_listed_without_end():
 @pytest.mark.parametrize(
     "name", ["../../etc/cron.d/evil", "/etc/passwd", "..\\..\\x.pdf", "C:x.pdf"]
 )
-def test_attachment_names_with_paths_are_kept_as_text_only(name):
+def test_attachment_names_with_paths_are_read_as_sent(name):
     message = _sample_document(attachments=[Attachment("vb", name, "application/pdf", b"%PDF-1")])
     (attachment,) = parse(build(message)).message.attachments
     assert attachment.name == name  # shown as sent; never a path (see the unpack and inbox tests)

@@ -65,6 +65,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY, load_policy
 from signing.revocation import renew_validation
 from tests.conftest import PASSWORD, require_tool
+from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app
 from web.users import add_user
 
@@ -271,10 +272,6 @@ def own_postgres():
         yield server, url
 
 
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_the_database_going_away_mid_batch_fails_clearly_and_loses_nothing(
     make_cluster, own_postgres, signed_pdf, tmp_path
 ):
@@ -366,10 +363,8 @@ def _verifications(engine: Engine) -> dict[str, dict]:
 
 
 def _inbox_page(node) -> str:
-    client = create_node_app(node, "hub-token", "secret").test_client()
-    token = csrf_of(client.get("/login").get_data(as_text=True))
-    form = {"username": "vanthu", "password": PASSWORD, "csrf_token": token}
-    assert client.post("/login", data=form).status_code == 302
+    client, answer = logged_in(create_node_app(node, "hub-token", "secret"))
+    assert answer.status_code == 302
     return client.get("/").get_data(as_text=True)
 
 

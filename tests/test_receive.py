@@ -167,7 +167,7 @@ def test_a_status_about_a_document_never_sent_from_here_is_refused(node):
 
 def test_outbox_workers_sharing_a_queue_post_each_message_once(node, envelope):
     """Each gunicorn worker runs an outbox worker on the node's one queue."""
-    document = receive_envelope(node, envelope).document_pk  # the 01, and four statuses more
+    document = receive_envelope(node, envelope).document_pk  # its 01, then three statuses more
     for code in (StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.IN_PROGRESS):
         act(node, document, code)
     posted: list[int] = []

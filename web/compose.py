@@ -166,7 +166,9 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         if index >= len(files):
             abort(404)
         chosen = files[index]
-        return file_response(node.blobs.read(chosen["sha256"]), chosen["name"], chosen["mime"])
+        report = found.report if index == 0 else None  # the main PDF's, verified with the draft
+        data = node.blobs.read(chosen["sha256"])
+        return file_response(data, chosen["name"], chosen["mime"], report)
 
     @blueprint.post("/drafts/<int:draft_pk>/personal")
     @login_required

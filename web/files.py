@@ -31,13 +31,15 @@ def plain_name(name: str | None, fallback: str) -> str:
     return kept if kept.strip(".") else fallback
 
 
-def file_response(data: bytes, name: str, media_type: str) -> Response:
+def file_response(data: bytes, name: str, media_type: str, report: dict | None = None) -> Response:
     """``data`` as file ``name`` (its plain name, UTF-8 in the header) of ``media_type``
-    (bytes, when that is no media type): inline for a PDF with nothing a viewer may run,
+    (bytes, when that is no media type): inline for a PDF with nothing a viewer may run, as
+    its stored verification ``report`` notes (the file is looked at only when it has none),
     else a download."""
     if not MEDIA_TYPE.fullmatch(media_type or ""):
         media_type = "application/octet-stream"
-    inline = media_type == "application/pdf" and not active_content(data)
+    runs = report.get("notes") if report is not None else active_content(data)
+    inline = media_type == "application/pdf" and not runs
     response = make_response(data)
     response.headers["Content-Type"] = media_type
     disposition = "inline" if inline else "attachment"

@@ -214,7 +214,8 @@ def inbox_blueprint(node: Node) -> Blueprint:
         if attachment is None:
             abort(404)
         data = node.blobs.read(attachment.sha256)
-        return file_response(data, attachment.name, attachment.content_type)
+        report = attachment.report.report if attachment.report else None
+        return file_response(data, attachment.name, attachment.content_type, report)
 
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required

@@ -21,7 +21,7 @@ from edoc.agency import AgencyId
 from edoc.errors import ConfigurationError, SigningError
 from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
 from edoc.exchange.runtime import AGENCY, HUB_URL, open_hub, open_node, remember_node, web_secret
-from edoc.exchange.worker import OUTBOX, Worker, background
+from edoc.exchange.worker import Worker, background
 from edoc.files import read_input
 from edoc.workspace import Workspace, open_workspace
 from signing.keys import load_pkcs12
@@ -59,11 +59,7 @@ class Service:
     app: Flask
     workspace: Workspace
     workers: list[Worker]
-
-    @property
-    def delivers(self) -> bool:
-        """Whether it has an outbox worker (a hub to deliver to)."""
-        return any(worker.name == OUTBOX for worker in self.workers)
+    delivers: bool = True  # False: a node without a hub, its outbox kept
 
     def start(self) -> None:
         for worker in self.workers:
@@ -123,7 +119,8 @@ def _node(options: ServeOptions) -> Service:
     if settings.hub_url:
         token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
         transport = to_hub(settings.hub_url, token)
-    return Service("node", app, workspace, background(node, transport))
+    workers = background(node, transport)
+    return Service("node", app, workspace, workers, delivers=transport is not None)
 
 
 def _stamp(options: ServeOptions) -> Stamp | None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from edoc.agency import AgencyId, AgencyIdError
 from edoc.audit.entries import apply_status, record
-from edoc.audit.report import Source
+from edoc.audit.report import Source, agency_id
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import AuditError, EdocError
@@ -143,7 +143,7 @@ def read_exports(paths: list[Path], agency: str | None = None) -> Exports:
     """Read the envelopes and PDFs under ``paths``, each file and each document once (exports
     overlap: a folder and a zip of it). A bare PDF is a document sent by ``agency`` (an id;
     a pattern names no one), or by the agency its folder is named after."""
-    owner = None if agency is None or "*" in agency or "?" in agency else _agency_id(agency)
+    owner = None if agency is None or "*" in agency or "?" in agency else agency_id(agency)
     exports, files, documents = Exports(), set(), set()
     for path in paths:
         if not path.exists():
@@ -182,13 +182,6 @@ def _read_pdf(exports: Exports, exported: Exported, owner: str | None) -> None:
         )
     else:
         exports.pdfs.append((exported, owner))
-
-
-def _agency_id(text: str) -> str:
-    try:
-        return str(AgencyId.parse(text))
-    except AgencyIdError as error:
-        raise AuditError(error.message_vi, error.message_en) from None
 
 
 def _agency_of(folder: str) -> str | None:

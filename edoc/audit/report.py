@@ -57,7 +57,7 @@ class Scope:
             present = session.scalars(select(AuditEntry.organ_id).distinct())
             ids = tuple(o for o in present if any(_matches(a, o) for a in self.agencies))
         elif self.agencies:
-            ids = tuple(_agency_id(a) for a in self.agencies)
+            ids = tuple(agency_id(a) for a in self.agencies)
         return Filter(ids, self.direction, self.range.start, self.range.end)
 
 
@@ -65,7 +65,8 @@ def _is_pattern(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-def _agency_id(text: str) -> str:
+def agency_id(text: str) -> str:
+    """An agency id as typed, in its canonical form; AuditError when it is none."""
     try:
         return str(AgencyId.parse(text))
     except AgencyIdError as error:
@@ -76,7 +77,7 @@ def _matches(pattern: str, organ_id: str) -> bool:
     """Whether ``organ_id`` is ``pattern`` (an id) or matches it (over either form)."""
     pattern = pattern.strip().upper()
     if not _is_pattern(pattern):
-        return organ_id == _agency_id(pattern)
+        return organ_id == agency_id(pattern)
     try:
         code = AgencyId.parse(organ_id).decision20
     except AgencyIdError:

@@ -64,17 +64,15 @@ def _due(now: dt.datetime) -> tuple:
     )
 
 
-def _claim(
-    sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int, lease: dt.timedelta
-) -> Outgoing | None:
-    """Delivery ``delivery_pk`` as a message to post, claimed for ``lease``; None when it is
+def _claim(sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int) -> Outgoing | None:
+    """Delivery ``delivery_pk`` as a message to post, claimed for LEASE; None when it is
     no longer due (another worker claimed it, or it was done meanwhile)."""
     now = dt.datetime.now(dt.UTC)
     with sessions() as session:
         claimed = session.scalar(
             update(Delivery)
             .where(Delivery.id == delivery_pk, *_due(now))
-            .values(next_attempt_at=now + lease)
+            .values(next_attempt_at=now + LEASE)
             .returning(Delivery.id),
             execution_options={"synchronize_session": False},
         )
@@ -98,7 +96,6 @@ def deliver_due(
     transport: Transport,
     backoff: Backoff = Backoff(),
     limit: int = 100,
-    lease: dt.timedelta = LEASE,
 ) -> int:
     """Try each due delivery once, each claimed just before it is posted (those another
     worker claims first are left to it); how many were taken."""
@@ -111,7 +108,7 @@ def deliver_due(
         ).all()
     taken = 0
     for delivery_pk in due:
-        message = _claim(sessions, blobs, delivery_pk, lease)
+        message = _claim(sessions, blobs, delivery_pk)
         if message is None:
             continue
         try:

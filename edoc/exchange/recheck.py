@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from edoc.audit.entries import loaded_for_record, record
 from edoc.exchange.hub import Hub
 from edoc.exchange.receive import Node
-from edoc.exchange.records import compliant, recheck_at, report_values, signature_rows
+from edoc.exchange.records import (
+    compliant,
+    recheck_at,
+    report_values,
+    revocation_unknown,
+    signature_rows,
+)
 from edoc.storage.models import Attachment, Document, VerificationReport
 from signing.policy import Policy
 from signing.report import DocumentReport
@@ -51,13 +57,17 @@ def recheck_due(service: Node | Hub, due_by: dt.datetime | None = None) -> Reche
     due_by = due_by or dt.datetime.now(dt.UTC)
     verified = settled = 0
     after = 0
+    reports: dict[str, DocumentReport] = {}  # a file kept once may have several reports
     while due := _due(service.sessions, due_by, after):
         renew_validation()  # an answer that failed before is asked for again
         for item in due:
-            report = verify_document(service.blobs.read(item.sha256), service.policy)
+            if item.sha256 not in reports:
+                data = service.blobs.read(item.sha256)
+                reports[item.sha256] = verify_document(data, service.policy)
+            report = reports[item.sha256]
             if _replace(service.sessions, item, report, service.policy):
                 verified += 1
-                settled += recheck_at(report, 0) is None
+                settled += not revocation_unknown(report)
         after = due[-1].report_pk
     return Rechecked(verified, settled)
 

@@ -189,10 +189,15 @@ def signature_rows(report: DocumentReport) -> list[SignatureRecord]:
     ]
 
 
+def revocation_unknown(report: DocumentReport) -> bool:
+    """Whether a signature of ``report`` waits for its revocation status (TRY_LATER)."""
+    return any(s.sub_indication == "TRY_LATER" for s in report.signatures)
+
+
 def recheck_at(report: DocumentReport, rechecks: int) -> dt.datetime | None:
     """When to verify the PDF of ``report`` again after ``rechecks`` tries: None when the
     revocation status of every signature is known (no TRY_LATER)."""
-    if not any(s.sub_indication == "TRY_LATER" for s in report.signatures):
+    if not revocation_unknown(report):
         return None
     return dt.datetime.now(dt.UTC) + RECHECK.after(rechecks + 1)
 

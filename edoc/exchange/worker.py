@@ -19,8 +19,6 @@ from edoc.exchange.recheck import recheck_due
 
 logger = logging.getLogger(__name__)
 
-#: The name of the worker that delivers the outbox.
-OUTBOX = "edoc-outbox"
 #: Seconds between two looks for files left by transactions that never committed.
 SETTLE_EVERY = 10.0
 #: Seconds between two looks for PDFs due to be verified again.
@@ -73,5 +71,5 @@ def background(
     ]
     if transport is not None:
         outbox = lambda: deliver_due(service.sessions, service.blobs, transport, backoff)  # noqa: E731
-        workers.insert(0, Worker(OUTBOX, outbox, interval))
+        workers.insert(0, Worker("edoc-outbox", outbox, interval))
     return workers
