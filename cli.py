@@ -846,6 +846,12 @@ def _secret(variable: str, what: str) -> str:
 @click.option("--role", type=click.Choice(["node", "hub"]), default="node", show_default=True)
 @click.option("--agency", help="The agency of this node (either id form); role node.")
 @click.option("--hub", "hub_url", help="The hub's URL, e.g. http://127.0.0.1:18500; role node.")
+@click.option(
+    "--hub-api",
+    type=click.Choice(["edoc", "vdxp"]),
+    help="The API the hub speaks: edoc's own (the default), or the national hub's SDK API "
+    "(vdxp); role node.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=18500, show_default=True)
 @click.option(
@@ -866,6 +872,18 @@ def _secret(variable: str, what: str) -> str:
     show_default=True,
     help="Variable holding the token the hub presents to nodes.",
 )
+@click.option(
+    "--system-id-env",
+    default="EDOC_VDXP_SYSTEM_ID",
+    show_default=True,
+    help="Variable holding this node's system id at an SDK API hub; role node, --hub-api vdxp.",
+)
+@click.option(
+    "--secret-env",
+    default="EDOC_VDXP_SECRET",
+    show_default=True,
+    help="Variable holding this node's secret at an SDK API hub; role node, --hub-api vdxp.",
+)
 @click.option("--policy", default="default", show_default=True, help="Verification policy.")
 @click.option(
     "--org-key",
@@ -875,8 +893,8 @@ def _secret(variable: str, what: str) -> str:
 @click.option("--org-key-password-env", default="EDOC_ORG_KEY_PASSWORD", show_default=True)
 @click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="The agency's seal PNG.")
 def serve(
-    home, role, agency, hub_url, host, port, workers, token_env, hub_token_env, policy, org_key,
-    org_key_password_env, seal,
+    home, role, agency, hub_url, hub_api, host, port, workers, token_env, hub_token_env,
+    system_id_env, secret_env, policy, org_key, org_key_password_env, seal,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
     delivering its outbox, clearing files of transactions that never committed and
@@ -884,9 +902,10 @@ def serve(
     from web.service import ServeOptions, build_service
 
     options = ServeOptions(
-        home=home, role=role, agency=agency, hub_url=hub_url, policy=policy,
-        hub_token_env=hub_token_env, node_token_env=token_env, org_key=org_key,
-        org_key_password_env=org_key_password_env, seal=seal,
+        home=home, role=role, agency=agency, hub_url=hub_url, hub_api=hub_api, policy=policy,
+        hub_token_env=hub_token_env, node_token_env=token_env, system_id_env=system_id_env,
+        secret_env=secret_env, org_key=org_key, org_key_password_env=org_key_password_env,
+        seal=seal,
     )  # fmt: skip
     service = build_service(options)  # checks the options, migrates, keeps the settings
     if service.role == "node" and not service.delivers:
@@ -930,7 +949,7 @@ def _serve_in_process(service: "Service", host: str, port: int) -> None:
 
 @main.group()
 def hub() -> None:
-    """The hub's registry of agencies and their nodes."""
+    """The hub's registry of agencies, their nodes, and the systems of the SDK API."""
 
 
 @hub.command()
@@ -954,6 +973,45 @@ def register(home, agency, url, name, token_env) -> None:
     hub = open_hub(open_workspace(home), DEFAULT_POLICY)
     hub.register(organ_id, name, url, _secret(token_env, "the token"))
     say(f"Đã đăng ký {organ_id} tại {url}", f"Registered {organ_id} at {url}")
+
+
+@hub.command("register-system")
+@home_option
+@click.argument("system_id")
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    required=True,
+    help="An agency the system sends and fetches for (repeatable; either id form).",
+)
+@click.option("--name", default="", help="The system's name, e.g. the DMS and its owner.")
+@click.option(
+    "--secret-env", required=True, help="Variable holding the secret shared with the system."
+)
+def register_system(home, system_id, agencies, name, secret_env) -> None:
+    """Register a system that speaks the national hub's SDK API (a document management system,
+    a province's platform, an edoc node with --hub-api vdxp) and the agencies it speaks for
+    (again: update it). What the hub routes to them waits until the system fetches it."""
+    from edoc.agency import AgencyDirectory, AgencyId
+    from edoc.envelope.metadata import organization
+    from edoc.exchange.runtime import open_hub
+    from edoc.workspace import open_workspace
+    from signing.policy import DEFAULT_POLICY
+
+    secret = _secret(secret_env, "the system's secret")
+    if len(secret) < 16:
+        raise click.UsageError(f"the secret in {secret_env} is too short: 16 characters or more")
+    directory = AgencyDirectory.builtin()
+    ids = [str(AgencyId.parse(agency)) for agency in agencies]
+    named = {i: organization(i, directory, "agency").organ_name for i in ids}
+    hub = open_hub(open_workspace(home), DEFAULT_POLICY)
+    hub.register_system(system_id, name, secret, named)
+    listed = ", ".join(ids)
+    say(
+        f"Đã đăng ký hệ thống {system_id} cho {listed}",
+        f"Registered system {system_id} for {listed}",
+    )
 
 
 @main.command()

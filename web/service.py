@@ -12,6 +12,7 @@ for it).
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,22 @@ from flask import Flask
 
 from edoc.agency import AgencyId
 from edoc.errors import ConfigurationError, SigningError
-from edoc.exchange.api import create_app, hub_blueprint, to_hub, to_nodes
-from edoc.exchange.runtime import AGENCY, HUB_URL, open_hub, open_node, remember_node, web_secret
+from edoc.exchange.api import to_hub, to_nodes
+from edoc.exchange.outbox import Transport
+from edoc.exchange.receive import Node
+from edoc.exchange.runtime import (
+    AGENCY,
+    HUB_API,
+    HUB_APIS,
+    HUB_URL,
+    NodeSettings,
+    open_hub,
+    open_node,
+    remember_node,
+    web_secret,
+)
+from edoc.exchange.vdxp_client import VdxpClient, fetch_received, through_vdxp
+from edoc.exchange.vdxp_hub import hub_app
 from edoc.exchange.worker import Worker, background
 from edoc.files import read_input
 from edoc.workspace import Workspace, open_workspace
@@ -36,15 +51,20 @@ ROLES = ("node", "hub")
 class ServeOptions:
     """What to serve: the workspace ``home`` (None: $EDOC_HOME, else ./edoc-demo) as
     ``role``; for a node its agency (the workspace's own after the first start), its hub's
-    URL and the agency's key and seal. Secrets are read from the variables named here."""
+    URL and API (edoc's, or the national hub's SDK API: ``vdxp``; the workspace's after the
+    first start) and the agency's key and seal. Secrets are read from the variables named
+    here."""
 
     home: str | None = None
     role: str = "node"
     agency: str | None = None
     hub_url: str | None = None
+    hub_api: str | None = None
     policy: str = "default"
     hub_token_env: str = "EDOC_HUB_TOKEN"  # the token the hub presents to nodes
     node_token_env: str = "EDOC_NODE_TOKEN"  # this node's token at the hub
+    system_id_env: str = "EDOC_VDXP_SYSTEM_ID"  # this node's system id at an SDK API hub
+    secret_env: str = "EDOC_VDXP_SECRET"  # its shared secret there
     org_key: str | None = None  # the agency's PKCS#12, for clerks to sign what they send
     org_key_password_env: str = "EDOC_ORG_KEY_PASSWORD"
     seal: str | None = None  # the agency's seal (PNG)
@@ -95,7 +115,7 @@ def build_service(options: ServeOptions) -> Service:
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
         workers = background(hub, to_nodes(hub, hub_token))
-        return Service("hub", create_app(hub_blueprint(hub)), workspace, workers)
+        return Service("hub", hub_app(hub), workspace, workers)
     return _node(options)
 
 
@@ -110,17 +130,39 @@ def _node(options: ServeOptions) -> Service:
             path=workspace.root,
         )
     organ_id = str(AgencyId.parse(options.agency)) if options.agency else saved
-    settings = remember_node(workspace, organ_id, options.hub_url or workspace.get_setting(HUB_URL))
+    hub_api = options.hub_api or workspace.get_setting(HUB_API) or "edoc"
+    if hub_api not in HUB_APIS:
+        raise ConfigurationError(
+            f"API của trục không hợp lệ: {hub_api} (edoc hoặc vdxp).",
+            f"Not a hub API: {hub_api} (edoc or vdxp).",
+        )
+    hub_url = options.hub_url or workspace.get_setting(HUB_URL)
+    settings = remember_node(workspace, organ_id, hub_url, hub_api)
     node = open_node(workspace, settings.organ_id, load_policy(options.policy))
-    # without a hub nobody may post to this node: a token no one knows
+    # without a hub that posts to it, nobody may post to this node: a token no one knows
     hub_token = os.environ.get(options.hub_token_env) or secrets.token_urlsafe(32)
     app = create_node_app(node, hub_token, web_secret(workspace), stamp)
-    transport = None
-    if settings.hub_url:
-        token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
-        transport = to_hub(settings.hub_url, token)
-    workers = background(node, transport)
+    transport, fetch = _exchange(options, settings, node)
+    workers = background(node, transport, fetch=fetch)
     return Service("node", app, workspace, workers, delivers=transport is not None)
+
+
+def _exchange(
+    options: ServeOptions, settings: NodeSettings, node: Node
+) -> tuple[Transport | None, Callable[[], object] | None]:
+    """How the node sends to its hub, and fetches from it (a hub of the SDK API does not
+    post to nodes); neither without a hub."""
+    if not settings.hub_url:
+        return None, None
+    if settings.hub_api == "edoc":
+        token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
+        return to_hub(settings.hub_url, token), None
+    client = VdxpClient(
+        settings.hub_url,
+        _secret(options.system_id_env, "mã hệ thống tại trục", "this node's system id"),
+        _secret(options.secret_env, "khóa bí mật tại trục", "this node's secret at the hub"),
+    )
+    return through_vdxp(client, node.organ_id), lambda: fetch_received(node, client)
 
 
 def _stamp(options: ServeOptions) -> Stamp | None:

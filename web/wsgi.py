@@ -2,11 +2,12 @@
 a workspace as ``edoc serve`` does, configured from the environment.
 
 ``EDOC_HOME`` (the workspace), ``EDOC_ROLE`` (``node``, the default, or ``hub``),
-``EDOC_AGENCY`` (a node's agency, needed the first time), ``EDOC_HUB_URL``, ``EDOC_POLICY``
-(``default``), ``EDOC_ORG_KEY`` and ``EDOC_SEAL`` are ``edoc serve``'s options; the secrets
-are in the variables ``edoc serve`` reads by default (``EDOC_HUB_TOKEN``,
-``EDOC_NODE_TOKEN``, ``EDOC_ORG_KEY_PASSWORD``), and ``EDOC_DATABASE_URL`` and
-``EDOC_BLOBS`` say where the data is, as for every command.
+``EDOC_AGENCY`` (a node's agency, needed the first time), ``EDOC_HUB_URL``, ``EDOC_HUB_API``
+(``edoc`` or ``vdxp``), ``EDOC_POLICY`` (``default``), ``EDOC_ORG_KEY`` and ``EDOC_SEAL`` are
+``edoc serve``'s options; the secrets are in the variables ``edoc serve`` reads by default
+(``EDOC_HUB_TOKEN``, ``EDOC_NODE_TOKEN``, ``EDOC_VDXP_SYSTEM_ID``, ``EDOC_VDXP_SECRET``,
+``EDOC_ORG_KEY_PASSWORD``), and ``EDOC_DATABASE_URL`` and ``EDOC_BLOBS`` say where the data
+is, as for every command.
 
 gunicorn calls it in each worker, which then has its own database connections and its own
 outbox worker: do not start gunicorn with ``--preload`` (that would build one application
@@ -28,6 +29,7 @@ def options_from(environ: Mapping[str, str]) -> ServeOptions:
         role=environ.get("EDOC_ROLE") or "node",
         agency=environ.get("EDOC_AGENCY") or None,
         hub_url=environ.get("EDOC_HUB_URL") or None,
+        hub_api=environ.get("EDOC_HUB_API") or None,
         policy=environ.get("EDOC_POLICY") or "default",
         org_key=environ.get("EDOC_ORG_KEY") or None,
         seal=environ.get("EDOC_SEAL") or None,

@@ -109,7 +109,7 @@ def hub_blueprint(hub: Hub) -> Blueprint:
 
     @blueprint.post(PATH)
     def take():
-        return _taking(lambda data: route(hub, data, g.agency, _trace()))
+        return _taking(lambda data: route(hub, data, [g.agency], _trace()))
 
     @blueprint.get("/api/v1/pending")
     def waiting():
@@ -153,11 +153,12 @@ def pull_pending(node: Node, hub_url: str, token: str, timeout: float = 30) -> i
     return fetched
 
 
-def create_app(blueprint: Blueprint) -> Flask:
-    """A Flask application serving ``blueprint``, with the message size limit."""
+def create_app(*blueprints: Blueprint) -> Flask:
+    """A Flask application serving ``blueprints``, with the message size limit."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_MESSAGE_BYTES
-    app.register_blueprint(blueprint)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
 
     app.register_error_handler(413, too_large)
     app.register_error_handler(EdocError, refused)  # e.g. the database away before a view
@@ -207,9 +208,12 @@ def to_hub(hub_url: str, token: str) -> Transport:
 
 
 def to_nodes(hub: Hub, token: str) -> Transport:
-    """The hub's transport: to the recipient's node, acknowledged by its answer."""
+    """The hub's transport: to the recipient's node, acknowledged by its answer; held for an
+    agency whose system fetches what it has (the SDK API)."""
 
     def send(message: Outgoing) -> DeliveryState:
+        if hub.held_for(message.recipient):
+            return DeliveryState.HELD
         url = hub.node_url(message.recipient)
         if not url:
             raise DeliveryError(

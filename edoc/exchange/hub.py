@@ -3,12 +3,17 @@
 Like the national exchange hub, it keeps what it routes and delivers it to each recipient's
 node through its own outbox, retrying until the node has taken it. A node proves who it is
 with its token; an envelope whose sender is not that node's agency is refused.
+
+An agency may instead be spoken for by a system of the national hub's SDK API (its document
+management system, a province's platform, an edoc node using that API): the hub then holds
+what it routes to that agency until the system fetches it (:mod:`edoc.exchange.vdxp_hub`).
 """
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.agency import AgencyId
@@ -36,8 +41,12 @@ from edoc.storage.models import (
     Direction,
     Document,
     StatusEvent,
+    VdxpSystem,
 )
 from signing.policy import Policy
+
+#: The states of a delivery the hub still has for its recipient to fetch.
+WAITING = (DeliveryState.QUEUED, DeliveryState.FAILED, DeliveryState.HELD)
 
 
 def token_digest(token: str) -> str:
@@ -54,16 +63,37 @@ class Hub:
     policy: Policy
 
     def register(self, organ_id: str, name: str, node_url: str, token: str) -> None:
-        """Add or update an agency's node and the token it authenticates with."""
+        """Add or update an agency's node and the token it authenticates with: from now on
+        the hub posts to that node what it holds for the agency."""
         with self.sessions() as session:
-            agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
-            if agency is None:
-                agency = Agency(organ_id=organ_id)
-                session.add(agency)
-            agency.code_2020 = AgencyId.parse(organ_id).decision20
+            agency = _agency(session, organ_id)
             agency.name, agency.node_url = name, node_url
             agency.token_sha256 = token_digest(token)
+            agency.system_id = ""
+            _hold(session, organ_id, held=False)
             session.commit()
+
+    def register_system(
+        self, system_id: str, name: str, secret: str, agencies: dict[str, str]
+    ) -> None:
+        """Add or update a system of the SDK API, its secret, and the agencies (id: name) it
+        speaks for: from now on the hub holds what it routes to them until it fetches it."""
+        with self.sessions() as session:
+            system = session.scalar(select(VdxpSystem).where(VdxpSystem.system_id == system_id))
+            if system is None:
+                system = VdxpSystem(system_id=system_id)
+                session.add(system)
+            system.name, system.secret = name, secret
+            for organ_id, agency_name in agencies.items():
+                speak_for(session, system_id, organ_id, agency_name)
+            session.commit()
+
+    def secret_of(self, system_id: str) -> str | None:
+        """The shared secret of an SDK system, or None for a system the hub does not know."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(VdxpSystem.secret).where(VdxpSystem.system_id == system_id)
+            )
 
     def agency_of(self, token: str) -> str | None:
         """The agency whose node holds ``token``, or None."""
@@ -73,8 +103,52 @@ class Hub:
             )
 
     def node_url(self, organ_id: str) -> str | None:
+        """Where to post what the hub has for ``organ_id``: its node, or None when it has
+        none or a system of the SDK API fetches for it."""
         with self.sessions() as session:
-            return session.scalar(select(Agency.node_url).where(Agency.organ_id == organ_id))
+            agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
+        if agency is None or agency.system_id:
+            return None
+        return agency.node_url or None
+
+    def held_for(self, organ_id: str) -> bool:
+        """Whether the hub keeps what it has for ``organ_id`` until a system fetches it."""
+        with self.sessions() as session:
+            system = session.scalar(select(Agency.system_id).where(Agency.organ_id == organ_id))
+            return bool(system)
+
+
+def _agency(session: Session, organ_id: str) -> Agency:
+    """The hub's row of ``organ_id``, added when it has none."""
+    agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
+    if agency is None:
+        agency = Agency(organ_id=organ_id, code_2020=AgencyId.parse(organ_id).decision20)
+        session.add(agency)
+    return agency
+
+
+def speak_for(session: Session, system_id: str, organ_id: str, name: str) -> Agency:
+    """Make SDK system ``system_id`` the one that sends and fetches for agency ``organ_id``."""
+    agency = _agency(session, organ_id)
+    agency.name = name or agency.name
+    agency.system_id = system_id
+    _hold(session, organ_id, held=True)
+    return agency
+
+
+def _hold(session: Session, organ_id: str, held: bool) -> None:
+    """Deliveries waiting for ``organ_id`` kept for fetching (``held``), or posted again."""
+    before, after = (
+        ((DeliveryState.QUEUED, DeliveryState.FAILED), DeliveryState.HELD)
+        if held
+        else ((DeliveryState.HELD,), DeliveryState.QUEUED)
+    )
+    session.execute(
+        update(Delivery)
+        .where(Delivery.recipient_organ_id == organ_id, Delivery.state.in_(before))
+        .values(state=after),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _unknown(hub: Hub, organ_ids: list[str]) -> list[str]:
@@ -89,10 +163,7 @@ def pending(hub: Hub, organ_id: str) -> list[dict]:
     with hub.sessions() as session:
         waiting = session.scalars(
             select(Delivery)
-            .where(
-                Delivery.recipient_organ_id == organ_id,
-                Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.FAILED]),
-            )
+            .where(Delivery.recipient_organ_id == organ_id, Delivery.state.in_(WAITING))
             .order_by(Delivery.id)
         ).all()
         return [{"id": d.id, "kind": d.kind, "sha256": d.message_sha256} for d in waiting]
@@ -121,22 +192,40 @@ def acknowledge(hub: Hub, organ_id: str, delivery_id: int) -> bool:
         return True
 
 
-def route(hub: Hub, data: bytes, sender: str, trace: list | None = None) -> Received:
-    """Take envelope ``data`` from the node of agency ``sender`` (the route it came by in
-    ``trace``) and queue it for delivery."""
+def route(
+    hub: Hub,
+    data: bytes,
+    senders: Collection[str],
+    trace: list | None = None,
+    only: list[str] | None = None,
+) -> Received:
+    """Take envelope ``data`` from a node or system speaking for the agencies ``senders``
+    (the route it came by in ``trace``) and queue it for its recipients, or ``only`` those
+    of them. The same document sent again is routed once, to the recipients it was not yet
+    routed to."""
     message = parse(data).message
-    if message.sender.organ_id != sender:
+    if message.sender.organ_id not in senders:
+        names = ", ".join(senders)
         raise EnvelopeError(
-            f"Gói tin ghi gửi từ {message.sender.organ_id} nhưng đến từ nút của {sender}.",
-            f"The envelope says it is from {message.sender.organ_id} but came from {sender}.",
+            f"Gói tin ghi gửi từ {message.sender.organ_id} nhưng đến từ nút của {names}.",
+            f"The envelope says it is from {message.sender.organ_id} but came from {names}.",
         )
     if isinstance(message, DocumentMessage):
-        return _route_document(hub, data, message, trace or [])
+        return _route_document(hub, data, message, trace or [], only)
     return _route_status(hub, data, message)
 
 
-def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list) -> Received:
+def _route_document(
+    hub: Hub, data: bytes, message: DocumentMessage, trace: list, only: list[str] | None
+) -> Received:
     recipients = [r.organ_id for r in message.recipients]
+    if strangers := [organ_id for organ_id in only or [] if organ_id not in recipients]:
+        names = ", ".join(strangers)
+        raise EnvelopeError(
+            f"Không phải nơi nhận của gói tin: {names}.",
+            f"Not recipients of the envelope: {names}.",
+        )
+    recipients = only or recipients
     if missing := _unknown(hub, recipients):
         names = ", ".join(missing)
         raise EnvelopeError(
@@ -166,7 +255,14 @@ def _route_document(hub: Hub, data: bytes, message: DocumentMessage, trace: list
         session.add(document)
         return document
 
-    return store_once(hub.sessions, hub.blobs, HUB_ID, Direction.RECEIVED, message, write)
+    received = store_once(hub.sessions, hub.blobs, HUB_ID, Direction.RECEIVED, message, write)
+    if received.created:
+        return received
+    with hub.sessions() as session:  # routed before: to whom it has not reached yet
+        document = session.get(Document, received.document_pk)
+        queued = queue_to(session, document, recipients, document.envelope_sha256)
+        session.commit()
+        return Received(document.id, created=queued)
 
 
 def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:

@@ -3,6 +3,8 @@
 Each service has its own database and files under ``root`` (or the databases a test
 chooses), its own HTTP server on a free port and its own background workers (outbox, files,
 rechecks), exactly as separate ``edoc serve`` processes would; only the process is shared.
+The nodes speak edoc's own API with the hub (the hub posts to them), or the national hub's
+SDK API (``hub_api="vdxp"``: each node a system of the hub, fetching what waits for it).
 """
 
 import secrets
@@ -11,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edoc.envelope.model import Organization
-from edoc.exchange.api import create_app, hub_blueprint, node_blueprint, to_hub, to_nodes
+from edoc.exchange.api import create_app, node_blueprint, to_hub, to_nodes
 from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
 from edoc.exchange.outbox import Backoff
 from edoc.exchange.receive import Node
+from edoc.exchange.vdxp_client import VdxpClient, fetch_received, through_vdxp
+from edoc.exchange.vdxp_hub import hub_app
 from edoc.exchange.worker import Worker, background
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
@@ -65,18 +69,21 @@ class LocalNetwork:
         backoff: Backoff = Backoff(first=0.2, most=5),  # noqa: B008 - frozen
         interval: float = 0.1,
         node_app: Callable[[Node, str], object] | None = None,
+        hub_api: str = "edoc",
     ) -> None:
         """``node_app(node, hub_token)`` makes each node's web application (default: the
-        exchange API alone; the demo adds the inbox)."""
+        exchange API alone; the demo adds the inbox); ``hub_api`` is what the nodes speak
+        with the hub (``edoc`` or ``vdxp``)."""
         self.root = root
         self._database_for = database_for or (
             lambda name: f"sqlite:///{root / name / 'edoc.sqlite'}"
         )
         self._engines = []
         self.hub_token = hub_token = secrets.token_urlsafe(24)
-        self.tokens: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}  # each node's token, or its secret with the SDK API
         self.hub = Hub(*self._storage(HUB_ID), policy)
         hub_port = free_port()
+        hub_url = f"http://127.0.0.1:{hub_port}"
         self.nodes: dict[str, Node] = {}
         self.services: dict[str, Service] = {}
         for agency in agencies:
@@ -85,13 +92,21 @@ class LocalNetwork:
             token, port = secrets.token_urlsafe(24), free_port()
             self.tokens[agency.organ_id] = token
             self.hub.register(agency.organ_id, agency.organ_name, f"http://127.0.0.1:{port}", token)
-            transport = to_hub(f"http://127.0.0.1:{hub_port}", token)
-            workers = background(node, transport, backoff, interval)
+            if hub_api == "vdxp":
+                system_id = f"edoc-{agency.organ_id}"
+                names = {agency.organ_id: agency.organ_name}
+                self.hub.register_system(system_id, agency.organ_name, token, names)
+                client = VdxpClient(hub_url, system_id, token)
+                transport = through_vdxp(client, agency.organ_id)
+                fetch = lambda node=node, client=client: fetch_received(node, client)  # noqa: E731
+            else:
+                transport, fetch = to_hub(hub_url, token), None
+            workers = background(node, transport, backoff, interval, fetch, interval)
             app = (node_app or _api_only)(node, hub_token)
             self.nodes[agency.organ_id] = node
             self.services[agency.organ_id] = Service(app, port, workers)
         workers = background(self.hub, to_nodes(self.hub, hub_token), backoff, interval)
-        self.services["hub"] = Service(create_app(hub_blueprint(self.hub)), hub_port, workers)
+        self.services["hub"] = Service(hub_app(self.hub), hub_port, workers)
 
     def _storage(self, name: str):
         (self.root / name).mkdir(parents=True, exist_ok=True)

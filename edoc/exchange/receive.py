@@ -117,7 +117,6 @@ def _receive_document(
         reports = verified if verified is not None else verify_pdfs(message, node.policy)
         pdf_verdicts = [r.verdict.value for r in reports.values()]
         document = document_row(node.organ_id, Direction.RECEIVED, message, stage.put(data))
-        document.received_at = now
         document.trace = [*(trace or []), hop(node.organ_id)]
         document.status_code = StatusCode.ARRIVED.value
         document.compliant = compliant(pdf_verdicts)

@@ -70,6 +70,7 @@ def document_row(
         "signer_name": message.signer.full_name,
         "business_type": int(message.business_type),
         "envelope_sha256": envelope,
+        "received_at": dt.datetime.now(dt.UTC),  # now, not at the insert: the audit reads it
         "sent_at": sent.astimezone(dt.UTC) if sent else None,
     }
     return Document(**fitting(Document, values))

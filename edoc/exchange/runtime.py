@@ -1,8 +1,9 @@
 """A node or the hub, opened from a workspace: its database, files, identity and policy.
 
 A workspace becomes a node the first time it is served as one (``edoc serve --agency ID``,
-with ``--hub URL`` to exchange): the agency and the hub's address are kept in its settings,
-so that ``edoc send`` and later starts know who is sending and where.
+with ``--hub URL`` to exchange): the agency, the hub's address and the API it speaks (edoc's
+own, or the national hub's SDK API) are kept in its settings, so that ``edoc send`` and later
+starts know who is sending and where.
 """
 
 import os
@@ -25,19 +26,25 @@ AGENCY = "node.organ_id"
 BLOBS_ENV = "EDOC_BLOBS"
 WEB_SECRET = "web.secret_key"
 HUB_URL = "node.hub_url"
+HUB_API = "node.hub_api"
+#: The APIs a node may speak with its hub: edoc's own, or the national hub's SDK API.
+HUB_APIS = ("edoc", "vdxp")
 
 
 @dataclass(frozen=True)
 class NodeSettings:
-    """Who a node is and where its hub is."""
+    """Who a node is, where its hub is and which API it speaks there."""
 
     organ_id: str
     hub_url: str
+    hub_api: str = "edoc"
 
 
-def remember_node(workspace: Workspace, organ_id: str, hub_url: str | None) -> NodeSettings:
-    workspace.set_settings({AGENCY: organ_id, HUB_URL: hub_url or ""})
-    return NodeSettings(organ_id, hub_url or "")
+def remember_node(
+    workspace: Workspace, organ_id: str, hub_url: str | None, hub_api: str = "edoc"
+) -> NodeSettings:
+    workspace.set_settings({AGENCY: organ_id, HUB_URL: hub_url or "", HUB_API: hub_api})
+    return NodeSettings(organ_id, hub_url or "", hub_api)
 
 
 def node_settings(workspace: Workspace) -> NodeSettings:
@@ -51,7 +58,9 @@ def node_settings(workspace: Workspace) -> NodeSettings:
             "'edoc serve --role node --agency ID --hub URL' first.",
             path=workspace.root,
         )
-    return NodeSettings(organ_id, workspace.get_setting(HUB_URL) or "")
+    return NodeSettings(
+        organ_id, workspace.get_setting(HUB_URL) or "", workspace.get_setting(HUB_API) or "edoc"
+    )
 
 
 def default_policy(workspace: Workspace, policy: Policy) -> Policy:

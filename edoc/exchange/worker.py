@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 SETTLE_EVERY = 10.0
 #: Seconds between two looks for PDFs due to be verified again.
 RECHECK_EVERY = 30.0
+#: Seconds between two looks for what waits at a hub the node fetches from.
+FETCH_EVERY = 5.0
 
 
 class Worker:
@@ -61,14 +63,20 @@ def background(
     transport: Transport | None,
     backoff: Backoff = Backoff(),  # noqa: B008 - frozen
     interval: float = 0.5,
+    fetch: Callable[[], object] | None = None,
+    fetch_every: float = FETCH_EVERY,
 ) -> list[Worker]:
     """The workers of ``service`` (a node or the hub), not started: its outbox delivered
     with ``transport`` every ``interval`` seconds (none without a transport: a node with no
-    hub keeps its queue), its files settled, its PDFs verified again when due."""
+    hub keeps its queue), what waits for it at its hub fetched with ``fetch`` every
+    ``fetch_every`` seconds (for a hub that does not post to it), its files settled, its PDFs
+    verified again when due."""
     workers = [
         Worker("edoc-files", service.blobs.settle, SETTLE_EVERY),
         Worker("edoc-recheck", lambda: recheck_due(service), RECHECK_EVERY),
     ]
+    if fetch is not None:
+        workers.insert(0, Worker("edoc-fetch", fetch, fetch_every))
     if transport is not None:
         outbox = lambda: deliver_due(service.sessions, service.blobs, transport, backoff)  # noqa: E731
         workers.insert(0, Worker("edoc-outbox", outbox, interval))

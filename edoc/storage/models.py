@@ -59,6 +59,7 @@ class DeliveryState(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     ACKNOWLEDGED = "acknowledged"
+    HELD = "held"  # at the hub: kept until the recipient's system fetches it
 
 
 class UserRole(enum.StrEnum):
@@ -73,7 +74,8 @@ def _enum(kind: type[enum.Enum]) -> Enum:
 
 
 class Agency(Base):
-    """An agency of the exchange: its id in both forms, its name and its node."""
+    """An agency of the exchange: its id in both forms, its name, and how the hub reaches it:
+    its node (posted to) or the system of the hub's SDK API that fetches for it."""
 
     __tablename__ = "agencies"
 
@@ -83,6 +85,24 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(400), default="")
     node_url: Mapped[str] = mapped_column(String(400), default="")
     token_sha256: Mapped[str] = mapped_column(String(64), default="")  # the node's, at the hub
+    system_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+
+class VdxpSystem(Base):
+    """A system that speaks the national hub's SDK API to this hub (an agency's document
+    management system, a province's platform, an edoc node), known by its system id.
+
+    The hub keeps the secret itself: it checks each request's HMAC with it, and the secret
+    never travels.
+    """
+
+    __tablename__ = "vdxp_systems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(400), default="")
+    secret: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 
 class Blob(Base):
@@ -268,6 +288,7 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     document: Mapped[Document] = relationship(back_populates="deliveries")

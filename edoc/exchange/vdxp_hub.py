@@ -1,0 +1,481 @@
+"""The hub serving the national hub's SDK API (``/sendEdoc``, ``/getReceivedEdocList``,
+``/getEdoc``, ``/updateStatus``, …), so that an agency whose document management system uses
+VNPT's SDK exchanges with edoc nodes through an edoc hub (a province's own platform).
+
+Each request is authenticated by its system id and the HMAC of its signed headers
+(:func:`edoc.exchange.vdxp.check_request`); a system sends and fetches only for the agencies
+registered to it. What the hub routes to those agencies waits for them (held) until fetched:
+each delivery is a package the system lists, fetches and says ``done`` (or ``processing``, or
+``fail``: offered again after a wait, as a refused delivery is retried) of. Documents and
+statuses go through the same routing as the nodes' own API: stored once, verified, audited.
+
+Where the SDK leaves a choice open, the hub takes what the SDK's own code sends: the file as
+the raw body (or a multipart field ``file_doc``), its ``hash-file`` with or without leading
+zeros, with or without the CRLF the SDK adds; header names in any case.
+"""
+
+import base64
+import datetime as dt
+import json
+
+from flask import Blueprint, Flask, Response, request
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from edoc.agency import AgencyId, AgencyIdError
+from edoc.errors import EdocError
+from edoc.exchange.api import MAX_MESSAGE_BYTES, create_app, hub_blueprint, status_of
+from edoc.exchange.hub import Hub, route, speak_for
+from edoc.exchange.outbox import Backoff
+from edoc.exchange.vdxp import (
+    DONE,
+    EDOC,
+    FAIL,
+    INITIAL,
+    PROCESSING,
+    STATUS,
+    SignedRequest,
+    VdxpError,
+    ascii_json,
+    bad_request,
+    body_digests,
+    check_request,
+    failed,
+    ok,
+)
+from edoc.storage.models import Agency, Delivery, DeliveryState, Document, StatusEvent
+from edoc.timezone import VIETNAM
+
+#: How a delivery's state reads in the SDK's lists, and back.
+STATES = {
+    DeliveryState.QUEUED: INITIAL,
+    DeliveryState.HELD: INITIAL,
+    DeliveryState.SENT: PROCESSING,
+    DeliveryState.ACKNOWLEDGED: DONE,
+    DeliveryState.FAILED: FAIL,
+}
+MEANINGS = {
+    INITIAL: "Chờ nhận / Waiting to be fetched",
+    PROCESSING: "Đang xử lý / Being processed",
+    DONE: "Đã nhận / Received",
+    FAIL: "Nhận lỗi, sẽ gửi lại / Failed, offered again later",
+}
+#: A package the receiver has not said ``done`` or ``fail`` of is listed again.
+LISTED = (DeliveryState.QUEUED, DeliveryState.HELD, DeliveryState.SENT)
+#: How long a package the receiver said ``fail`` of waits before it is offered again.
+AGAIN = Backoff()
+PAGE, MOST = 100, 1000
+KINDS = {EDOC: "document", STATUS: "status"}
+
+
+def hub_app(hub: Hub) -> Flask:
+    """The hub's application: the nodes' API and the SDK API."""
+    return create_app(hub_blueprint(hub), vdxp_blueprint(hub))
+
+
+def _answer(body: dict, status: int = 200) -> Response:
+    return Response(ascii_json(body), status=status, mimetype="application/json")
+
+
+def vdxp_blueprint(hub: Hub) -> Blueprint:
+    """The SDK API's routes, at the hub's root (the SDK appends them to its endpoint)."""
+    blueprint = Blueprint("vdxp", __name__)
+
+    def caller() -> SignedRequest:
+        return check_request(request.headers, hub.secret_of)
+
+    @blueprint.errorhandler(EdocError)
+    def refused(error: EdocError):
+        if isinstance(error, VdxpError):
+            return _answer(failed(error, error.code), error.status)
+        status = status_of(error)
+        return _answer(failed(error, str(status)), status)
+
+    @blueprint.errorhandler(413)
+    def too_large(_error):
+        limit = MAX_MESSAGE_BYTES // (1024 * 1024)
+        vi, en = f"Gói tin quá {limit} MB.", f"The package is over {limit} MB."
+        return refused(VdxpError(vi, en, "413", 413))
+
+    @blueprint.post("/sendEdoc")
+    def send_edoc():
+        signed = caller()
+        with hub.sessions() as session:
+            own = _agencies(session, signed.system_id)
+        data = _file(signed)
+        sender = signed.get("from")
+        senders = [_organ_id(sender, "from")] if sender else own
+        if not set(senders) <= set(own):
+            raise _not_theirs(sender)
+        received = route(hub, data, senders, only=_recipients(signed.get("to")))
+        return _answer(ok(DocId=str(received.document_pk)))
+
+    @blueprint.route("/getReceivedEdocList", methods=["GET", "POST"])
+    def received_list():
+        signed = caller()
+        with hub.sessions() as session:
+            rows = session.execute(_page(_packages(_received(session, signed)), signed)).all()
+        return _answer(ok(data=[_package(*row) for row in rows]))
+
+    @blueprint.route("/countReceiveEdoc", methods=["GET", "POST"])
+    def count_documents():
+        return _count(EDOC)
+
+    @blueprint.route("/countReceiveStatus", methods=["GET", "POST"])
+    def count_statuses():
+        return _count(STATUS)
+
+    def _count(kind: str):
+        signed = caller()
+        with hub.sessions() as session:
+            query = _received(session, signed, kind)
+            count = session.scalar(select(func.count()).select_from(query.subquery()))
+        return _answer(ok(count=count))
+
+    @blueprint.post("/getEdoc")
+    def get_edoc():
+        signed = caller()
+        data = hub.blobs.read(_delivery_of(signed).message_sha256)
+        return _answer(ok(data=base64.b64encode(data).decode("ascii")))
+
+    @blueprint.route("/downloadEdoc", methods=["GET", "POST"])
+    def download_edoc():
+        signed = caller()
+        data = hub.blobs.read(_delivery_of(signed).message_sha256)
+        return Response(data, mimetype="application/octet-stream")
+
+    @blueprint.post("/updateStatus")
+    def update_status():
+        signed = caller()
+        said = signed.get("status").lower()
+        if said not in (DONE, PROCESSING, FAIL):
+            raise bad_request(
+                f"Trạng thái «{said}» không hợp lệ (done, processing hoặc fail).",
+                f"Status '{said}' is not one of done, processing and fail.",
+            )
+        with hub.sessions() as session:
+            delivery = session.get(Delivery, _delivery_of(signed).id)
+            if delivery.state is not DeliveryState.ACKNOWLEDGED:  # done is done
+                _say(delivery, said)
+            session.commit()
+        return _answer(ok())
+
+    @blueprint.route("/getSentEdocList", methods=["GET", "POST"])
+    def sent_list():
+        signed = caller()
+        with hub.sessions() as session:
+            own = _agencies(session, signed.system_id)
+            rows = session.execute(_page(_sent(own, signed), signed)).all()
+        return _answer(ok(data=[_sent_row(*row) for row in rows]))
+
+    @blueprint.route("/getAgenciesList", methods=["GET", "POST"])
+    def agencies_list():
+        caller()
+        return _answer(ok(data=[_agency(a) for a in _all_agencies(hub)]))
+
+    @blueprint.route("/getAgenciesListQD20", methods=["GET", "POST"])
+    def agencies_list_2020():
+        caller()
+        return _answer(
+            ok(
+                data=[
+                    {**_agency(a), "code": a.code_2020, "code102": a.organ_id}
+                    for a in _all_agencies(hub)
+                ]
+            )
+        )
+
+    @blueprint.route("/getSynchronizeUnit", methods=["GET", "POST"])
+    def synchronize_units():
+        caller()
+        return _answer(ok(data=[_unit(a) for a in _all_agencies(hub)]))
+
+    @blueprint.post("/registerAgency")
+    def register_agency():
+        signed = caller()
+        fields = _json_body()
+        organ_id = _organ_id(str(fields.get("code", "")), "code")
+        with hub.sessions() as session:
+            agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
+            if agency is not None and agency.system_id != signed.system_id:
+                raise _not_theirs(organ_id)
+            speak_for(session, signed.system_id, organ_id, str(fields.get("name", "")))
+            session.commit()
+        return _answer(ok())
+
+    @blueprint.post("/deleteAgency")
+    def delete_agency():
+        signed = caller()
+        organ_id = _organ_id(signed.get("AgencyCode"), "AgencyCode")
+        with hub.sessions() as session:
+            if organ_id not in _agencies(session, signed.system_id):
+                raise _not_theirs(organ_id)
+            session.execute(delete(Agency).where(Agency.organ_id == organ_id))
+            session.commit()
+        return _answer(ok())
+
+    def _delivery_of(signed: SignedRequest) -> Delivery:
+        """The package ``docId`` names, if it is for one of the caller's agencies."""
+        doc_id = signed.get("docId").strip()
+        with hub.sessions() as session:
+            own = _agencies(session, signed.system_id)
+            delivery = session.get(Delivery, int(doc_id)) if doc_id.isdigit() else None
+        if delivery is None or delivery.recipient_organ_id not in own:
+            raise VdxpError(
+                f"Không có gói tin «{doc_id}» cho hệ thống này.",
+                f"No package '{doc_id}' for this system.",
+                "404", 404,
+            )  # fmt: skip
+        return delivery
+
+    return blueprint
+
+
+def _say(delivery: Delivery, said: str) -> None:
+    """What the receiving system said of a package, as the delivery's state."""
+    if said == DONE:
+        delivery.state = DeliveryState.ACKNOWLEDGED
+        return
+    if said == PROCESSING:
+        delivery.state = DeliveryState.SENT
+        return
+    delivery.attempts += 1
+    delivery.state = DeliveryState.FAILED  # the hub's outbox holds it again when due
+    delivery.last_error = "Hệ thống nhận báo lỗi (fail) / the receiving system said fail"
+    delivery.next_attempt_at = dt.datetime.now(dt.UTC) + AGAIN.after(delivery.attempts)
+
+
+def _agencies(session: Session, system_id: str) -> list[str]:
+    """The agencies system ``system_id`` speaks for."""
+    return list(
+        session.scalars(
+            select(Agency.organ_id).where(Agency.system_id == system_id).order_by(Agency.id)
+        )
+    )
+
+
+def _not_theirs(organ_id: str) -> VdxpError:
+    return VdxpError(
+        f"Hệ thống này không được gửi, nhận thay cơ quan «{organ_id}».",
+        f"This system may not send or fetch for agency '{organ_id}'.",
+        "403", 403,
+    )  # fmt: skip
+
+
+def _organ_id(text: str, name: str) -> str:
+    """An agency id in either form, as the hub keeps it (the QCVN 102 form)."""
+    try:
+        return str(AgencyId.parse(text))
+    except AgencyIdError as error:
+        vi, en = f"«{name}»: {error.message_vi}", f"'{name}': {error.message_en}"
+        raise bad_request(vi, en) from error
+
+
+def _recipients(text: str) -> list[str] | None:
+    """The ``to`` parameter: one agency id, or a JSON string or array of them (the SDK
+    sends ``to`` as its JSON text)."""
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    values = value if isinstance(value, list) else [value]
+    return [_organ_id(str(v), "to") for v in values]
+
+
+def _file(signed: SignedRequest) -> bytes:
+    """The edXML file of ``/sendEdoc``: the body (or its multipart ``file_doc``), the one
+    whose SHA-256 the signed ``hash-file`` names."""
+    upload = request.files.get("file_doc")
+    body = upload.read() if upload is not None else request.get_data(cache=False)
+    given = signed.get("hash-file").strip().lower()
+    if not given:
+        raise bad_request("Thiếu hash-file.", "hash-file is missing.")
+    file = body_digests(body).get(given)
+    if file is None:
+        raise bad_request(
+            "hash-file không khớp nội dung tệp gửi lên.",
+            "hash-file does not match the file sent.",
+        )
+    return file
+
+
+def _json_body() -> dict:
+    try:
+        fields = json.loads(request.get_data(cache=False) or b"{}")
+    except ValueError as error:
+        raise bad_request("Nội dung không phải JSON.", "The body is not JSON.") from error
+    if not isinstance(fields, dict):
+        raise bad_request("Nội dung phải là một đối tượng JSON.", "The body must be a JSON object.")
+    return fields
+
+
+def _date(text: str, name: str, end: bool) -> dt.datetime | None:
+    """``fromDate``/``toDate``: a day in Vietnam (yyyy-MM-dd, yyyy/MM/dd or dd/MM/yyyy), or a
+    moment in ISO 8601; the day's start, or its end for ``end``."""
+    text = text.strip()
+    if not text:
+        return None
+    for form in ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(text, form).replace(tzinfo=VIETNAM)
+        except ValueError:
+            continue
+        return day + dt.timedelta(days=1) if end else day
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise bad_request(
+            f"«{name}»: «{text}» không phải ngày (yyyy-MM-dd hoặc dd/MM/yyyy).",
+            f"'{name}': '{text}' is not a date (yyyy-MM-dd or dd/MM/yyyy).",
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+def _received(session: Session, signed: SignedRequest, kind: str | None = None):
+    """The query of the packages waiting for the caller's agencies (``to``: those of them),
+    of ``messagetype`` (``kind``), queued in the dates asked.
+
+    The SDK keeps every parameter of a service object's earlier calls in its later ones: a
+    ``status`` left by ``/updateStatus``, a ``to`` left by ``/sendEdoc``. So the list is
+    always of what waits (not yet said done, nor fail), and a ``to`` naming agencies the
+    caller does not speak for narrows nothing."""
+    own = _agencies(session, signed.system_id)
+    own = [organ_id for organ_id in _recipients(signed.get("to")) or () if organ_id in own] or own
+    query = select(Delivery.id).where(
+        Delivery.recipient_organ_id.in_(own), Delivery.state.in_(LISTED)
+    )
+    kind = kind or signed.get("messagetype").lower()
+    if kind in KINDS:
+        query = query.where(Delivery.kind == KINDS[kind])
+    if since := _date(signed.get("fromDate"), "fromDate", end=False):
+        query = query.where(Delivery.created_at >= since)
+    if until := _date(signed.get("toDate"), "toDate", end=True):
+        query = query.where(Delivery.created_at < until)
+    return query
+
+
+def _packages(ids):
+    """The deliveries ``ids`` selects, with who sent each: the document's sender, or the
+    agency whose status it is."""
+    return (
+        select(Delivery, Document.sender_organ_id, StatusEvent.organ_id)
+        .join(Document, Document.id == Delivery.document_pk)
+        .outerjoin(
+            StatusEvent,
+            and_(
+                Delivery.kind == "status",
+                StatusEvent.document_pk == Delivery.document_pk,
+                StatusEvent.message_sha256 == Delivery.message_sha256,
+            ),
+        )
+        .where(Delivery.id.in_(ids))
+        .order_by(Delivery.id)
+    )
+
+
+def _page(query, signed: SignedRequest):
+    """``query`` narrowed to page ``pageIndex`` (from 1) of ``pageSize`` rows (100 unless
+    asked, at most 1000)."""
+    size, index = signed.get("pageSize", str(PAGE)), signed.get("pageIndex", "1")
+    if not (size.isdigit() and index.isdigit()):
+        raise bad_request(
+            "pageSize và pageIndex phải là số.", "pageSize and pageIndex must be numbers."
+        )
+    size = min(max(int(size), 1), MOST)
+    return query.limit(size).offset((max(int(index), 1) - 1) * size)
+
+
+def _time(moment: dt.datetime | None) -> str:
+    """A moment as the lists write it: ISO 8601 in Vietnam time, with its offset."""
+    if moment is None:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
+
+
+def _package(delivery: Delivery, document_sender: str, status_sender: str | None) -> dict:
+    said = STATES[delivery.state]
+    return {
+        "docId": str(delivery.id),
+        "serviceType": "eDoc",
+        "messageType": EDOC if delivery.kind == "document" else STATUS,
+        "created_time": _time(delivery.created_at),
+        "updated_time": _time(delivery.updated_at),
+        "from": status_sender or document_sender,
+        "to": delivery.recipient_organ_id,
+        "status": said,
+        "status_desc": MEANINGS[said],
+    }
+
+
+def _sent(own: list[str], signed: SignedRequest):
+    """The packages the caller's agencies sent, each to one recipient: documents they sent,
+    statuses they gave; ``messagetype`` and ``docId`` (the sender's) narrow it."""
+    query = (
+        select(Delivery, Document, StatusEvent.organ_id)
+        .join(Document, Document.id == Delivery.document_pk)
+        .outerjoin(
+            StatusEvent,
+            and_(
+                Delivery.kind == "status",
+                StatusEvent.document_pk == Delivery.document_pk,
+                StatusEvent.message_sha256 == Delivery.message_sha256,
+            ),
+        )
+        .where(
+            or_(
+                and_(Delivery.kind == "document", Document.sender_organ_id.in_(own)),
+                and_(Delivery.kind == "status", StatusEvent.organ_id.in_(own)),
+            )
+        )
+        .order_by(Delivery.id)
+    )
+    kind = signed.get("messagetype").lower()
+    if kind in KINDS:
+        query = query.where(Delivery.kind == KINDS[kind])
+    doc_id = signed.get("docId").strip()
+    if doc_id:
+        query = query.where(Document.id == (int(doc_id) if doc_id.isdigit() else -1))
+    return query
+
+
+def _sent_row(delivery: Delivery, document: Document, status_sender: str | None) -> dict:
+    said = STATES[delivery.state]
+    done = delivery.state is DeliveryState.ACKNOWLEDGED
+    return {
+        "serviceType": "eDoc",
+        "messageType": EDOC if delivery.kind == "document" else STATUS,
+        "senderDocId": str(document.id),
+        "receiverDocId": str(delivery.id),
+        "fromCode": status_sender or document.sender_organ_id,
+        "toCode": delivery.recipient_organ_id,
+        "title": document.subject,
+        "notation": f"{document.number}/{document.notation}",
+        "sentTime": _time(delivery.created_at),
+        "receivedTime": _time(delivery.updated_at) if done else "",
+        "sendStatus": DONE,
+        "sendStatusDesc": "Trục đã nhận / Taken by the hub",
+        "receiveStatus": said,
+        "receiveStatusDesc": MEANINGS[said],
+    }
+
+
+def _all_agencies(hub: Hub) -> list[Agency]:
+    with hub.sessions() as session:
+        return list(session.scalars(select(Agency).order_by(Agency.organ_id)))
+
+
+def _agency(agency: Agency) -> dict:
+    return {
+        "id": str(agency.id), "code": agency.organ_id, "name": agency.name, "mail": "",
+        "pid": "", "oldCode": "",
+    }  # fmt: skip
+
+
+def _unit(agency: Agency) -> dict:
+    return {
+        **_agency(agency), "version": 1, "centerCode": agency.system_id, "deleted": False,
+        "modifyDate": "", "isAgency": True,
+    }  # fmt: skip

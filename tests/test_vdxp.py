@@ -1,0 +1,314 @@
+"""The national hub's SDK API at an edoc hub, both ways, over real HTTP on SQLite and
+PostgreSQL: an agency's document management system (played by :mod:`tests.sdk_client`, a
+client written from the spec) exchanging with edoc nodes, and edoc nodes exchanging with each
+other through the hub over that API (``edoc serve --hub-api vdxp``)."""
+
+import dataclasses
+import json
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from edoc.envelope.build import build
+from edoc.envelope.model import Attachment, Business, BusinessType, Organization, StatusCode
+from edoc.envelope.parse import parse
+from edoc.exchange.actions import act
+from edoc.exchange.local import LocalNetwork
+from edoc.exchange.send import send_envelope
+from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
+from fixtures.letters import letter_envelope, signed_letter
+from signing.policy import DEFAULT_POLICY
+from tests.sdk_client import SdkService
+from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
+
+DMS = "vxp.dms.h41"
+SECRET = "AwyOIWljooz1hxgZsxpEBjCoj5rg9dMMsLJl0YydfZpd"
+EDOC = '{"servicetype":"eDoc","messagetype":"edoc"}'
+STATUS = '{"servicetype":"eDoc","messagetype":"status"}'
+
+
+@pytest.fixture(scope="module")
+def letter(pki) -> bytes:
+    return signed_letter(pki)[1]
+
+
+def envelope_of(letter: bytes, sender: str, recipient: str, number: str = "77") -> bytes:
+    files = [Attachment("main", f"{number}-UBND.pdf", "application/pdf", letter)]
+    return letter_envelope(
+        files, **{"from": sender, "to": [recipient], "code": {"number": number, "notation": "UBND"}}
+    )
+
+
+@pytest.fixture
+def exchange(tmp_path, pki, new_database):
+    """The nodes of Hà Nội and the Government Office on edoc's own API, and Nghệ An's document
+    management system registered at the hub for the SDK API: (local network, the DMS)."""
+    agencies = [Organization(a.organ_id, a.name) for a in (HA_NOI, VPCP)]
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    with LocalNetwork(tmp_path, agencies, policy, new_database, FAST, 0.05) as local:
+        local.hub.register_system(DMS, "QLVB Nghệ An", SECRET, {NGHE_AN.organ_id: NGHE_AN.name})
+        yield local, SdkService(local.services["hub"].url, DMS, SECRET)
+
+
+def listed(dms: SdkService, json_header: str) -> list[dict]:
+    answer = dms.get_received_edoc_list(json_header)
+    assert (answer["status"], answer["ErrorCode"]) == ("OK", "0"), answer
+    return answer["data"]
+
+
+def status_xml(document_id: str, code: str, sender: str = NGHE_AN.organ_id) -> bytes:
+    """A status package as the SDK's samples write one (OrganName before OrganizationInCharge,
+    Mobile before Email)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">
+  <edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">
+    <edXML:edXMLHeader>
+      <edXML:MessageHeader>
+        <edXML:From>
+          <edXML:OrganId>{sender}</edXML:OrganId>
+          <edXML:OrganName>UBND Tỉnh Nghệ An</edXML:OrganName>
+          <edXML:OrganizationInCharge>UBND Tỉnh Nghệ An</edXML:OrganizationInCharge>
+        </edXML:From>
+        <edXML:ResponseFor>
+          <edXML:OrganId>{document_id.split(",")[0]}</edXML:OrganId>
+          <edXML:Code>77/UBND</edXML:Code>
+          <edXML:PromulgationDate>2026/11/20</edXML:PromulgationDate>
+          <edXML:DocumentId>{document_id}</edXML:DocumentId>
+        </edXML:ResponseFor>
+        <edXML:StaffInfo>
+          <edXML:Department>Văn thư</edXML:Department>
+          <edXML:Staff>Nguyễn Thị Ngọc Trâm</edXML:Staff>
+          <edXML:Mobile>84912000001</edXML:Mobile>
+          <edXML:Email>vanthu@nghean.gov.vn</edXML:Email>
+        </edXML:StaffInfo>
+        <edXML:StatusCode>{code}</edXML:StatusCode>
+        <edXML:Description>Văn thư: đã đến</edXML:Description>
+        <edXML:Timestamp>2026/11/20 10:15:00</edXML:Timestamp>
+      </edXML:MessageHeader>
+    </edXML:edXMLHeader>
+  </edXML:edXMLEnvelope>
+</edXML>
+""".encode()
+
+
+def test_a_dms_document_reaches_an_edoc_node_once_and_the_01_comes_back(exchange, letter):
+    local, dms = exchange
+    envelope = envelope_of(letter, NGHE_AN.organ_id, VPCP.organ_id)
+    header = '{"from":"000.00.00.H41","servicetype":"eDoc","messagetype":"edoc"}'
+    sent = dms.send_edoc(header, envelope)
+    assert (sent["status"], sent["ErrorCode"]) == ("OK", "0") and sent["DocId"]
+    assert dms.send_edoc(header, envelope)["DocId"] == sent["DocId"]  # again: the same one
+    office = local.nodes[VPCP.organ_id]
+    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    with office.sessions() as session:
+        document = session.scalar(select(Document))
+        assert (document.sender_organ_id, document.compliant) == (NGHE_AN.organ_id, True)
+
+    eventually(lambda: len(listed(dms, STATUS)) == 1)
+    (item,) = listed(dms, STATUS)
+    assert (item["from"], item["to"], item["messageType"]) == (
+        VPCP.organ_id, NGHE_AN.organ_id, "status",
+    )  # fmt: skip
+    assert item["status"] == "initial" and listed(dms, EDOC) == []
+    got = dms.get_edoc(json.dumps({"filePath": "xml", "docId": item["docId"]}))
+    status = parse(got["data"].encode()).message
+    assert status.status_code is StatusCode.ARRIVED
+    assert status.response_for.document_id == parse(envelope).message.document_id
+    # the SDK's sample writes the docId unquoted, and keeps filePath from the last call
+    done = dms.update_status('{"status":"done","docId":' + item["docId"] + "}")
+    assert done["status"] == "OK"
+    assert listed(dms, STATUS) == []
+
+    # as the SDK's sample asks: docId narrows the list to that sent package
+    query = {"servicetype": "eDoc", "messagetype": "edoc", "docId": sent["DocId"]}
+    rows = dms.get_sent_edoc_list(json.dumps(query))["data"]
+    assert [(r["toCode"], r["senderDocId"]) for r in rows] == [(VPCP.organ_id, sent["DocId"])]
+    assert rows[0]["receiveStatus"] == "done" and rows[0]["receivedTime"]
+
+
+def test_an_edoc_node_document_reaches_the_dms_byte_for_byte_and_its_statuses_come_back(
+    exchange, letter
+):
+    local, dms = exchange
+    hanoi = local.nodes[HA_NOI.organ_id]
+    envelope = envelope_of(letter, HA_NOI.organ_id, NGHE_AN.organ_id)
+    send_envelope(hanoi, envelope)
+    eventually(lambda: len(listed(dms, EDOC)) == 1)
+    count = dms.post("/countReceiveEdoc", "{}")
+    assert (count["count"], dms.post("/countReceiveStatus", "{}")["count"]) == (1, 0)
+    (item,) = listed(dms, '{"servicetype":"eDoc","messagetype":"edoc","to":"000.00.00.H41"}')
+    assert (item["from"], item["messageType"]) == (HA_NOI.organ_id, "edoc")
+    got = dms.get_edoc(json.dumps({"docId": item["docId"]}))
+    assert got["data"].encode() == envelope  # exactly what Hà Nội sent
+    download = requests.get(
+        dms.endpoint + "/downloadEdoc",
+        headers=dms._headers(json.dumps({"docId": item["docId"]}), "application/json"),
+        timeout=30,
+    )
+    assert download.content == envelope
+
+    document_id = parse(envelope).message.document_id
+    for code in ("01", "03"):
+        answer = dms.send_edoc(
+            '{"from":"000.00.00.H41","servicetype":"eDoc","messagetype":"status"}',
+            status_xml(document_id, code),
+        )
+        assert answer["status"] == "OK", answer
+    dms.update_status(json.dumps({"status": "done", "docid": item["docId"]}))
+    assert listed(dms, EDOC) == []
+
+    def statuses() -> list[str]:
+        with hanoi.sessions() as session:
+            return list(session.scalars(select(StatusEvent.status_code).order_by(StatusEvent.at)))
+
+    eventually(lambda: statuses() == ["01", "03"])
+    eventually(lambda: arrived_at_sender(hanoi) or _acknowledged(hanoi))
+
+
+def _acknowledged(node) -> bool:
+    with node.sessions() as session:
+        return session.scalars(select(Delivery.state)).all() == [DeliveryState.ACKNOWLEDGED]
+
+
+def waiting_for_the_dms(local: LocalNetwork, dms: SdkService, letter: bytes) -> dict:
+    """Hà Nội's node sends a letter to Nghệ An: the package that waits for its DMS."""
+    envelope = envelope_of(letter, HA_NOI.organ_id, NGHE_AN.organ_id)
+    send_envelope(local.nodes[HA_NOI.organ_id], envelope)
+    eventually(lambda: len(listed(dms, EDOC)) == 1)
+    (item,) = listed(dms, EDOC)
+    return item
+
+
+def test_a_package_said_fail_is_offered_again_later(exchange, letter):
+    local, dms = exchange
+    item = waiting_for_the_dms(local, dms, letter)
+    said = dms.update_status(json.dumps({"status": "fail", "docId": item["docId"]}))
+    assert said["status"] == "OK"
+    assert listed(dms, EDOC) == []  # not at once: after a wait, as a refused delivery
+    eventually(lambda: [i["docId"] for i in listed(dms, EDOC)] == [item["docId"]])
+
+
+TAMPERING = [
+    "no signature",
+    "unknown system",
+    "wrong secret",
+    "header changed after signing",
+    "signed text changed",
+]
+
+
+@pytest.mark.parametrize("tamper", TAMPERING)
+def test_the_hub_refuses_a_request_it_cannot_authenticate(exchange, letter, tamper):
+    local, dms = exchange
+    waiting_for_the_dms(local, dms, letter)
+    system = "vxp.stranger" if tamper == "unknown system" else DMS
+    secret = "not-the-secret" if tamper == "wrong secret" else SECRET
+    headers = SdkService(dms.endpoint, system, secret)._headers(EDOC, "application/json")
+    if tamper == "no signature":
+        headers = {k: v for k, v in headers.items() if not k.startswith("XroadVnpt-")}
+        headers["XroadVnpt-systemid"] = DMS
+    if tamper == "header changed after signing":
+        headers["XroadVnpt-messagetype"] = "status"
+    if tamper == "signed text changed":
+        text = headers["XroadVnpt-sign-header"]
+        headers["XroadVnpt-sign-header"] = text.replace("edoc", "status")
+    answer = requests.post(dms.endpoint + "/getReceivedEdocList", headers=headers, timeout=30)
+    assert answer.status_code == 401
+    body = answer.json()
+    assert (body["status"], body["ErrorCode"]) == ("FAIL", "401")
+    assert body["ErrorDesc"] and body["ErrorDescEn"]
+    assert "data" not in body
+
+
+def test_a_system_sends_and_fetches_only_for_its_own_agencies(exchange, letter):
+    local, dms = exchange
+    as_hanoi = envelope_of(letter, HA_NOI.organ_id, VPCP.organ_id)
+    refused = dms.send_edoc('{"from":"000.00.00.H26","messagetype":"edoc"}', as_hanoi)
+    assert (refused["status"], refused["ErrorCode"]) == ("FAIL", "403")
+    refused = dms.send_edoc('{"from":"000.00.00.H41","messagetype":"edoc"}', as_hanoi)
+    assert (refused["status"], refused["ErrorCode"]) == ("FAIL", "422")
+    assert "came from" in refused["ErrorDescEn"]
+    send_envelope(local.nodes[HA_NOI.organ_id], as_hanoi)
+    office = local.nodes[VPCP.organ_id]
+    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    with local.hub.sessions() as session:
+        theirs = session.scalar(select(Delivery.id).where(Delivery.kind == "document"))
+    answer = dms.get_edoc(json.dumps({"docId": str(theirs)}))
+    assert (answer["status"], answer["ErrorCode"]) == ("FAIL", "404")
+
+
+def test_a_file_that_does_not_match_its_hash_is_refused_and_nothing_is_kept(exchange, letter):
+    local, dms = exchange
+    envelope = envelope_of(letter, NGHE_AN.organ_id, VPCP.organ_id)
+    json_header = '{"from":"000.00.00.H41","messagetype":"edoc","hash-file":"ab12"}'
+    headers = dms._headers(json_header, "application/octet-stream")
+    answer = requests.post(dms.endpoint + "/sendEdoc", data=envelope, headers=headers, timeout=30)
+    assert answer.status_code == 400 and answer.json()["ErrorCode"] == "400"
+    with local.hub.sessions() as session:
+        assert session.scalar(select(Document.id)) is None
+
+
+def test_the_agency_registry(exchange):
+    _, dms = exchange
+    unit = {"id": "", "pcode": "H41", "code": "H41.20", "name": "Sở Nội vụ Nghệ An"}
+    added = dms.post("/registerAgency", "{}", json.dumps(unit).encode())
+    assert added["status"] == "OK", added
+    agencies = {a["code"]: a for a in dms.post("/getAgenciesList", "{}")["data"]}
+    assert agencies["000.00.20.H41"]["name"] == "Sở Nội vụ Nghệ An"
+    assert set(agencies) >= {HA_NOI.organ_id, VPCP.organ_id, NGHE_AN.organ_id}
+    forms = {a["code102"]: a["code"] for a in dms.post("/getAgenciesListQD20", "{}")["data"]}
+    assert forms["000.00.20.H41"] == "H41.20" and forms[VPCP.organ_id] == "G22"
+    units = {u["code"]: u for u in dms.post("/getSynchronizeUnit", "{}")["data"]}
+    assert units["000.00.20.H41"]["centerCode"] == DMS and units[VPCP.organ_id]["centerCode"] == ""
+    theirs = dms.post("/registerAgency", "{}", json.dumps({"code": VPCP.organ_id}).encode())
+    assert theirs["ErrorCode"] == "403"  # an agency with its own node is not taken over
+    assert (
+        dms.post("/deleteAgency", json.dumps({"AgencyCode": VPCP.organ_id}))["ErrorCode"] == "403"
+    )
+    assert dms.post("/deleteAgency", '{"AgencyCode":"000.00.20.H41"}')["status"] == "OK"
+    codes = {a["code"] for a in dms.post("/getAgenciesList", "{}")["data"]}
+    assert "000.00.20.H41" not in codes
+
+
+@pytest.fixture
+def over_sdk(tmp_path, pki, new_database):
+    """The nodes of Hà Nội and the Government Office, each a system of the hub's SDK API."""
+    agencies = [Organization(a.organ_id, a.name) for a in (HA_NOI, VPCP)]
+    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
+    with LocalNetwork(
+        tmp_path, agencies, policy, new_database, FAST, 0.05, hub_api="vdxp"
+    ) as local:
+        yield {"h26": local.nodes[HA_NOI.organ_id], "g22": local.nodes[VPCP.organ_id]}, local
+
+
+def test_nodes_exchange_documents_and_statuses_through_the_sdk_api(over_sdk, envelope):
+    nodes, local = over_sdk
+    assert send_envelope(nodes["h26"], envelope).created
+    eventually(lambda: arrived_at_sender(nodes["h26"]))
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    with nodes["g22"].sessions() as session:
+        received = session.scalar(select(Document))
+        assert received.sender_organ_id == HA_NOI.organ_id and received.compliant is True
+    with local.hub.sessions() as session:  # every package fetched was said done
+        states = set(session.scalars(select(Delivery.state)))
+    assert states == {DeliveryState.ACKNOWLEDGED}
+
+    act(nodes["g22"], received.id, StatusCode.ACCEPTED, staff="Văn thư VPCP")
+    recall = build(
+        dataclasses.replace(
+            parse(envelope).message,
+            business=Business(BusinessType.RECALL, parse(envelope).message.document_id, "Sai"),
+        )
+    )
+    send_envelope(nodes["h26"], recall)
+
+    def statuses() -> list[str]:
+        with nodes["h26"].sessions() as session:
+            return list(session.scalars(select(StatusEvent.status_code).order_by(StatusEvent.id)))
+
+    eventually(lambda: statuses() == ["01", "03", "15"])
+    with nodes["g22"].sessions() as session:
+        assert session.get(Document, received.id).folder == "recalled"
+    assert documents(nodes["g22"], Direction.RECEIVED) == 1
