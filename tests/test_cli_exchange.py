@@ -232,3 +232,63 @@ def test_a_node_served_by_gunicorn_workers_shares_its_sessions_and_stops_on_sigt
     assert {page.status_code for page in pages} == {200}
     node.send_signal(signal.SIGTERM)
     assert node.wait(timeout=60) == 0
+
+
+def test_nodes_exchange_through_the_hubs_sdk_api_as_processes(
+    tmp_path, envelope, processes, new_database
+):
+    """``edoc hub register-system`` and ``edoc serve --hub-api vdxp``: each node a system of
+    the hub's SDK API, one of them served by gunicorn's workers (each fetching)."""
+    base = {**os.environ, "EDOC_HUB_TOKEN": "hub-secret", "PYTHONPATH": os.getcwd()}
+    homes = {name: tmp_path / name for name in ("hub", "h26", "g22")}
+    environments = {name: {**base, DATABASE_URL_ENV: new_database(name)} for name in homes}
+    ports = {name: free_port() for name in homes}
+    secrets = {"h26": "secret-of-ha-noi-0123456789", "g22": "secret-of-the-office-0123456789"}
+    short = edoc("hub", "register-system", "vxp.short", "--agency", "H26", "--secret-env",
+                 "S", "--home", str(homes["hub"]),
+                 env={**environments["hub"], "S": "short"})  # fmt: skip
+    assert short.returncode == 2 and "16 characters" in short.stderr
+    for key, agency in (("h26", HA_NOI), ("g22", VPCP)):
+        registered = edoc("hub", "register-system", f"vxp.edoc.{key}", "--agency",
+                          agency.organ_id, "--secret-env", "S", "--home", str(homes["hub"]),
+                          env={**environments["hub"], "S": secrets[key]})  # fmt: skip
+        assert registered.returncode == 0, registered.stderr
+    processes.append(serve("--role", "hub", "--home", str(homes["hub"]), "--port",
+                           str(ports["hub"]), env=environments["hub"]))  # fmt: skip
+    hub_url = f"http://127.0.0.1:{ports['hub']}"
+    node = {
+        key: ["--role", "node", "--agency", agency.organ_id, "--home", str(homes[key]),
+              "--port", str(ports[key]), "--hub", hub_url, "--hub-api", "vdxp"]
+        for key, agency in (("h26", HA_NOI), ("g22", VPCP))
+    }  # fmt: skip
+    unconfigured = edoc("serve", *node["h26"], env=environments["h26"])
+    assert unconfigured.returncode == 1 and "EDOC_VDXP_SYSTEM_ID" in unconfigured.stderr
+    env = {
+        key: {**environments[key], "EDOC_VDXP_SYSTEM_ID": f"vxp.edoc.{key}",
+              "EDOC_VDXP_SECRET": secrets[key]}
+        for key in secrets
+    }  # fmt: skip
+    processes.append(serve(*node["g22"], "--workers", "2", env=env["g22"]))
+    processes.append(serve(*node["h26"], env=env["h26"]))
+    letter = tmp_path / "letter.edxml"
+    letter.write_bytes(envelope)
+    eventually(lambda: listening(ports["h26"]))
+    queued = edoc("send", str(letter), "--home", str(homes["h26"]), "--json", env=env["h26"])
+    assert queued.returncode == 0, queued.stderr
+
+    sender, receiver = (connect(environments[n][DATABASE_URL_ENV]) for n in ("h26", "g22"))
+
+    def acknowledged() -> bool:
+        with sender.connect() as connection:
+            states = connection.scalars(select(Delivery.state)).all()
+            statuses = connection.scalars(select(StatusEvent.status_code)).all()
+        return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
+
+    eventually(acknowledged)
+    with receiver.connect() as connection:
+        received = connection.scalars(
+            select(Document.sender_organ_id).where(Document.direction == Direction.RECEIVED)
+        ).all()
+    assert received == [HA_NOI.organ_id]  # once, though two workers fetch
+    sender.dispose()
+    receiver.dispose()

@@ -312,3 +312,18 @@ def test_nodes_exchange_documents_and_statuses_through_the_sdk_api(over_sdk, env
     with nodes["g22"].sessions() as session:
         assert session.get(Document, received.id).folder == "recalled"
     assert documents(nodes["g22"], Direction.RECEIVED) == 1
+
+
+def test_refusals_are_answered_in_the_shape_the_sdk_reads(exchange, letter):
+    """The SDK reads DocId from every answer of /sendEdoc, and writes whatever /downloadEdoc
+    answers to a file, calling it a success unless it is empty."""
+    local, dms = exchange
+    item = waiting_for_the_dms(local, dms, letter)
+    stranger = SdkService(dms.endpoint, DMS, "not-the-secret")
+    envelope = envelope_of(letter, NGHE_AN.organ_id, VPCP.organ_id)
+    refused = stranger.send_edoc('{"from":"000.00.00.H41","messagetype":"edoc"}', envelope)
+    assert (refused["status"], refused["DocId"]) == ("FAIL", "")
+    headers = stranger._headers(json.dumps({"docId": item["docId"]}), "application/json")
+    download = requests.get(dms.endpoint + "/downloadEdoc", headers=headers, timeout=30)
+    assert download.status_code == 401 and download.content == b""
+    assert download.headers["XroadVnpt-ErrorCode"] == "401"

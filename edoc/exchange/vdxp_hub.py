@@ -87,9 +87,19 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
     @blueprint.errorhandler(EdocError)
     def refused(error: EdocError):
         if isinstance(error, VdxpError):
-            return _answer(failed(error, error.code), error.status)
-        status = status_of(error)
-        return _answer(failed(error, str(status)), status)
+            code, status = error.code, error.status
+        else:
+            status = status_of(error)
+            code = str(status)
+        if request.endpoint == "vdxp.download_edoc":
+            # the SDK writes whatever comes to a file and calls it a success unless it is
+            # empty: the reason goes in headers
+            headers = {"XroadVnpt-ErrorCode": code, "XroadVnpt-ErrorDesc": error.message_en}
+            return Response(b"", status=status, headers=headers)
+        answer = failed(error, code)
+        if request.endpoint == "vdxp.send_edoc":
+            answer["DocId"] = ""  # the SDK reads it, answered or refused
+        return _answer(answer, status)
 
     @blueprint.errorhandler(413)
     def too_large(_error):
