@@ -1,22 +1,26 @@
 """The database of a workspace: SQLite by default, PostgreSQL by URL, migrated by Alembic."""
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
 import sys
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
-from edoc.storage.database import DATABASE_URL_ENV
-from edoc.storage.models import Base
+from edoc.storage.database import DATABASE_URL_ENV, MIGRATIONS, connect, sessions, upgrade
+from edoc.storage.models import Agency, Base, Delivery
+from edoc.timezone import as_utc
 from edoc.workspace import open_workspace
 
 TABLES = {
     "agencies", "documents", "attachments", "blobs", "signatures", "verification_reports",
     "status_events", "deliveries", "users", "workspace_settings", "alembic_version",
-    "document_events", "drafts", "trust_anchors",
+    "document_events", "drafts", "trust_anchors", "vdxp_systems",
 }  # fmt: skip
 
 
@@ -73,3 +77,38 @@ def test_processes_starting_at_once_on_a_new_workspace_share_it(database_url, tm
     answers = [worker.communicate(timeout=120) for worker in workers]
     assert [worker.returncode for worker in workers] == [0] * 5, answers
     assert len({out for out, _ in answers}) == 1
+
+
+def test_a_hub_from_before_the_sdk_api_keeps_when_each_delivery_was_queued(database_url):
+    """Upgrading a hub's database across revision 0008: a delivery already queued is taken
+    to have been queued when it last changed, and the hub's agencies speak for no system."""
+    engine = connect(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    last_change = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+        for statement in OLD_HUB:
+            connection.execute(text(statement), {"at": last_change})
+    upgrade(engine)
+    with sessions(engine)() as session:
+        delivery = session.scalar(select(Delivery))
+        agency = session.scalar(select(Agency))
+    assert as_utc(delivery.created_at) == last_change
+    assert (agency.organ_id, agency.system_id) == ("000.00.00.G22", "")
+    engine.dispose()
+
+
+OLD_HUB = [
+    "INSERT INTO agencies (organ_id, code_2020, name, node_url, token_sha256) "
+    "VALUES ('000.00.00.G22', 'G22', 'Văn phòng Chính phủ', 'http://g22', '')",
+    "INSERT INTO blobs (sha256, size, stored_at) VALUES ('e1', 1, :at)",
+    "INSERT INTO documents (owner_organ_id, direction, document_id, sender_organ_id, sender_name,"
+    " recipients, number, notation, subject, type_name, priority, signer_name, business_type,"
+    " envelope_sha256, received_at, folder, status_code, trace) VALUES ('hub', 'received', 'd1',"
+    " '000.00.00.H26', '', '[]', '', '', '', '', 0, '', 0, 'e1', :at, 'routed', '', '[]')",
+    "INSERT INTO deliveries (document_pk, recipient_organ_id, message_sha256, kind, state,"
+    " attempts, next_attempt_at, last_error, updated_at) SELECT id, '000.00.00.G22', 'e1',"
+    " 'document', 'queued', 0, :at, '', :at FROM documents",
+]

@@ -277,6 +277,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("document_pk", "recipient_organ_id", "message_sha256"),
         Index("ix_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_deliveries_waiting", "recipient_organ_id", "state"),  # what a system fetches
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
 """the national hub's SDK API at the hub: the systems it authenticates, the agencies each one
-speaks for, and when each delivery was queued
+speaks for, when each delivery was queued, and an index of what waits for each agency
 
 Deliveries stored before this revision are taken to have been queued when they last changed.
 
@@ -40,9 +40,11 @@ def upgrade() -> None:
     op.execute(deliveries.update().values(created_at=deliveries.c.updated_at))
     with op.batch_alter_table("deliveries") as batch:
         batch.alter_column("created_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+    op.create_index("ix_deliveries_waiting", "deliveries", ["recipient_organ_id", "state"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deliveries_waiting", "deliveries")
     with op.batch_alter_table("deliveries") as batch:
         batch.drop_column("created_at")
     with op.batch_alter_table("agencies") as batch:
