@@ -25,16 +25,12 @@ from edoc.envelope.model import (
     StaffInfo,
     StatusMessage,
 )
-from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
 from edoc.timezone import to_vietnam
 
 
-def _q(name: str) -> str:
-    return f"{{{NS}}}{name}"
-
-
 def _sub(parent: etree._Element, name: str, text: str | int | None = None) -> etree._Element:
-    element = etree.SubElement(parent, _q(name))
+    element = etree.SubElement(parent, q(name))
     if text is not None:
         element.text = str(text)
     return element
@@ -183,7 +179,7 @@ def _payload(attachment: Attachment) -> bytes:
 def _attachments(root: etree._Element, body: etree._Element, attachments: list) -> None:
     manifest = _sub(body, "edXMLManifest")
     manifest.set("version", "1.0")
-    encoded = etree.SubElement(root, _q("AttachmentEncoded"))
+    encoded = etree.SubElement(root, q("AttachmentEncoded"))
     for attachment in attachments:
         content_type = "application/zip" if attachment.zipped else attachment.content_type
         reference = _sub(manifest, "Reference")
@@ -192,22 +188,22 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
         _sub(reference, "ContentType", content_type)
         _sub(reference, "Description", attachment.description)
         _sub(reference, "AttachmentName", attachment.name)
-        item = etree.SubElement(encoded, _q("Attachment"))
+        item = etree.SubElement(encoded, q("Attachment"))
         for name, value in (
             ("ContentId", attachment.content_id),
             ("AttachmentName", attachment.name),
             ("Description", attachment.description),
             ("ContentType", content_type),
         ):
-            etree.SubElement(item, _q(name)).text = value
-        data = etree.SubElement(item, _q("ContentTransferEncoded"), nsmap={"edXML": NS})
+            etree.SubElement(item, q(name)).text = value
+        data = etree.SubElement(item, q("ContentTransferEncoded"), nsmap={"edXML": NS})
         data.text = base64.b64encode(_payload(attachment)).decode("ascii")
 
 
 def build_tree(message: Message) -> etree._ElementTree:
     """The message as an lxml tree, unsigned."""
-    root = etree.Element(_q("edXML"), nsmap={None: NS})
-    envelope = etree.SubElement(root, _q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
+    root = etree.Element(q("edXML"), nsmap={None: NS})
+    envelope = etree.SubElement(root, q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
     header = _sub(envelope, "edXMLHeader")
     if isinstance(message, StatusMessage):
         _status_header(header, message)

@@ -39,7 +39,7 @@ from edoc.envelope.model import (
     StatusMessage,
     TraceHeader,
 )
-from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.envelope.names import DATE_FORMAT, TIMESTAMP_FORMAT, XLINK, q
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
 
@@ -78,10 +78,6 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BOM = b"\xef\xbb\xbf"
 
 
-def _q(name: str) -> str:
-    return f"{{{NS}}}{name}"
-
-
 class _Reader:
     """The reading of one envelope: collects warnings while turning elements into the model."""
 
@@ -97,7 +93,7 @@ class _Reader:
     def text(self, parent: etree._Element | None, path: str) -> str:
         if parent is None:
             return ""
-        element = parent.find("/".join(_q(part) for part in path.split("/")))
+        element = parent.find("/".join(q(part) for part in path.split("/")))
         return (element.text or "").strip() if element is not None else ""
 
     def integer(self, parent: etree._Element | None, path: str, default: int = 0) -> int:
@@ -204,7 +200,7 @@ class _Reader:
         if element is None:
             return OtherInfo()
         known = {
-            _q(name)
+            q(name)
             for name in (
                 "Priority",
                 "SphereOfPromulgation",
@@ -229,7 +225,7 @@ class _Reader:
             page_amount=self.integer(element, "PageAmount"),
             appendixes=[
                 (a.text or "").strip()
-                for a in element.iterfind(f"{_q('Appendixes')}/{_q('Appendix')}")
+                for a in element.iterfind(f"{q('Appendixes')}/{q('Appendix')}")
             ],
             extensions=[
                 _canonical(child)
@@ -249,29 +245,26 @@ class _Reader:
                 f"Bussiness/BussinessDocType: mã nghiệp vụ {code} không được định nghĩa (0–3).",
                 f"Bussiness/BussinessDocType: business code {code} is not defined (0–3).",
             ) from error
-        info = element.find(_q("BussinessDocumentInfo"))
+        info = element.find(q("BussinessDocumentInfo"))
         receivers = [
             Receiver(self._organ_id_at(r, "Receiver"), self.integer(r, "ReceiverType"))
             for r in element.iterfind(
-                f"{_q('BussinessDocumentInfo')}/{_q('ReceiverList')}/{_q('Receiver')}"
+                f"{q('BussinessDocumentInfo')}/{q('ReceiverList')}/{q('Receiver')}"
             )
         ]
         replacements = [
             Replacement(
                 self.text(r, "DocumentId"),
-                [
-                    (o.text or "").strip()
-                    for o in r.iterfind(f"{_q('OrganIdList')}/{_q('OrganId')}")
-                ],
+                [(o.text or "").strip() for o in r.iterfind(f"{q('OrganIdList')}/{q('OrganId')}")],
             )
-            for r in element.iterfind(f"{_q('ReplacementInfoList')}/{_q('ReplacementInfo')}")
+            for r in element.iterfind(f"{q('ReplacementInfoList')}/{q('ReplacementInfo')}")
         ]
         return Business(
             business_type=business_type,
             document_id=self.text(element, "DocumentId"),
             reason=self.text(element, "BussinessDocReason"),
             paper=self.integer(element, "Paper"),
-            staff=self.staff(element.find(_q("StaffInfo"))),
+            staff=self.staff(element.find(q("StaffInfo"))),
             document_info_changed=(
                 self.text(info, "DocumentInfo") == "1" if info is not None else None
             ),
@@ -285,7 +278,7 @@ class _Reader:
     def attachments(
         self, root: etree._Element, manifest: etree._Element | None
     ) -> list[Attachment]:
-        items = root.findall(f"{_q('AttachmentEncoded')}/{_q('Attachment')}")
+        items = root.findall(f"{q('AttachmentEncoded')}/{q('Attachment')}")
         if len(items) > self.limits.attachments:
             raise EnvelopeError(
                 f"Gói tin có {len(items)} tệp đính kèm, quá giới hạn {self.limits.attachments}.",
@@ -294,7 +287,7 @@ class _Reader:
             )
         references = {}
         if manifest is not None:
-            for reference in manifest.iterfind(_q("Reference")):
+            for reference in manifest.iterfind(q("Reference")):
                 content_id = self.text(reference, "ContentId")
                 href = reference.get(f"{{{XLINK}}}href", "")
                 if href and href != f"cid:{content_id}":
@@ -358,12 +351,12 @@ class _Reader:
     # -- messages -------------------------------------------------------------------------
 
     def document(self, root: etree._Element, header: etree._Element, envelope) -> DocumentMessage:
-        message_header = header.find(_q("MessageHeader"))
-        sender = message_header.find(_q("From"))
+        message_header = header.find(q("MessageHeader"))
+        sender = message_header.find(q("From"))
         if sender is None:
             raise EnvelopeError("Thiếu MessageHeader/From.", "MessageHeader/From is missing.")
-        traces = header.find(_q("TraceHeaderList"))
-        recipients = [self.organization(to, "To") for to in message_header.iterfind(_q("To"))]
+        traces = header.find(q("TraceHeaderList"))
+        recipients = [self.organization(to, "To") for to in message_header.iterfind(q("To"))]
         steering = self.text(message_header, "SteeringType")
         return DocumentMessage(
             sender=self.organization(sender, "From"),
@@ -391,24 +384,24 @@ class _Reader:
             due_date=self.date(message_header, "DueDate"),
             to_places=[
                 (p.text or "").strip()
-                for p in message_header.iterfind(f"{_q('ToPlaces')}/{_q('Place')}")
+                for p in message_header.iterfind(f"{q('ToPlaces')}/{q('Place')}")
             ],
-            other_info=self.other_info(message_header.find(_q("OtherInfo"))),
-            response_for=[self.response_for(r) for r in message_header.iterfind(_q("ResponseFor"))],
+            other_info=self.other_info(message_header.find(q("OtherInfo"))),
+            response_for=[self.response_for(r) for r in message_header.iterfind(q("ResponseFor"))],
             steering_type=self.integer(message_header, "SteeringType") if steering else None,
             document_id=self.text(message_header, "DocumentId"),
             traces=[
                 TraceHeader(self._organ_id_at(t, "TraceHeader"), self.timestamp(t, "Timestamp"))
-                for t in (traces.iterfind(_q("TraceHeader")) if traces is not None else ())
+                for t in (traces.iterfind(q("TraceHeader")) if traces is not None else ())
             ],
-            business=self.business(traces.find(_q("Bussiness")) if traces is not None else None),
+            business=self.business(traces.find(q("Bussiness")) if traces is not None else None),
             attachments=self.attachments(
-                root, envelope.find(f"{_q('edXMLBody')}/{_q('edXMLManifest')}")
+                root, envelope.find(f"{q('edXMLBody')}/{q('edXMLManifest')}")
             ),
         )
 
     def status(self, header: etree._Element) -> StatusMessage:
-        message_header = header.find(_q("MessageHeader"))
+        message_header = header.find(q("MessageHeader"))
         code = self.text(message_header, "StatusCode")
         try:
             status_code = StatusCode(code)
@@ -417,8 +410,8 @@ class _Reader:
                 f"Mã trạng thái «{code}» không được định nghĩa (chỉ có 01–06, 13, 15, 16).",
                 f"Status code '{code}' is not defined (only 01–06, 13, 15 and 16 are).",
             ) from error
-        sender = message_header.find(_q("From"))
-        response = message_header.find(_q("ResponseFor"))
+        sender = message_header.find(q("From"))
+        response = message_header.find(q("ResponseFor"))
         if sender is None or response is None:
             raise EnvelopeError(
                 "Gói tin trạng thái thiếu From hoặc ResponseFor.",
@@ -430,7 +423,7 @@ class _Reader:
             status_code=status_code,
             timestamp=self.timestamp(message_header, "Timestamp"),
             description=self.text(message_header, "Description"),
-            staff=self.staff(message_header.find(_q("StaffInfo"))),
+            staff=self.staff(message_header.find(q("StaffInfo"))),
         )
 
 
@@ -582,21 +575,21 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     """Read an edXML document or status message; EnvelopeError when it cannot be read safely."""
     tree, warnings = read_tree(data, limits)
     root = tree.getroot()
-    if root.tag != _q("edXML"):
+    if root.tag != q("edXML"):
         raise EnvelopeError(
             f"Phần tử gốc là «{_local_name(root)}», không phải edXML của QCVN 102.",
             f"The root element is '{_local_name(root)}', not the edXML of QCVN 102.",
         )
-    envelope = root.find(_q("edXMLEnvelope"))
-    header = envelope.find(_q("edXMLHeader")) if envelope is not None else None
-    if header is None or header.find(_q("MessageHeader")) is None:
+    envelope = root.find(q("edXMLEnvelope"))
+    header = envelope.find(q("edXMLHeader")) if envelope is not None else None
+    if header is None or header.find(q("MessageHeader")) is None:
         raise EnvelopeError(
             "Thiếu edXMLEnvelope/edXMLHeader/MessageHeader.",
             "edXMLEnvelope/edXMLHeader/MessageHeader is missing.",
         )
     reader = _Reader(limits)
     reader.warnings.extend(warnings)
-    if header.find(f"{_q('MessageHeader')}/{_q('StatusCode')}") is not None:
+    if header.find(f"{q('MessageHeader')}/{q('StatusCode')}") is not None:
         message: Message = reader.status(header)
     else:
         message = reader.document(root, header, envelope)
