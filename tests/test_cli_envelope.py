@@ -1,7 +1,9 @@
 """``edoc envelope pack | inspect | unpack | status`` as scripts and clerks use them."""
 
 import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -281,3 +283,54 @@ def test_unpack_never_writes_over_another_file(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         [*written, "hostile.edxml"]
     )
+
+
+def _zip_of(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def vietnamese_files(tmp_path) -> list[Path]:
+    """A PDF and two zip files (.zip and .ZIP) with Vietnamese names, as clerks name them."""
+    folder = tmp_path / "gửi"
+    folder.mkdir()
+    files = {
+        "Công văn số 1.pdf": b"%PDF-1.4\n% V\xc4\x83n b\xe1\xba\xa3n\n",
+        "hồ sơ.zip": _zip_of("tờ trình.pdf", b"%PDF-1.4 to trinh"),
+        "BẢN VẼ.ZIP": _zip_of("mặt bằng.dwg", b"AC1032" + bytes(range(256))),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in files]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("zipping", ["--zip", "--no-zip"])
+def test_pack_then_unpack_returns_every_attachment_byte_for_byte(
+    tmp_path, vietnamese_files, zipping
+):
+    envelope = tmp_path / "out.edxml"
+    result = edoc(
+        "envelope", "pack", *map(str, vietnamese_files), "-o", str(envelope), *PACK_OPTIONS,
+        zipping,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    unpacked = tmp_path / "nhận"
+    result = edoc("envelope", "unpack", str(envelope), "-o", str(unpacked))
+    assert result.exit_code == 0, result.output
+    for sent in vietnamese_files:
+        assert _sha256(unpacked / sent.name) == _sha256(sent), sent.name
+    attachments = inspect_json(envelope)["attachments"]
+    assert [a["sha256"] for a in attachments] == [_sha256(f) for f in vietnamese_files]
+    assert [a["zipped"] for a in attachments] == [zipping == "--zip", False, False]
+    assert [a["content_type"] for a in attachments] == [
+        "application/pdf",
+        "application/zip",
+        "application/zip",
+    ]

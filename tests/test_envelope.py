@@ -348,10 +348,11 @@ def test_an_envelope_over_the_size_limit_is_refused_without_reading_it():
 
 
 def _with_payload(payload: bytes, content_type: str = "application/zip") -> bytes:
+    """An envelope carrying ``payload`` as it arrived, said to be ``content_type``."""
     message = _sample_document(
-        attachments=[Attachment("vb", "1234.pdf", content_type, b"placeholder")]
+        attachments=[Attachment("vb", "1234.pdf", "text/plain", b"placeholder")]
     )
-    data = build(message)
+    data = build(message).replace(b">text/plain<", f">{content_type}<".encode())
     return data.replace(base64.b64encode(b"placeholder"), base64.b64encode(payload), 1)
 
 

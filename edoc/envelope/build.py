@@ -14,6 +14,7 @@ import zipfile
 from lxml import etree
 
 from edoc.envelope.model import (
+    ZIP,
     Attachment,
     Business,
     BusinessType,
@@ -24,6 +25,7 @@ from edoc.envelope.model import (
     ResponseFor,
     StaffInfo,
     StatusMessage,
+    wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
 from edoc.timezone import to_vietnam
@@ -164,10 +166,8 @@ def _status_header(parent: etree._Element, message: StatusMessage) -> None:
     _sub(header, "Timestamp", format_timestamp(message.timestamp))
 
 
-def _payload(attachment: Attachment) -> bytes:
-    """The bytes that travel: the file itself, or the file inside a zip as the SDK sends it."""
-    if not attachment.zipped:
-        return attachment.data
+def _zipped(attachment: Attachment) -> bytes:
+    """The file inside a zip of its own, as the SDK sends it."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(attachment.name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -176,12 +176,20 @@ def _payload(attachment: Attachment) -> bytes:
     return buffer.getvalue()
 
 
+def _transfer(attachment: Attachment) -> tuple[str, bytes]:
+    """The ContentType the envelope gives a file, and the bytes that travel."""
+    content_type = ZIP if attachment.zipped else attachment.content_type
+    if wrapped_in_zip(attachment.name, content_type):
+        return content_type, _zipped(attachment)
+    return content_type, attachment.data
+
+
 def _attachments(root: etree._Element, body: etree._Element, attachments: list) -> None:
     manifest = _sub(body, "edXMLManifest")
     manifest.set("version", "1.0")
     encoded = etree.SubElement(root, q("AttachmentEncoded"))
     for attachment in attachments:
-        content_type = "application/zip" if attachment.zipped else attachment.content_type
+        content_type, payload = _transfer(attachment)
         reference = _sub(manifest, "Reference")
         reference.set(f"{{{XLINK}}}href", f"cid:{attachment.content_id}")
         _sub(reference, "ContentId", attachment.content_id)
@@ -197,7 +205,7 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
         ):
             etree.SubElement(item, q(name)).text = value
         data = etree.SubElement(item, q("ContentTransferEncoded"), nsmap={"edXML": NS})
-        data.text = base64.b64encode(_payload(attachment)).decode("ascii")
+        data.text = base64.b64encode(payload).decode("ascii")
 
 
 def build_tree(message: Message) -> etree._ElementTree:

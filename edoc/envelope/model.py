@@ -179,9 +179,26 @@ class Business:
     replacements: list[Replacement] = field(default_factory=list)
 
 
+ZIP = "application/zip"
+
+
+def wrapped_in_zip(name: str, content_type: str) -> bool:
+    """Whether an attachment that travels as ``content_type`` is its file wrapped in a zip.
+
+    The SDK zips each file before encoding it and says application/zip. A file that already
+    is a zip (its name ends in ``.zip``, in any case) travels as itself and is never opened,
+    so that the receiver gets the bytes that were sent. Building and reading use this rule.
+    """
+    return content_type.strip().lower() == ZIP and not name.lower().endswith(".zip")
+
+
 @dataclass
 class Attachment:
-    """A file carried in the envelope; ``data`` is the decoded file itself."""
+    """A file carried in the envelope; ``data`` is the decoded file itself.
+
+    ``zipped``: the file travels wrapped in a zip, as the SDK sends it (a zip file travels as
+    itself whatever this says, see :func:`wrapped_in_zip`).
+    """
 
     content_id: str
     name: str

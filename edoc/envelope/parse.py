@@ -38,6 +38,7 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
     TraceHeader,
+    wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, TIMESTAMP_FORMAT, XLINK, q
 from edoc.errors import EnvelopeError
@@ -342,7 +343,7 @@ class _Reader:
                 f"Attachment '{label}': broken base64 data ({error}).",
             ) from error
         description = self.text(item, "Description")
-        if content_type == "application/zip" and not name.lower().endswith(".zip"):
+        if wrapped_in_zip(name, content_type):
             inner_name, inner = unzip_single(data, label, self.limits)
             guessed = content_type_of(name or inner_name)
             return Attachment(content_id, name or inner_name, guessed, inner, description, True)
