@@ -392,6 +392,10 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             ("Trích yếu", "Subject", summary["subject"]),
             ("Nghiệp vụ", "Business", summary["business_type"]),
         ]
+        if summary["task_codes"]:
+            lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
+        if summary["application_type"]:
+            lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
         for attachment in summary["attachments"]:
             lines.append(
                 (

@@ -334,3 +334,60 @@ def test_pack_then_unpack_returns_every_attachment_byte_for_byte(
         "application/zip",
         "application/zip",
     ]
+
+
+HEADER_KEYS = [
+    "document_id", "from", "to", "code", "subject", "content", "promulgation_date", "place",
+    "document_type", "signer", "priority", "due_date", "to_places", "sphere_of_promulgation",
+    "typer_notation", "promulgation_amount", "page_amount", "appendixes", "direction",
+    "reply_fors", "reference_codes", "response_for", "steering_type", "task_codes",
+    "application_type", "unknown_elements",
+]  # fmt: skip
+VNPT_FILES = ["Kế hoạch tập huấn.pdf", "hồ sơ tập huấn.zip", "BẢN ĐỒ.ZIP"]
+
+
+def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
+    received = CORPUS / "vnpt-order-new.edxml"
+    unpacked = tmp_path / "nhận"
+    assert edoc("envelope", "unpack", str(received), "-o", str(unpacked)).exit_code == 0
+    again = tmp_path / "again.edxml"
+    result = edoc(
+        "envelope", "pack", *(str(unpacked / name) for name in VNPT_FILES), "-o", str(again),
+        "--metadata", str(unpacked / "metadata.json"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first, second = inspect_json(received), inspect_json(again)
+    assert {key: second[key] for key in HEADER_KEYS} == {key: first[key] for key in HEADER_KEYS}
+    assert second["task_codes"] == ["NV-2026-014", "NV-2026-015"]
+    assert second["direction"] is True
+    sha = [a["sha256"] for a in first["attachments"]]
+    assert [a["sha256"] for a in second["attachments"]] == sha
+
+
+def test_inspect_shows_the_extension_fields():
+    result = edoc("envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml"))
+    assert result.exit_code == 0, result.output
+    assert "Task codes: NV-2026-014, NV-2026-015\n" in result.stdout
+    assert "Application type: QLVB-QN\n" in result.stdout
+
+
+def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text(
+        json.dumps(
+            {
+                "unknown_elements": [
+                    {"parent": "edXMLHeader/MessageHeader", "xml": "<!DOCTYPE x><x/>"}
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    letter = tmp_path / "a.pdf"
+    letter.write_bytes(b"%PDF-1.4")
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(tmp_path / "x.edxml"), *PACK_OPTIONS,
+        "--metadata", str(metadata),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("edoc: error: 'unknown_elements': The envelope contains a DTD")

@@ -79,10 +79,15 @@ response_fors = st.builds(
     promulgation_date=st.none() | dates,
     document_id=text(),
 )
-staffs = st.builds(StaffInfo, department=text(), staff=text(), email=text(), mobile=text(20))
-DIRECTION = f'<edXML:Direction xmlns:edXML="{NS}">true</edXML:Direction>'
-REPLY_FORS = f'<edXML:ReplyFors xmlns:edXML="{NS}">12/UBND</edXML:ReplyFors>'
-extensions = st.sampled_from([[], [DIRECTION], [REPLY_FORS], [DIRECTION, REPLY_FORS]])
+staffs = st.builds(
+    StaffInfo,
+    department=text(),
+    staff=text(),
+    email=text(),
+    mobile=text(20),
+    department_id=text(),
+    staff_id=text(),
+)
 
 
 @st.composite
@@ -151,11 +156,15 @@ documents = st.builds(
         promulgation_amount=st.integers(0, 1000),
         page_amount=st.integers(0, 1000),
         appendixes=st.lists(text(), max_size=3),
-        extensions=extensions,
+        direction=st.none() | st.booleans(),
+        reply_fors=text(),
+        reference_codes=text(),
     ),
-    response_for=st.lists(response_fors, max_size=2),
+    response_for=st.lists(response_fors | st.just(ResponseFor("", "")), max_size=2),
     steering_type=st.none() | st.integers(0, 3),
-    traces=st.lists(st.builds(TraceHeader, organ_ids, timestamps), max_size=3),
+    task_codes=st.lists(text(), max_size=3),
+    application_type=text(),
+    traces=st.lists(st.builds(TraceHeader, st.just("") | organ_ids, timestamps), max_size=3),
     business=businesses(),
     attachments=attachment_lists(),
 )
@@ -233,9 +242,7 @@ def test_hub_sdk_sample_with_zipped_attachment_is_read():
     assert str(message.code) == "7816/VPCP-TTĐT"
     assert message.document_type == DocumentType(1, "Công văn")
     assert message.other_info.priority == 1
-    assert message.other_info.extensions == [
-        f'<edXML:Direction xmlns:edXML="{NS}">false</edXML:Direction>'
-    ]
+    assert message.other_info.direction is False
     (attachment,) = message.attachments
     assert attachment.zipped
     assert attachment.content_type == "application/pdf"

@@ -14,7 +14,10 @@ from edoc.envelope.model import (
     DocumentType,
     Organization,
     OtherInfo,
+    Receiver,
+    Replacement,
     ResponseFor,
+    SignerInfo,
     StaffInfo,
     StatusCode,
     StatusMessage,
@@ -24,7 +27,7 @@ from edoc.envelope.names import NS, q
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
 from edoc.timezone import VIETNAM
-from tests.test_envelope import _sample_document
+from tests.test_envelope import CORPUS, _sample_document
 
 HEADER = "edXMLEnvelope/edXMLHeader"
 MESSAGE_HEADER = f"{HEADER}/MessageHeader"
@@ -35,11 +38,7 @@ def _full_document() -> bytes:
     return build(
         _sample_document(
             document_type=DocumentType(1, "Công văn", "3"),
-            other_info=OtherInfo(
-                priority=1,
-                appendixes=["Phụ lục"],
-                extensions=[f'<edXML:Direction xmlns:edXML="{NS}">true</edXML:Direction>'],
-            ),
+            other_info=OtherInfo(priority=1, appendixes=["Phụ lục"], direction=True),
             to_places=["Lưu: VT"],
             response_for=[
                 ResponseFor(
@@ -196,3 +195,219 @@ def test_an_element_of_the_other_kind_of_message_is_a_violation():
         "Subject: this element is not allowed here (in a status message)": f"{PATH}/edXML:Subject"
     }
     assert "không được phép ở đây (trong gói tin trạng thái)" in validate(data)[0].message_vi
+
+
+# -- envelopes of our own writing, in VNPT's and the SDK's orders ---------------------------
+
+VNPT_ORDER = ["vnpt-order-new", "vnpt-order-recall", "vnpt-order-update", "vnpt-order-replace"]
+ORIGINAL = "000.00.00.H49,2026/02/20,198/UBND-VX"
+
+
+def _read(name: str):
+    return parse((CORPUS / f"{name}.edxml").read_bytes())
+
+
+@pytest.mark.parametrize("name", [*VNPT_ORDER, "sdk-order-status"])
+def test_envelopes_in_vnpt_and_sdk_order_validate_and_build_back_whole(name):
+    data = (CORPUS / f"{name}.edxml").read_bytes()
+    assert validate(data) == []
+    parsed = parse(data)
+    assert parsed.warnings == []
+    rebuilt = build(parsed.message)
+    assert validate(rebuilt) == []
+    assert parse(rebuilt).message == parsed.message
+
+
+def test_a_new_document_in_vnpt_order_is_read_with_every_field():
+    parsed = _read("vnpt-order-new")
+    message = parsed.message
+    assert message.sender.organ_id == "000.00.00.H49"
+    assert message.sender.organ_add == "Phường Hồng Hà, thành phố Hạ Long"
+    assert [r.organ_id for r in message.recipients] == ["000.00.00.H56", "000.00.00.G09"]
+    assert message.document_id == "000.00.00.H49,2026/03/02,245/UBND-VX"
+    assert str(message.code) == "245/UBND-VX"
+    assert (message.place, message.promulgation_date) == ("Quảng Ninh", dt.date(2026, 3, 2))
+    assert message.document_type == DocumentType(2, "Kế hoạch", "5")
+    assert message.signer == SignerInfo("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vũ Thị Hồng Nhung")
+    assert message.due_date == dt.date(2026, 3, 31)
+    assert message.other_info == OtherInfo(
+        priority=1,
+        sphere_of_promulgation="Liên thông văn bản quốc gia",
+        typer_notation="NHV",
+        promulgation_amount=12,
+        page_amount=6,
+        appendixes=["Phụ lục I: Chương trình tập huấn", "Phụ lục II: Danh sách học viên"],
+        direction=True,
+        reply_fors="198/UBND-VX",
+        reference_codes="KH-LT-2026",
+    )
+    assert message.response_for == [
+        ResponseFor(
+            "000.00.00.G09",
+            "77/BNV-VTLTNN",
+            dt.date(2026, 1, 15),
+            "000.00.00.G09,2026/01/15,77/BNV-VTLTNN",
+        )
+    ]
+    assert message.steering_type == 1
+    assert message.task_codes == ["NV-2026-014", "NV-2026-015"]
+    assert message.application_type == "QLVB-QN"
+    assert message.to_places == ["Các sở, ban, ngành tỉnh", "Lưu: VT, VX"]
+    assert message.traces == [
+        TraceHeader("000.00.00.H49", dt.datetime(2026, 3, 2, 8, 15, 42, tzinfo=VIETNAM))
+    ]
+    assert message.business == Business(BusinessType.NEW, reason="Văn bản điện tử mới", staff=STAFF)
+    assert message.unknown_elements == []
+
+
+STAFF = StaffInfo(
+    department="Văn phòng Ủy ban",
+    staff="Đỗ Minh Châu",
+    email="chau.dm@quangninh.gov.vn",
+    mobile="0915246810",
+    department_id="VP-07",
+    staff_id="CB-1138",
+)
+
+
+def test_vnpt_attachments_are_the_files_themselves_whatever_the_manifest_says():
+    pdf, folder, drawing = _read("vnpt-order-new").message.attachments
+    assert (pdf.name, pdf.content_type, pdf.zipped) == (
+        "Kế hoạch tập huấn.pdf",
+        "application/pdf",
+        False,
+    )
+    assert pdf.data.startswith(b"%PDF-1.4")
+    for attachment, name in ((folder, "hồ sơ tập huấn.zip"), (drawing, "BẢN ĐỒ.ZIP")):
+        assert (attachment.name, attachment.content_type) == (name, "application/zip")
+        assert not attachment.zipped
+        assert attachment.data.startswith(b"PK\x03\x04")  # the zip file, not opened
+    assert [a.content_id for a in (pdf, folder, drawing)] == ["cid:1", "cid:2", "cid:3"]
+
+
+def test_recall_update_and_replace_in_vnpt_order_are_read():
+    recall = _read("vnpt-order-recall").message.business
+    assert recall == Business(
+        BusinessType.RECALL,
+        document_id=ORIGINAL,
+        reason="Gửi nhầm nơi nhận, đề nghị thu hồi",
+        staff=STAFF,
+    )
+    update = _read("vnpt-order-update").message.business
+    assert (update.business_type, update.document_id) == (BusinessType.UPDATE, ORIGINAL)
+    assert (update.document_info_changed, update.receivers_changed) == (True, True)
+    assert update.receivers == [Receiver("000.00.00.G09", 0), Receiver("000.00.00.H41", 1)]
+    replace = _read("vnpt-order-replace").message.business
+    assert (replace.business_type, replace.paper) == (BusinessType.REPLACE, 1)
+    assert replace.replacements == [Replacement(ORIGINAL, ["000.00.00.H56", "000.00.00.G09"])]
+
+
+def test_a_status_in_sdk_order_is_read():
+    message = _read("sdk-order-status").message
+    assert message.status_code is StatusCode.ACCEPTED
+    assert message.sender.organ_name == "Ủy ban nhân dân tỉnh Thanh Hóa"
+    assert message.sender.organization_in_charge == "Ủy ban nhân dân tỉnh Thanh Hóa"
+    assert message.response_for.document_id == "000.00.00.H49,2026/03/02,245/UBND-VX"
+    assert message.staff == StaffInfo(
+        "Phòng Hành chính - Tổ chức", "Lê Thị Thu Hà", "ha.ltt@thanhhoa.gov.vn", "0978135790"
+    )
+
+
+def test_extension_fields_are_built_back_where_vnpt_puts_them():
+    data = build(_read("vnpt-order-update").message)
+    root = etree.fromstring(data)
+    header = _find(root, MESSAGE_HEADER)
+    assert header.findtext(f"{q('ResponseForTask')}/{q('TaskCode')}") == "NV-2026-014"
+    assert [t.text for t in header.iter(q("TaskCode"))] == ["NV-2026-014", "NV-2026-015"]
+    assert header.findtext(q("ApplicationType")) == "QLVB-QN"
+    staff = _find(root, f"{HEADER}/TraceHeaderList/Bussiness/StaffInfo")
+    assert [etree.QName(e).localname for e in staff] == [
+        "Department", "DepartmentId", "Staff", "StaffId", "Email", "Mobile",
+    ]  # fmt: skip
+    other = _find(header, "OtherInfo")
+    assert (other.findtext(q("Direction")), other.findtext(q("ReplyFors"))) == (
+        "true",
+        "198/UBND-VX",
+    )
+
+
+def test_an_empty_response_for_and_hops_without_agency_are_kept_quietly():
+    data = _inserted(_full_document(), MESSAGE_HEADER, f'<edXML:ResponseFor xmlns:edXML="{NS}"/>')
+    data = _removed(data, f"{HEADER}/TraceHeaderList/TraceHeader", "OrganId")
+    assert validate(data) == []
+    parsed = parse(data)
+    assert parsed.warnings == []
+    assert parsed.message.response_for[-1] == ResponseFor("", "")
+    assert parsed.message.traces[0].organ_id == ""
+    assert parse(build(parsed.message)).message == parsed.message
+
+
+# -- what edoc does not know is kept, reported and written back ------------------------------
+
+GHOST = f'<edXML:Ghost xmlns:edXML="{NS}">boo</edXML:Ghost>'
+FOREIGN = '<x:Note xmlns:x="urn:example:dms"><x:By>văn thư</x:By></x:Note>'
+
+
+@pytest.mark.parametrize(
+    ("envelope", "parent", "xml", "path"),
+    [
+        (_full_document, MESSAGE_HEADER, GHOST, "edXMLHeader/MessageHeader"),
+        (_full_document, f"{MESSAGE_HEADER}/From", FOREIGN, "edXMLHeader/MessageHeader/From"),
+        (
+            _full_document,
+            f"{MESSAGE_HEADER}/OtherInfo",
+            GHOST,
+            "edXMLHeader/MessageHeader/OtherInfo",
+        ),
+        (
+            _full_document,
+            f"{HEADER}/TraceHeaderList/Bussiness",
+            GHOST,
+            "edXMLHeader/TraceHeaderList/Bussiness",
+        ),
+        (_full_document, HEADER, FOREIGN, "edXMLHeader"),
+        (_status, f"{MESSAGE_HEADER}/StaffInfo", GHOST, "edXMLHeader/MessageHeader/StaffInfo"),
+        (_status, MESSAGE_HEADER, FOREIGN, "edXMLHeader/MessageHeader"),
+    ],
+)
+def test_an_unknown_element_is_kept_with_its_place_reported_and_built_back(
+    envelope, parent, xml, path
+):
+    parsed = parse(_inserted(envelope(), parent, xml))
+    (warning,) = parsed.warnings
+    assert warning.code == "ENV_UNKNOWN_ELEMENT"
+    name = etree.QName(etree.fromstring(xml)).localname
+    assert warning.message_en.startswith(f"{path}/{name}: an element neither of QCVN 102")
+    assert warning.message_vi.startswith(f"{path}/{name}: phần tử không thuộc QCVN 102")
+    (unknown,) = parsed.message.unknown_elements
+    assert unknown.parent == path
+    rebuilt = build(parsed.message)
+    assert etree.QName(_find(etree.fromstring(rebuilt), parent)[-1]).localname == name
+    assert parse(rebuilt).message == parsed.message
+
+
+def test_an_unknown_element_in_the_second_recipient_goes_back_there():
+    root = etree.fromstring(
+        build(
+            _sample_document(
+                recipients=[Organization("000.00.00.G22"), Organization("000.00.00.G12")]
+            )
+        )
+    )
+    _find(root, MESSAGE_HEADER).findall(q("To"))[1].append(etree.fromstring(GHOST))
+    message = parse(etree.tostring(root)).message
+    assert message.unknown_elements[0].parent == "edXMLHeader/MessageHeader/To[2]"
+    rebuilt = etree.fromstring(build(message))
+    first, second = _find(rebuilt, MESSAGE_HEADER).findall(q("To"))
+    assert first.find(q("Ghost")) is None
+    assert second.findtext(q("Ghost")) == "boo"
+
+
+def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
+    parsed = parse(_doubled(_full_document(), MESSAGE_HEADER, "Subject"))
+    (warning,) = parsed.warnings
+    assert warning.code == "ENV_REPEATED_ELEMENT"
+    assert "edXMLHeader/MessageHeader/Subject" in warning.message_en
+    assert parsed.message.subject == _sample_document().subject
+    rebuilt = build(parsed.message)
+    assert rebuilt.count(b"<edXML:Subject>") == 2

@@ -3,12 +3,15 @@
 Receivers in the field compare the literal ``edXML:`` prefix, so everything inside the envelope
 carries it; the root declares the namespace as default, ``xlink`` is always declared, elements
 come in the standard's order, dates are ``yyyy/MM/dd`` and timestamps ``yyyy/MM/dd HH:mm:ss`` in
-Vietnam time.
+Vietnam time. The SDK's extension elements are written only when they hold something, each
+where VNPT's library puts it in its block; elements a sender wrote that edoc does not know go
+back into the block they came from, last.
 """
 
 import base64
 import datetime as dt
 import io
+import re
 import zipfile
 
 from lxml import etree
@@ -25,9 +28,12 @@ from edoc.envelope.model import (
     ResponseFor,
     StaffInfo,
     StatusMessage,
+    UnknownElement,
     wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
+from edoc.envelope.parse import fragment
+from edoc.errors import EnvelopeError
 from edoc.timezone import to_vietnam
 
 
@@ -63,16 +69,26 @@ def _organization(parent: etree._Element, name: str, org: Organization) -> None:
 
 def _response_for(parent: etree._Element, response: ResponseFor) -> None:
     element = _sub(parent, "ResponseFor")
+    if response == ResponseFor("", ""):
+        return  # the empty ResponseFor the sender wrote
     _sub(element, "OrganId", response.organ_id)
     _sub(element, "Code", response.code)
     _sub(element, "PromulgationDate", format_date(response.promulgation_date))
     _sub(element, "DocumentId", response.document_id)
 
 
+def _optional(parent: etree._Element, name: str, text: str) -> None:
+    """An extension element, written only when it holds something."""
+    if text:
+        _sub(parent, name, text)
+
+
 def _staff(parent: etree._Element, staff: StaffInfo) -> None:
     element = _sub(parent, "StaffInfo")
     _sub(element, "Department", staff.department)
+    _optional(element, "DepartmentId", staff.department_id)
     _sub(element, "Staff", staff.staff)
+    _optional(element, "StaffId", staff.staff_id)
     _sub(element, "Email", staff.email)
     _sub(element, "Mobile", staff.mobile)
 
@@ -87,8 +103,10 @@ def _other_info(parent: etree._Element, info: OtherInfo) -> None:
     appendixes = _sub(element, "Appendixes")
     for appendix in info.appendixes:
         _sub(appendixes, "Appendix", appendix)
-    for extension in info.extensions:
-        element.append(etree.fromstring(extension))
+    if info.direction is not None:
+        _sub(element, "Direction", str(info.direction).lower())
+    _optional(element, "ReplyFors", info.reply_fors)
+    _optional(element, "ReferenceCodes", info.reference_codes)
 
 
 def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
@@ -124,6 +142,11 @@ def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
         _response_for(header, response)
     if message.steering_type is not None:
         _sub(header, "SteeringType", message.steering_type)
+    if message.task_codes:
+        tasks = _sub(header, "ResponseForTask")
+        for task_code in message.task_codes:
+            _sub(tasks, "TaskCode", task_code)
+    _optional(header, "ApplicationType", message.application_type)
     _sub(header, "DocumentId", message.document_id)
 
 
@@ -208,6 +231,41 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
         data.text = base64.b64encode(payload).decode("ascii")
 
 
+_STEP = re.compile(r"([A-Za-z_][\w.-]*)(?:\[([1-9]\d*)\])?")
+
+
+def _place(header: etree._Element, parent: str) -> etree._Element:
+    """The element at ``parent`` (the path of an UnknownElement), made when edoc writes no such
+    block itself (e.g. an empty ResponseForTask that held only an unknown element)."""
+    first, *steps = parent.split("/")
+    matches = [_STEP.fullmatch(step) for step in steps]
+    if first != "edXMLHeader" or not all(matches):
+        raise _no_place(parent)
+    element = header
+    for name, index in (match.groups() for match in matches):
+        same = element.findall(q(name))
+        if index is None:
+            element = same[0] if same else _sub(element, name)
+        elif int(index) <= len(same):
+            element = same[int(index) - 1]
+        else:
+            raise _no_place(parent)
+    return element
+
+
+def _no_place(parent: str) -> EnvelopeError:
+    return EnvelopeError(
+        f"Không đặt lại được phần tử lạ vào «{parent}»: gói tin không có chỗ đó.",
+        f"An unknown element cannot be put back into '{parent}': the envelope has no such place.",
+    )
+
+
+def _restore(header: etree._Element, unknown: list[UnknownElement]) -> None:
+    """Each element edoc does not know back into the block it came from."""
+    for element in unknown:
+        _place(header, element.parent).append(fragment(element.xml))
+
+
 def build_tree(message: Message) -> etree._ElementTree:
     """The message as an lxml tree, unsigned."""
     root = etree.Element(q("edXML"), nsmap={None: NS})
@@ -215,15 +273,17 @@ def build_tree(message: Message) -> etree._ElementTree:
     header = _sub(envelope, "edXMLHeader")
     if isinstance(message, StatusMessage):
         _status_header(header, message)
+        _restore(header, message.unknown_elements)
         return etree.ElementTree(root)
     _document_header(header, message)
     traces = _sub(header, "TraceHeaderList")
     for trace in message.traces:
         item = _sub(traces, "TraceHeader")
-        _sub(item, "OrganId", trace.organ_id)
+        _optional(item, "OrganId", trace.organ_id)
         _sub(item, "Timestamp", format_timestamp(trace.timestamp))
     if message.business is not None:
         _business(traces, message.business)
+    _restore(header, message.unknown_elements)
     body = _sub(envelope, "edXMLBody")
     _attachments(root, body, message.attachments)
     return etree.ElementTree(root)

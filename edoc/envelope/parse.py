@@ -1,10 +1,12 @@
 """Reading edXML messages from the hub, from our own software and from everyone else's.
 
-Elements are matched by namespace, never by prefix. What real senders get wrong is repaired or
-accepted with a warning (an undeclared ``xlink`` prefix, a malformed agency id, dashes in a
-date); what cannot be read safely is refused with an :class:`EnvelopeError`: stray bytes
-before the XML declaration, any DTD, more bytes than the limits allow, broken base64, a zip
-bomb or a zip entry that tries to escape its folder. Parsing never touches the network.
+Elements are matched by namespace and name, never by prefix or position: senders order them
+their own way. What real senders get wrong is repaired or accepted with a warning (an
+undeclared ``xlink`` prefix, a malformed agency id, dashes in a date); an element edoc does not
+know is kept, with where it was, and reported (ENV_UNKNOWN_ELEMENT). What cannot be read
+safely is refused with an :class:`EnvelopeError`: stray bytes before the XML declaration, any
+DTD, more bytes than the limits allow, broken base64, a zip bomb or a zip entry that tries to
+escape its folder. Parsing never touches the network.
 """
 
 import base64
@@ -14,12 +16,14 @@ import io
 import mimetypes
 import re
 import zipfile
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from edoc.agency import AgencyId, AgencyIdError
+from edoc.envelope.layout import DOCUMENT, STATUS, Layout
 from edoc.envelope.model import (
     Attachment,
     Business,
@@ -38,6 +42,7 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
     TraceHeader,
+    UnknownElement,
     wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, TIMESTAMP_FORMAT, XLINK, q
@@ -111,6 +116,29 @@ class _Reader:
             )
             return default
 
+    def boolean(self, parent: etree._Element | None, path: str) -> bool | None:
+        value = self.text(parent, path)
+        if not value:
+            return None
+        if value.lower() in ("true", "1"):
+            return True
+        if value.lower() in ("false", "0"):
+            return False
+        self.warn(
+            "ENV_NOT_A_BOOLEAN",
+            f"{path}: «{value}» không phải true/false, bỏ qua.",
+            f"{path}: '{value}' is not true or false; ignored.",
+        )
+        return None
+
+    def texts(self, parent: etree._Element | None, path: str) -> list[str]:
+        if parent is None:
+            return []
+        return [
+            (element.text or "").strip()
+            for element in parent.iterfind("/".join(q(part) for part in path.split("/")))
+        ]
+
     def date(self, parent: etree._Element | None, path: str, required: bool = False):
         value = self.text(parent, path)
         if not value:
@@ -180,6 +208,8 @@ class _Reader:
         return value
 
     def response_for(self, element: etree._Element) -> ResponseFor:
+        if not _has_children(element):
+            return ResponseFor("", "")
         return ResponseFor(
             organ_id=self._organ_id_at(element, "ResponseFor"),
             code=self.text(element, "Code"),
@@ -195,22 +225,13 @@ class _Reader:
             staff=self.text(element, "Staff"),
             email=self.text(element, "Email"),
             mobile=self.text(element, "Mobile"),
+            department_id=self.text(element, "DepartmentId"),
+            staff_id=self.text(element, "StaffId"),
         )
 
     def other_info(self, element: etree._Element | None) -> OtherInfo:
         if element is None:
             return OtherInfo()
-        known = {
-            q(name)
-            for name in (
-                "Priority",
-                "SphereOfPromulgation",
-                "TyperNotation",
-                "PromulgationAmount",
-                "PageAmount",
-                "Appendixes",
-            )
-        }
         priority = self.integer(element, "Priority")
         if not 0 <= priority <= 4:
             self.warn(
@@ -224,15 +245,10 @@ class _Reader:
             typer_notation=self.text(element, "TyperNotation"),
             promulgation_amount=self.integer(element, "PromulgationAmount"),
             page_amount=self.integer(element, "PageAmount"),
-            appendixes=[
-                (a.text or "").strip()
-                for a in element.iterfind(f"{q('Appendixes')}/{q('Appendix')}")
-            ],
-            extensions=[
-                _canonical(child)
-                for child in element
-                if isinstance(child.tag, str) and child.tag not in known
-            ],
+            appendixes=self.texts(element, "Appendixes/Appendix"),
+            direction=self.boolean(element, "Direction"),
+            reply_fors=self.text(element, "ReplyFors"),
+            reference_codes=self.text(element, "ReferenceCodes"),
         )
 
     def business(self, element: etree._Element | None) -> Business | None:
@@ -254,10 +270,7 @@ class _Reader:
             )
         ]
         replacements = [
-            Replacement(
-                self.text(r, "DocumentId"),
-                [(o.text or "").strip() for o in r.iterfind(f"{q('OrganIdList')}/{q('OrganId')}")],
-            )
+            Replacement(self.text(r, "DocumentId"), self.texts(r, "OrganIdList/OrganId"))
             for r in element.iterfind(f"{q('ReplacementInfoList')}/{q('ReplacementInfo')}")
         ]
         return Business(
@@ -383,22 +396,22 @@ class _Reader:
                 self.text(message_header, "SignerInfo/FullName"),
             ),
             due_date=self.date(message_header, "DueDate"),
-            to_places=[
-                (p.text or "").strip()
-                for p in message_header.iterfind(f"{q('ToPlaces')}/{q('Place')}")
-            ],
+            to_places=self.texts(message_header, "ToPlaces/Place"),
             other_info=self.other_info(message_header.find(q("OtherInfo"))),
             response_for=[self.response_for(r) for r in message_header.iterfind(q("ResponseFor"))],
             steering_type=self.integer(message_header, "SteeringType") if steering else None,
+            task_codes=self.texts(message_header, "ResponseForTask/TaskCode"),
+            application_type=self.text(message_header, "ApplicationType"),
             document_id=self.text(message_header, "DocumentId"),
             traces=[
-                TraceHeader(self._organ_id_at(t, "TraceHeader"), self.timestamp(t, "Timestamp"))
+                self.trace(t)
                 for t in (traces.iterfind(q("TraceHeader")) if traces is not None else ())
             ],
             business=self.business(traces.find(q("Bussiness")) if traces is not None else None),
             attachments=self.attachments(
                 root, envelope.find(f"{q('edXMLBody')}/{q('edXMLManifest')}")
             ),
+            unknown_elements=self.unknown_elements(header, DOCUMENT),
         )
 
     def status(self, header: etree._Element) -> StatusMessage:
@@ -413,7 +426,7 @@ class _Reader:
             ) from error
         sender = message_header.find(q("From"))
         response = message_header.find(q("ResponseFor"))
-        if sender is None or response is None:
+        if sender is None or response is None or not _has_children(response):
             raise EnvelopeError(
                 "Gói tin trạng thái thiếu From hoặc ResponseFor.",
                 "The status message lacks From or ResponseFor.",
@@ -425,7 +438,62 @@ class _Reader:
             timestamp=self.timestamp(message_header, "Timestamp"),
             description=self.text(message_header, "Description"),
             staff=self.staff(message_header.find(q("StaffInfo"))),
+            unknown_elements=self.unknown_elements(header, STATUS),
         )
+
+    def trace(self, element: etree._Element) -> TraceHeader:
+        """A hop; the hub's newer output names no agency, which is no malformed id."""
+        organ_id = (
+            self._organ_id_at(element, "TraceHeader")
+            if element.find(q("OrganId")) is not None
+            else ""
+        )
+        return TraceHeader(organ_id, self.timestamp(element, "Timestamp"))
+
+    # -- what edoc does not know -----------------------------------------------------------
+
+    def unknown_elements(self, header: etree._Element, layout: Layout) -> list[UnknownElement]:
+        """Every element of the header that ``layout`` does not know, with where it was."""
+        found: list[UnknownElement] = []
+        self._unknown_in(header, "edXMLHeader", layout, found)
+        return found
+
+    def _unknown_in(
+        self, element: etree._Element, path: str, layout: Layout, found: list[UnknownElement]
+    ) -> None:
+        children = [child for child in element if isinstance(child.tag, str)]
+        repeated = Counter(child.tag for child in children)
+        seen: Counter = Counter()
+        for child in children:
+            seen[child.tag] += 1
+            name = _local_name(child)
+            known = layout.children.get(child.tag)
+            if known is not None and (known.repeats or seen[child.tag] == 1):
+                if known.children is not None:
+                    step = f"{name}[{seen[child.tag]}]" if repeated[child.tag] > 1 else name
+                    self._unknown_in(child, f"{path}/{step}", known, found)
+                continue
+            found.append(UnknownElement(path, _canonical(child)))
+            if known is None:
+                self.warn(
+                    "ENV_UNKNOWN_ELEMENT",
+                    f"{path}/{name}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết; "
+                    "được giữ nguyên.",
+                    f"{path}/{name}: an element neither of QCVN 102 nor of a known extension; "
+                    "kept as it is.",
+                )
+            else:
+                self.warn(
+                    "ENV_REPEATED_ELEMENT",
+                    f"{path}/{name}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần "
+                    "tử đầu, giữ nguyên các phần tử sau.",
+                    f"{path}/{name}: an element that may appear once appears again; the first "
+                    "is read, the others kept as they are.",
+                )
+
+
+def _has_children(element: etree._Element) -> bool:
+    return any(isinstance(child.tag, str) for child in element)
 
 
 def _local_name(element: etree._Element) -> str:
@@ -563,6 +631,13 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             "The envelope contains a DTD: refused for safety.",
         )
     return tree, warnings
+
+
+def fragment(xml: str) -> etree._Element:
+    """One element from its XML text (an element kept in the model), read as safely as an
+    envelope."""
+    tree, _ = read_tree(xml.encode("utf-8"))
+    return tree.getroot()
 
 
 def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
