@@ -26,6 +26,7 @@ from edoc.envelope.model import (
 from edoc.envelope.names import NS, q
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
+from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
 from tests.test_envelope import CORPUS, _sample_document
 
@@ -411,3 +412,51 @@ def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
     assert parsed.message.subject == _sample_document().subject
     rebuilt = build(parsed.message)
     assert rebuilt.count(b"<edXML:Subject>") == 2
+
+
+# -- the edXML prefix used where it is not declared --------------------------------------------
+
+
+def _prefixed_attachments(data: bytes) -> bytes:
+    """``data`` as DMS in the field write it: edXML: on AttachmentEncoded and its children,
+    outside the edXMLEnvelope that declares the prefix."""
+    for name in (b"AttachmentEncoded", b"Attachment", b"ContentId", b"AttachmentName"):
+        data = data.replace(b"<" + name + b">", b"<edXML:" + name + b">")
+        data = data.replace(b"</" + name + b">", b"</edXML:" + name + b">")
+    return data
+
+
+def test_an_undeclared_edxml_prefix_outside_the_envelope_is_repaired_with_a_warning():
+    original = (CORPUS / "vnpt-order-new.edxml").read_bytes()
+    data = _prefixed_attachments(original)
+    assert b"</edXML:AttachmentEncoded>" in data
+    parsed = parse(data)
+    (warning,) = parsed.warnings
+    assert warning.code == "ENV_PREFIX_UNDECLARED"
+    assert warning.message_en == (
+        "The edXML prefix is used without being declared; the declaration was added."
+    )
+    assert "Tiền tố edXML được dùng mà không khai báo" in warning.message_vi
+    assert parsed.message == parse(original).message
+    assert validate(data) == []
+
+
+def test_undeclared_xlink_and_edxml_prefixes_are_both_repaired():
+    data = _prefixed_attachments((CORPUS / "sdk-quirks-xlink-agency-id.edxml").read_bytes())
+    parsed = parse(data)
+    assert [w.code for w in parsed.warnings] == [
+        "ENV_XLINK_UNDECLARED",
+        "ENV_PREFIX_UNDECLARED",
+        "ENV_AGENCY_ID",
+    ]
+    (attachment,) = parsed.message.attachments
+    assert attachment.data.startswith(b"%PDF")
+
+
+def test_an_undeclared_prefix_edoc_does_not_know_is_still_not_xml():
+    data = (CORPUS / "vnpt-order-new.edxml").read_bytes()
+    data = data.replace(b"<AttachmentEncoded>", b"<dms:AttachmentEncoded>")
+    data = data.replace(b"</AttachmentEncoded>", b"</dms:AttachmentEncoded>")
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert "Namespace prefix dms on AttachmentEncoded is not defined" in error.value.message_en

@@ -45,7 +45,7 @@ from edoc.envelope.model import (
     UnknownElement,
     wrapped_in_zip,
 )
-from edoc.envelope.names import DATE_FORMAT, TIMESTAMP_FORMAT, XLINK, q
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
 
@@ -583,8 +583,15 @@ def _parser() -> etree.XMLParser:
     )
 
 
+#: Prefixes real senders use without declaring them, and the namespaces they mean: ``xlink``
+#: on Reference, ``edXML`` on AttachmentEncoded outside the envelope that declares it.
+_KNOWN_PREFIXES = {"xlink": XLINK, "edXML": NS}
+_UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
+
+
 def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
-    """Parse the XML safely, repairing an undeclared xlink prefix; returns the tree and warnings."""
+    """Parse the XML safely, declaring the known prefixes a sender used without declaring
+    them; returns the tree and warnings."""
     if len(data) > limits.envelope_bytes:
         raise EnvelopeError(
             f"Gói tin lớn {len(data)} byte, quá giới hạn {limits.envelope_bytes} byte.",
@@ -605,32 +612,36 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
         )
-    warnings: list[EnvelopeWarning] = []
+    parser = _parser()
     try:
-        tree = etree.parse(io.BytesIO(body), _parser())
+        tree = etree.parse(io.BytesIO(body), parser)
+        prefixes: list[str] = []
     except etree.XMLSyntaxError as error:
+        prefixes = list(dict.fromkeys(_UNDECLARED.findall(str(parser.error_log))))
         end = body.find(b">", first.start()) if first is not None else -1
-        if "Namespace prefix xlink" not in str(error) or end < 0:
+        if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or end < 0:
             raise _not_xml(error) from error
         end -= body[end - 1 : end] == b"/"
-        repaired = body[:end] + f' xmlns:xlink="{XLINK}"'.encode() + body[end:]
+        declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
+        repaired = body[:end] + declarations.encode() + body[end:]
         try:
             tree = etree.parse(io.BytesIO(repaired), _parser())
         except etree.XMLSyntaxError as again:
             raise _not_xml(again) from again
-        warnings.append(
-            EnvelopeWarning(
-                "ENV_XLINK_UNDECLARED",
-                "Tiền tố xlink được dùng mà không khai báo; đã tự bổ sung khai báo.",
-                "The xlink prefix is used without being declared; the declaration was added.",
-            )
-        )
     if tree.docinfo.doctype:
         raise EnvelopeError(
             "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD: refused for safety.",
         )
-    return tree, warnings
+    return tree, [_undeclared(prefix) for prefix in prefixes]
+
+
+def _undeclared(prefix: str) -> EnvelopeWarning:
+    return EnvelopeWarning(
+        "ENV_XLINK_UNDECLARED" if prefix == "xlink" else "ENV_PREFIX_UNDECLARED",
+        f"Tiền tố {prefix} được dùng mà không khai báo; đã tự bổ sung khai báo.",
+        f"The {prefix} prefix is used without being declared; the declaration was added.",
+    )
 
 
 def fragment(xml: str) -> etree._Element:
