@@ -19,11 +19,15 @@ from edoc.envelope.document_id import make_document_id
 from edoc.envelope.dsig import EnvelopeSignature
 from edoc.envelope.model import (
     Attachment,
+    Business,
+    BusinessType,
     DocumentCode,
     DocumentMessage,
     DocumentType,
     Organization,
     OtherInfo,
+    Receiver,
+    Replacement,
     ResponseFor,
     SignerInfo,
     StaffInfo,
@@ -106,13 +110,23 @@ def _objects(meta: dict, key: str) -> list[dict]:
     return value
 
 
-def _direction(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise EnvelopeError(
-        f"«direction»: «{value}» không phải true/false.",
-        f"'direction': '{value}' is not true/false.",
-    )
+def _flag(meta: dict, key: str) -> int:
+    value = _integer(meta, key)
+    if value not in (0, 1):
+        raise EnvelopeError(f"«{key}»: chỉ nhận 0 hoặc 1.", f"'{key}': only 0 or 1.")
+    return value
+
+
+def _boolean(meta: dict, key: str, default: bool | None) -> bool | None:
+    value = meta.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise EnvelopeError(
+            f"«{key}»: «{value}» không phải true/false.",
+            f"'{key}': '{value}' is not true or false.",
+        )
+    return value
 
 
 def _response_for(value: dict) -> ResponseFor:
@@ -122,6 +136,83 @@ def _response_for(value: dict) -> ResponseFor:
         code=str(value.get("code") or ""),
         promulgation_date=_date(date, "response_for") if date else None,
         document_id=str(value.get("document_id") or ""),
+    )
+
+
+def _staff(value: Any) -> StaffInfo | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise EnvelopeError("«staff» phải là một đối tượng.", "'staff' must be an object.")
+    known = {f.name for f in dataclasses.fields(StaffInfo)}
+    return StaffInfo(**{k: str(v) for k, v in value.items() if k in known and v is not None})
+
+
+def _receiver(value: dict) -> Receiver:
+    organ_id = _agency_id(value.get("organ_id"), "receivers")
+    _required(value, "receiver_type")  # added (1) or removed (0): no default
+    return Receiver(str(organ_id), _flag(value, "receiver_type"))
+
+
+def _replacement(value: dict) -> Replacement:
+    organ_ids = [str(_agency_id(o, "replacements")) for o in _texts(value, "organ_ids")]
+    return Replacement(str(_required(value, "document_id")), organ_ids)
+
+
+def business_from_metadata(value: Any, recipients: list[Organization]) -> Business | None:
+    """The Bussiness block that ``value`` (the ``business`` object of :func:`describe`)
+    describes, or None for a document without one.
+
+    A recall or an update names the original's DocumentId; a replace names it or lists its
+    replacements, and without a list replaces the original at every recipient.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise EnvelopeError("«business» phải là một đối tượng.", "'business' must be an object.")
+    label = str(value.get("type") or BusinessType.NEW.label)
+    kind = next((t for t in BusinessType if t.label == label), None)
+    if kind is None:
+        raise EnvelopeError(
+            f"«business.type»: «{label}» không phải new, recall, update hay replace.",
+            f"'business.type': '{label}' is not new, recall, update or replace.",
+        )
+    document_id = str(value.get("document_id") or "")
+    receivers = [_receiver(r) for r in _objects(value, "receivers")]
+    replacements = [_replacement(r) for r in _objects(value, "replacements")]
+    if kind in (BusinessType.RECALL, BusinessType.UPDATE) and not document_id:
+        raise EnvelopeError(
+            "«business.document_id»: thu hồi hay cập nhật cần mã văn bản gốc (DocumentId).",
+            "'business.document_id': a recall or an update names the original's DocumentId.",
+        )
+    if kind is BusinessType.REPLACE and not (document_id or replacements):
+        raise EnvelopeError(
+            "«business»: thay thế cần mã văn bản bị thay thế (document_id) hoặc «replacements».",
+            "'business': a replace names the replaced DocumentId or lists 'replacements'.",
+        )
+    if receivers and kind is not BusinessType.UPDATE:
+        raise EnvelopeError(
+            "«business.receivers»: chỉ dùng khi cập nhật (update).",
+            "'business.receivers': for an update only.",
+        )
+    if replacements and kind is not BusinessType.REPLACE:
+        raise EnvelopeError(
+            "«business.replacements»: chỉ dùng khi thay thế (replace).",
+            "'business.replacements': for a replace only.",
+        )
+    if kind is BusinessType.REPLACE and not replacements:
+        replacements = [Replacement(document_id, [r.organ_id for r in recipients])]
+    update = kind is BusinessType.UPDATE
+    return Business(
+        business_type=kind,
+        document_id=document_id,
+        reason=str(value.get("reason") or ""),
+        paper=_flag(value, "paper"),
+        staff=_staff(value.get("staff")),
+        document_info_changed=_boolean(value, "document_info_changed", True) if update else None,
+        receivers_changed=_boolean(value, "receivers_changed", bool(receivers)) if update else None,
+        receivers=receivers,
+        replacements=replacements,
     )
 
 
@@ -142,16 +233,19 @@ def _unknown_element(value: dict) -> UnknownElement:
     return UnknownElement(parent, xml)
 
 
-def organization(value: Any, directory: AgencyDirectory, key: str) -> Organization:
-    """An Organization from an agency id or an object; a missing name comes from the directory."""
-    fields = {"organ_id": value} if isinstance(value, str) else dict(value or {})
-    organ_id = str(fields.get("organ_id", "")).strip()
+def _agency_id(value: Any, key: str) -> AgencyId:
     try:
-        agency_id = AgencyId.parse(organ_id)
+        return AgencyId.parse(str(value or "").strip())
     except AgencyIdError as error:
         raise EnvelopeError(
             f"«{key}»: {error.message_vi}", f"'{key}': {error.message_en}"
         ) from error
+
+
+def organization(value: Any, directory: AgencyDirectory, key: str) -> Organization:
+    """An Organization from an agency id or an object; a missing name comes from the directory."""
+    fields = value if isinstance(value, dict) else {"organ_id": value}
+    agency_id = _agency_id(fields.get("organ_id"), key)
     known = directory.get(agency_id)
     name = fields.get("organ_name") or (known.name if known else "")
     allowed = set(Organization.__dataclass_fields__) - {"organ_id", "organ_name"}
@@ -202,7 +296,7 @@ def document_from_metadata(
             promulgation_amount=_integer(meta, "promulgation_amount"),
             page_amount=_integer(meta, "page_amount"),
             appendixes=_texts(meta, "appendixes"),
-            direction=_direction(meta.get("direction")),
+            direction=_boolean(meta, "direction", None),
             reply_fors=str(meta.get("reply_fors", "")),
             reference_codes=str(meta.get("reference_codes", "")),
         ),
@@ -210,6 +304,7 @@ def document_from_metadata(
         steering_type=_integer(meta, "steering_type", None),
         task_codes=_texts(meta, "task_codes"),
         application_type=str(meta.get("application_type", "")),
+        business=business_from_metadata(meta.get("business"), recipients),
         attachments=attachments,
         unknown_elements=[_unknown_element(u) for u in _objects(meta, "unknown_elements")],
     )
@@ -300,6 +395,7 @@ def describe(parsed: ParsedEnvelope, signature: EnvelopeSignature) -> dict[str, 
             {"organ_id": t.organ_id, "timestamp": t.timestamp.isoformat()} for t in message.traces
         ],
         "business_type": message.business_type.label,
+        "business": _business_json(message.business),
         "attachments": [
             {
                 "name": a.name,
@@ -320,6 +416,26 @@ def _response_for_json(response: ResponseFor) -> dict[str, Any]:
         "code": response.code,
         "promulgation_date": _iso(response.promulgation_date),
         "document_id": response.document_id,
+    }
+
+
+def _business_json(business: Business | None) -> dict[str, Any] | None:
+    if business is None:
+        return None
+    return {
+        "type": business.business_type.label,
+        "document_id": business.document_id,
+        "reason": business.reason,
+        "paper": business.paper,
+        "document_info_changed": business.document_info_changed,
+        "receivers_changed": business.receivers_changed,
+        "receivers": [
+            {"organ_id": r.organ_id, "receiver_type": r.receiver_type} for r in business.receivers
+        ],
+        "replacements": [
+            {"document_id": r.document_id, "organ_ids": r.organ_ids} for r in business.replacements
+        ],
+        "staff": _staff_json(business.staff),
     }
 
 
