@@ -84,6 +84,7 @@ def test_pack_signs_with_a_pkcs12_key_and_inspect_reports_it(files, tmp_path):
     assert summary["attachments"][0]["content_type"] == "application/pdf"
     assert summary["signature"]["present"] and summary["signature"]["valid"]
     assert summary["signature"]["algorithm"] == "rsa-sha256"
+    assert summary["signature"]["xmldsig_namespace"] is True
     assert summary["warnings"] == []
 
 

@@ -337,6 +337,7 @@ def describe(parsed: ParsedEnvelope, signature: EnvelopeSignature) -> dict[str, 
         "algorithm": signature.algorithm,
         "digest_algorithm": signature.digest_algorithm,
         "signer": signature.signer_subject,
+        "xmldsig_namespace": signature.xmldsig_namespace,
         "compliant": signature.compliant,
     }
     base = {
