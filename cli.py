@@ -346,24 +346,22 @@ def _business_options(
     business: object, kind: str | None, original: str | None, reason: str | None
 ) -> object:
     """The metadata's business object with --business, --original and --reason over it;
-    a usage error for options that do not go together."""
-    if kind is None and original is None and reason is None:
+    a usage error for options that do not go together (the object itself is checked when
+    the message is made)."""
+    options = {"type": kind, "document_id": original, "reason": reason}
+    given = {key: value for key, value in options.items() if value is not None}
+    if not given or not isinstance(business, dict | None):
         return business
-    merged = dict(business) if isinstance(business, dict) else {}
-    merged |= {
-        key: value
-        for key, value in (("type", kind), ("document_id", original), ("reason", reason))
-        if value is not None
-    }
-    kind = merged.get("type") or "new"
-    if kind == "new":
+    merged = (business or {}) | given
+    label = merged.get("type") or "new"
+    if label == "new":
         raise click.UsageError("--original and --reason need --business recall|update|replace")
-    if not (merged.get("document_id") or (kind == "replace" and merged.get("replacements"))):
-        raise click.UsageError(f"--business {kind} needs --original DOCUMENT_ID")
+    if not (merged.get("document_id") or (label == "replace" and merged.get("replacements"))):
+        raise click.UsageError(f"--business {label} needs --original DOCUMENT_ID")
     for key, fits in (("receivers", "update"), ("replacements", "replace")):
-        if merged.get(key) and kind != fits:
+        if merged.get(key) and label != fits:
             raise click.UsageError(
-                f"--business {kind} does not go with the metadata's business.{key} "
+                f"--business {label} does not go with the metadata's business.{key} "
                 f"(for --business {fits} only)"
             )
     return merged

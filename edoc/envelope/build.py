@@ -78,7 +78,8 @@ def _response_for(parent: etree._Element, response: ResponseFor) -> None:
 
 
 def _optional(parent: etree._Element, name: str, text: str) -> None:
-    """An extension element, written only when it holds something."""
+    """An element written only when it holds something: the SDK's extensions, a hop's
+    agency (the hub's newer output names none)."""
     if text:
         _sub(parent, name, text)
 
