@@ -274,9 +274,21 @@ def envelope() -> None:
 @click.option("--priority", type=click.IntRange(0, 4), help="0 normal … 4 express with deadline.")
 @click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency CSV.")
 @click.option("--zip/--no-zip", "zipped", default=True, show_default=True, help="Zip each file.")
+@click.option(
+    "--business",
+    type=click.Choice(["recall", "update", "replace"]),
+    help="Recall, update or replace an earlier document (default: a new document).",
+)
+@click.option("--original", help="DocumentId of the document recalled, updated or replaced.")
+@click.option("--reason", help="Why it is recalled, updated or replaced.")
 @key_options
 def pack(document, attachments, output, metadata, sender, recipients, agencies, zipped, **options):
-    """Pack DOCUMENT (and ATTACHMENTS) into an edXML envelope, signed when a key is given."""
+    """Pack DOCUMENT (and ATTACHMENTS) into an edXML envelope, signed when a key is given.
+
+    A recall, update or replace names the earlier document with --business and --original;
+    the receivers an update adds or removes and the documents a replace replaces come from
+    the metadata's "business" object (the one inspect --json and unpack's metadata.json show).
+    """
     from edoc.agency import AgencyDirectory
     from edoc.envelope.build import build
     from edoc.envelope.dsig import sign_envelope
@@ -310,6 +322,11 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
         "competence": rest["signer_competence"],
     }
     meta["signer"] = (meta.get("signer") or {}) | {k: v for k, v in signer.items() if v}
+    business = _business_options(
+        meta.get("business"), rest["business"], rest["original"], rest["reason"]
+    )
+    if business is not None:
+        meta["business"] = business
     directory = AgencyDirectory.builtin()
     if agencies:
         directory.load_csv(Path(agencies))
@@ -323,6 +340,31 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
         data = sign_envelope(data, key.private_key, key.certificate, key.chain)
     write_atomic(Path(output), data)
     say(f"Đã đóng gói {output} ({message.document_id})", f"Packed {output} ({message.document_id})")
+
+
+def _business_options(
+    business: object, kind: str | None, original: str | None, reason: str | None
+) -> object:
+    """The metadata's business object with --business, --original and --reason over it;
+    a usage error for options that do not go together (the object itself is checked when
+    the message is made)."""
+    options = {"type": kind, "document_id": original, "reason": reason}
+    given = {key: value for key, value in options.items() if value is not None}
+    if not given or not isinstance(business, dict | None):
+        return business
+    merged = (business or {}) | given
+    label = merged.get("type") or "new"
+    if label == "new":
+        raise click.UsageError("--original and --reason need --business recall|update|replace")
+    if not (merged.get("document_id") or (label == "replace" and merged.get("replacements"))):
+        raise click.UsageError(f"--business {label} needs --original DOCUMENT_ID")
+    for key, fits in (("receivers", "update"), ("replacements", "replace")):
+        if merged.get(key) and label != fits:
+            raise click.UsageError(
+                f"--business {label} does not go with the metadata's business.{key} "
+                f"(for --business {fits} only)"
+            )
+    return merged
 
 
 def _describe(file: str) -> tuple[dict, object]:
@@ -392,6 +434,11 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             ("Trích yếu", "Subject", summary["subject"]),
             ("Nghiệp vụ", "Business", summary["business_type"]),
         ]
+        lines += _business_lines(summary["business"])
+        if summary["task_codes"]:
+            lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
+        if summary["application_type"]:
+            lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
         for attachment in summary["attachments"]:
             lines.append(
                 (
@@ -402,6 +449,34 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
                 )
             )
     lines.append(("Chữ ký gói tin", "Envelope signature", signed))
+    return lines
+
+
+def _business_lines(business: dict | None) -> list[tuple[str, str, str]]:
+    """What a recall, update or replace is about, for ``inspect``."""
+    if business is None:
+        return []
+    lines = []
+    if business["document_id"]:
+        lines.append(("Văn bản gốc", "Original document", business["document_id"]))
+    if business["reason"]:
+        lines.append(("Lý do", "Reason", business["reason"]))
+    for receiver_type, vi, en in (
+        (1, "Thêm nơi nhận", "Receiver added"),
+        (0, "Bỏ nơi nhận", "Receiver removed"),
+    ):
+        lines += [
+            (vi, en, receiver["organ_id"])
+            for receiver in business["receivers"]
+            if receiver["receiver_type"] == receiver_type
+        ]
+    lines += [
+        ("Thay thế", "Replaces", f"{r['document_id']} ({', '.join(r['organ_ids'])})")
+        for r in business["replacements"]
+    ]
+    staff = business["staff"]
+    if staff and staff["staff"]:
+        lines.append(("Người gửi", "Sent by", f"{staff['staff']} ({staff['department']})"))
     return lines
 
 

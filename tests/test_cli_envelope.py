@@ -1,7 +1,9 @@
 """``edoc envelope pack | inspect | unpack | status`` as scripts and clerks use them."""
 
 import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,7 @@ def test_pack_signs_with_a_pkcs12_key_and_inspect_reports_it(files, tmp_path):
     assert summary["attachments"][0]["content_type"] == "application/pdf"
     assert summary["signature"]["present"] and summary["signature"]["valid"]
     assert summary["signature"]["algorithm"] == "rsa-sha256"
+    assert summary["signature"]["xmldsig_namespace"] is True
     assert summary["warnings"] == []
 
 
@@ -281,3 +284,276 @@ def test_unpack_never_writes_over_another_file(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
         [*written, "hostile.edxml"]
     )
+
+
+def _zip_of(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def vietnamese_files(tmp_path) -> list[Path]:
+    """A PDF and two zip files (.zip and .ZIP) with Vietnamese names, as clerks name them."""
+    folder = tmp_path / "gửi"
+    folder.mkdir()
+    files = {
+        "Công văn số 1.pdf": b"%PDF-1.4\n% V\xc4\x83n b\xe1\xba\xa3n\n",
+        "hồ sơ.zip": _zip_of("tờ trình.pdf", b"%PDF-1.4 to trinh"),
+        "BẢN VẼ.ZIP": _zip_of("mặt bằng.dwg", b"AC1032" + bytes(range(256))),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in files]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+ORIGINAL = "000.00.00.H26,2026/11/20,1200/UBND-KT"
+BUSINESS_OPTIONS = {
+    "new": [],
+    "recall": ["--business", "recall", "--original", ORIGINAL, "--reason", "Gửi nhầm nơi nhận"],
+    "update": ["--business", "update", "--original", ORIGINAL, "--reason", "Đổi nơi nhận"],
+    "replace": ["--business", "replace", "--original", ORIGINAL, "--reason", "Sai số liệu"],
+}
+#: What the metadata adds to the options: the receivers an update adds (1) and removes (0).
+BUSINESS_METADATA = {
+    "update": {
+        "receivers": [
+            {"organ_id": "000.00.00.H41", "receiver_type": 1},
+            {"organ_id": "G12", "receiver_type": 0},
+        ]
+    },
+}
+#: The business block inspect --json then shows.
+BUSINESS_SHOWN = {
+    "new": None,
+    "recall": {
+        "type": "recall", "document_id": ORIGINAL, "reason": "Gửi nhầm nơi nhận", "paper": 0,
+        "document_info_changed": None, "receivers_changed": None, "receivers": [],
+        "replacements": [], "staff": None,
+    },
+    "update": {
+        "type": "update", "document_id": ORIGINAL, "reason": "Đổi nơi nhận", "paper": 0,
+        "document_info_changed": True, "receivers_changed": True,
+        "receivers": [
+            {"organ_id": "000.00.00.H41", "receiver_type": 1},
+            {"organ_id": "000.00.00.G12", "receiver_type": 0},
+        ],
+        "replacements": [], "staff": None,
+    },
+    "replace": {
+        "type": "replace", "document_id": ORIGINAL, "reason": "Sai số liệu", "paper": 0,
+        "document_info_changed": None, "receivers_changed": None, "receivers": [],
+        "replacements": [
+            {"document_id": ORIGINAL, "organ_ids": ["000.00.00.G22", "000.00.00.G12"]}
+        ],
+        "staff": None,
+    },
+}  # fmt: skip
+
+
+def _pack(output: Path, files: list[Path], *options: str, business: str = "new"):
+    metadata = output.with_suffix(".json")
+    metadata.write_text(json.dumps({"business": BUSINESS_METADATA.get(business)}), "utf-8")
+    return edoc(
+        "envelope", "pack", *map(str, files), "-o", str(output), *PACK_OPTIONS,
+        "--metadata", str(metadata), *BUSINESS_OPTIONS[business], *options,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("zipping", ["--zip", "--no-zip"])
+@pytest.mark.parametrize("business", list(BUSINESS_OPTIONS))
+def test_pack_then_unpack_returns_every_attachment_byte_for_byte(
+    tmp_path, vietnamese_files, business, zipping
+):
+    envelope = tmp_path / "out.edxml"
+    result = _pack(envelope, vietnamese_files, zipping, business=business)
+    assert result.exit_code == 0, result.output
+    unpacked = tmp_path / "nhận"
+    result = edoc("envelope", "unpack", str(envelope), "-o", str(unpacked))
+    assert result.exit_code == 0, result.output
+    for sent in vietnamese_files:
+        assert _sha256(unpacked / sent.name) == _sha256(sent), sent.name
+    summary = inspect_json(envelope)
+    assert summary["business_type"] == business
+    assert summary["business"] == BUSINESS_SHOWN[business]
+    attachments = summary["attachments"]
+    assert [a["sha256"] for a in attachments] == [_sha256(f) for f in vietnamese_files]
+    assert [a["zipped"] for a in attachments] == [zipping == "--zip", False, False]
+    assert [a["content_type"] for a in attachments] == [
+        "application/pdf",
+        "application/zip",
+        "application/zip",
+    ]
+    again = tmp_path / "again.edxml"
+    result = edoc(
+        "envelope", "pack", *(str(unpacked / f.name) for f in vietnamese_files),
+        "-o", str(again), "--metadata", str(unpacked / "metadata.json"), zipping,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert inspect_json(again)["business"] == BUSINESS_SHOWN[business]
+    assert inspect_json(again)["attachments"] == attachments
+
+
+@pytest.mark.parametrize(
+    ("business", "options", "problem"),
+    [
+        ("new", ["--original", ORIGINAL], "--original and --reason need --business"),
+        ("new", ["--reason", "Sai"], "--original and --reason need --business"),
+        ("new", ["--business", "recall"], "--business recall needs --original DOCUMENT_ID"),
+        ("new", ["--business", "replace"], "--business replace needs --original DOCUMENT_ID"),
+        ("update", ["--business", "recall"], "does not go with the metadata's business.receivers"),
+        ("new", ["--business", "undo"], "'undo' is not one of 'recall', 'update', 'replace'"),
+    ],
+)
+def test_business_options_that_do_not_go_together_are_a_usage_error(
+    tmp_path, vietnamese_files, business, options, problem
+):
+    result = _pack(tmp_path / "x.edxml", vietnamese_files[:1], *options, business=business)
+    assert result.exit_code == 2, result.output
+    assert problem in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.edxml").exists()
+
+
+@pytest.mark.parametrize(
+    ("business", "problem"),
+    [
+        ({"type": "undo"}, "'business.type': 'undo' is not new, recall, update or replace."),
+        ({"type": "recall"}, "a recall or an update names the original's DocumentId"),
+        (
+            {"type": "update", "document_id": ORIGINAL, "receivers": [{"organ_id": "G12"}]},
+            "The metadata lacks 'receiver_type'.",
+        ),
+        (
+            {
+                "type": "update",
+                "document_id": ORIGINAL,
+                "receivers": [{"organ_id": "G12", "receiver_type": 7}],
+            },
+            "'receiver_type': only 0 or 1.",
+        ),
+        (
+            {
+                "type": "update",
+                "document_id": ORIGINAL,
+                "receivers": [{"organ_id": "28.22.H17", "receiver_type": 1}],
+            },
+            "'receivers': ",
+        ),
+        (
+            {"type": "recall", "document_id": ORIGINAL, "replacements": [{"document_id": "x"}]},
+            "'business.replacements': for a replace only.",
+        ),
+        ({"type": "recall", "document_id": ORIGINAL, "paper": "yes"}, "'paper': 'yes' is not"),
+        ("recall", "'business' must be an object."),
+    ],
+)
+def test_a_bad_business_object_in_the_metadata_is_a_clear_error(
+    tmp_path, vietnamese_files, business, problem
+):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text(json.dumps({"business": business}), "utf-8")
+    result = edoc(
+        "envelope", "pack", str(vietnamese_files[0]), "-o", str(tmp_path / "x.edxml"),
+        *PACK_OPTIONS, "--metadata", str(metadata),
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("edoc: error: ")
+    assert problem in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_inspect_shows_what_an_update_changes_and_who_sent_it():
+    result = edoc("envelope", "inspect", str(CORPUS / "vnpt-order-update.edxml"))
+    assert result.exit_code == 0, result.output
+    for line in (
+        "Business: update",
+        "Original document: 000.00.00.H49,2026/02/20,198/UBND-VX",
+        "Reason: Bổ sung nơi nhận, bỏ một nơi nhận",
+        "Receiver added: 000.00.00.H41",
+        "Receiver removed: 000.00.00.G09",
+        "Sent by: Đỗ Minh Châu (Văn phòng Ủy ban)",
+    ):
+        assert f"{line}\n" in result.stdout
+
+
+def test_inspect_json_shows_a_replacement_with_its_agencies_and_clerk():
+    business = inspect_json(CORPUS / "vnpt-order-replace.edxml")["business"]
+    assert business["type"] == "replace"
+    assert business["paper"] == 1
+    assert business["replacements"] == [
+        {
+            "document_id": "000.00.00.H49,2026/02/20,198/UBND-VX",
+            "organ_ids": ["000.00.00.H56", "000.00.00.G09"],
+        }
+    ]
+    assert business["staff"] == {
+        "department": "Văn phòng Ủy ban",
+        "staff": "Đỗ Minh Châu",
+        "email": "chau.dm@quangninh.gov.vn",
+        "mobile": "0915246810",
+        "department_id": "VP-07",
+        "staff_id": "CB-1138",
+    }
+
+
+HEADER_KEYS = [
+    "document_id", "from", "to", "code", "subject", "content", "promulgation_date", "place",
+    "document_type", "signer", "priority", "due_date", "to_places", "sphere_of_promulgation",
+    "typer_notation", "promulgation_amount", "page_amount", "appendixes", "direction",
+    "reply_fors", "reference_codes", "response_for", "steering_type", "task_codes",
+    "application_type", "business", "unknown_elements",
+]  # fmt: skip
+VNPT_FILES = ["Kế hoạch tập huấn.pdf", "hồ sơ tập huấn.zip", "BẢN ĐỒ.ZIP"]
+
+
+def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
+    received = CORPUS / "vnpt-order-new.edxml"
+    unpacked = tmp_path / "nhận"
+    assert edoc("envelope", "unpack", str(received), "-o", str(unpacked)).exit_code == 0
+    again = tmp_path / "again.edxml"
+    result = edoc(
+        "envelope", "pack", *(str(unpacked / name) for name in VNPT_FILES), "-o", str(again),
+        "--metadata", str(unpacked / "metadata.json"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first, second = inspect_json(received), inspect_json(again)
+    assert {key: second[key] for key in HEADER_KEYS} == {key: first[key] for key in HEADER_KEYS}
+    assert second["task_codes"] == ["NV-2026-014", "NV-2026-015"]
+    assert second["direction"] is True
+    sha = [a["sha256"] for a in first["attachments"]]
+    assert [a["sha256"] for a in second["attachments"]] == sha
+
+
+def test_inspect_shows_the_extension_fields():
+    result = edoc("envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml"))
+    assert result.exit_code == 0, result.output
+    assert "Task codes: NV-2026-014, NV-2026-015\n" in result.stdout
+    assert "Application type: QLVB-QN\n" in result.stdout
+
+
+def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text(
+        json.dumps(
+            {
+                "unknown_elements": [
+                    {"parent": "edXMLHeader/MessageHeader", "xml": "<!DOCTYPE x><x/>"}
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    letter = tmp_path / "a.pdf"
+    letter.write_bytes(b"%PDF-1.4")
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(tmp_path / "x.edxml"), *PACK_OPTIONS,
+        "--metadata", str(metadata),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("edoc: error: 'unknown_elements': The envelope contains a DTD")

@@ -1,6 +1,7 @@
 """The envelope's XML-DSig: our RSA-SHA256 signature verifies, tampering and SHA-1 are caught."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -15,7 +16,7 @@ from signxml import (
 from edoc.envelope.build import build
 from edoc.envelope.dsig import sign_envelope, verify_envelope
 from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
-from edoc.envelope.names import DSIG
+from edoc.envelope.names import DSIG, NS
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
 from edoc.timezone import VIETNAM
@@ -94,16 +95,21 @@ def test_any_change_after_signing_breaks_the_signature(organisation, original, f
     assert "does not match" in result.problem_en
 
 
-def test_rsa_sha1_signature_verifies_but_is_not_compliant(organisation):
+def _legacy_signed(organisation) -> bytes:
+    """A status signed with rsa-sha1, as the 2018 samples are."""
     legacy = _LegacySigner(
         method=methods.enveloped,
         signature_algorithm=SignatureMethod.RSA_SHA1,
         digest_algorithm=DigestAlgorithm.SHA1,
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
-    signed = sign_envelope(
+    return sign_envelope(
         build(_status()), organisation.key, organisation.certificate, signer=legacy
     )
+
+
+def test_rsa_sha1_signature_verifies_but_is_not_compliant(organisation):
+    signed = _legacy_signed(organisation)
     result = verify_envelope(signed)
     assert result.valid is True
     assert result.algorithm == "rsa-sha1"
@@ -134,3 +140,100 @@ def test_signing_again_replaces_the_old_signature(pki, organisation):
     twice = sign_envelope(once, other.key, other.certificate)
     assert twice.count(b"SignatureValue>") == 2  # one element: an opening and a closing tag
     assert verify_envelope(twice).certificate == other.certificate
+
+
+def _in_edxml_namespace(signed: bytes) -> bytes:
+    """``signed`` with its Signature as the hub's SDK writes it: no xmlns, so that it and its
+    children fall in the root's default namespace, edXML's."""
+    assert signed.count(f'<Signature xmlns="{DSIG}"'.encode()) == 1
+    return signed.replace(f'<Signature xmlns="{DSIG}"'.encode(), b"<Signature")
+
+
+def test_a_signature_in_edxml_namespace_is_verified_but_not_compliant(organisation):
+    signed = sign_envelope(
+        (CORPUS / "vnpt-order-new.edxml").read_bytes(),
+        organisation.key,
+        organisation.certificate,
+    )
+    sdk_style = _in_edxml_namespace(signed)
+    root = etree.fromstring(sdk_style)
+    assert root.find(f".//{{{NS}}}Signature/{{{NS}}}SignedInfo") is not None
+    result = verify_envelope(sdk_style)
+    assert (result.present, result.valid, result.compliant) == (True, True, False)
+    assert result.xmldsig_namespace is False
+    assert (result.algorithm, result.digest_algorithm) == ("rsa-sha256", "sha256")
+    assert result.certificate == organisation.certificate
+    assert result.problem_en.startswith("The signature is in edXML's namespace, not in XML-DSig's")
+    assert "không gian tên của edXML" in result.problem_vi
+    assert validate(sdk_style) == []
+    assert parse(sdk_style).warnings == []
+
+
+def test_a_changed_envelope_breaks_a_signature_in_edxml_namespace(organisation):
+    signed = sign_envelope(build(_status()), organisation.key, organisation.certificate)
+    result = verify_envelope(_in_edxml_namespace(signed).replace(b">03<", b">02<"))
+    assert (result.present, result.valid, result.xmldsig_namespace) == (True, False, False)
+    assert "not in XML-DSig's" in result.problem_en
+    assert "does not match the envelope" in result.problem_en
+
+
+def test_an_sha1_signature_in_edxml_namespace_has_both_problems(organisation):
+    signed = _legacy_signed(organisation)
+    result = verify_envelope(_in_edxml_namespace(signed))
+    assert (result.valid, result.algorithm, result.compliant) == (True, "rsa-sha1", False)
+    assert "not in XML-DSig's" in result.problem_en
+    assert "below the floor (SHA-1)" in result.problem_en
+
+
+SDK_PLACEHOLDER_SIGNATURE = b"""<Signature>
+  <SignedInfo>
+    <CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>
+    <SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1"/>
+    <Reference URI="">
+      <Transforms>
+        <Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>
+      </Transforms>
+      <DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>
+      <DigestValue>AAAA</DigestValue>
+    </Reference>
+  </SignedInfo>
+  <SignatureValue>AAAA</SignatureValue>
+  <KeyInfo><X509Data><X509SubjectName>CN=test</X509SubjectName>
+    <X509Certificate>MIIBroken</X509Certificate></X509Data></KeyInfo>
+</Signature>
+"""
+
+
+def test_a_placeholder_signature_in_edxml_namespace_is_reported_for_what_it_is():
+    data = (CORPUS / "vnpt-order-recall.edxml").read_bytes()
+    data = data.replace(
+        b"</edXML:edXMLHeader>", SDK_PLACEHOLDER_SIGNATURE + b"</edXML:edXMLHeader>"
+    )
+    result = verify_envelope(data)
+    assert (result.present, result.valid, result.algorithm) == (True, False, "rsa-sha1")
+    assert result.problem_en == (
+        f"The signature is in edXML's namespace, not in XML-DSig's ({DSIG}): XML-DSig software "
+        "will not find it. The signature carries no readable certificate."
+    )
+    assert validate(data) == []
+
+
+def test_signing_replaces_a_signature_in_edxml_namespace(organisation):
+    data = (CORPUS / "vnpt-order-recall.edxml").read_bytes()
+    data = data.replace(
+        b"</edXML:edXMLHeader>", SDK_PLACEHOLDER_SIGNATURE + b"</edXML:edXMLHeader>"
+    )
+    signed = sign_envelope(data, organisation.key, organisation.certificate)
+    assert etree.fromstring(signed).find(f".//{{{NS}}}Signature") is None
+    result = verify_envelope(signed)
+    assert result.compliant and result.xmldsig_namespace
+
+
+CRASHES = Path(__file__).resolve().parents[1] / "fixtures" / "crashes" / "envelope"
+
+
+def test_a_signature_in_edxml_namespace_with_names_lxml_cannot_write_is_reported():
+    data = (CRASHES / "odd-namespace-signature.edxml").read_bytes()
+    result = verify_envelope(data)
+    assert (result.present, result.valid, result.xmldsig_namespace) == (True, False, False)
+    assert result.problem_en.endswith("holds an invalid element or attribute name.")

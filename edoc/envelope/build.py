@@ -3,17 +3,21 @@
 Receivers in the field compare the literal ``edXML:`` prefix, so everything inside the envelope
 carries it; the root declares the namespace as default, ``xlink`` is always declared, elements
 come in the standard's order, dates are ``yyyy/MM/dd`` and timestamps ``yyyy/MM/dd HH:mm:ss`` in
-Vietnam time.
+Vietnam time. The SDK's extension elements are written only when they hold something, each
+where VNPT's library puts it in its block; elements a sender wrote that edoc does not know go
+back into the block they came from, last.
 """
 
 import base64
 import datetime as dt
 import io
+import re
 import zipfile
 
 from lxml import etree
 
 from edoc.envelope.model import (
+    ZIP,
     Attachment,
     Business,
     BusinessType,
@@ -24,17 +28,17 @@ from edoc.envelope.model import (
     ResponseFor,
     StaffInfo,
     StatusMessage,
+    UnknownElement,
+    wrapped_in_zip,
 )
-from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
+from edoc.envelope.parse import fragment
+from edoc.errors import EnvelopeError
 from edoc.timezone import to_vietnam
 
 
-def _q(name: str) -> str:
-    return f"{{{NS}}}{name}"
-
-
 def _sub(parent: etree._Element, name: str, text: str | int | None = None) -> etree._Element:
-    element = etree.SubElement(parent, _q(name))
+    element = etree.SubElement(parent, q(name))
     if text is not None:
         element.text = str(text)
     return element
@@ -65,16 +69,27 @@ def _organization(parent: etree._Element, name: str, org: Organization) -> None:
 
 def _response_for(parent: etree._Element, response: ResponseFor) -> None:
     element = _sub(parent, "ResponseFor")
+    if response == ResponseFor("", ""):
+        return  # the empty ResponseFor the sender wrote
     _sub(element, "OrganId", response.organ_id)
     _sub(element, "Code", response.code)
     _sub(element, "PromulgationDate", format_date(response.promulgation_date))
     _sub(element, "DocumentId", response.document_id)
 
 
+def _optional(parent: etree._Element, name: str, text: str) -> None:
+    """An element written only when it holds something: the SDK's extensions, a hop's
+    agency (the hub's newer output names none)."""
+    if text:
+        _sub(parent, name, text)
+
+
 def _staff(parent: etree._Element, staff: StaffInfo) -> None:
     element = _sub(parent, "StaffInfo")
     _sub(element, "Department", staff.department)
+    _optional(element, "DepartmentId", staff.department_id)
     _sub(element, "Staff", staff.staff)
+    _optional(element, "StaffId", staff.staff_id)
     _sub(element, "Email", staff.email)
     _sub(element, "Mobile", staff.mobile)
 
@@ -89,8 +104,10 @@ def _other_info(parent: etree._Element, info: OtherInfo) -> None:
     appendixes = _sub(element, "Appendixes")
     for appendix in info.appendixes:
         _sub(appendixes, "Appendix", appendix)
-    for extension in info.extensions:
-        element.append(etree.fromstring(extension))
+    if info.direction is not None:
+        _sub(element, "Direction", str(info.direction).lower())
+    _optional(element, "ReplyFors", info.reply_fors)
+    _optional(element, "ReferenceCodes", info.reference_codes)
 
 
 def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
@@ -126,6 +143,11 @@ def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
         _response_for(header, response)
     if message.steering_type is not None:
         _sub(header, "SteeringType", message.steering_type)
+    if message.task_codes:
+        tasks = _sub(header, "ResponseForTask")
+        for task_code in message.task_codes:
+            _sub(tasks, "TaskCode", task_code)
+    _optional(header, "ApplicationType", message.application_type)
     _sub(header, "DocumentId", message.document_id)
 
 
@@ -168,10 +190,8 @@ def _status_header(parent: etree._Element, message: StatusMessage) -> None:
     _sub(header, "Timestamp", format_timestamp(message.timestamp))
 
 
-def _payload(attachment: Attachment) -> bytes:
-    """The bytes that travel: the file itself, or the file inside a zip as the SDK sends it."""
-    if not attachment.zipped:
-        return attachment.data
+def _zipped(attachment: Attachment) -> bytes:
+    """The file inside a zip of its own, as the SDK sends it."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(attachment.name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -180,46 +200,91 @@ def _payload(attachment: Attachment) -> bytes:
     return buffer.getvalue()
 
 
+def _transfer(attachment: Attachment) -> tuple[str, bytes]:
+    """The ContentType the envelope gives a file, and the bytes that travel."""
+    content_type = ZIP if attachment.zipped else attachment.content_type
+    if wrapped_in_zip(attachment.name, content_type):
+        return content_type, _zipped(attachment)
+    return content_type, attachment.data
+
+
 def _attachments(root: etree._Element, body: etree._Element, attachments: list) -> None:
     manifest = _sub(body, "edXMLManifest")
     manifest.set("version", "1.0")
-    encoded = etree.SubElement(root, _q("AttachmentEncoded"))
+    encoded = etree.SubElement(root, q("AttachmentEncoded"))
     for attachment in attachments:
-        content_type = "application/zip" if attachment.zipped else attachment.content_type
+        content_type, payload = _transfer(attachment)
         reference = _sub(manifest, "Reference")
         reference.set(f"{{{XLINK}}}href", f"cid:{attachment.content_id}")
         _sub(reference, "ContentId", attachment.content_id)
         _sub(reference, "ContentType", content_type)
         _sub(reference, "Description", attachment.description)
         _sub(reference, "AttachmentName", attachment.name)
-        item = etree.SubElement(encoded, _q("Attachment"))
+        item = etree.SubElement(encoded, q("Attachment"))
         for name, value in (
             ("ContentId", attachment.content_id),
             ("AttachmentName", attachment.name),
             ("Description", attachment.description),
             ("ContentType", content_type),
         ):
-            etree.SubElement(item, _q(name)).text = value
-        data = etree.SubElement(item, _q("ContentTransferEncoded"), nsmap={"edXML": NS})
-        data.text = base64.b64encode(_payload(attachment)).decode("ascii")
+            etree.SubElement(item, q(name)).text = value
+        data = etree.SubElement(item, q("ContentTransferEncoded"), nsmap={"edXML": NS})
+        data.text = base64.b64encode(payload).decode("ascii")
+
+
+_STEP = re.compile(r"([A-Za-z_][\w.-]*)(?:\[([1-9]\d*)\])?")
+
+
+def _place(header: etree._Element, parent: str) -> etree._Element:
+    """The element at ``parent`` (the path of an UnknownElement), made when edoc writes no such
+    block itself (e.g. an empty ResponseForTask that held only an unknown element)."""
+    first, *steps = parent.split("/")
+    matches = [_STEP.fullmatch(step) for step in steps]
+    if first != "edXMLHeader" or not all(matches):
+        raise _no_place(parent)
+    element = header
+    for name, index in (match.groups() for match in matches):
+        same = element.findall(q(name))
+        if index is None:
+            element = same[0] if same else _sub(element, name)
+        elif int(index) <= len(same):
+            element = same[int(index) - 1]
+        else:
+            raise _no_place(parent)
+    return element
+
+
+def _no_place(parent: str) -> EnvelopeError:
+    return EnvelopeError(
+        f"Không đặt lại được phần tử lạ vào «{parent}»: gói tin không có chỗ đó.",
+        f"An unknown element cannot be put back into '{parent}': the envelope has no such place.",
+    )
+
+
+def _restore(header: etree._Element, unknown: list[UnknownElement]) -> None:
+    """Each element edoc does not know back into the block it came from."""
+    for element in unknown:
+        _place(header, element.parent).append(fragment(element.xml))
 
 
 def build_tree(message: Message) -> etree._ElementTree:
     """The message as an lxml tree, unsigned."""
-    root = etree.Element(_q("edXML"), nsmap={None: NS})
-    envelope = etree.SubElement(root, _q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
+    root = etree.Element(q("edXML"), nsmap={None: NS})
+    envelope = etree.SubElement(root, q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
     header = _sub(envelope, "edXMLHeader")
     if isinstance(message, StatusMessage):
         _status_header(header, message)
+        _restore(header, message.unknown_elements)
         return etree.ElementTree(root)
     _document_header(header, message)
     traces = _sub(header, "TraceHeaderList")
     for trace in message.traces:
         item = _sub(traces, "TraceHeader")
-        _sub(item, "OrganId", trace.organ_id)
+        _optional(item, "OrganId", trace.organ_id)
         _sub(item, "Timestamp", format_timestamp(trace.timestamp))
     if message.business is not None:
         _business(traces, message.business)
+    _restore(header, message.unknown_elements)
     body = _sub(envelope, "edXMLBody")
     _attachments(root, body, message.attachments)
     return etree.ElementTree(root)

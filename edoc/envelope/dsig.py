@@ -4,12 +4,15 @@ The signature sits in ``edXMLHeader`` and covers the whole envelope (``Reference
 enveloped-signature transform, exclusive c14n); ``KeyInfo/X509Data`` carries the signer's
 subject name and certificate. The 2018 samples of the standard signed with rsa-sha1: such a
 signature still verifies, but it is below today's floor, so it is reported as non-compliant
-(check code ENV_SIGNATURE), never as broken.
+(check code ENV_SIGNATURE), never as broken. The hub's SDK writes its Signature without
+``xmlns``, so that it falls in edXML's namespace: it is read as the XML-DSig its signer made,
+verified, and reported as non-compliant, since XML-DSig software will not find it.
 """
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from copy import deepcopy
+from dataclasses import dataclass, replace
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -27,7 +30,7 @@ from signxml import (
 from signxml.exceptions import InvalidInput, InvalidSignature
 
 from edoc.envelope.build import XML_DECLARATION
-from edoc.envelope.names import DSIG, NS
+from edoc.envelope.names import DSIG, NS, q
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree
 from edoc.errors import EnvelopeError
 from edoc.floor import is_weak_hash
@@ -50,12 +53,14 @@ class EnvelopeSignature:
     certificate: x509.Certificate | None = None
     problem_vi: str = ""
     problem_en: str = ""
+    xmldsig_namespace: bool = True
 
     @property
     def compliant(self) -> bool:
-        """Present, intact, and with algorithms at or above the floor."""
+        """Present, intact, in XML-DSig's namespace, and with algorithms at or above the
+        floor."""
         weak = is_weak_hash(f"{self.algorithm} {self.digest_algorithm}")
-        return self.present and bool(self.valid) and not weak
+        return self.present and bool(self.valid) and self.xmldsig_namespace and not weak
 
 
 def _key_info(certificate: x509.Certificate) -> etree._Element:
@@ -83,7 +88,7 @@ def sign_envelope(
     header = root.find(f"{{{NS}}}edXMLEnvelope/{{{NS}}}edXMLHeader")
     if header is None:
         raise EnvelopeError("Thiếu edXMLHeader để đặt chữ ký.", "No edXMLHeader to sign in.")
-    for old in header.findall(f"{{{DSIG}}}Signature"):
+    for old in [*header.iterchildren(f"{{{DSIG}}}Signature", q("Signature"))]:
         header.remove(old)
     placeholder = etree.SubElement(header, f"{{{DSIG}}}Signature", nsmap={None: DSIG})
     placeholder.set("Id", "placeholder")
@@ -105,15 +110,66 @@ def _algorithm(signature: etree._Element, path: str) -> str:
     return uri.rsplit("#", 1)[-1]
 
 
+_OUTSIDE_XMLDSIG = (
+    f"Chữ ký nằm trong không gian tên của edXML chứ không phải của XML-DSig ({DSIG}): "
+    "phần mềm XML-DSig sẽ không tìm thấy.",
+    f"The signature is in edXML's namespace, not in XML-DSig's ({DSIG}): XML-DSig software "
+    "will not find it.",
+)
+
+
+def _signatures(root: etree._Element) -> list[etree._Element]:
+    """Every Signature below the root: XML-DSig's, and the SDK's in edXML's namespace."""
+    return list(root.iterdescendants(f"{{{DSIG}}}Signature", q("Signature")))
+
+
+def _in_xmldsig(tag: str) -> str:
+    return f"{{{DSIG}}}{tag.removeprefix(f'{{{NS}}}')}" if tag.startswith(f"{{{NS}}}") else tag
+
+
+def _moved_to_xmldsig(root: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """A copy of the tree whose first Signature, written in edXML's namespace, is in
+    XML-DSig's as its signer made it (a default namespace, no prefix): what signxml checks.
+    Returns the copy and its signature."""
+    copy = deepcopy(root)
+    (signature, *_) = _signatures(copy)
+    moved = etree.Element(_in_xmldsig(signature.tag), signature.attrib, nsmap={None: DSIG})
+    moved.text, moved.tail = signature.text, signature.tail
+    pending = [(signature, moved)]
+    while pending:  # not recursive: a hostile signature may nest deeper than Python's stack
+        source, target = pending.pop()
+        for child in source:
+            if isinstance(child.tag, str):
+                made = etree.SubElement(target, _in_xmldsig(child.tag), child.attrib)
+                made.text = child.text
+                pending.append((child, made))
+            else:  # a comment or a processing instruction
+                made = deepcopy(child)
+                target.append(made)
+            made.tail = child.tail
+    signature.getparent().replace(signature, moved)
+    return copy, moved
+
+
+def _verdict(found: dict, valid: bool, problems: list[tuple[str, str]]) -> EnvelopeSignature:
+    return EnvelopeSignature(
+        **found,
+        valid=valid,
+        problem_vi=" ".join(vi for vi, _ in problems),
+        problem_en=" ".join(en for _, en in problems),
+    )
+
+
 def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSignature:
     """Check the envelope's signature: intact, over the whole envelope, by its own certificate.
 
-    Whether the certificate is trusted is the business of signature verification with the
-    configured trust anchors; this says who signed and whether the bytes are unchanged.
+    Whether the certificate is trusted, or was valid when it signed, is the business of
+    signature verification with the configured trust anchors; this says who signed and
+    whether the bytes are unchanged.
     """
     tree, _ = read_tree(data, limits)
     root = tree.getroot()
-    signatures = root.findall(f".//{{{DSIG}}}Signature")
+    signatures = _signatures(root)
     if not signatures:
         return EnvelopeSignature(
             present=False,
@@ -121,54 +177,80 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
             problem_en="The envelope carries no XML signature.",
         )
     signature = signatures[0]
+    xmldsig = signature.tag == f"{{{DSIG}}}Signature"
+    if not xmldsig:
+        try:
+            root, signature = _moved_to_xmldsig(root)
+        except ValueError:  # a name lxml read but will not write (a namespace with a '}')
+            return _verdict(
+                {"present": True, "xmldsig_namespace": False},
+                False,
+                [
+                    _OUTSIDE_XMLDSIG,
+                    (
+                        "Chữ ký có tên phần tử hay thuộc tính không hợp lệ.",
+                        "The signature holds an invalid element or attribute name.",
+                    ),
+                ],
+            )
     algorithm = _algorithm(signature, f"{{{DSIG}}}SignedInfo/{{{DSIG}}}SignatureMethod")
     digest = _algorithm(signature, f".//{{{DSIG}}}Reference/{{{DSIG}}}DigestMethod")
     certificate_text = signature.findtext(f".//{{{DSIG}}}X509Certificate")
-    found = {"present": True, "algorithm": algorithm, "digest_algorithm": digest}
+    found = {
+        "present": True,
+        "algorithm": algorithm,
+        "digest_algorithm": digest,
+        "xmldsig_namespace": xmldsig,
+    }
+    problems = [] if xmldsig else [_OUTSIDE_XMLDSIG]
     if len(signatures) > 1:
-        return EnvelopeSignature(
-            **found,
-            valid=False,
-            problem_vi="Gói tin có nhiều chữ ký XML: nghi bị bọc chữ ký.",
-            problem_en="The envelope holds several XML signatures: possible signature wrapping.",
+        problems.append(
+            (
+                "Gói tin có nhiều chữ ký XML: nghi bị bọc chữ ký.",
+                "The envelope holds several XML signatures: possible signature wrapping.",
+            )
         )
+        return _verdict(found, False, problems)
     references = signature.findall(f"{{{DSIG}}}SignedInfo/{{{DSIG}}}Reference")
     if [r.get("URI") for r in references] != [""]:
-        return EnvelopeSignature(
-            **found,
-            valid=False,
-            problem_vi="Chữ ký không bao trùm toàn bộ gói tin (Reference URI phải rỗng).",
-            problem_en=(
-                "The signature does not cover the whole envelope (Reference URI must be empty)."
-            ),
+        problems.append(
+            (
+                "Chữ ký không bao trùm toàn bộ gói tin (Reference URI phải rỗng).",
+                "The signature does not cover the whole envelope (Reference URI must be empty).",
+            )
         )
+        return _verdict(found, False, problems)
     try:
         certificate = x509.load_der_x509_certificate(
             base64.b64decode("".join((certificate_text or "").split()))
         )
     except ValueError:
-        return EnvelopeSignature(
-            **found,
-            valid=False,
-            problem_vi="Chữ ký không kèm chứng thư số đọc được.",
-            problem_en="The signature carries no readable certificate.",
+        problems.append(
+            (
+                "Chữ ký không kèm chứng thư số đọc được.",
+                "The signature carries no readable certificate.",
+            )
         )
+        return _verdict(found, False, problems)
     found["signer_subject"] = certificate.subject.rfc4514_string()
     found["certificate"] = certificate
+    config = replace(_ANY_ALGORITHM, verification_time=certificate.not_valid_before_utc)
     try:
-        XMLVerifier().verify(root, x509_cert=certificate, expect_config=_ANY_ALGORITHM)
+        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
     except (InvalidSignature, InvalidInput) as error:
-        return EnvelopeSignature(
-            **found,
-            valid=False,
-            problem_vi=f"Chữ ký XML không khớp nội dung gói tin: {error}",
-            problem_en=f"The XML signature does not match the envelope: {error}",
+        detail = str(error).rstrip(": ")  # signxml ends some reasons with an empty one
+        problems.append(
+            (
+                f"Chữ ký XML không khớp nội dung gói tin: {detail}.",
+                f"The XML signature does not match the envelope: {detail}.",
+            )
         )
+        return _verdict(found, False, problems)
     if is_weak_hash(f"{algorithm} {digest}"):
-        return EnvelopeSignature(
-            **found,
-            valid=True,
-            problem_vi=f"Chữ ký dùng thuật toán {algorithm}/{digest} dưới mức tối thiểu (SHA-1).",
-            problem_en=f"The signature uses {algorithm}/{digest}, below the floor (SHA-1).",
+        problems.append(
+            (
+                f"Chữ ký dùng thuật toán {algorithm}/{digest} dưới mức tối thiểu (SHA-1).",
+                f"The signature uses {algorithm}/{digest}, below the floor (SHA-1).",
+            )
         )
-    return EnvelopeSignature(**found, valid=True)
+    return _verdict(found, True, problems)

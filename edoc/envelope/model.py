@@ -1,8 +1,10 @@
 """The edXML messages as data: a document message and a status message (QCVN 102:2016).
 
 Field names follow the standard's element names in snake case; every header field of the
-standard has a place here, so that building and parsing lose nothing. Text fields are plain
-strings ("" when absent); dates are :class:`datetime.date`, timestamps aware datetimes.
+standard and of the hub SDK's extensions has a place here, and any other element a sender
+wrote is kept as an :class:`UnknownElement`, so that building and parsing lose nothing. Text
+fields are plain strings ("" when absent); dates are :class:`datetime.date`, timestamps aware
+datetimes.
 """
 
 import datetime as dt
@@ -106,9 +108,9 @@ class SignerInfo:
 
 @dataclass
 class OtherInfo:
-    """OtherInfo; ``extensions`` keeps the SDK's extra elements (Direction, ReplyFors, …).
+    """OtherInfo, with the SDK's extensions: Direction, ReplyFors and ReferenceCodes.
 
-    Each extension is one element as exclusive canonical XML, so it survives a round trip.
+    ``direction`` is None when the sender did not say.
     """
 
     priority: int = Priority.NORMAL
@@ -117,12 +119,15 @@ class OtherInfo:
     promulgation_amount: int = 0
     page_amount: int = 0
     appendixes: list[str] = field(default_factory=list)
-    extensions: list[str] = field(default_factory=list)
+    direction: bool | None = None
+    reply_fors: str = ""
+    reference_codes: str = ""
 
 
 @dataclass
 class ResponseFor:
-    """The document a message answers, recalls or replaces."""
+    """The document a message answers, recalls or replaces; all empty for the empty
+    ``<ResponseFor/>`` some senders write when a document answers none."""
 
     organ_id: str
     code: str
@@ -132,7 +137,8 @@ class ResponseFor:
 
 @dataclass
 class TraceHeader:
-    """One hop of the document's route."""
+    """One hop of the document's route; ``organ_id`` is "" when the hop does not name its
+    agency (the hub's newer output)."""
 
     organ_id: str
     timestamp: dt.datetime
@@ -146,6 +152,8 @@ class StaffInfo:
     staff: str = ""
     email: str = ""
     mobile: str = ""
+    department_id: str = ""
+    staff_id: str = ""
 
 
 @dataclass
@@ -179,9 +187,26 @@ class Business:
     replacements: list[Replacement] = field(default_factory=list)
 
 
+ZIP = "application/zip"
+
+
+def wrapped_in_zip(name: str, content_type: str) -> bool:
+    """Whether an attachment that travels as ``content_type`` is its file wrapped in a zip.
+
+    The SDK zips each file before encoding it and says application/zip. A file that already
+    is a zip (its name ends in ``.zip``, in any case) travels as itself and is never opened,
+    so that the receiver gets the bytes that were sent. Building and reading use this rule.
+    """
+    return content_type.strip().lower() == ZIP and not name.lower().endswith(".zip")
+
+
 @dataclass
 class Attachment:
-    """A file carried in the envelope; ``data`` is the decoded file itself."""
+    """A file carried in the envelope; ``data`` is the decoded file itself.
+
+    ``zipped``: the file travels wrapped in a zip, as the SDK sends it (a zip file travels as
+    itself whatever this says, see :func:`wrapped_in_zip`).
+    """
 
     content_id: str
     name: str
@@ -192,8 +217,26 @@ class Attachment:
 
 
 @dataclass
+class UnknownElement:
+    """An element of the header that is neither QCVN 102's nor a known extension, kept as the
+    sender wrote it so that it travels on.
+
+    ``parent`` is the path of the element that held it, from edXMLHeader, by local names
+    with a 1-based index where names repeat (``edXMLHeader/MessageHeader/To[2]``); ``xml``
+    is the element as exclusive canonical XML.
+    """
+
+    parent: str
+    xml: str
+
+
+@dataclass
 class DocumentMessage:
-    """An edXML document message (gói tin văn bản)."""
+    """An edXML document message (gói tin văn bản).
+
+    ``task_codes`` and ``application_type`` are the SDK's MessageHeader/ResponseForTask/TaskCode
+    and MessageHeader/ApplicationType.
+    """
 
     sender: Organization
     recipients: list[Organization]
@@ -210,9 +253,12 @@ class DocumentMessage:
     other_info: OtherInfo = field(default_factory=OtherInfo)
     response_for: list[ResponseFor] = field(default_factory=list)
     steering_type: int | None = None
+    task_codes: list[str] = field(default_factory=list)
+    application_type: str = ""
     traces: list[TraceHeader] = field(default_factory=list)
     business: Business | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    unknown_elements: list[UnknownElement] = field(default_factory=list)
 
     kind = "document"
 
@@ -231,6 +277,7 @@ class StatusMessage:
     timestamp: dt.datetime
     description: str = ""
     staff: StaffInfo | None = None
+    unknown_elements: list[UnknownElement] = field(default_factory=list)
 
     kind = "status"
 

@@ -6,3 +6,8 @@ DSIG = "http://www.w3.org/2000/09/xmldsig#"
 
 DATE_FORMAT = "%Y/%m/%d"
 TIMESTAMP_FORMAT = "%Y/%m/%d %H:%M:%S"
+
+
+def q(name: str) -> str:
+    """The qualified name of the edXML element ``name``, as lxml writes it: ``{namespace}name``."""
+    return f"{{{NS}}}{name}"

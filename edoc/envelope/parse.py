@@ -1,10 +1,12 @@
 """Reading edXML messages from the hub, from our own software and from everyone else's.
 
-Elements are matched by namespace, never by prefix. What real senders get wrong is repaired or
-accepted with a warning (an undeclared ``xlink`` prefix, a malformed agency id, dashes in a
-date); what cannot be read safely is refused with an :class:`EnvelopeError`: stray bytes
-before the XML declaration, any DTD, more bytes than the limits allow, broken base64, a zip
-bomb or a zip entry that tries to escape its folder. Parsing never touches the network.
+Elements are matched by namespace and name, never by prefix or position: senders order them
+their own way. What real senders get wrong is repaired or accepted with a warning (an
+undeclared ``xlink`` prefix, a malformed agency id, dashes in a date); an element edoc does not
+know is kept, with where it was, and reported (ENV_UNKNOWN_ELEMENT). What cannot be read
+safely is refused with an :class:`EnvelopeError`: stray bytes before the XML declaration, any
+DTD, more bytes than the limits allow, broken base64, a zip bomb or a zip entry that tries to
+escape its folder. Parsing never touches the network.
 """
 
 import base64
@@ -14,12 +16,14 @@ import io
 import mimetypes
 import re
 import zipfile
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from edoc.agency import AgencyId, AgencyIdError
+from edoc.envelope.layout import DOCUMENT, STATUS, Layout
 from edoc.envelope.model import (
     Attachment,
     Business,
@@ -38,8 +42,10 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
     TraceHeader,
+    UnknownElement,
+    wrapped_in_zip,
 )
-from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK
+from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
 
@@ -78,10 +84,6 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BOM = b"\xef\xbb\xbf"
 
 
-def _q(name: str) -> str:
-    return f"{{{NS}}}{name}"
-
-
 class _Reader:
     """The reading of one envelope: collects warnings while turning elements into the model."""
 
@@ -97,7 +99,7 @@ class _Reader:
     def text(self, parent: etree._Element | None, path: str) -> str:
         if parent is None:
             return ""
-        element = parent.find("/".join(_q(part) for part in path.split("/")))
+        element = parent.find("/".join(q(part) for part in path.split("/")))
         return (element.text or "").strip() if element is not None else ""
 
     def integer(self, parent: etree._Element | None, path: str, default: int = 0) -> int:
@@ -113,6 +115,29 @@ class _Reader:
                 f"{path}: '{value}' is not a number; {default} is used.",
             )
             return default
+
+    def boolean(self, parent: etree._Element | None, path: str) -> bool | None:
+        value = self.text(parent, path)
+        if not value:
+            return None
+        if value.lower() in ("true", "1"):
+            return True
+        if value.lower() in ("false", "0"):
+            return False
+        self.warn(
+            "ENV_NOT_A_BOOLEAN",
+            f"{path}: «{value}» không phải true/false, bỏ qua.",
+            f"{path}: '{value}' is not true or false; ignored.",
+        )
+        return None
+
+    def texts(self, parent: etree._Element | None, path: str) -> list[str]:
+        if parent is None:
+            return []
+        return [
+            (element.text or "").strip()
+            for element in parent.iterfind("/".join(q(part) for part in path.split("/")))
+        ]
 
     def date(self, parent: etree._Element | None, path: str, required: bool = False):
         value = self.text(parent, path)
@@ -183,6 +208,8 @@ class _Reader:
         return value
 
     def response_for(self, element: etree._Element) -> ResponseFor:
+        if not _has_children(element):
+            return ResponseFor("", "")
         return ResponseFor(
             organ_id=self._organ_id_at(element, "ResponseFor"),
             code=self.text(element, "Code"),
@@ -198,22 +225,13 @@ class _Reader:
             staff=self.text(element, "Staff"),
             email=self.text(element, "Email"),
             mobile=self.text(element, "Mobile"),
+            department_id=self.text(element, "DepartmentId"),
+            staff_id=self.text(element, "StaffId"),
         )
 
     def other_info(self, element: etree._Element | None) -> OtherInfo:
         if element is None:
             return OtherInfo()
-        known = {
-            _q(name)
-            for name in (
-                "Priority",
-                "SphereOfPromulgation",
-                "TyperNotation",
-                "PromulgationAmount",
-                "PageAmount",
-                "Appendixes",
-            )
-        }
         priority = self.integer(element, "Priority")
         if not 0 <= priority <= 4:
             self.warn(
@@ -227,15 +245,10 @@ class _Reader:
             typer_notation=self.text(element, "TyperNotation"),
             promulgation_amount=self.integer(element, "PromulgationAmount"),
             page_amount=self.integer(element, "PageAmount"),
-            appendixes=[
-                (a.text or "").strip()
-                for a in element.iterfind(f"{_q('Appendixes')}/{_q('Appendix')}")
-            ],
-            extensions=[
-                _canonical(child)
-                for child in element
-                if isinstance(child.tag, str) and child.tag not in known
-            ],
+            appendixes=self.texts(element, "Appendixes/Appendix"),
+            direction=self.boolean(element, "Direction"),
+            reply_fors=self.text(element, "ReplyFors"),
+            reference_codes=self.text(element, "ReferenceCodes"),
         )
 
     def business(self, element: etree._Element | None) -> Business | None:
@@ -249,29 +262,23 @@ class _Reader:
                 f"Bussiness/BussinessDocType: mã nghiệp vụ {code} không được định nghĩa (0–3).",
                 f"Bussiness/BussinessDocType: business code {code} is not defined (0–3).",
             ) from error
-        info = element.find(_q("BussinessDocumentInfo"))
+        info = element.find(q("BussinessDocumentInfo"))
         receivers = [
             Receiver(self._organ_id_at(r, "Receiver"), self.integer(r, "ReceiverType"))
             for r in element.iterfind(
-                f"{_q('BussinessDocumentInfo')}/{_q('ReceiverList')}/{_q('Receiver')}"
+                f"{q('BussinessDocumentInfo')}/{q('ReceiverList')}/{q('Receiver')}"
             )
         ]
         replacements = [
-            Replacement(
-                self.text(r, "DocumentId"),
-                [
-                    (o.text or "").strip()
-                    for o in r.iterfind(f"{_q('OrganIdList')}/{_q('OrganId')}")
-                ],
-            )
-            for r in element.iterfind(f"{_q('ReplacementInfoList')}/{_q('ReplacementInfo')}")
+            Replacement(self.text(r, "DocumentId"), self.texts(r, "OrganIdList/OrganId"))
+            for r in element.iterfind(f"{q('ReplacementInfoList')}/{q('ReplacementInfo')}")
         ]
         return Business(
             business_type=business_type,
             document_id=self.text(element, "DocumentId"),
             reason=self.text(element, "BussinessDocReason"),
             paper=self.integer(element, "Paper"),
-            staff=self.staff(element.find(_q("StaffInfo"))),
+            staff=self.staff(element.find(q("StaffInfo"))),
             document_info_changed=(
                 self.text(info, "DocumentInfo") == "1" if info is not None else None
             ),
@@ -285,7 +292,7 @@ class _Reader:
     def attachments(
         self, root: etree._Element, manifest: etree._Element | None
     ) -> list[Attachment]:
-        items = root.findall(f"{_q('AttachmentEncoded')}/{_q('Attachment')}")
+        items = root.findall(f"{q('AttachmentEncoded')}/{q('Attachment')}")
         if len(items) > self.limits.attachments:
             raise EnvelopeError(
                 f"Gói tin có {len(items)} tệp đính kèm, quá giới hạn {self.limits.attachments}.",
@@ -294,7 +301,7 @@ class _Reader:
             )
         references = {}
         if manifest is not None:
-            for reference in manifest.iterfind(_q("Reference")):
+            for reference in manifest.iterfind(q("Reference")):
                 content_id = self.text(reference, "ContentId")
                 href = reference.get(f"{{{XLINK}}}href", "")
                 if href and href != f"cid:{content_id}":
@@ -349,7 +356,7 @@ class _Reader:
                 f"Attachment '{label}': broken base64 data ({error}).",
             ) from error
         description = self.text(item, "Description")
-        if content_type == "application/zip" and not name.lower().endswith(".zip"):
+        if wrapped_in_zip(name, content_type):
             inner_name, inner = unzip_single(data, label, self.limits)
             guessed = content_type_of(name or inner_name)
             return Attachment(content_id, name or inner_name, guessed, inner, description, True)
@@ -358,12 +365,12 @@ class _Reader:
     # -- messages -------------------------------------------------------------------------
 
     def document(self, root: etree._Element, header: etree._Element, envelope) -> DocumentMessage:
-        message_header = header.find(_q("MessageHeader"))
-        sender = message_header.find(_q("From"))
+        message_header = header.find(q("MessageHeader"))
+        sender = message_header.find(q("From"))
         if sender is None:
             raise EnvelopeError("Thiếu MessageHeader/From.", "MessageHeader/From is missing.")
-        traces = header.find(_q("TraceHeaderList"))
-        recipients = [self.organization(to, "To") for to in message_header.iterfind(_q("To"))]
+        traces = header.find(q("TraceHeaderList"))
+        recipients = [self.organization(to, "To") for to in message_header.iterfind(q("To"))]
         steering = self.text(message_header, "SteeringType")
         return DocumentMessage(
             sender=self.organization(sender, "From"),
@@ -389,26 +396,26 @@ class _Reader:
                 self.text(message_header, "SignerInfo/FullName"),
             ),
             due_date=self.date(message_header, "DueDate"),
-            to_places=[
-                (p.text or "").strip()
-                for p in message_header.iterfind(f"{_q('ToPlaces')}/{_q('Place')}")
-            ],
-            other_info=self.other_info(message_header.find(_q("OtherInfo"))),
-            response_for=[self.response_for(r) for r in message_header.iterfind(_q("ResponseFor"))],
+            to_places=self.texts(message_header, "ToPlaces/Place"),
+            other_info=self.other_info(message_header.find(q("OtherInfo"))),
+            response_for=[self.response_for(r) for r in message_header.iterfind(q("ResponseFor"))],
             steering_type=self.integer(message_header, "SteeringType") if steering else None,
+            task_codes=self.texts(message_header, "ResponseForTask/TaskCode"),
+            application_type=self.text(message_header, "ApplicationType"),
             document_id=self.text(message_header, "DocumentId"),
             traces=[
-                TraceHeader(self._organ_id_at(t, "TraceHeader"), self.timestamp(t, "Timestamp"))
-                for t in (traces.iterfind(_q("TraceHeader")) if traces is not None else ())
+                self.trace(t)
+                for t in (traces.iterfind(q("TraceHeader")) if traces is not None else ())
             ],
-            business=self.business(traces.find(_q("Bussiness")) if traces is not None else None),
+            business=self.business(traces.find(q("Bussiness")) if traces is not None else None),
             attachments=self.attachments(
-                root, envelope.find(f"{_q('edXMLBody')}/{_q('edXMLManifest')}")
+                root, envelope.find(f"{q('edXMLBody')}/{q('edXMLManifest')}")
             ),
+            unknown_elements=self.unknown_elements(header, DOCUMENT),
         )
 
     def status(self, header: etree._Element) -> StatusMessage:
-        message_header = header.find(_q("MessageHeader"))
+        message_header = header.find(q("MessageHeader"))
         code = self.text(message_header, "StatusCode")
         try:
             status_code = StatusCode(code)
@@ -417,9 +424,9 @@ class _Reader:
                 f"Mã trạng thái «{code}» không được định nghĩa (chỉ có 01–06, 13, 15, 16).",
                 f"Status code '{code}' is not defined (only 01–06, 13, 15 and 16 are).",
             ) from error
-        sender = message_header.find(_q("From"))
-        response = message_header.find(_q("ResponseFor"))
-        if sender is None or response is None:
+        sender = message_header.find(q("From"))
+        response = message_header.find(q("ResponseFor"))
+        if sender is None or response is None or not _has_children(response):
             raise EnvelopeError(
                 "Gói tin trạng thái thiếu From hoặc ResponseFor.",
                 "The status message lacks From or ResponseFor.",
@@ -430,8 +437,63 @@ class _Reader:
             status_code=status_code,
             timestamp=self.timestamp(message_header, "Timestamp"),
             description=self.text(message_header, "Description"),
-            staff=self.staff(message_header.find(_q("StaffInfo"))),
+            staff=self.staff(message_header.find(q("StaffInfo"))),
+            unknown_elements=self.unknown_elements(header, STATUS),
         )
+
+    def trace(self, element: etree._Element) -> TraceHeader:
+        """A hop; the hub's newer output names no agency, which is no malformed id."""
+        organ_id = (
+            self._organ_id_at(element, "TraceHeader")
+            if element.find(q("OrganId")) is not None
+            else ""
+        )
+        return TraceHeader(organ_id, self.timestamp(element, "Timestamp"))
+
+    # -- what edoc does not know -----------------------------------------------------------
+
+    def unknown_elements(self, header: etree._Element, layout: Layout) -> list[UnknownElement]:
+        """Every element of the header that ``layout`` does not know, with where it was."""
+        found: list[UnknownElement] = []
+        self._unknown_in(header, "edXMLHeader", layout, found)
+        return found
+
+    def _unknown_in(
+        self, element: etree._Element, path: str, layout: Layout, found: list[UnknownElement]
+    ) -> None:
+        children = [child for child in element if isinstance(child.tag, str)]
+        repeated = Counter(child.tag for child in children)
+        seen: Counter = Counter()
+        for child in children:
+            seen[child.tag] += 1
+            name = _local_name(child)
+            known = layout.children.get(child.tag)
+            if known is not None and (known.repeats or seen[child.tag] == 1):
+                if known.children is not None:
+                    step = f"{name}[{seen[child.tag]}]" if repeated[child.tag] > 1 else name
+                    self._unknown_in(child, f"{path}/{step}", known, found)
+                continue
+            found.append(UnknownElement(path, _canonical(child)))
+            if known is None:
+                self.warn(
+                    "ENV_UNKNOWN_ELEMENT",
+                    f"{path}/{name}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết; "
+                    "được giữ nguyên.",
+                    f"{path}/{name}: an element neither of QCVN 102 nor of a known extension; "
+                    "kept as it is.",
+                )
+            else:
+                self.warn(
+                    "ENV_REPEATED_ELEMENT",
+                    f"{path}/{name}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần "
+                    "tử đầu, giữ nguyên các phần tử sau.",
+                    f"{path}/{name}: an element that may appear once appears again; the first "
+                    "is read, the others kept as they are.",
+                )
+
+
+def _has_children(element: etree._Element) -> bool:
+    return any(isinstance(child.tag, str) for child in element)
 
 
 def _local_name(element: etree._Element) -> str:
@@ -521,8 +583,15 @@ def _parser() -> etree.XMLParser:
     )
 
 
+#: Prefixes real senders use without declaring them, and the namespaces they mean: ``xlink``
+#: on Reference, ``edXML`` on AttachmentEncoded outside the envelope that declares it.
+_KNOWN_PREFIXES = {"xlink": XLINK, "edXML": NS}
+_UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
+
+
 def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
-    """Parse the XML safely, repairing an undeclared xlink prefix; returns the tree and warnings."""
+    """Parse the XML safely, declaring the known prefixes a sender used without declaring
+    them; returns the tree and warnings."""
     if len(data) > limits.envelope_bytes:
         raise EnvelopeError(
             f"Gói tin lớn {len(data)} byte, quá giới hạn {limits.envelope_bytes} byte.",
@@ -543,32 +612,43 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
         )
-    warnings: list[EnvelopeWarning] = []
+    parser = _parser()
     try:
-        tree = etree.parse(io.BytesIO(body), _parser())
+        tree = etree.parse(io.BytesIO(body), parser)
+        prefixes: list[str] = []
     except etree.XMLSyntaxError as error:
+        prefixes = list(dict.fromkeys(_UNDECLARED.findall(str(parser.error_log))))
         end = body.find(b">", first.start()) if first is not None else -1
-        if "Namespace prefix xlink" not in str(error) or end < 0:
+        if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or end < 0:
             raise _not_xml(error) from error
         end -= body[end - 1 : end] == b"/"
-        repaired = body[:end] + f' xmlns:xlink="{XLINK}"'.encode() + body[end:]
+        declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
+        repaired = body[:end] + declarations.encode() + body[end:]
         try:
             tree = etree.parse(io.BytesIO(repaired), _parser())
         except etree.XMLSyntaxError as again:
             raise _not_xml(again) from again
-        warnings.append(
-            EnvelopeWarning(
-                "ENV_XLINK_UNDECLARED",
-                "Tiền tố xlink được dùng mà không khai báo; đã tự bổ sung khai báo.",
-                "The xlink prefix is used without being declared; the declaration was added.",
-            )
-        )
     if tree.docinfo.doctype:
         raise EnvelopeError(
             "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD: refused for safety.",
         )
-    return tree, warnings
+    return tree, [_undeclared(prefix) for prefix in prefixes]
+
+
+def _undeclared(prefix: str) -> EnvelopeWarning:
+    return EnvelopeWarning(
+        "ENV_XLINK_UNDECLARED" if prefix == "xlink" else "ENV_PREFIX_UNDECLARED",
+        f"Tiền tố {prefix} được dùng mà không khai báo; đã tự bổ sung khai báo.",
+        f"The {prefix} prefix is used without being declared; the declaration was added.",
+    )
+
+
+def fragment(xml: str) -> etree._Element:
+    """One element from its XML text (an element kept in the model), read as safely as an
+    envelope."""
+    tree, _ = read_tree(xml.encode("utf-8"))
+    return tree.getroot()
 
 
 def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
@@ -582,21 +662,21 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     """Read an edXML document or status message; EnvelopeError when it cannot be read safely."""
     tree, warnings = read_tree(data, limits)
     root = tree.getroot()
-    if root.tag != _q("edXML"):
+    if root.tag != q("edXML"):
         raise EnvelopeError(
             f"Phần tử gốc là «{_local_name(root)}», không phải edXML của QCVN 102.",
             f"The root element is '{_local_name(root)}', not the edXML of QCVN 102.",
         )
-    envelope = root.find(_q("edXMLEnvelope"))
-    header = envelope.find(_q("edXMLHeader")) if envelope is not None else None
-    if header is None or header.find(_q("MessageHeader")) is None:
+    envelope = root.find(q("edXMLEnvelope"))
+    header = envelope.find(q("edXMLHeader")) if envelope is not None else None
+    if header is None or header.find(q("MessageHeader")) is None:
         raise EnvelopeError(
             "Thiếu edXMLEnvelope/edXMLHeader/MessageHeader.",
             "edXMLEnvelope/edXMLHeader/MessageHeader is missing.",
         )
     reader = _Reader(limits)
     reader.warnings.extend(warnings)
-    if header.find(f"{_q('MessageHeader')}/{_q('StatusCode')}") is not None:
+    if header.find(f"{q('MessageHeader')}/{q('StatusCode')}") is not None:
         message: Message = reader.status(header)
     else:
         message = reader.document(root, header, envelope)

@@ -3,17 +3,21 @@
 The schema (``schema/edxml.xsd``, shipped in the package) holds the standard's length limits,
 code ranges, required elements and date formats. libxml2 words its findings in English for
 schema authors; each is reworded here for a clerk, in Vietnamese and in English, with the path
-of the element concerned.
+of the element concerned. MessageHeader takes its children in any order, which XSD 1.0 can
+only say with a repeated choice: what such a choice cannot check (a required child missing, a
+single one repeated, a child of the other kind of message) is checked here, worded the same.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from lxml import etree
 
-from edoc.envelope.names import NS
+from edoc.envelope.layout import DOCUMENT_HEADER, STATUS_HEADER
+from edoc.envelope.names import NS, q
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, parse, read_tree
 from edoc.errors import EnvelopeError
 
@@ -117,6 +121,64 @@ def _explain(error) -> Violation:
     return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
 
 
+_REQUIRED = {
+    "document": (
+        "From",
+        "To",
+        "Code",
+        "PromulgationInfo",
+        "DocumentType",
+        "Subject",
+        "SignerInfo",
+        "DocumentId",
+    ),
+    "status": ("From", "ResponseFor", "StatusCode", "Timestamp"),
+}
+"""The children a MessageHeader must have, by kind of message (a StatusCode makes a status)."""
+
+
+def _message_header_violations(tree: etree._ElementTree) -> list[Violation]:
+    """What the schema's repeated choice lets through in MessageHeader (an element it does
+    not know at all, the schema reports itself)."""
+    header = tree.getroot().find(f"{q('edXMLEnvelope')}/{q('edXMLHeader')}/{q('MessageHeader')}")
+    if header is None:
+        return []
+    status = header.find(q("StatusCode")) is not None
+    kind, layout, other = (
+        ("status", STATUS_HEADER, DOCUMENT_HEADER)
+        if status
+        else ("document", DOCUMENT_HEADER, STATUS_HEADER)
+    )
+    present = Counter(child.tag for child in header)
+    violations = [
+        Violation(
+            tree.getpath(header),
+            header.sourceline,
+            f"MessageHeader: thiếu phần tử con, cần có: {name}",
+            f"MessageHeader: a child element is missing; expected: {name}",
+        )
+        for name in _REQUIRED[kind]
+        if not present[q(name)]
+    ]
+    seen: Counter = Counter()
+    for child in header.iterchildren(f"{{{NS}}}*"):
+        seen[child.tag] += 1
+        known = layout.children.get(child.tag)
+        if known is None and child.tag in other.children:
+            where = "gói tin trạng thái" if status else "gói tin văn bản"
+            vi = f"phần tử này không được phép ở đây (trong {where})"
+            en = f"this element is not allowed here (in a {kind} message)"
+        elif known is not None and seen[child.tag] > 1 and not known.repeats:
+            vi, en = "phần tử này chỉ được có một lần", "this element may appear only once"
+        else:
+            continue
+        name = _name(child.tag)
+        violations.append(
+            Violation(tree.getpath(child), child.sourceline, f"{name}: {vi}", f"{name}: {en}")
+        )
+    return violations
+
+
 SHOWN = 100  # a hostile envelope can break the schema a million times; a person reads a few
 
 
@@ -128,9 +190,10 @@ def validate(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Violation]:
         return [Violation("", None, error.message_vi, error.message_en)]
     checker = schema()
     errors = [] if checker.validate(tree) else list(checker.error_log)
-    violations = [_explain(e) for e in errors[:SHOWN]]
-    if len(errors) > SHOWN:
-        more = len(errors) - SHOWN
+    header = _message_header_violations(tree)
+    violations = ([_explain(e) for e in errors[:SHOWN]] + header)[:SHOWN]
+    if len(errors) + len(header) > SHOWN:
+        more = len(errors) + len(header) - SHOWN
         violations.append(
             Violation("", None, f"… và {more} vi phạm khác.", f"… and {more} more violations.")
         )

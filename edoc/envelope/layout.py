@@ -1,0 +1,139 @@
+"""Where each element of an edXML header belongs, as edoc reads it.
+
+Senders write the header's elements in different orders, so edoc reads them by name, never
+by position. This layout says which names edoc knows in each block and which of them may
+repeat: the parser walks a header against it to find what it does not know (kept and
+reported, never dropped), and the validator checks with it what the schema's open
+MessageHeader cannot say. Types and length limits are the schema's (``schema/edxml.xsd``).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from edoc.envelope.names import DSIG, q
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An element as edoc knows it: its known children by qualified name, and whether it may
+    repeat. ``children`` is empty for an element that holds text, and None for one whose
+    inside is not edoc's to read (a signature)."""
+
+    children: Mapping[str, "Layout"] | None
+    repeats: bool = False
+
+
+TEXT = Layout({})
+OPAQUE = Layout(None)
+
+
+def _block(children: Mapping[str, Layout]) -> Layout:
+    return Layout({q(name): layout for name, layout in children.items()})
+
+
+def _texts(*names: str) -> Layout:
+    return _block(dict.fromkeys(names, TEXT))
+
+
+def _many(layout: Layout) -> Layout:
+    return replace(layout, repeats=True)
+
+
+ORGANIZATION = _texts(
+    "OrganId",
+    "OrganizationInCharge",
+    "OrganName",
+    "OrganAdd",
+    "Email",
+    "Telephone",
+    "Fax",
+    "Website",
+)
+RESPONSE_FOR = _texts("OrganId", "Code", "PromulgationDate", "DocumentId")
+STAFF_INFO = _texts("Department", "DepartmentId", "Staff", "StaffId", "Email", "Mobile")
+
+DOCUMENT_HEADER = _block(
+    {
+        "From": ORGANIZATION,
+        "To": _many(ORGANIZATION),
+        "DocumentId": TEXT,
+        "Code": _texts("CodeNumber", "CodeNotation"),
+        "PromulgationInfo": _texts("Place", "PromulgationDate"),
+        "DocumentType": _texts("Type", "TypeDetail", "TypeName"),
+        "Subject": TEXT,
+        "Content": TEXT,
+        "SignerInfo": _texts("Competence", "Position", "FullName"),
+        "DueDate": TEXT,
+        "ToPlaces": _block({"Place": _many(TEXT)}),
+        "OtherInfo": _block(
+            {
+                "Priority": TEXT,
+                "SphereOfPromulgation": TEXT,
+                "TyperNotation": TEXT,
+                "PromulgationAmount": TEXT,
+                "PageAmount": TEXT,
+                "Appendixes": _block({"Appendix": _many(TEXT)}),
+                "Direction": TEXT,
+                "ReplyFors": TEXT,
+                "ReferenceCodes": TEXT,
+            }
+        ),
+        "ResponseFor": _many(RESPONSE_FOR),
+        "SteeringType": TEXT,
+        "ResponseForTask": _block({"TaskCode": _many(TEXT)}),
+        "ApplicationType": TEXT,
+    }
+)
+"""MessageHeader of a document message."""
+
+STATUS_HEADER = _block(
+    {
+        "From": ORGANIZATION,
+        "ResponseFor": RESPONSE_FOR,
+        "StaffInfo": STAFF_INFO,
+        "StatusCode": TEXT,
+        "Description": TEXT,
+        "Timestamp": TEXT,
+    }
+)
+"""MessageHeader of a status message."""
+
+BUSINESS = _block(
+    {
+        "DocumentId": TEXT,
+        "BussinessDocType": TEXT,
+        "BussinessDocReason": TEXT,
+        "Paper": TEXT,
+        "BussinessDocumentInfo": _block(
+            {
+                "DocumentInfo": TEXT,
+                "DocumentReceiver": TEXT,
+                "ReceiverList": _block({"Receiver": _many(_texts("OrganId", "ReceiverType"))}),
+            }
+        ),
+        "ReplacementInfoList": _block(
+            {
+                "ReplacementInfo": _many(
+                    _block({"DocumentId": TEXT, "OrganIdList": _block({"OrganId": _many(TEXT)})})
+                )
+            }
+        ),
+        "StaffInfo": STAFF_INFO,
+    }
+)
+
+_SIGNATURES = {q("Signature"): OPAQUE, f"{{{DSIG}}}Signature": OPAQUE}
+
+DOCUMENT = Layout(
+    {
+        q("MessageHeader"): DOCUMENT_HEADER,
+        q("TraceHeaderList"): _block(
+            {"TraceHeader": _many(_texts("OrganId", "Timestamp")), "Bussiness": BUSINESS}
+        ),
+        **_SIGNATURES,
+    }
+)
+"""edXMLHeader of a document message (the SDK puts its signature in edXML's namespace)."""
+
+STATUS = Layout({q("MessageHeader"): STATUS_HEADER, **_SIGNATURES})
+"""edXMLHeader of a status message."""
