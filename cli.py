@@ -315,7 +315,9 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
             k: v for k, v in (("number", rest["number"]), ("notation", rest["notation"])) if v
         }
     if rest["type_name"]:
-        meta["document_type"] = (meta.get("document_type") or {}) | {"type_name": rest["type_name"]}
+        given = meta.get("document_type")  # an object, or the name as inspect --json writes it
+        name = rest["type_name"]
+        meta["document_type"] = given | {"type_name": name} if isinstance(given, dict) else name
     signer = {
         "full_name": rest["signer_name"],
         "position": rest["signer_position"],

@@ -504,10 +504,10 @@ def test_inspect_json_shows_a_replacement_with_its_agencies_and_clerk():
 
 HEADER_KEYS = [
     "document_id", "from", "to", "code", "subject", "content", "promulgation_date", "place",
-    "document_type", "signer", "priority", "due_date", "to_places", "sphere_of_promulgation",
-    "typer_notation", "promulgation_amount", "page_amount", "appendixes", "direction",
-    "reply_fors", "reference_codes", "response_for", "steering_type", "task_codes",
-    "application_type", "business", "unknown_elements",
+    "document_type", "document_type_code", "document_type_detail", "signer", "priority",
+    "due_date", "to_places", "sphere_of_promulgation", "typer_notation", "promulgation_amount",
+    "page_amount", "appendixes", "direction", "reply_fors", "reference_codes", "response_for",
+    "steering_type", "task_codes", "application_type", "business", "unknown_elements",
 ]  # fmt: skip
 VNPT_FILES = ["Kế hoạch tập huấn.pdf", "hồ sơ tập huấn.zip", "BẢN ĐỒ.ZIP"]
 
@@ -526,6 +526,8 @@ def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_pat
     assert {key: second[key] for key in HEADER_KEYS} == {key: first[key] for key in HEADER_KEYS}
     assert second["task_codes"] == ["NV-2026-014", "NV-2026-015"]
     assert second["direction"] is True
+    # document_type stays the name scripts read; its code and detail beside it
+    assert (second["document_type"], second["document_type_detail"]) == ("Kế hoạch", "5")
     sha = [a["sha256"] for a in first["attachments"]]
     assert [a["sha256"] for a in second["attachments"]] == sha
 

@@ -263,8 +263,12 @@ def document_from_metadata(
     document_code = DocumentCode(str(_required(code, "number")), str(_required(code, "notation")))
     date = _date(_required(meta, "promulgation_date"), "promulgation_date")
     document_type = meta.get("document_type") or {}
-    if isinstance(document_type, str):
-        document_type = {"type_name": document_type}
+    if isinstance(document_type, str):  # as inspect --json writes it: the name, code apart
+        document_type = {
+            "type": meta.get("document_type_code"),
+            "type_name": document_type,
+            "type_detail": meta.get("document_type_detail") or "",
+        }
     signer = meta.get("signer") or {}
     return DocumentMessage(
         sender=sender,
@@ -367,11 +371,9 @@ def describe(parsed: ParsedEnvelope, signature: EnvelopeSignature) -> dict[str, 
         "content": message.content,
         "promulgation_date": _iso(message.promulgation_date),
         "place": message.place,
-        "document_type": {
-            "type": message.document_type.type,
-            "type_name": message.document_type.type_name,
-            "type_detail": message.document_type.type_detail,
-        },
+        "document_type": message.document_type.type_name,
+        "document_type_code": message.document_type.type,
+        "document_type_detail": message.document_type.type_detail,
         "signer": {
             "competence": message.signer.competence,
             "position": message.signer.position,
