@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from edoc.storage.database import DATABASE_URL_ENV, MIGRATIONS, connect, sessions, upgrade
-from edoc.storage.models import Agency, Base, Delivery
+from edoc.storage.models import Agency, Base, Delivery, Document
 from edoc.timezone import as_utc
 from edoc.workspace import open_workspace
 
@@ -80,8 +80,9 @@ def test_processes_starting_at_once_on_a_new_workspace_share_it(database_url, tm
 
 
 def test_a_hub_from_before_the_sdk_api_keeps_when_each_delivery_was_queued(database_url):
-    """Upgrading a hub's database across revision 0008: a delivery already queued is taken
-    to have been queued when it last changed, and the hub's agencies speak for no system."""
+    """Upgrading a hub's database across revisions 0008 and 0009: a delivery already queued
+    is taken to have been queued when it last changed, the hub's agencies speak for no system,
+    and its documents carry no extensions."""
     engine = connect(database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -95,8 +96,10 @@ def test_a_hub_from_before_the_sdk_api_keeps_when_each_delivery_was_queued(datab
     with sessions(engine)() as session:
         delivery = session.scalar(select(Delivery))
         agency = session.scalar(select(Agency))
+        document = session.scalar(select(Document))
     assert as_utc(delivery.created_at) == last_change
     assert (agency.organ_id, agency.system_id) == ("000.00.00.G22", "")
+    assert document.extensions == {}  # and nothing that points at it was lost on the way
     engine.dispose()
 
 

@@ -3,8 +3,10 @@ PostgreSQL: an agency's document management system (played by :mod:`tests.sdk_cl
 client written from the spec) exchanging with edoc nodes, and edoc nodes exchanging with each
 other through the hub over that API (``edoc serve --hub-api vdxp``)."""
 
+import base64
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,13 +18,25 @@ from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.storage.models import (
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    StatusEvent,
+    UserRole,
+)
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.letters import letter_envelope, signed_letter
 from signing.policy import DEFAULT_POLICY
+from tests.conftest import PASSWORD
 from tests.sdk_client import SdkService
 from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
+from tests.test_web import logged_in
+from web.app import create_node_app
+from web.users import add_user
 
+CORPUS = Path(__file__).parent / "envelopes"
 DMS = "vxp.dms.h41"
 SECRET = "AwyOIWljooz1hxgZsxpEBjCoj5rg9dMMsLJl0YydfZpd"
 EDOC = '{"servicetype":"eDoc","messagetype":"edoc"}'
@@ -327,3 +341,37 @@ def test_refusals_are_answered_in_the_shape_the_sdk_reads(exchange, letter):
     download = requests.get(dms.endpoint + "/downloadEdoc", headers=headers, timeout=30)
     assert download.status_code == 401 and download.content == b""
     assert download.headers["XroadVnpt-ErrorCode"] == "401"
+
+
+def test_what_the_sdk_adds_crosses_the_hub_byte_for_byte_and_the_clerk_sees_it(exchange, letter):
+    """An envelope in VNPT's order, with the SDK's task codes, application type and sending
+    clerk and an element nobody knows, sent by the DMS to one of its two recipients."""
+    local, dms = exchange
+    envelope = (CORPUS / "vnpt-order-new.edxml").read_bytes()
+    (pdf,) = [a for a in parse(envelope).message.attachments if a.name.endswith(".pdf")]
+    envelope = envelope.replace(base64.b64encode(pdf.data), base64.b64encode(letter))
+    envelope = envelope.replace(b"000.00.00.H49", NGHE_AN.organ_id.encode())
+    envelope = envelope.replace(b"000.00.00.H56", VPCP.organ_id.encode())  # G09 has no node
+    unknown = "<edXML:GhiChu>Mật</edXML:GhiChu>".encode()
+    envelope = envelope.replace(b"</edXML:ApplicationType>", b"</edXML:ApplicationType>" + unknown)
+    sent = dms.send_edoc('{"from":"000.00.00.H41","to":["000.00.00.G22"]}', envelope)
+    assert sent["status"] == "OK", sent
+    office = local.nodes[VPCP.organ_id]
+    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    with office.sessions() as session:
+        document = session.scalar(select(Document))
+    assert office.blobs.read(document.envelope_sha256) == envelope
+    assert document.extensions == {
+        "task_codes": ["NV-2026-014", "NV-2026-015"],
+        "application_type": "QLVB-QN",
+        "sent_by": {
+            "department": "Văn phòng Ủy ban", "staff": "Đỗ Minh Châu",
+            "email": "chau.dm@quangninh.gov.vn", "mobile": "0915246810",
+            "department_id": "VP-07", "staff_id": "CB-1138",
+        },
+    }  # fmt: skip
+    add_user(office.sessions, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK)
+    client, _ = logged_in(create_node_app(office, "hub-token", "secret-for-tests"))
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "NV-2026-014, NV-2026-015" in page and "QLVB-QN" in page
+    assert "Đỗ Minh Châu · Văn phòng Ủy ban · chau.dm@quangninh.gov.vn" in page

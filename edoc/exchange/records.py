@@ -3,7 +3,7 @@ storing it once, and the status envelopes a node sends about the documents it re
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -72,8 +72,22 @@ def document_row(
         "envelope_sha256": envelope,
         "received_at": dt.datetime.now(dt.UTC),  # now, not at the insert: the audit reads it
         "sent_at": sent.astimezone(dt.UTC) if sent else None,
+        "extensions": extensions(message),
     }
     return Document(**fitting(Document, values))
+
+
+def extensions(message: DocumentMessage) -> dict:
+    """What the hub SDK's senders add to QCVN 102's header, as the inbox shows it: the task
+    codes the document answers, the sending application's type, the clerk who sent it (only
+    what the sender gave). The envelope, stored whole, keeps everything else it wrote."""
+    staff = message.business.staff if message.business else None
+    found = {
+        "task_codes": message.task_codes,
+        "application_type": message.application_type,
+        "sent_by": {k: v for k, v in asdict(staff).items() if v} if staff else {},
+    }
+    return {key: value for key, value in found.items() if value}
 
 
 def fitting(model: type, values: dict) -> dict:

@@ -148,6 +148,8 @@ class Document(Base):
     status_code: Mapped[str] = mapped_column(String(2), default="")
     compliant: Mapped[bool | None] = mapped_column(Boolean, default=None)
     trace: Mapped[list] = mapped_column(JSON, default=list)  # hops: {"organ_id", "at"}, in order
+    # what the SDK's senders add: task_codes, application_type, sent_by (StaffInfo)
+    extensions: Mapped[dict] = mapped_column(JSON, default=dict)
 
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
