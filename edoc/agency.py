@@ -101,6 +101,11 @@ class AgencyId:
         """What the level-1 group letter stands for, in Vietnamese and in English."""
         return LEVEL1_GROUPS.get(self.group, ("Nhóm không xác định", "Unknown group"))
 
+    def is_within(self, other: "AgencyId") -> bool:
+        """Whether this agency is ``other`` or one of the units under it."""
+        same_root = (self.group, self.level1) == (other.group, other.level1)
+        return same_root and self.lower[: len(other.lower)] == other.lower
+
     @property
     def level1_id(self) -> "AgencyId":
         """The level-1 agency this one belongs to."""

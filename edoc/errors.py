@@ -66,3 +66,13 @@ class StorageFullError(EdocError):
 class DatabaseUnavailableError(EdocError):
     """The database cannot be reached (stopped, restarting, connection lost): the request was
     not completed, and the same request succeeds once the database is back."""
+
+
+class VdxpError(EdocError):
+    """A request of the national hub's SDK API that is refused: ``code`` is the answer's
+    ErrorCode and ``status`` the HTTP status it is sent with."""
+
+    def __init__(self, message_vi: str, message_en: str, code: str, status: int) -> None:
+        super().__init__(message_vi, message_en)
+        self.code = code
+        self.status = status

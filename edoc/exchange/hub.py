@@ -45,9 +45,6 @@ from edoc.storage.models import (
 )
 from signing.policy import Policy
 
-#: The states of a delivery the hub still has for its recipient to fetch.
-WAITING = (DeliveryState.QUEUED, DeliveryState.FAILED, DeliveryState.HELD)
-
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -75,18 +72,31 @@ class Hub:
 
     def register_system(
         self, system_id: str, name: str, secret: str, agencies: dict[str, str]
-    ) -> None:
+    ) -> list[str]:
         """Add or update a system of the SDK API, its secret, and the agencies (id: name) it
-        speaks for: from now on the hub holds what it routes to them until it fetches it."""
+        speaks for, those only: from now on the hub holds what it routes to them until the
+        system fetches it. The agencies it took from a node or another system, which lose
+        their access."""
         with self.sessions() as session:
             system = session.scalar(select(VdxpSystem).where(VdxpSystem.system_id == system_id))
             if system is None:
                 system = VdxpSystem(system_id=system_id)
                 session.add(system)
             system.name, system.secret = name, secret
-            for organ_id, agency_name in agencies.items():
-                speak_for(session, system_id, organ_id, agency_name)
+            dropped = session.scalars(
+                select(Agency).where(
+                    Agency.system_id == system_id, Agency.organ_id.not_in(list(agencies))
+                )
+            )
+            for agency in dropped:
+                agency.system_id = ""
+            taken = [
+                organ_id
+                for organ_id, agency_name in agencies.items()
+                if speak_for(session, system_id, organ_id, agency_name)
+            ]
             session.commit()
+            return taken
 
     def secret_of(self, system_id: str) -> str | None:
         """The shared secret of an SDK system, or None for a system the hub does not know."""
@@ -103,13 +113,8 @@ class Hub:
             )
 
     def node_url(self, organ_id: str) -> str | None:
-        """Where to post what the hub has for ``organ_id``: its node, or None when it has
-        none or a system of the SDK API fetches for it."""
         with self.sessions() as session:
-            agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
-        if agency is None or agency.system_id:
-            return None
-        return agency.node_url or None
+            return session.scalar(select(Agency.node_url).where(Agency.organ_id == organ_id))
 
     def held_for(self, organ_id: str) -> bool:
         """Whether the hub keeps what it has for ``organ_id`` until a system fetches it."""
@@ -127,13 +132,16 @@ def _agency(session: Session, organ_id: str) -> Agency:
     return agency
 
 
-def speak_for(session: Session, system_id: str, organ_id: str, name: str) -> Agency:
-    """Make SDK system ``system_id`` the one that sends and fetches for agency ``organ_id``."""
+def speak_for(session: Session, system_id: str, organ_id: str, name: str) -> bool:
+    """Make SDK system ``system_id`` the one that sends and fetches for agency ``organ_id``:
+    a node it had, or another system, no longer may. Whether it was theirs."""
     agency = _agency(session, organ_id)
+    theirs = bool(agency.token_sha256 or agency.system_id not in ("", system_id))
     agency.name = name or agency.name
     agency.system_id = system_id
+    agency.node_url = agency.token_sha256 = ""
     _hold(session, organ_id, held=True)
-    return agency
+    return theirs
 
 
 def _hold(session: Session, organ_id: str, held: bool) -> None:
@@ -163,7 +171,10 @@ def pending(hub: Hub, organ_id: str) -> list[dict]:
     with hub.sessions() as session:
         waiting = session.scalars(
             select(Delivery)
-            .where(Delivery.recipient_organ_id == organ_id, Delivery.state.in_(WAITING))
+            .where(
+                Delivery.recipient_organ_id == organ_id,
+                Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.FAILED]),
+            )
             .order_by(Delivery.id)
         ).all()
         return [{"id": d.id, "kind": d.kind, "sha256": d.message_sha256} for d in waiting]
@@ -276,6 +287,12 @@ def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
                 f"Trạng thái cho văn bản trục chưa chuyển: {answered.document_id}.",
                 f"A status for a document the hub never routed: {answered.document_id}.",
             )
+        by = message.sender.organ_id
+        if not _routed_to(session, document, by):
+            raise EnvelopeError(
+                f"{by} gửi trạng thái cho văn bản không chuyển đến {by}: {answered.document_id}.",
+                f"{by} sent a status about a document not routed to it: {answered.document_id}.",
+            )
         message_sha256 = stage.put(data)
         values = {
             "document_pk": document.id, "recipient_organ_id": answered.organ_id,
@@ -284,7 +301,21 @@ def _route_status(hub: Hub, data: bytes, message: StatusMessage) -> Received:
         insert_ignoring_duplicates(session, Delivery, values)
         status = status_row(document.id, message, message_sha256)
         insert_ignoring_duplicates(session, StatusEvent, status)
-        by = status["organ_id"]
         apply_status(session, document.id, by, status["status_code"], status["at"])
         session.commit()
         return Received(document.id, created=True)
+
+
+def _routed_to(session: Session, document: Document, organ_id: str) -> bool:
+    """Whether ``organ_id`` may give a status about ``document``: it was routed to it (or
+    it is the document's own sender, asking for it back)."""
+    if organ_id == document.sender_organ_id:
+        return True
+    delivery = session.scalar(
+        select(Delivery.id).where(
+            Delivery.document_pk == document.id,
+            Delivery.recipient_organ_id == organ_id,
+            Delivery.kind == "document",
+        )
+    )
+    return delivery is not None

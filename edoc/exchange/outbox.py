@@ -64,15 +64,19 @@ def _due(now: dt.datetime) -> tuple:
     )
 
 
-def _claim(sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int) -> Outgoing | None:
-    """Delivery ``delivery_pk`` as a message to post, claimed for LEASE; None when it is
-    no longer due (another worker claimed it, or it was done meanwhile)."""
+def _claim(
+    sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int
+) -> tuple[Outgoing, dt.datetime] | None:
+    """Delivery ``delivery_pk`` as a message to post, claimed for LEASE, and when the lease
+    ends; None when it is no longer due (another worker claimed it, or it was done
+    meanwhile)."""
     now = dt.datetime.now(dt.UTC)
+    lease = now + LEASE
     with sessions() as session:
         claimed = session.scalar(
             update(Delivery)
             .where(Delivery.id == delivery_pk, *_due(now))
-            .values(next_attempt_at=now + LEASE)
+            .values(next_attempt_at=lease)
             .returning(Delivery.id),
             execution_options={"synchronize_session": False},
         )
@@ -81,13 +85,47 @@ def _claim(sessions: sessionmaker[Session], blobs: BlobStore, delivery_pk: int) 
             return None
         delivery = session.get(Delivery, delivery_pk)
         trace = list(delivery.document.trace) if delivery.kind == "document" else []
-        return Outgoing(
+        message = Outgoing(
             delivery.id,
             delivery.recipient_organ_id,
             delivery.kind,
             blobs.read(delivery.message_sha256),
             trace,
         )
+        return message, lease
+
+
+def _settle(
+    sessions: sessionmaker[Session],
+    delivery_pk: int,
+    lease: dt.datetime,
+    state: DeliveryState,
+    error: str,
+    backoff: Backoff,
+) -> bool:
+    """Record what became of a posted delivery, unless something else settled it while it
+    was posted (the answer came first, its recipient said done or fail): only a delivery
+    still under this worker's lease is written. Whether it was."""
+    with sessions() as session:
+        delivery = session.get(Delivery, delivery_pk)
+        if delivery is None:
+            return False
+        attempts = delivery.attempts + (state is not DeliveryState.HELD)  # held: not posted
+        values = {"state": state, "last_error": error, "attempts": attempts}
+        if state is DeliveryState.FAILED:
+            values["next_attempt_at"] = dt.datetime.now(dt.UTC) + backoff.after(attempts)
+        written = session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_pk,
+                Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.FAILED]),
+                Delivery.next_attempt_at == lease,
+            )
+            .values(**values),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        session.commit()
+        return bool(written)
 
 
 def deliver_due(
@@ -108,27 +146,14 @@ def deliver_due(
         ).all()
     taken = 0
     for delivery_pk in due:
-        message = _claim(sessions, blobs, delivery_pk)
-        if message is None:
+        claimed = _claim(sessions, blobs, delivery_pk)
+        if claimed is None:
             continue
+        message, lease = claimed
         try:
             state, error = transport(message), ""
         except DeliveryError as problem:
             state, error = DeliveryState.FAILED, problem.message_en
-        with sessions() as session:
-            delivery = session.get(Delivery, message.delivery_pk)
-            if delivery is None or delivery.state in (
-                DeliveryState.SENT,
-                DeliveryState.ACKNOWLEDGED,
-            ):
-                continue  # done meanwhile (another worker, or the answer came first)
-            delivery.attempts += 1
-            delivery.state, delivery.last_error = state, error
-            if state is DeliveryState.FAILED:
-                delivery.next_attempt_at = dt.datetime.now(dt.UTC) + backoff.after(
-                    delivery.attempts
-                )
-            else:
-                taken += 1
-            session.commit()
+        settled = _settle(sessions, delivery_pk, lease, state, error, backoff)
+        taken += settled and state is not DeliveryState.FAILED
     return taken

@@ -16,10 +16,10 @@ are written with every other character escaped.
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from edoc.errors import EdocError
+from edoc.errors import EdocError, VdxpError
 
 PREFIX = "XroadVnpt-"
 SIGNED_NAMES = PREFIX + "sign-header-key"
@@ -36,17 +36,8 @@ DONE, PROCESSING, FAIL = "done", "processing", "fail"
 INITIAL = "initial"
 
 
-class VdxpError(EdocError):
-    """A request of the hub's SDK API that is refused: ``code`` is the answer's ErrorCode and
-    ``status`` the HTTP status it is sent with."""
-
-    def __init__(self, message_vi: str, message_en: str, code: str, status: int) -> None:
-        super().__init__(message_vi, message_en)
-        self.code = code
-        self.status = status
-
-
 def unauthenticated(why_vi: str, why_en: str) -> VdxpError:
+    """The refusal of a request the hub cannot tie to a registered system."""
     return VdxpError(
         f"Không xác thực được hệ thống: {why_vi}.", f"The system is not authenticated: {why_en}.",
         "401", 401,
@@ -54,6 +45,7 @@ def unauthenticated(why_vi: str, why_en: str) -> VdxpError:
 
 
 def bad_request(why_vi: str, why_en: str) -> VdxpError:
+    """The refusal of a request whose parameters are not what the route takes."""
     return VdxpError(why_vi, why_en, "400", 400)
 
 
@@ -75,8 +67,15 @@ def body_digests(body: bytes) -> dict[str, bytes]:
     return forms
 
 
-def _hmac(secret: str, text: str) -> str:
-    return hmac.new(secret.encode(), text.encode("latin-1"), hashlib.sha256).hexdigest()
+def _hmac(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _signed_forms(text: str) -> list[bytes]:
+    """The bytes the sender may have signed for a header read as ``text`` (HTTP headers are
+    read as Latin-1): the UTF-8 of the text, as the SDK signs it when its HTTP client sends
+    the header in Latin-1, or the bytes that came, when it sent them in UTF-8."""
+    return [text.encode("utf-8"), text.encode("latin-1", "replace")]
 
 
 def signed_headers(
@@ -96,7 +95,7 @@ def signed_headers(
         "Content-Type": content_type,
         SIGNED_NAMES: ";".join(values),
         SIGNED_HEADERS: text,
-        SIGNATURE: _hmac(secret, text),
+        SIGNATURE: _hmac(secret, text.encode("utf-8")),  # as the SDK signs it
         "User-Agent": USER_AGENT,
         PREFIX + "version": VERSION,
     }
@@ -114,7 +113,9 @@ class SignedRequest:
         return self.parameters.get(name.lower(), default)
 
 
-def check_request(headers: Mapping[str, str], secret_of) -> SignedRequest:
+def check_request(
+    headers: Mapping[str, str], secret_of: Callable[[str], str | None]
+) -> SignedRequest:
     """The request whose ``headers`` these are, authenticated with the secret that
     ``secret_of(system_id)`` gives (None for a system the hub does not know); VdxpError
     when it is not."""
@@ -131,7 +132,7 @@ def check_request(headers: Mapping[str, str], secret_of) -> SignedRequest:
         raise unauthenticated(
             f"trục không biết hệ thống «{system_id}»", f"the hub knows no system '{system_id}'"
         )
-    if not hmac.compare_digest(_hmac(secret, text), given):
+    if not any(hmac.compare_digest(_hmac(secret, form), given) for form in _signed_forms(text)):
         raise unauthenticated(
             "XroadVnpt-hash-header không khớp (sai khóa bí mật hoặc tiêu đề bị sửa)",
             "XroadVnpt-hash-header does not match (a wrong secret, or headers changed)",

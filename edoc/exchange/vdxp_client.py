@@ -14,11 +14,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 
 import requests
 
-from edoc.errors import EdocError
-from edoc.exchange.api import status_of
+from edoc.errors import DatabaseUnavailableError, EdocError, StorageFullError
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
 from edoc.exchange.receive import Node, receive_message
 from edoc.exchange.vdxp import DONE, EDOC, FAIL, STATUS, sdk_hex, signed_headers
@@ -88,10 +88,11 @@ class VdxpClient:
         return list(self.call("/getReceivedEdocList", parameters, b"").get("data") or [])
 
     def get_edoc(self, doc_id: str) -> bytes:
-        """The edXML file of package ``doc_id``."""
+        """The edXML file of package ``doc_id`` (its base64 may be broken into lines)."""
         answer = self.call("/getEdoc", {"docId": doc_id})
         try:
-            return base64.b64decode(answer.get("data") or "", validate=True)
+            text = re.sub(r"\s+", "", str(answer.get("data") or ""))
+            return base64.b64decode(text, validate=True)
         except ValueError as error:
             raise DeliveryError(
                 f"Gói tin {doc_id}: dữ liệu base64 hỏng.", f"Package {doc_id}: broken base64."
@@ -116,23 +117,28 @@ def through_vdxp(client: VdxpClient, organ_id: str) -> Transport:
 
 def fetch_received(node: Node, client: VdxpClient) -> int:
     """Fetch what waits at the hub for this node (documents first, then statuses), store
-    each and say so; how many were stored. A package the node refuses is said ``fail`` (the
-    hub offers it again later); while the node cannot store anything (its database away, its
-    disk full) nothing more is fetched and nothing is said, so it is all fetched again."""
+    each and say so; how many were stored.
+
+    A package the node refuses, or cannot fetch whole, is said ``fail`` (the hub offers it
+    again later) and the next one is fetched: one bad package holds up no other. While the
+    node cannot store anything (its database away, its disk full), or the hub cannot be
+    reached, the round ends and nothing more is said, so it is all fetched again."""
     stored = 0
     for kind in (EDOC, STATUS):
         for item in client.received(kind, node.organ_id):
             doc_id = str(item.get("docId", ""))
             try:
                 receive_message(node, client.get_edoc(doc_id))
-            except DeliveryError:
+            except (DatabaseUnavailableError, StorageFullError):
                 raise
-            except EdocError as error:
-                if status_of(error) != 422:
-                    raise
-                logger.warning("package %s refused: %s", doc_id, error.message("en"))
+            except Exception as error:  # this package only: refused, unreadable, a bug
+                logger.warning("package %s not taken: %s", doc_id, _reason(error))
                 client.update_status(doc_id, FAIL)
                 continue
             client.update_status(doc_id, DONE)
             stored += 1
     return stored
+
+
+def _reason(error: Exception) -> str:
+    return error.message("en") if isinstance(error, EdocError) else repr(error)

@@ -17,13 +17,15 @@ zeros, with or without the CRLF the SDK adds; header names in any case.
 import base64
 import datetime as dt
 import json
+import logging
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from edoc.agency import AgencyId, AgencyIdError
-from edoc.errors import EdocError
+from edoc.errors import EdocError, VdxpError
 from edoc.exchange.api import MAX_MESSAGE_BYTES, create_app, hub_blueprint, status_of
 from edoc.exchange.hub import Hub, route, speak_for
 from edoc.exchange.outbox import Backoff
@@ -35,7 +37,6 @@ from edoc.exchange.vdxp import (
     PROCESSING,
     STATUS,
     SignedRequest,
-    VdxpError,
     ascii_json,
     bad_request,
     body_digests,
@@ -43,10 +44,20 @@ from edoc.exchange.vdxp import (
     failed,
     ok,
 )
-from edoc.storage.models import Agency, Delivery, DeliveryState, Document, StatusEvent
-from edoc.timezone import VIETNAM
+from edoc.storage.models import (
+    HUB_ID,
+    Agency,
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    StatusEvent,
+)
+from edoc.timezone import day_start, to_utc, to_vietnam
 
-#: How a delivery's state reads in the SDK's lists, and back.
+logger = logging.getLogger(__name__)
+
+#: How a delivery's state reads in the SDK's lists.
 STATES = {
     DeliveryState.QUEUED: INITIAL,
     DeliveryState.HELD: INITIAL,
@@ -62,6 +73,11 @@ MEANINGS = {
 }
 #: A package the receiver has not said ``done`` or ``fail`` of is listed again.
 LISTED = (DeliveryState.QUEUED, DeliveryState.HELD, DeliveryState.SENT)
+#: A package not yet done: listed, or to be listed again after a ``fail``.
+UNFINISHED = (*LISTED, DeliveryState.FAILED)
+NAME_LENGTH = Agency.__table__.c.name.type.length
+#: The largest id a package may have (the column's integer).
+LARGEST_ID = 2**31 - 1
 #: How long a package the receiver said ``fail`` of waits before it is offered again.
 AGAIN = Backoff()
 PAGE, MOST = 100, 1000
@@ -107,6 +123,17 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
         vi, en = f"Gói tin quá {limit} MB.", f"The package is over {limit} MB."
         return refused(VdxpError(vi, en, "413", 413))
 
+    @blueprint.errorhandler(Exception)
+    def failed_here(error: Exception):
+        """Anything else, in the API's own answer: what the SDK can read, never a page."""
+        if isinstance(error, HTTPException):
+            code = error.code or 500
+            return refused(VdxpError(error.name, error.name, str(code), code))
+        logger.exception("%s failed", request.path)
+        vi = "Trục gặp lỗi khi xử lý yêu cầu; hãy thử lại sau."
+        en = "The hub failed to handle the request; try again later."
+        return refused(VdxpError(vi, en, "500", 500))
+
     @blueprint.post("/sendEdoc")
     def send_edoc():
         signed = caller()
@@ -124,7 +151,10 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
     def received_list():
         signed = caller()
         with hub.sessions() as session:
-            rows = session.execute(_page(_packages(_received(session, signed)), signed)).all()
+            waiting = _with_senders(Document.sender_organ_id).where(
+                Delivery.id.in_(_received(session, signed))
+            )
+            rows = session.execute(_page(waiting, signed)).all()
         return _answer(ok(data=[_package(*row) for row in rows]))
 
     @blueprint.route("/countReceiveEdoc", methods=["GET", "POST"])
@@ -181,7 +211,7 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
     @blueprint.route("/getAgenciesList", methods=["GET", "POST"])
     def agencies_list():
         caller()
-        return _answer(ok(data=[_agency(a) for a in _all_agencies(hub)]))
+        return _answer(ok(data=[_agency_json(a) for a in _all_agencies(hub)]))
 
     @blueprint.route("/getAgenciesListQD20", methods=["GET", "POST"])
     def agencies_list_2020():
@@ -189,7 +219,7 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
         return _answer(
             ok(
                 data=[
-                    {**_agency(a), "code": a.code_2020, "code102": a.organ_id}
+                    {**_agency_json(a), "code": a.code_2020, "code102": a.organ_id}
                     for a in _all_agencies(hub)
                 ]
             )
@@ -202,24 +232,48 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
 
     @blueprint.post("/registerAgency")
     def register_agency():
+        """A unit under one of the caller's agencies (a province's department under the
+        province): any other agency is the hub operator's to give (``register-system``)."""
         signed = caller()
         fields = _json_body()
         organ_id = _organ_id(str(fields.get("code", "")), "code")
+        name = fields.get("name") or ""
+        if not isinstance(name, str) or len(name) > NAME_LENGTH:
+            raise bad_request(
+                f"«name» phải là chuỗi tối đa {NAME_LENGTH} ký tự.",
+                f"'name' must be text of at most {NAME_LENGTH} characters.",
+            )
         with hub.sessions() as session:
+            own = _agencies(session, signed.system_id)
             agency = session.scalar(select(Agency).where(Agency.organ_id == organ_id))
-            if agency is not None and agency.system_id != signed.system_id:
+            unit = AgencyId.parse(organ_id)
+            under = any(unit.is_within(AgencyId.parse(parent)) for parent in own)
+            if not under or (agency is not None and agency.system_id != signed.system_id):
                 raise _not_theirs(organ_id)
-            speak_for(session, signed.system_id, organ_id, str(fields.get("name", "")))
+            speak_for(session, signed.system_id, organ_id, name)
             session.commit()
         return _answer(ok())
 
     @blueprint.post("/deleteAgency")
     def delete_agency():
+        """One of the caller's agencies, once nothing waits for it (what waits would be
+        the next owner's)."""
         signed = caller()
         organ_id = _organ_id(signed.get("AgencyCode"), "AgencyCode")
         with hub.sessions() as session:
             if organ_id not in _agencies(session, signed.system_id):
                 raise _not_theirs(organ_id)
+            waiting = session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.recipient_organ_id == organ_id, Delivery.state.in_(UNFINISHED))
+            )
+            if waiting:
+                raise VdxpError(
+                    f"Còn {waiting} gói tin chờ {organ_id}: hãy nhận hết trước khi hủy đăng ký.",
+                    f"{waiting} packages still wait for {organ_id}: fetch them before deleting it.",
+                    "409", 409,
+                )  # fmt: skip
             session.execute(delete(Agency).where(Agency.organ_id == organ_id))
             session.commit()
         return _answer(ok())
@@ -227,9 +281,10 @@ def vdxp_blueprint(hub: Hub) -> Blueprint:
     def _delivery_of(signed: SignedRequest) -> Delivery:
         """The package ``docId`` names, if it is for one of the caller's agencies."""
         doc_id = signed.get("docId").strip()
+        key = _number(doc_id)
         with hub.sessions() as session:
             own = _agencies(session, signed.system_id)
-            delivery = session.get(Delivery, int(doc_id)) if doc_id.isdigit() else None
+            delivery = session.get(Delivery, key) if key is not None else None
         if delivery is None or delivery.recipient_organ_id not in own:
             raise VdxpError(
                 f"Không có gói tin «{doc_id}» cho hệ thống này.",
@@ -321,26 +376,34 @@ def _json_body() -> dict:
     return fields
 
 
+def _number(text: str, most: int = LARGEST_ID) -> int | None:
+    """A whole number written in ASCII digits, at most ``most``; None for anything else."""
+    text = text.strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > len(str(most)):
+        return None
+    value = int(text)
+    return value if value <= most else None
+
+
 def _date(text: str, name: str, end: bool) -> dt.datetime | None:
-    """``fromDate``/``toDate``: a day in Vietnam (yyyy-MM-dd, yyyy/MM/dd or dd/MM/yyyy), or a
-    moment in ISO 8601; the day's start, or its end for ``end``."""
+    """``fromDate``/``toDate`` in UTC: a day in Vietnam (yyyy-MM-dd, yyyy/MM/dd or
+    dd/MM/yyyy), its start or, for ``end``, the next day's; or a moment in ISO 8601."""
     text = text.strip()
     if not text:
         return None
     for form in ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y"):
         try:
-            day = dt.datetime.strptime(text, form).replace(tzinfo=VIETNAM)
-        except ValueError:
+            day = dt.datetime.strptime(text, form).date()
+            return day_start(day + dt.timedelta(days=1) if end else day)
+        except (ValueError, OverflowError):
             continue
-        return day + dt.timedelta(days=1) if end else day
     try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError as error:
+        return to_utc(dt.datetime.fromisoformat(text))
+    except (ValueError, OverflowError) as error:
         raise bad_request(
             f"«{name}»: «{text}» không phải ngày (yyyy-MM-dd hoặc dd/MM/yyyy).",
             f"'{name}': '{text}' is not a date (yyyy-MM-dd or dd/MM/yyyy).",
         ) from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def _received(session: Session, signed: SignedRequest, kind: str | None = None):
@@ -366,11 +429,11 @@ def _received(session: Session, signed: SignedRequest, kind: str | None = None):
     return query
 
 
-def _packages(ids):
-    """The deliveries ``ids`` selects, with who sent each: the document's sender, or the
-    agency whose status it is."""
+def _with_senders(*columns):
+    """Deliveries with ``columns`` and who sent each: a document's sender, or the agency
+    whose status it is (None for a document)."""
     return (
-        select(Delivery, Document.sender_organ_id, StatusEvent.organ_id)
+        select(Delivery, *columns, StatusEvent.organ_id)
         .join(Document, Document.id == Delivery.document_pk)
         .outerjoin(
             StatusEvent,
@@ -380,7 +443,6 @@ def _packages(ids):
                 StatusEvent.message_sha256 == Delivery.message_sha256,
             ),
         )
-        .where(Delivery.id.in_(ids))
         .order_by(Delivery.id)
     )
 
@@ -388,21 +450,23 @@ def _packages(ids):
 def _page(query, signed: SignedRequest):
     """``query`` narrowed to page ``pageIndex`` (from 1) of ``pageSize`` rows (100 unless
     asked, at most 1000)."""
-    size, index = signed.get("pageSize", str(PAGE)), signed.get("pageIndex", "1")
-    if not (size.isdigit() and index.isdigit()):
+    size = _number(signed.get("pageSize", str(PAGE)), MOST * 1000)
+    index = _number(signed.get("pageIndex", "1"))
+    if size is None or index is None:
         raise bad_request(
             "pageSize và pageIndex phải là số.", "pageSize and pageIndex must be numbers."
         )
-    size = min(max(int(size), 1), MOST)
-    return query.limit(size).offset((max(int(index), 1) - 1) * size)
+    size = min(max(size, 1), MOST)
+    return query.limit(size).offset((max(index, 1) - 1) * size)
 
 
 def _time(moment: dt.datetime | None) -> str:
-    """A moment as the lists write it: ISO 8601 in Vietnam time, with its offset."""
-    if moment is None:
-        return ""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
+    """A stored moment as the lists write it: ISO 8601 in Vietnam time, with its offset."""
+    return to_vietnam(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _message_type(delivery: Delivery) -> str:
+    return EDOC if delivery.kind == KINDS[EDOC] else STATUS
 
 
 def _package(delivery: Delivery, document_sender: str, status_sender: str | None) -> dict:
@@ -410,7 +474,7 @@ def _package(delivery: Delivery, document_sender: str, status_sender: str | None
     return {
         "docId": str(delivery.id),
         "serviceType": "eDoc",
-        "messageType": EDOC if delivery.kind == "document" else STATUS,
+        "messageType": _message_type(delivery),
         "created_time": _time(delivery.created_at),
         "updated_time": _time(delivery.updated_at),
         "from": status_sender or document_sender,
@@ -423,31 +487,20 @@ def _package(delivery: Delivery, document_sender: str, status_sender: str | None
 def _sent(own: list[str], signed: SignedRequest):
     """The packages the caller's agencies sent, each to one recipient: documents they sent,
     statuses they gave; ``messagetype`` and ``docId`` (the sender's) narrow it."""
-    query = (
-        select(Delivery, Document, StatusEvent.organ_id)
-        .join(Document, Document.id == Delivery.document_pk)
-        .outerjoin(
-            StatusEvent,
-            and_(
-                Delivery.kind == "status",
-                StatusEvent.document_pk == Delivery.document_pk,
-                StatusEvent.message_sha256 == Delivery.message_sha256,
-            ),
-        )
-        .where(
-            or_(
-                and_(Delivery.kind == "document", Document.sender_organ_id.in_(own)),
-                and_(Delivery.kind == "status", StatusEvent.organ_id.in_(own)),
-            )
-        )
-        .order_by(Delivery.id)
+    query = _with_senders(Document).where(
+        Document.owner_organ_id == HUB_ID,
+        Document.direction == Direction.RECEIVED,
+        or_(
+            and_(Delivery.kind == KINDS[EDOC], Document.sender_organ_id.in_(own)),
+            and_(Delivery.kind == KINDS[STATUS], StatusEvent.organ_id.in_(own)),
+        ),
     )
     kind = signed.get("messagetype").lower()
     if kind in KINDS:
         query = query.where(Delivery.kind == KINDS[kind])
     doc_id = signed.get("docId").strip()
     if doc_id:
-        query = query.where(Document.id == (int(doc_id) if doc_id.isdigit() else -1))
+        query = query.where(Document.id == (_number(doc_id) or -1))
     return query
 
 
@@ -456,7 +509,7 @@ def _sent_row(delivery: Delivery, document: Document, status_sender: str | None)
     done = delivery.state is DeliveryState.ACKNOWLEDGED
     return {
         "serviceType": "eDoc",
-        "messageType": EDOC if delivery.kind == "document" else STATUS,
+        "messageType": _message_type(delivery),
         "senderDocId": str(document.id),
         "receiverDocId": str(delivery.id),
         "fromCode": status_sender or document.sender_organ_id,
@@ -477,7 +530,7 @@ def _all_agencies(hub: Hub) -> list[Agency]:
         return list(session.scalars(select(Agency).order_by(Agency.organ_id)))
 
 
-def _agency(agency: Agency) -> dict:
+def _agency_json(agency: Agency) -> dict:
     return {
         "id": str(agency.id), "code": agency.organ_id, "name": agency.name, "mail": "",
         "pid": "", "oldCode": "",
@@ -486,6 +539,6 @@ def _agency(agency: Agency) -> dict:
 
 def _unit(agency: Agency) -> dict:
     return {
-        **_agency(agency), "version": 1, "centerCode": agency.system_id, "deleted": False,
+        **_agency_json(agency), "version": 1, "centerCode": agency.system_id, "deleted": False,
         "modifyDate": "", "isAgency": True,
     }  # fmt: skip
