@@ -1071,7 +1071,6 @@ def register_system(home, system_id, agencies, name, secret_env) -> None:
     a province's platform, an edoc node with --hub-api vdxp) and the agencies it speaks for
     (again: update it). What the hub routes to them waits until the system fetches it."""
     from edoc.agency import AgencyDirectory, AgencyId
-    from edoc.envelope.metadata import organization
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
     from signing.policy import DEFAULT_POLICY
@@ -1080,15 +1079,22 @@ def register_system(home, system_id, agencies, name, secret_env) -> None:
     if len(secret) < 16:
         raise click.UsageError(f"the secret in {secret_env} is too short: 16 characters or more")
     directory = AgencyDirectory.builtin()
-    ids = [str(AgencyId.parse(agency)) for agency in agencies]
-    named = {i: organization(i, directory, "agency").organ_name for i in ids}
+    ids = [AgencyId.parse(agency) for agency in agencies]
+    named = {str(i): known.name if (known := directory.get(i)) else "" for i in ids}
     hub = open_hub(open_workspace(home), DEFAULT_POLICY)
-    hub.register_system(system_id, name, secret, named)
-    listed = ", ".join(ids)
+    taken = hub.register_system(system_id, name, secret, named)
+    listed = ", ".join(named)
     say(
         f"Đã đăng ký hệ thống {system_id} cho {listed}",
         f"Registered system {system_id} for {listed}",
     )
+    if taken:
+        others = ", ".join(taken)
+        say(
+            f"{others} trước do nút hoặc hệ thống khác gửi, nhận: nay chỉ {system_id} được.",
+            f"{others} had another node or system: now only {system_id} sends and fetches for "
+            "them.",
+        )
 
 
 @main.command()

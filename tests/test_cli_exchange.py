@@ -58,6 +58,14 @@ def listening(port: int) -> bool:
     return True
 
 
+def arrived(sender) -> bool:
+    """Whether the sender's one delivery was acknowledged by the recipient's 01."""
+    with sender.connect() as connection:
+        states = connection.scalars(select(Delivery.state)).all()
+        statuses = connection.scalars(select(StatusEvent.status_code)).all()
+    return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
+
+
 @pytest.fixture
 def processes():
     started: list[subprocess.Popen] = []
@@ -109,13 +117,7 @@ def test_a_document_queued_while_its_node_is_down_arrives_once(
     processes.append(serve(*node["h26"], env=h26_env))
     sender, receiver = (connect(databases[n]) for n in ("h26", "g22"))
 
-    def acknowledged() -> bool:
-        with sender.connect() as connection:
-            states = connection.scalars(select(Delivery.state)).all()
-            statuses = connection.scalars(select(StatusEvent.status_code)).all()
-        return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
-
-    eventually(acknowledged)
+    eventually(lambda: arrived(sender))
     with receiver.connect() as connection:
         received = connection.scalars(
             select(Document.document_id).where(Document.direction == Direction.RECEIVED)
@@ -278,17 +280,11 @@ def test_nodes_exchange_through_the_hubs_sdk_api_as_processes(
 
     sender, receiver = (connect(environments[n][DATABASE_URL_ENV]) for n in ("h26", "g22"))
 
-    def acknowledged() -> bool:
-        with sender.connect() as connection:
-            states = connection.scalars(select(Delivery.state)).all()
-            statuses = connection.scalars(select(StatusEvent.status_code)).all()
-        return states == [DeliveryState.ACKNOWLEDGED.value] and statuses == ["01"]
-
-    eventually(acknowledged)
+    eventually(lambda: arrived(sender))
     with receiver.connect() as connection:
         received = connection.scalars(
             select(Document.sender_organ_id).where(Document.direction == Direction.RECEIVED)
         ).all()
-    assert received == [HA_NOI.organ_id]  # once, though two workers fetch
+    assert received == [HA_NOI.organ_id]  # once: one of the two workers fetches at a time
     sender.dispose()
     receiver.dispose()

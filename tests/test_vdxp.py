@@ -5,6 +5,7 @@ other through the hub over that API (``edoc serve --hub-api vdxp``)."""
 
 import base64
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
 from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
+from edoc.exchange.vdxp_client import VdxpClient, fetch_received
+from edoc.exchange.worker import end_turn, take_turn
 from edoc.storage.models import (
     Delivery,
     DeliveryState,
@@ -26,6 +29,7 @@ from edoc.storage.models import (
     StatusEvent,
     UserRole,
 )
+from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.letters import letter_envelope, signed_letter
 from signing.policy import DEFAULT_POLICY
@@ -375,3 +379,155 @@ def test_what_the_sdk_adds_crosses_the_hub_byte_for_byte_and_the_clerk_sees_it(e
     page = client.get(f"/documents/{document.id}").get_data(as_text=True)
     assert "NV-2026-014, NV-2026-015" in page and "QLVB-QN" in page
     assert "Đỗ Minh Châu · Văn phòng Ủy ban · chau.dm@quangninh.gov.vn" in page
+
+
+def test_dates_and_pages_narrow_what_is_listed(exchange, letter):
+    local, dms = exchange
+    hanoi = local.nodes[HA_NOI.organ_id]
+    for number in ("71", "72", "73"):
+        send_envelope(hanoi, envelope_of(letter, HA_NOI.organ_id, NGHE_AN.organ_id, number))
+    eventually(lambda: len(listed(dms, EDOC)) == 3)
+    now = dt.datetime.now(VIETNAM)
+
+    def ids(**query) -> list[str]:
+        fresh = SdkService(dms.endpoint, DMS, SECRET)  # the SDK would keep the last page
+        return [i["docId"] for i in listed(fresh, json.dumps({"messagetype": "edoc", **query}))]
+
+    every = ids()
+    assert ids(pageSize="2") == every[:2] and ids(pageSize="2", pageIndex="2") == every[2:]
+    minute = dt.timedelta(minutes=1)
+    assert ids(fromDate=(now - minute).isoformat()) == every  # in UTC on SQLite too
+    assert ids(toDate=(now - minute).isoformat()) == []
+    today, tomorrow = now.date(), now.date() + dt.timedelta(days=1)
+    assert ids(fromDate=today.strftime("%d/%m/%Y"), toDate=today.isoformat()) == every
+    assert ids(fromDate=tomorrow.strftime("%Y/%m/%d")) == []
+    for bad in ({"pageIndex": "²"}, {"fromDate": "hôm qua"}, {"toDate": "99999-01-01"}):
+        answer = SdkService(dms.endpoint, DMS, SECRET).get_received_edoc_list(json.dumps(bad))
+        assert (answer["status"], answer["ErrorCode"]) == ("FAIL", "400"), bad
+    huge = dms.get_edoc('{"docId":"99999999999999999999"}')
+    assert (huge["status"], huge["ErrorCode"]) == ("FAIL", "404")
+
+
+def test_what_a_system_said_stands(exchange, letter):
+    """done is done: a later fail or processing changes nothing, and the hub's outbox never
+    writes over what the system said."""
+    local, dms = exchange
+    item = waiting_for_the_dms(local, dms, letter)
+    for said in ("done", "fail", "processing"):
+        dms.update_status(json.dumps({"status": said, "docId": item["docId"]}))
+    with local.hub.sessions() as session:
+        delivery = session.get(Delivery, int(item["docId"]))
+    assert delivery.state is DeliveryState.ACKNOWLEDGED
+    assert listed(dms, EDOC) == []
+
+
+def test_a_system_cannot_see_or_touch_another_agencys_packages(exchange, letter):
+    local, dms = exchange
+    item = waiting_for_the_dms(local, dms, letter)
+    other = "vxp.dms.h49"
+    local.hub.register_system(other, "QLVB Quảng Ninh", SECRET, {"000.00.00.H49": "Quảng Ninh"})
+    stranger = SdkService(dms.endpoint, other, SECRET)
+    asked = json.dumps({"docId": item["docId"], "to": NGHE_AN.organ_id})
+    assert stranger.get_edoc(asked)["ErrorCode"] == "404"
+    assert (
+        stranger.update_status(json.dumps({"status": "done", "docId": item["docId"]}))["ErrorCode"]
+        == "404"
+    )
+    assert stranger.get_received_edoc_list(asked)["data"] == []  # its own: none
+    assert stranger.post("/countReceiveEdoc", asked)["count"] == 0
+    headers = stranger._headers(asked, "application/json")
+    download = requests.get(dms.endpoint + "/downloadEdoc", headers=headers, timeout=30)
+    assert download.status_code == 404 and download.content == b""
+    assert [i["docId"] for i in listed(dms, EDOC)] == [item["docId"]]  # still waiting
+
+
+def test_a_status_comes_only_from_an_agency_the_document_went_to(exchange, letter):
+    local, dms = exchange
+    envelope = envelope_of(letter, HA_NOI.organ_id, VPCP.organ_id)
+    send_envelope(local.nodes[HA_NOI.organ_id], envelope)
+    eventually(lambda: documents(local.nodes[VPCP.organ_id], Direction.RECEIVED) == 1)
+    document_id = parse(envelope).message.document_id
+    forged = dms.send_edoc('{"from":"000.00.00.H41","messagetype":"status"}',
+                           status_xml(document_id, "03"))  # fmt: skip
+    assert (forged["status"], forged["ErrorCode"]) == ("FAIL", "422")
+    assert "not routed to it" in forged["ErrorDescEn"]
+
+
+def test_the_registry_gives_a_system_only_units_of_its_own_agencies(exchange, letter):
+    local, dms = exchange
+
+    def register(unit: dict) -> dict:
+        return dms.post("/registerAgency", "{}", json.dumps(unit).encode())
+
+    assert register({"code": "000.00.00.G01", "name": "Bộ Công an"})["ErrorCode"] == "403"
+    assert register({"code": "H41.20", "name": "x" * 401})["ErrorCode"] == "400"
+    other = "vxp.dms.h41.30"
+    local.hub.register_system(other, "Sở", SECRET, {"000.00.30.H41": "Sở Tài chính Nghệ An"})
+    assert register({"code": "H41.30", "name": "Lấy lại"})["ErrorCode"] == "403"  # another's
+    item = waiting_for_the_dms(local, dms, letter)
+    waiting = dms.post("/deleteAgency", json.dumps({"AgencyCode": NGHE_AN.organ_id}))
+    assert (waiting["status"], waiting["ErrorCode"]) == ("FAIL", "409")
+    dms.update_status(json.dumps({"status": "done", "docId": item["docId"]}))
+    gone = dms.post("/deleteAgency", json.dumps({"AgencyCode": NGHE_AN.organ_id}))
+    assert gone["status"] == "OK"
+
+
+def test_an_agency_moved_to_a_system_is_no_longer_its_nodes(exchange):
+    local, _ = exchange
+    url = local.services["hub"].url + "/api/v1/pending"
+    token = {"Authorization": f"Bearer {local.tokens[VPCP.organ_id]}"}
+    assert requests.get(url, headers=token, timeout=10).status_code == 200
+    taken = local.hub.register_system("vxp.g22", "QLVB VPCP", SECRET, {VPCP.organ_id: VPCP.name})
+    assert taken == [VPCP.organ_id]
+    assert requests.get(url, headers=token, timeout=10).status_code == 401
+
+
+def test_the_hmac_holds_for_a_header_the_sdk_signs_in_utf8(exchange, letter):
+    """The SDK signs the UTF-8 of its headers, which its HTTP client sends in Latin-1 (and it
+    keeps a Windows folder of getEdoc in every later call)."""
+    local, dms = exchange
+    item = waiting_for_the_dms(local, dms, letter)
+    got = dms.get_edoc(json.dumps({"filePath": "D:\\Tài", "docId": item["docId"]}))
+    assert got["status"] == "OK", got
+    assert dms.post("/countReceiveEdoc", "{}")["status"] == "OK"
+
+
+def test_one_bad_package_holds_up_no_other(over_sdk, envelope):
+    """A package the hub cannot give whole (its file lost there) is said fail, and the next
+    is fetched in the same round."""
+    nodes, local = over_sdk
+    office = local.services[VPCP.organ_id]
+    for worker in office.workers:
+        if worker.name == "edoc-fetch":
+            worker.stop()
+    first = parse(envelope).message
+    second = build(dataclasses.replace(first, document_id=first.document_id + "-2"))
+    send_envelope(nodes["h26"], envelope)
+    send_envelope(nodes["h26"], second)
+
+    def held() -> list[Delivery]:
+        with local.hub.sessions() as session:
+            query = select(Delivery).where(Delivery.kind == "document").order_by(Delivery.id)
+            return session.scalars(query).all()
+
+    eventually(lambda: len(held()) == 2)
+    lost, _ = held()
+    local.hub.blobs.path(lost.message_sha256).unlink()
+    hub_url = local.services["hub"].url
+    client = VdxpClient(hub_url, f"edoc-{VPCP.organ_id}", local.tokens[VPCP.organ_id])
+    assert fetch_received(nodes["g22"], client) == 1
+    with nodes["g22"].sessions() as session:
+        kept = session.scalars(select(Document.document_id)).all()
+    assert kept == [first.document_id + "-2"]
+    with local.hub.sessions() as session:
+        assert session.get(Delivery, lost.id).state is DeliveryState.FAILED
+
+
+def test_one_process_of_a_node_fetches_at_a_time(office):
+    first = take_turn(office.sessions, "fetch")
+    assert first is not None
+    assert take_turn(office.sessions, "fetch") is None  # another gunicorn worker waits
+    end_turn(office.sessions, "fetch", first)
+    dying = take_turn(office.sessions, "fetch", lasting=dt.timedelta(0))
+    assert dying is not None
+    assert take_turn(office.sessions, "fetch") is not None  # a turn left behind runs out
