@@ -1,9 +1,9 @@
 """documents: what the hub SDK's senders add to QCVN 102's header (task codes, application
 type, the clerk who sent it), kept for the inbox
 
-Documents stored before this revision have none recorded. The column is added in place: on
-SQLite, rebuilding the documents table would delete, through their foreign keys, every row
-that points at a document.
+Documents stored before this revision have none recorded. The column is added and dropped in
+place: on SQLite, rebuilding the documents table would delete, through their foreign keys,
+every row that points at a document.
 
 Revision ID: 0009
 Revises: 0008
@@ -25,5 +25,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("documents") as batch:
-        batch.drop_column("extensions")
+    op.execute("ALTER TABLE documents DROP COLUMN extensions")  # in place on SQLite too
