@@ -477,6 +477,8 @@ def test_an_agency_moved_to_a_system_is_no_longer_its_nodes(exchange):
     url = local.services["hub"].url + "/api/v1/pending"
     token = {"Authorization": f"Bearer {local.tokens[VPCP.organ_id]}"}
     assert requests.get(url, headers=token, timeout=10).status_code == 200
+    new = local.hub.register_system("vxp.h49", "QLVB", SECRET, {"000.00.00.H49": "Quảng Ninh"})
+    assert new == []  # nobody's before
     taken = local.hub.register_system("vxp.g22", "QLVB VPCP", SECRET, {VPCP.organ_id: VPCP.name})
     assert taken == [VPCP.organ_id]
     assert requests.get(url, headers=token, timeout=10).status_code == 401

@@ -136,7 +136,7 @@ def speak_for(session: Session, system_id: str, organ_id: str, name: str) -> boo
     """Make SDK system ``system_id`` the one that sends and fetches for agency ``organ_id``:
     a node it had, or another system, no longer may. Whether it was theirs."""
     agency = _agency(session, organ_id)
-    theirs = bool(agency.token_sha256 or agency.system_id not in ("", system_id))
+    theirs = bool(agency.token_sha256) or (agency.system_id or system_id) != system_id
     agency.name = name or agency.name
     agency.system_id = system_id
     agency.node_url = agency.token_sha256 = ""
