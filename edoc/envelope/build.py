@@ -78,8 +78,9 @@ def _response_for(parent: etree._Element, response: ResponseFor) -> None:
 
 
 def _optional(parent: etree._Element, name: str, text: str) -> None:
-    """An element written only when it holds something: the SDK's extensions, a hop's
-    agency (the hub's newer output names none)."""
+    """An element written only when it holds something: the standard's optional texts
+    (Content, TypeDetail, DueDate), the SDK's extensions, a hop's agency (the hub's newer
+    output names none)."""
     if text:
         _sub(parent, name, text)
 
@@ -124,17 +125,14 @@ def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
     document_type = _sub(header, "DocumentType")
     _sub(document_type, "Type", message.document_type.type)
     _sub(document_type, "TypeName", message.document_type.type_name)
-    if message.document_type.type_detail:
-        _sub(document_type, "TypeDetail", message.document_type.type_detail)
+    _optional(document_type, "TypeDetail", message.document_type.type_detail)
     _sub(header, "Subject", message.subject)
-    if message.content:
-        _sub(header, "Content", message.content)
+    _optional(header, "Content", message.content)
     signer = _sub(header, "SignerInfo")
     _sub(signer, "Competence", message.signer.competence)
     _sub(signer, "Position", message.signer.position)
     _sub(signer, "FullName", message.signer.full_name)
-    if message.due_date:
-        _sub(header, "DueDate", format_date(message.due_date))
+    _optional(header, "DueDate", format_date(message.due_date))
     places = _sub(header, "ToPlaces")
     for place in message.to_places:
         _sub(places, "Place", place)

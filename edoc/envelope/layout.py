@@ -1,10 +1,11 @@
 """Where each element of an edXML header belongs, as edoc reads it.
 
 Senders write the header's elements in different orders, so edoc reads them by name, never
-by position. This layout says which names edoc knows in each block and which of them may
-repeat: the parser walks a header against it to find what it does not know (kept and
-reported, never dropped), and the validator checks with it what the schema's open
-MessageHeader cannot say. Types and length limits are the schema's (``schema/edxml.xsd``).
+by position. This layout says which names edoc knows in each block, which of them may
+repeat and which MessageHeader must hold: the parser walks a header against it to find what
+it does not know (kept and reported, never dropped), and the validator checks with it what
+the schema's open MessageHeader cannot say. Types and length limits are the schema's
+(``schema/edxml.xsd``).
 """
 
 from collections.abc import Mapping
@@ -15,12 +16,15 @@ from edoc.envelope.names import DSIG, q
 
 @dataclass(frozen=True)
 class Layout:
-    """An element as edoc knows it: its known children by qualified name, and whether it may
-    repeat. ``children`` is empty for an element that holds text, and None for one whose
-    inside is not edoc's to read (a signature)."""
+    """An element as edoc knows it: its known children by qualified name, whether it may
+    repeat, and whether its parent must hold it. ``children`` is empty for an element that
+    holds text, and None for one whose inside is not edoc's to read (a signature).
+    ``required`` is said where the schema cannot say it, in MessageHeader (whose children
+    come in any order); the schema says it everywhere else."""
 
     children: Mapping[str, "Layout"] | None
     repeats: bool = False
+    required: bool = False
 
 
 TEXT = Layout({})
@@ -39,6 +43,15 @@ def _many(layout: Layout) -> Layout:
     return replace(layout, repeats=True)
 
 
+def _required(layout: Layout) -> Layout:
+    return replace(layout, required=True)
+
+
+def required_children(layout: Layout) -> list[str]:
+    """The qualified names of the children an element must hold."""
+    return [name for name, child in (layout.children or {}).items() if child.required]
+
+
 ORGANIZATION = _texts(
     "OrganId",
     "OrganizationInCharge",
@@ -54,15 +67,15 @@ STAFF_INFO = _texts("Department", "DepartmentId", "Staff", "StaffId", "Email", "
 
 DOCUMENT_HEADER = _block(
     {
-        "From": ORGANIZATION,
-        "To": _many(ORGANIZATION),
-        "DocumentId": TEXT,
-        "Code": _texts("CodeNumber", "CodeNotation"),
-        "PromulgationInfo": _texts("Place", "PromulgationDate"),
-        "DocumentType": _texts("Type", "TypeDetail", "TypeName"),
-        "Subject": TEXT,
+        "From": _required(ORGANIZATION),
+        "To": _required(_many(ORGANIZATION)),
+        "DocumentId": _required(TEXT),
+        "Code": _required(_texts("CodeNumber", "CodeNotation")),
+        "PromulgationInfo": _required(_texts("Place", "PromulgationDate")),
+        "DocumentType": _required(_texts("Type", "TypeDetail", "TypeName")),
+        "Subject": _required(TEXT),
         "Content": TEXT,
-        "SignerInfo": _texts("Competence", "Position", "FullName"),
+        "SignerInfo": _required(_texts("Competence", "Position", "FullName")),
         "DueDate": TEXT,
         "ToPlaces": _block({"Place": _many(TEXT)}),
         "OtherInfo": _block(
@@ -88,12 +101,12 @@ DOCUMENT_HEADER = _block(
 
 STATUS_HEADER = _block(
     {
-        "From": ORGANIZATION,
-        "ResponseFor": RESPONSE_FOR,
+        "From": _required(ORGANIZATION),
+        "ResponseFor": _required(RESPONSE_FOR),
         "StaffInfo": STAFF_INFO,
-        "StatusCode": TEXT,
+        "StatusCode": _required(TEXT),
         "Description": TEXT,
-        "Timestamp": TEXT,
+        "Timestamp": _required(TEXT),
     }
 )
 """MessageHeader of a status message."""

@@ -16,7 +16,7 @@ from importlib.resources import files
 
 from lxml import etree
 
-from edoc.envelope.layout import DOCUMENT_HEADER, STATUS_HEADER
+from edoc.envelope.layout import DOCUMENT_HEADER, STATUS_HEADER, required_children
 from edoc.envelope.names import NS, q
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, parse, read_tree
 from edoc.errors import EnvelopeError
@@ -121,22 +121,6 @@ def _explain(error) -> Violation:
     return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
 
 
-_REQUIRED = {
-    "document": (
-        "From",
-        "To",
-        "Code",
-        "PromulgationInfo",
-        "DocumentType",
-        "Subject",
-        "SignerInfo",
-        "DocumentId",
-    ),
-    "status": ("From", "ResponseFor", "StatusCode", "Timestamp"),
-}
-"""The children a MessageHeader must have, by kind of message (a StatusCode makes a status)."""
-
-
 def _message_header_violations(tree: etree._ElementTree) -> list[Violation]:
     """What the schema's repeated choice lets through in MessageHeader (an element it does
     not know at all, the schema reports itself)."""
@@ -154,11 +138,11 @@ def _message_header_violations(tree: etree._ElementTree) -> list[Violation]:
         Violation(
             tree.getpath(header),
             header.sourceline,
-            f"MessageHeader: thiếu phần tử con, cần có: {name}",
-            f"MessageHeader: a child element is missing; expected: {name}",
+            f"MessageHeader: thiếu phần tử con, cần có: {_name(name)}",
+            f"MessageHeader: a child element is missing; expected: {_name(name)}",
         )
-        for name in _REQUIRED[kind]
-        if not present[q(name)]
+        for name in required_children(layout)
+        if not present[name]
     ]
     seen: Counter = Counter()
     for child in header.iterchildren(f"{{{NS}}}*"):
