@@ -515,16 +515,14 @@ def validate(file: str, as_json: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder.")
 def unpack(file: str, output: str) -> None:
     """Write the attachments of envelope FILE and a metadata.json into a folder."""
-    from edoc.envelope.parse import safe_name
+    from edoc.envelope.parse import file_name
 
     summary, parsed = _describe(file)
     folder = Path(output)
     attachments = parsed.message.attachments if parsed.message.kind == "document" else ()
     taken = {"metadata.json"}
     for number, attachment in enumerate(attachments, start=1):
-        # the sender's names, unless they lead out of the folder (both are theirs to choose)
-        names = (attachment.name, f"{attachment.content_id}.bin", f"{number}.bin")
-        name = next(name for name in names if safe_name(name))
+        name = file_name(attachment, number)  # the sender's, unless it leads out of the folder
         name = f"{number}-{name}" if name.lower() in taken else name  # nor over another file
         taken.add(name.lower())
         write_atomic(folder / name, attachment.data)

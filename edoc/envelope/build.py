@@ -32,7 +32,7 @@ from edoc.envelope.model import (
     wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
-from edoc.envelope.parse import fragment
+from edoc.envelope.parse import file_name, fragment
 from edoc.errors import EnvelopeError
 from edoc.timezone import to_vietnam
 
@@ -188,21 +188,23 @@ def _status_header(parent: etree._Element, message: StatusMessage) -> None:
     _sub(header, "Timestamp", format_timestamp(message.timestamp))
 
 
-def _zipped(attachment: Attachment) -> bytes:
-    """The file inside a zip of its own, as the SDK sends it."""
+def _zipped(attachment: Attachment, number: int) -> bytes:
+    """The file inside a zip of its own, as the SDK sends it, under a name a reader can
+    unzip (an empty name, or one with a path, would be refused)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo(attachment.name, date_time=(1980, 1, 1, 0, 0, 0))
+        name = file_name(attachment, number)
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
         archive.writestr(info, attachment.data)
     return buffer.getvalue()
 
 
-def _transfer(attachment: Attachment) -> tuple[str, bytes]:
-    """The ContentType the envelope gives a file, and the bytes that travel."""
+def _transfer(attachment: Attachment, number: int) -> tuple[str, bytes]:
+    """The ContentType the envelope gives attachment ``number``, and the bytes that travel."""
     content_type = ZIP if attachment.zipped else attachment.content_type
     if wrapped_in_zip(attachment.name, content_type):
-        return content_type, _zipped(attachment)
+        return content_type, _zipped(attachment, number)
     return content_type, attachment.data
 
 
@@ -210,8 +212,8 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
     manifest = _sub(body, "edXMLManifest")
     manifest.set("version", "1.0")
     encoded = etree.SubElement(root, q("AttachmentEncoded"))
-    for attachment in attachments:
-        content_type, payload = _transfer(attachment)
+    for number, attachment in enumerate(attachments, start=1):
+        content_type, payload = _transfer(attachment, number)
         reference = _sub(manifest, "Reference")
         reference.set(f"{{{XLINK}}}href", f"cid:{attachment.content_id}")
         _sub(reference, "ContentId", attachment.content_id)

@@ -194,10 +194,11 @@ def wrapped_in_zip(name: str, content_type: str) -> bool:
     """Whether an attachment that travels as ``content_type`` is its file wrapped in a zip.
 
     The SDK zips each file before encoding it and says application/zip. A file that already
-    is a zip (its name ends in ``.zip``, in any case) travels as itself and is never opened,
-    so that the receiver gets the bytes that were sent. Building and reading use this rule.
+    is a zip (its name ends in ``.zip``, in any case, around any spaces) travels as itself
+    and is never opened, so that the receiver gets the bytes that were sent. Building and
+    reading use this rule (the reader sees names without their surrounding spaces).
     """
-    return content_type.strip().lower() == ZIP and not name.lower().endswith(".zip")
+    return content_type.strip().lower() == ZIP and not name.strip().lower().endswith(".zip")
 
 
 @dataclass

@@ -530,6 +530,14 @@ def safe_name(name: str) -> bool:
     return bool(name) and not re.search(r"[/\\:\x00]", name) and name not in (".", "..")
 
 
+def file_name(attachment: Attachment, number: int) -> str:
+    """The name under which attachment ``number`` (from 1) is written into a folder or a
+    zip: the sender's, unless it is empty or would lead out of the folder; then one made of
+    its ContentId, or of ``number``."""
+    names = (attachment.name.strip(), f"{attachment.content_id}.bin", f"{number}.bin")
+    return next(name for name in names if safe_name(name))
+
+
 def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
     """The one file inside a zipped attachment, read with bounds on size and ratio."""
     try:
