@@ -9,6 +9,7 @@ from lxml import etree
 
 from edoc.envelope.build import build
 from edoc.envelope.model import (
+    Attachment,
     Business,
     BusinessType,
     DocumentType,
@@ -67,6 +68,9 @@ def _status() -> bytes:
 
 
 def _find(root: etree._Element, path: str) -> etree._Element:
+    """The element at ``path`` from ``root`` (``root`` itself for "")."""
+    if not path:
+        return root
     element = root.find("/".join(q(name) for name in path.split("/")))
     assert element is not None, path
     return element
@@ -349,39 +353,46 @@ GHOST = f'<edXML:Ghost xmlns:edXML="{NS}">boo</edXML:Ghost>'
 FOREIGN = '<x:Note xmlns:x="urn:example:dms"><x:By>văn thư</x:By></x:Note>'
 
 
+BODY = "edXMLEnvelope/edXMLBody"
+UNKNOWN_PLACES = [
+    (_full_document, MESSAGE_HEADER, GHOST),
+    (_full_document, f"{MESSAGE_HEADER}/From", FOREIGN),
+    (_full_document, f"{MESSAGE_HEADER}/OtherInfo", GHOST),
+    (_full_document, f"{HEADER}/TraceHeaderList/Bussiness", GHOST),
+    (_full_document, HEADER, FOREIGN),
+    (_full_document, f"{BODY}/edXMLManifest/Reference", FOREIGN),
+    (_full_document, f"{BODY}/edXMLManifest", GHOST),
+    (_full_document, BODY, GHOST),
+    (_full_document, "edXMLEnvelope", FOREIGN),
+    (_full_document, "AttachmentEncoded/Attachment", GHOST),
+    (_full_document, "AttachmentEncoded", FOREIGN),
+    (_full_document, "", GHOST),
+    (_status, f"{MESSAGE_HEADER}/StaffInfo", GHOST),
+    (_status, MESSAGE_HEADER, FOREIGN),
+    (_status, "", FOREIGN),
+]
+
+
 @pytest.mark.parametrize(
-    ("envelope", "parent", "xml", "path"),
-    [
-        (_full_document, MESSAGE_HEADER, GHOST, "edXMLHeader/MessageHeader"),
-        (_full_document, f"{MESSAGE_HEADER}/From", FOREIGN, "edXMLHeader/MessageHeader/From"),
-        (
-            _full_document,
-            f"{MESSAGE_HEADER}/OtherInfo",
-            GHOST,
-            "edXMLHeader/MessageHeader/OtherInfo",
-        ),
-        (
-            _full_document,
-            f"{HEADER}/TraceHeaderList/Bussiness",
-            GHOST,
-            "edXMLHeader/TraceHeaderList/Bussiness",
-        ),
-        (_full_document, HEADER, FOREIGN, "edXMLHeader"),
-        (_status, f"{MESSAGE_HEADER}/StaffInfo", GHOST, "edXMLHeader/MessageHeader/StaffInfo"),
-        (_status, MESSAGE_HEADER, FOREIGN, "edXMLHeader/MessageHeader"),
-    ],
+    ("envelope", "parent", "xml"),
+    UNKNOWN_PLACES,
+    ids=[f"{envelope.__name__[1:]}-{parent or 'root'}" for envelope, parent, _ in UNKNOWN_PLACES],
 )
-def test_an_unknown_element_is_kept_with_its_place_reported_and_built_back(
-    envelope, parent, xml, path
-):
+def test_an_unknown_element_is_kept_with_its_place_reported_and_built_back(envelope, parent, xml):
     parsed = parse(_inserted(envelope(), parent, xml))
     (warning,) = parsed.warnings
     assert warning.code == "ENV_UNKNOWN_ELEMENT"
     name = etree.QName(etree.fromstring(xml)).localname
-    assert warning.message_en.startswith(f"{path}/{name}: an element neither of QCVN 102")
-    assert warning.message_vi.startswith(f"{path}/{name}: phần tử không thuộc QCVN 102")
+    namespace = etree.QName(etree.fromstring(xml)).namespace
+    where = f"{parent}/{name}" if parent else name
+    assert warning.message_en == (
+        f"{where}: an element neither of QCVN 102 nor of a known extension "
+        f"(namespace {namespace}); kept as it is."
+    )
+    assert warning.message_vi.startswith(f"{where}: phần tử không thuộc QCVN 102")
+    assert f"(không gian tên {namespace})" in warning.message_vi
     (unknown,) = parsed.message.unknown_elements
-    assert unknown.parent == path
+    assert unknown.parent == parent
     rebuilt = build(parsed.message)
     assert etree.QName(_find(etree.fromstring(rebuilt), parent)[-1]).localname == name
     assert parse(rebuilt).message == parsed.message
@@ -397,18 +408,41 @@ def test_an_unknown_element_in_the_second_recipient_goes_back_there():
     )
     _find(root, MESSAGE_HEADER).findall(q("To"))[1].append(etree.fromstring(GHOST))
     message = parse(etree.tostring(root)).message
-    assert message.unknown_elements[0].parent == "edXMLHeader/MessageHeader/To[2]"
+    assert message.unknown_elements[0].parent == f"{MESSAGE_HEADER}/To[2]"
     rebuilt = etree.fromstring(build(message))
     first, second = _find(rebuilt, MESSAGE_HEADER).findall(q("To"))
     assert first.find(q("Ghost")) is None
     assert second.findtext(q("Ghost")) == "boo"
 
 
+def test_unknown_elements_of_an_attachment_and_its_reference_go_back_to_that_file():
+    files = [
+        Attachment("a", "a.pdf", "application/pdf", b"%PDF-1 a"),
+        Attachment("b", "b.pdf", "application/pdf", b"%PDF-1 b"),
+    ]
+    root = etree.fromstring(build(_sample_document(attachments=files)))
+    _find(root, "AttachmentEncoded").findall(q("Attachment"))[1].append(etree.fromstring(GHOST))
+    _find(root, f"{BODY}/edXMLManifest").findall(q("Reference"))[0].append(
+        etree.fromstring(FOREIGN)
+    )
+    message = parse(etree.tostring(root)).message
+    assert [u.parent for u in message.unknown_elements] == [
+        f"{BODY}/edXMLManifest/Reference[1]",
+        "AttachmentEncoded/Attachment[2]",
+    ]
+    rebuilt = etree.fromstring(build(message))
+    attachments = _find(rebuilt, "AttachmentEncoded").findall(q("Attachment"))
+    assert [a.findtext(q("ContentId")) for a in attachments] == ["a", "b"]
+    assert [a.findtext(q("Ghost")) for a in attachments] == [None, "boo"]
+    references = _find(rebuilt, f"{BODY}/edXMLManifest").findall(q("Reference"))
+    assert [len(r.findall("{urn:example:dms}Note")) for r in references] == [1, 0]
+
+
 def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
     parsed = parse(_doubled(_full_document(), MESSAGE_HEADER, "Subject"))
     (warning,) = parsed.warnings
     assert warning.code == "ENV_REPEATED_ELEMENT"
-    assert "edXMLHeader/MessageHeader/Subject" in warning.message_en
+    assert f"{MESSAGE_HEADER}/Subject:" in warning.message_en
     assert parsed.message.subject == _sample_document().subject
     rebuilt = build(parsed.message)
     assert rebuilt.count(b"<edXML:Subject>") == 2

@@ -5,7 +5,8 @@ carries it; the root declares the namespace as default, ``xlink`` is always decl
 come in the standard's order, dates are ``yyyy/MM/dd`` and timestamps ``yyyy/MM/dd HH:mm:ss`` in
 Vietnam time. The SDK's extension elements are written only when they hold something, each
 where VNPT's library puts it in its block; elements a sender wrote that edoc does not know go
-back into the block they came from, last.
+back into the block they came from, last (attachments and their references come in the order
+of the message's attachments, so that an index in a path finds the same one).
 """
 
 import base64
@@ -235,14 +236,14 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
 _STEP = re.compile(r"([A-Za-z_][\w.-]*)(?:\[([1-9]\d*)\])?")
 
 
-def _place(header: etree._Element, parent: str) -> etree._Element:
+def _place(root: etree._Element, parent: str) -> etree._Element:
     """The element at ``parent`` (the path of an UnknownElement), made when edoc writes no such
     block itself (e.g. an empty ResponseForTask that held only an unknown element)."""
-    first, *steps = parent.split("/")
+    steps = parent.split("/") if parent else []
     matches = [_STEP.fullmatch(step) for step in steps]
-    if first != "edXMLHeader" or not all(matches):
+    if not all(matches):
         raise _no_place(parent)
-    element = header
+    element = root
     for name, index in (match.groups() for match in matches):
         same = element.findall(q(name))
         if index is None:
@@ -261,10 +262,10 @@ def _no_place(parent: str) -> EnvelopeError:
     )
 
 
-def _restore(header: etree._Element, unknown: list[UnknownElement]) -> None:
+def _restore(root: etree._Element, unknown: list[UnknownElement]) -> None:
     """Each element edoc does not know back into the block it came from."""
     for element in unknown:
-        _place(header, element.parent).append(fragment(element.xml))
+        _place(root, element.parent).append(fragment(element.xml))
 
 
 def build_tree(message: Message) -> etree._ElementTree:
@@ -274,8 +275,18 @@ def build_tree(message: Message) -> etree._ElementTree:
     header = _sub(envelope, "edXMLHeader")
     if isinstance(message, StatusMessage):
         _status_header(header, message)
-        _restore(header, message.unknown_elements)
-        return etree.ElementTree(root)
+    else:
+        _document(root, envelope, header, message)
+    _restore(root, message.unknown_elements)
+    return etree.ElementTree(root)
+
+
+def _document(
+    root: etree._Element,
+    envelope: etree._Element,
+    header: etree._Element,
+    message: DocumentMessage,
+) -> None:
     _document_header(header, message)
     traces = _sub(header, "TraceHeaderList")
     for trace in message.traces:
@@ -284,10 +295,8 @@ def build_tree(message: Message) -> etree._ElementTree:
         _sub(item, "Timestamp", format_timestamp(trace.timestamp))
     if message.business is not None:
         _business(traces, message.business)
-    _restore(header, message.unknown_elements)
     body = _sub(envelope, "edXMLBody")
     _attachments(root, body, message.attachments)
-    return etree.ElementTree(root)
 
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -1,11 +1,11 @@
-"""Where each element of an edXML header belongs, as edoc reads it.
+"""Where each element of an edXML message belongs, as edoc reads it.
 
-Senders write the header's elements in different orders, so edoc reads them by name, never
-by position. This layout says which names edoc knows in each block, which of them may
-repeat and which MessageHeader must hold: the parser walks a header against it to find what
-it does not know (kept and reported, never dropped), and the validator checks with it what
-the schema's open MessageHeader cannot say. Types and length limits are the schema's
-(``schema/edxml.xsd``).
+Senders write the elements in different orders, so edoc reads them by name, never by
+position. This layout says which names edoc knows in each block, from the root down, which
+of them may repeat and which MessageHeader must hold: the parser walks a message against it
+to find what it does not know (kept and reported, never dropped), and the validator checks
+with it what the schema's open MessageHeader cannot say. Types and length limits are the
+schema's (``schema/edxml.xsd``).
 """
 
 from collections.abc import Mapping
@@ -135,18 +135,52 @@ BUSINESS = _block(
     }
 )
 
-_SIGNATURES = {q("Signature"): OPAQUE, f"{{{DSIG}}}Signature": OPAQUE}
+TRACES = _block({"TraceHeader": _many(_texts("OrganId", "Timestamp")), "Bussiness": BUSINESS})
+"""TraceHeaderList: the document's route, and what it does to an earlier one."""
 
-DOCUMENT = Layout(
+MANIFEST = _block(
+    {"Reference": _many(_texts("ContentId", "ContentType", "Description", "AttachmentName"))}
+)
+ATTACHMENTS = _block(
     {
-        q("MessageHeader"): DOCUMENT_HEADER,
-        q("TraceHeaderList"): _block(
-            {"TraceHeader": _many(_texts("OrganId", "Timestamp")), "Bussiness": BUSINESS}
-        ),
-        **_SIGNATURES,
+        "Attachment": _many(
+            _texts(
+                "ContentId",
+                "AttachmentName",
+                "Description",
+                "ContentType",
+                "ContentTransferEncoded",
+            )
+        )
     }
 )
-"""edXMLHeader of a document message (the SDK puts its signature in edXML's namespace)."""
 
-STATUS = Layout({q("MessageHeader"): STATUS_HEADER, **_SIGNATURES})
-"""edXMLHeader of a status message."""
+_SIGNATURES = {q("Signature"): OPAQUE, f"{{{DSIG}}}Signature": OPAQUE}
+"""XML-DSig's signature, and the SDK's in edXML's namespace: neither is edoc's to read."""
+
+
+def _header(blocks: Mapping[str, Layout]) -> Layout:
+    """edXMLHeader holding ``blocks`` and the envelope's signature."""
+    return Layout({**_block(blocks).children, **_SIGNATURES})
+
+
+DOCUMENT = _block(
+    {
+        "edXMLEnvelope": _block(
+            {
+                "edXMLHeader": _header(
+                    {"MessageHeader": DOCUMENT_HEADER, "TraceHeaderList": TRACES}
+                ),
+                "edXMLBody": _block({"edXMLManifest": MANIFEST}),
+            }
+        ),
+        "AttachmentEncoded": ATTACHMENTS,
+    }
+)
+"""A document message, from its root."""
+
+STATUS = _block(
+    {"edXMLEnvelope": _block({"edXMLHeader": _header({"MessageHeader": STATUS_HEADER})})}
+)
+"""A status message, from its root: no hops, no body, no attachments ("no TraceHeaderList,
+no body", as the standard says)."""

@@ -219,12 +219,13 @@ class Attachment:
 
 @dataclass
 class UnknownElement:
-    """An element of the header that is neither QCVN 102's nor a known extension, kept as the
-    sender wrote it so that it travels on.
+    """An element of the message that is neither QCVN 102's nor a known extension, kept as
+    the sender wrote it so that it travels on.
 
-    ``parent`` is the path of the element that held it, from edXMLHeader, by local names
-    with a 1-based index where names repeat (``edXMLHeader/MessageHeader/To[2]``); ``xml``
-    is the element as exclusive canonical XML.
+    ``parent`` is the path of the element that held it, from the root's children, by local
+    names with a 1-based index where names repeat
+    (``edXMLEnvelope/edXMLHeader/MessageHeader/To[2]``, ``AttachmentEncoded/Attachment[1]``;
+    "" for the root itself); ``xml`` is the element as exclusive canonical XML.
     """
 
     parent: str

@@ -365,6 +365,7 @@ class _Reader:
     # -- messages -------------------------------------------------------------------------
 
     def document(self, root: etree._Element, header: etree._Element, envelope) -> DocumentMessage:
+        unknown = self.unknown_elements(root, DOCUMENT)
         message_header = header.find(q("MessageHeader"))
         sender = message_header.find(q("From"))
         if sender is None:
@@ -411,10 +412,11 @@ class _Reader:
             attachments=self.attachments(
                 root, envelope.find(f"{q('edXMLBody')}/{q('edXMLManifest')}")
             ),
-            unknown_elements=self.unknown_elements(header, DOCUMENT),
+            unknown_elements=unknown,
         )
 
-    def status(self, header: etree._Element) -> StatusMessage:
+    def status(self, root: etree._Element, header: etree._Element) -> StatusMessage:
+        unknown = self.unknown_elements(root, STATUS)
         message_header = header.find(q("MessageHeader"))
         code = self.text(message_header, "StatusCode")
         try:
@@ -438,7 +440,7 @@ class _Reader:
             timestamp=self.timestamp(message_header, "Timestamp"),
             description=self.text(message_header, "Description"),
             staff=self.staff(message_header.find(q("StaffInfo"))),
-            unknown_elements=self.unknown_elements(header, STATUS),
+            unknown_elements=unknown,
         )
 
     def trace(self, element: etree._Element) -> TraceHeader:
@@ -452,44 +454,82 @@ class _Reader:
 
     # -- what edoc does not know -----------------------------------------------------------
 
-    def unknown_elements(self, header: etree._Element, layout: Layout) -> list[UnknownElement]:
-        """Every element of the header that ``layout`` does not know, with where it was."""
+    def unknown_elements(self, root: etree._Element, layout: Layout) -> list[UnknownElement]:
+        """Every element of the message that ``layout`` does not know, with where it was."""
         found: list[UnknownElement] = []
-        self._unknown_in(header, "edXMLHeader", layout, found)
+        self._unknown_in(root, "", layout, found)
         return found
 
     def _unknown_in(
         self, element: etree._Element, path: str, layout: Layout, found: list[UnknownElement]
     ) -> None:
-        children = [child for child in element if isinstance(child.tag, str)]
-        repeated = Counter(child.tag for child in children)
         seen: Counter = Counter()
-        for child in children:
+        for child in element.iterchildren(etree.Element):
             seen[child.tag] += 1
-            name = _local_name(child)
             known = layout.children.get(child.tag)
             if known is not None and (known.repeats or seen[child.tag] == 1):
                 if known.children is not None:
-                    step = f"{name}[{seen[child.tag]}]" if repeated[child.tag] > 1 else name
-                    self._unknown_in(child, f"{path}/{step}", known, found)
+                    step = _step(child, seen[child.tag])
+                    self._unknown_in(child, _joined(path, step), known, found)
                 continue
-            found.append(UnknownElement(path, _canonical(child)))
-            if known is None:
-                self.warn(
-                    "ENV_UNKNOWN_ELEMENT",
-                    f"{path}/{name}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết; "
-                    "được giữ nguyên.",
-                    f"{path}/{name}: an element neither of QCVN 102 nor of a known extension; "
-                    "kept as it is.",
-                )
-            else:
-                self.warn(
-                    "ENV_REPEATED_ELEMENT",
-                    f"{path}/{name}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần "
-                    "tử đầu, giữ nguyên các phần tử sau.",
-                    f"{path}/{name}: an element that may appear once appears again; the first "
-                    "is read, the others kept as they are.",
-                )
+            found.append(UnknownElement(path, kept_xml(child)))
+            self._report_unknown(child, _joined(path, _local_name(child)), known is not None)
+
+    def _report_unknown(self, element: etree._Element, where: str, repeated: bool) -> None:
+        if repeated:
+            self.warn(
+                "ENV_REPEATED_ELEMENT",
+                f"{where}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần tử đầu, "
+                "giữ nguyên các phần tử sau.",
+                f"{where}: an element that may appear once appears again; the first is read, "
+                "the others kept as they are.",
+            )
+            return
+        namespace = _namespace(element)
+        in_vi = f"không gian tên {namespace}" if namespace else "không thuộc không gian tên nào"
+        in_en = f"namespace {namespace}" if namespace else "no namespace"
+        vi = (
+            f"{where}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết ({in_vi}); "
+            "được giữ nguyên."
+        )
+        en = (
+            f"{where}: an element neither of QCVN 102 nor of a known extension ({in_en}); "
+            "kept as it is."
+        )
+        if holds_no_namespace(element):
+            vi += (
+                " edoc không ghi lại được phần tử này: trong gói tin edXML, phần tử không thuộc "
+                "không gian tên nào sẽ rơi vào không gian tên của edXML."
+            )
+            en += (
+                " edoc cannot write it back: in an edXML envelope, an element in no namespace "
+                "would fall into edXML's."
+            )
+        self.warn("ENV_UNKNOWN_ELEMENT", vi, en)
+
+
+def _joined(path: str, step: str) -> str:
+    """The path of a child: paths start at the root's children, the root's own is ""."""
+    return f"{path}/{step}" if path else step
+
+
+def _step(element: etree._Element, position: int) -> str:
+    """An element's step in a path: its local name, with its 1-based position among the
+    siblings of its name where there are several."""
+    several = position > 1 or next(element.itersiblings(element.tag), None) is not None
+    return f"{_local_name(element)}[{position}]" if several else _local_name(element)
+
+
+def _namespace(element: etree._Element) -> str:
+    """The element's namespace, "" for none."""
+    return element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else ""
+
+
+def holds_no_namespace(element: etree._Element) -> bool:
+    """Whether the element, or one inside it, is in no namespace: written into an edXML
+    envelope (whose root declares edXML's as the default), it would fall into edXML's, since
+    lxml never writes ``xmlns=""``."""
+    return any(not _namespace(node) for node in element.iter(etree.Element))
 
 
 def _has_children(element: etree._Element) -> bool:
@@ -502,8 +542,9 @@ def _local_name(element: etree._Element) -> str:
     return element.tag.rsplit("}", 1)[-1]
 
 
-def _canonical(element: etree._Element) -> str:
-    """An element as exclusive canonical XML, without the indentation a pretty printer adds."""
+def kept_xml(element: etree._Element) -> str:
+    """An element as edoc keeps it: exclusive canonical XML, without the indentation a pretty
+    printer adds."""
     copy = deepcopy(element)
     for node in copy.iter():
         if node.text is not None and not node.text.strip() and len(node):
@@ -685,7 +726,7 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     reader = _Reader(limits)
     reader.warnings.extend(warnings)
     if header.find(f"{q('MessageHeader')}/{q('StatusCode')}") is not None:
-        message: Message = reader.status(header)
+        message: Message = reader.status(root, header)
     else:
         message = reader.document(root, header, envelope)
     return ParsedEnvelope(message, reader.warnings)
