@@ -481,6 +481,27 @@ def test_hostile_xml_is_refused_quickly_with_the_parsers_reason(inserted, proble
     assert error.value.message_vi.startswith("Không phải XML hợp lệ")
 
 
+def test_a_million_unknown_elements_are_refused_fast_with_a_clear_message():
+    unknown = b"<X/>" * 1_000_000  # 4 MB, once 12 s and 1 GB to read
+    data = build(_sample_document()).replace(b"<edXML:Subject>", unknown + b"<edXML:Subject>")
+    start = time.perf_counter()
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert time.perf_counter() - start < 2
+    assert error.value.message_en == (
+        "The envelope holds more than 1000 unknown elements (neither of QCVN 102 nor of a "
+        "known extension): refused."
+    )
+    assert "hơn 1000 phần tử lạ" in error.value.message_vi
+
+
+def test_unknown_elements_up_to_the_limit_are_kept():
+    data = build(_sample_document()).replace(b"<edXML:Subject>", b"<X/><Y/><Z/><edXML:Subject>")
+    assert len(parse(data, Limits(unknown_elements=3)).message.unknown_elements) == 3
+    with pytest.raises(EnvelopeError, match="more than 2 unknown elements"):
+        parse(data, Limits(unknown_elements=2))
+
+
 def test_huge_attributes_are_read_within_the_envelope_limit_and_bounded_memory():
     data = _with_subject(build(_sample_document()), b"")
     data = data.replace(b"<edXML:Subject>", b'<edXML:Subject note="' + b"A" * 20_000_000 + b'">')

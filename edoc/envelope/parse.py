@@ -58,6 +58,7 @@ class Limits:
     attachment_bytes: int = 256 * 2**20
     attachments: int = 1000
     zip_ratio: int = 200
+    unknown_elements: int = 1000
 
 
 DEFAULT_LIMITS = Limits()
@@ -455,7 +456,8 @@ class _Reader:
     # -- what edoc does not know -----------------------------------------------------------
 
     def unknown_elements(self, root: etree._Element, layout: Layout) -> list[UnknownElement]:
-        """Every element of the message that ``layout`` does not know, with where it was."""
+        """Every element of the message that ``layout`` does not know, with where it was;
+        refused as soon as there are more than the limit, before any more is copied."""
         found: list[UnknownElement] = []
         self._unknown_in(root, "", layout, found)
         return found
@@ -472,6 +474,8 @@ class _Reader:
                     step = _step(child, seen[child.tag])
                     self._unknown_in(child, _joined(path, step), known, found)
                 continue
+            if len(found) == self.limits.unknown_elements:
+                raise too_many_unknown_elements(self.limits)
             found.append(UnknownElement(path, kept_xml(child)))
             self._report_unknown(child, _joined(path, _local_name(child)), known is not None)
 
@@ -506,6 +510,15 @@ class _Reader:
                 "would fall into edXML's."
             )
         self.warn("ENV_UNKNOWN_ELEMENT", vi, en)
+
+
+def too_many_unknown_elements(limits: Limits) -> EnvelopeError:
+    return EnvelopeError(
+        f"Gói tin có hơn {limits.unknown_elements} phần tử lạ (không thuộc QCVN 102 hay phần "
+        "mở rộng đã biết): bị từ chối.",
+        f"The envelope holds more than {limits.unknown_elements} unknown elements (neither of "
+        "QCVN 102 nor of a known extension): refused.",
+    )
 
 
 def _joined(path: str, step: str) -> str:
