@@ -438,6 +438,15 @@ def test_unknown_elements_of_an_attachment_and_its_reference_go_back_to_that_fil
     assert [len(r.findall("{urn:example:dms}Note")) for r in references] == [1, 0]
 
 
+def test_an_unknown_element_exclusive_c14n_refuses_is_kept_as_lxml_writes_it():
+    relative = '<x:Note xmlns:x="dms/notes"><x:By a="1">văn thư</x:By></x:Note>'
+    parsed = parse(_inserted(_full_document(), MESSAGE_HEADER, relative))
+    (unknown,) = parsed.message.unknown_elements
+    assert unknown.xml == relative
+    assert "(namespace dms/notes)" in parsed.warnings[0].message_en
+    assert parse(build(parsed.message)).message == parsed.message
+
+
 def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
     parsed = parse(_doubled(_full_document(), MESSAGE_HEADER, "Subject"))
     (warning,) = parsed.warnings

@@ -225,7 +225,8 @@ class UnknownElement:
     ``parent`` is the path of the element that held it, from the root's children, by local
     names with a 1-based index where names repeat
     (``edXMLEnvelope/edXMLHeader/MessageHeader/To[2]``, ``AttachmentEncoded/Attachment[1]``;
-    "" for the root itself); ``xml`` is the element as exclusive canonical XML.
+    "" for the root itself); ``xml`` is the element as exclusive canonical XML (as lxml
+    writes it where C14N cannot).
     """
 
     parent: str

@@ -557,7 +557,8 @@ def _local_name(element: etree._Element) -> str:
 
 def kept_xml(element: etree._Element) -> str:
     """An element as edoc keeps it: exclusive canonical XML, without the indentation a pretty
-    printer adds."""
+    printer adds; lxml's own serialisation where C14N cannot (a relative namespace URI), so
+    that such an element never makes the envelope unreadable."""
     copy = deepcopy(element)
     for node in copy.iter():
         if node.text is not None and not node.text.strip() and len(node):
@@ -566,12 +567,8 @@ def kept_xml(element: etree._Element) -> str:
             node.tail = None
     try:
         return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
-    except etree.C14NError as error:
-        name = _local_name(element)
-        raise EnvelopeError(
-            f"Phần tử «{name}» không chuẩn hoá được (C14N): {error}.",
-            f"The element '{name}' cannot be canonicalised (C14N): {error}.",
-        ) from error
+    except etree.C14NError:
+        return etree.tostring(copy, encoding="unicode", with_tail=False)
 
 
 def content_type_of(name: str) -> str:
