@@ -3,6 +3,7 @@ the field. They order elements their own way; the schema accepts their orders an
 holds every limit, required element and single element."""
 
 import datetime as dt
+import time
 
 import pytest
 from lxml import etree
@@ -23,6 +24,7 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
     TraceHeader,
+    UnknownElement,
 )
 from edoc.envelope.names import NS, q
 from edoc.envelope.parse import parse
@@ -445,6 +447,191 @@ def test_an_unknown_element_exclusive_c14n_refuses_is_kept_as_lxml_writes_it():
     assert unknown.xml == relative
     assert "(namespace dms/notes)" in parsed.warnings[0].message_en
     assert parse(build(parsed.message)).message == parsed.message
+
+
+TRACES = f"{HEADER}/TraceHeaderList"
+GHOST_IN = '<x:Ghost xmlns:x="urn:example:dms">boo</x:Ghost>'
+
+
+def _written_in(data: bytes, block: str, xml: str) -> bytes:
+    """``data`` with ``xml`` written as it is at the end of ``block`` (lxml would drop an
+    ``xmlns=""``)."""
+    end = f"</edXML:{block}>".encode()
+    return data.replace(end, xml.encode() + end, 1)
+
+
+@pytest.mark.parametrize(
+    ("block", "parent", "xml"),
+    [
+        (
+            "MessageHeader",
+            MESSAGE_HEADER,
+            '<To xmlns=""><OrganId>000.00.00.G01</OrganId><OrganName>Bộ X</OrganName></To>',
+        ),
+        (
+            "TraceHeaderList",
+            TRACES,
+            '<Bussiness xmlns=""><BussinessDocType>1</BussinessDocType></Bussiness>',
+        ),
+        (
+            "MessageHeader",
+            MESSAGE_HEADER,
+            '<x:Note xmlns:x="urn:example:dms"><By xmlns=""/></x:Note>',
+        ),
+    ],
+    ids=["To", "Bussiness", "inside"],
+)
+def test_an_unknown_element_in_no_namespace_is_kept_and_reported_but_never_written_back(
+    block, parent, xml
+):
+    hop = TraceHeader("000.00.00.H26", dt.datetime(2026, 11, 23, 9, tzinfo=VIETNAM))
+    data = _written_in(build(_sample_document(traces=[hop])), block, xml)
+    parsed = parse(data)
+    assert parsed.message.recipients == _sample_document().recipients
+    assert parsed.message.business is None
+    (unknown,) = parsed.message.unknown_elements
+    assert unknown.parent == parent
+    (warning,) = parsed.warnings
+    name = etree.QName(etree.fromstring(xml)).localname
+    assert warning.message_en.startswith(f"{parent}/{name}: an element neither of QCVN 102")
+    assert "edoc cannot write it back" in warning.message_en
+    assert "edoc không ghi lại được" in warning.message_vi
+    with pytest.raises(EnvelopeError) as error:
+        build(parsed.message)
+    assert error.value.message_en.startswith(
+        f"'{parent}/{name}': the unknown element holds an element in no namespace"
+    )
+
+
+def test_the_warning_says_when_an_unknown_element_is_in_no_namespace():
+    data = _written_in(build(_sample_document()), "MessageHeader", '<Note xmlns="">x</Note>')
+    (warning,) = parse(data).warnings
+    assert warning.message_en.startswith(
+        f"{MESSAGE_HEADER}/Note: an element neither of QCVN 102 nor of a known extension "
+        "(no namespace); kept as it is."
+    )
+    assert "(không thuộc không gian tên nào)" in warning.message_vi
+
+
+RECALL = Business(BusinessType.RECALL, document_id="000.00.00.H26,x,1/UBND", reason="Nhầm")
+
+
+@pytest.mark.parametrize(
+    ("parent", "xml", "business", "problem"),
+    [
+        (
+            MESSAGE_HEADER,
+            f'<edXML:StatusCode xmlns:edXML="{NS}">01</edXML:StatusCode>',
+            None,
+            "would change what a reader takes from the envelope (kind: document → status)",
+        ),
+        (
+            f"{TRACES}/Bussiness",
+            GHOST_IN,
+            None,
+            "would change what a reader takes from the envelope (business)",
+        ),
+        (
+            f"{TRACES}/Bussiness/BussinessDocumentInfo",
+            GHOST_IN,
+            RECALL,
+            "would change what a reader takes from the envelope (business)",
+        ),
+        (
+            f"{MESSAGE_HEADER}/ResponseFor",
+            GHOST_IN,
+            None,
+            "would change what a reader takes from the envelope (response_for)",
+        ),
+        (
+            f"{TRACES}/TraceHeader",
+            GHOST_IN,
+            None,
+            "The envelope would be unreadable (the unknown elements make): Timestamp: ''",
+        ),
+        (
+            f"{MESSAGE_HEADER}/To[1]",
+            GHOST_IN,
+            None,
+            "would not be read back where and as they were",
+        ),
+    ],
+    ids=["status-code", "bussiness", "document-info", "response-for", "empty-hop", "index"],
+)
+def test_unknown_elements_that_would_change_what_a_reader_takes_are_refused(
+    parent, xml, business, problem
+):
+    message = _sample_document(business=business, unknown_elements=[UnknownElement(parent, xml)])
+    with pytest.raises(EnvelopeError) as error:
+        build(message)
+    assert problem in error.value.message_en
+    assert error.value.message_vi
+
+
+@pytest.mark.parametrize(
+    "parent",
+    [
+        f"{MESSAGE_HEADER}/Subject",
+        f"{MESSAGE_HEADER}/StatusCode",
+        f"{HEADER}/Signature",
+        f"{MESSAGE_HEADER}/Ghost",
+        f"{MESSAGE_HEADER}/To[0]",
+        f"{MESSAGE_HEADER}/To[2]",
+        "edXMLHeader/MessageHeader",
+        "/".join(["edXMLEnvelope"] * 50_000),
+    ],
+    ids=["text", "status-code", "signature", "unknown", "index-0", "no-second", "old-path", "deep"],
+)
+def test_an_unknown_element_goes_back_only_into_a_block_edoc_knows(parent):
+    message = _sample_document(unknown_elements=[UnknownElement(parent, GHOST_IN)])
+    start = time.perf_counter()
+    with pytest.raises(EnvelopeError) as error:
+        build(message)
+    assert time.perf_counter() - start < 0.5
+    assert "An unknown element cannot be put back into '" in error.value.message_en
+    assert "the envelope has no such block, or edoc does not know it" in error.value.message_en
+    assert len(error.value.message_en) < 400
+    assert "Không đặt lại được phần tử lạ" in error.value.message_vi
+
+
+@pytest.mark.parametrize(
+    ("parent", "xml"),
+    [
+        (
+            MESSAGE_HEADER,
+            f'<edXML:To xmlns:edXML="{NS}"><edXML:OrganId>000.00.00.G01</edXML:OrganId></edXML:To>',
+        ),
+        (MESSAGE_HEADER, f'<edXML:Content xmlns:edXML="{NS}">Nội dung khác</edXML:Content>'),
+        (TRACES, f'<edXML:TraceHeader xmlns:edXML="{NS}"/>'),
+        ("AttachmentEncoded", f'<edXML:Attachment xmlns:edXML="{NS}"/>'),
+    ],
+    ids=["To", "Content", "TraceHeader", "Attachment"],
+)
+def test_an_element_edoc_writes_in_that_block_is_never_written_as_an_unknown_one(parent, xml):
+    message = _sample_document(unknown_elements=[UnknownElement(parent, xml)])
+    with pytest.raises(EnvelopeError) as error:
+        build(message)
+    name = etree.QName(etree.fromstring(xml)).localname
+    assert error.value.message_en.startswith(
+        f"'{parent}/{name}': edoc knows this element here and writes it from the message"
+    )
+
+
+def test_as_many_unknown_elements_as_a_reader_keeps_are_built_back_and_no_more():
+    many = [
+        UnknownElement(MESSAGE_HEADER if i % 2 else f"{MESSAGE_HEADER}/OtherInfo", f"<x{i}/>")
+        for i in range(1000)
+    ]
+    many = [UnknownElement(u.parent, u.xml.replace("/>", ' xmlns="urn:x"/>')) for u in many]
+    start = time.perf_counter()
+    data = build(_sample_document(unknown_elements=many))
+    assert time.perf_counter() - start < 2
+    assert len(parse(data).message.unknown_elements) == 1000
+    too_many = _sample_document(unknown_elements=[*many, many[0]] * 50)
+    start = time.perf_counter()
+    with pytest.raises(EnvelopeError, match="more than 1000 unknown elements"):
+        build(too_many)
+    assert time.perf_counter() - start < 0.5
 
 
 def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():

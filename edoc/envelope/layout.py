@@ -26,6 +26,11 @@ class Layout:
     repeats: bool = False
     required: bool = False
 
+    @property
+    def is_block(self) -> bool:
+        """Whether the element holds elements edoc reads (not text, not a signature)."""
+        return bool(self.children)
+
 
 TEXT = Layout({})
 OPAQUE = Layout(None)
@@ -50,6 +55,14 @@ def _required(layout: Layout) -> Layout:
 def required_children(layout: Layout) -> list[str]:
     """The qualified names of the children an element must hold."""
     return [name for name, child in (layout.children or {}).items() if child.required]
+
+
+def depth(layout: Layout) -> int:
+    """How many blocks deep the layout goes below the element: the most steps a path to a
+    block edoc knows can have."""
+    return max(
+        (1 + depth(child) for child in layout.children.values() if child.is_block), default=0
+    )
 
 
 ORGANIZATION = _texts(

@@ -472,12 +472,12 @@ class _Reader:
             if known is not None and (known.repeats or seen[child.tag] == 1):
                 if known.children is not None:
                     step = _step(child, seen[child.tag])
-                    self._unknown_in(child, _joined(path, step), known, found)
+                    self._unknown_in(child, joined(path, step), known, found)
                 continue
             if len(found) == self.limits.unknown_elements:
                 raise too_many_unknown_elements(self.limits)
             found.append(UnknownElement(path, kept_xml(child)))
-            self._report_unknown(child, _joined(path, _local_name(child)), known is not None)
+            self._report_unknown(child, joined(path, local_name(child)), known is not None)
 
     def _report_unknown(self, element: etree._Element, where: str, repeated: bool) -> None:
         if repeated:
@@ -521,7 +521,7 @@ def too_many_unknown_elements(limits: Limits) -> EnvelopeError:
     )
 
 
-def _joined(path: str, step: str) -> str:
+def joined(path: str, step: str) -> str:
     """The path of a child: paths start at the root's children, the root's own is ""."""
     return f"{path}/{step}" if path else step
 
@@ -530,7 +530,7 @@ def _step(element: etree._Element, position: int) -> str:
     """An element's step in a path: its local name, with its 1-based position among the
     siblings of its name where there are several."""
     several = position > 1 or next(element.itersiblings(element.tag), None) is not None
-    return f"{_local_name(element)}[{position}]" if several else _local_name(element)
+    return f"{local_name(element)}[{position}]" if several else local_name(element)
 
 
 def _namespace(element: etree._Element) -> str:
@@ -549,7 +549,7 @@ def _has_children(element: etree._Element) -> bool:
     return any(isinstance(child.tag, str) for child in element)
 
 
-def _local_name(element: etree._Element) -> str:
+def local_name(element: etree._Element) -> str:
     """The element's name without its namespace (lxml's QName refuses namespaces with odd
     characters, which a parsed document may still have)."""
     return element.tag.rsplit("}", 1)[-1]
@@ -720,11 +720,24 @@ def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
 def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     """Read an edXML document or status message; EnvelopeError when it cannot be read safely."""
     tree, warnings = read_tree(data, limits)
+    parsed = read_message(tree, limits)
+    return ParsedEnvelope(parsed.message, warnings + parsed.warnings)
+
+
+def kind_of(tree: etree._ElementTree) -> str:
+    """The kind of message a reader takes the tree for: a StatusCode in MessageHeader makes
+    a status message, anything else is a document message."""
+    path = ("edXMLEnvelope", "edXMLHeader", "MessageHeader", "StatusCode")
+    return "status" if tree.getroot().find("/".join(map(q, path))) is not None else "document"
+
+
+def read_message(tree: etree._ElementTree, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
+    """The message a tree read by :func:`read_tree` holds, and what was odd about it."""
     root = tree.getroot()
     if root.tag != q("edXML"):
         raise EnvelopeError(
-            f"Phần tử gốc là «{_local_name(root)}», không phải edXML của QCVN 102.",
-            f"The root element is '{_local_name(root)}', not the edXML of QCVN 102.",
+            f"Phần tử gốc là «{local_name(root)}», không phải edXML của QCVN 102.",
+            f"The root element is '{local_name(root)}', not the edXML of QCVN 102.",
         )
     envelope = root.find(q("edXMLEnvelope"))
     header = envelope.find(q("edXMLHeader")) if envelope is not None else None
@@ -734,8 +747,7 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
             "edXMLEnvelope/edXMLHeader/MessageHeader is missing.",
         )
     reader = _Reader(limits)
-    reader.warnings.extend(warnings)
-    if header.find(f"{q('MessageHeader')}/{q('StatusCode')}") is not None:
+    if kind_of(tree) == "status":
         message: Message = reader.status(root, header)
     else:
         message = reader.document(root, header, envelope)
