@@ -297,6 +297,7 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
         document_from_metadata,
         read_metadata_file,
     )
+    from edoc.errors import EnvelopeError
 
     key_args = {name: options.pop(name) for name in KEY_ARGS}
     rest = options
@@ -332,11 +333,13 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
     directory = AgencyDirectory.builtin()
     if agencies:
         directory.load_csv(Path(agencies))
-    files = [Path(document), *map(Path, attachments)]
-    message = document_from_metadata(
-        meta, [attachment_from_file(f, zipped) for f in files], directory
-    )
-    data = build(message)
+    files = [attachment_from_file(f, zipped) for f in [Path(document), *map(Path, attachments)]]
+    try:
+        message = document_from_metadata(meta, files, directory)
+        data = build(message)
+    except EnvelopeError as error:
+        error.path = error.path or metadata  # the header is the file's (and options over it)
+        raise
     key = load_key(**key_args)
     if key is not None:
         data = sign_envelope(data, key.private_key, key.certificate, key.chain)

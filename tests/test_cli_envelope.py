@@ -512,15 +512,22 @@ HEADER_KEYS = [
 VNPT_FILES = ["Kế hoạch tập huấn.pdf", "hồ sơ tập huấn.zip", "BẢN ĐỒ.ZIP"]
 
 
-def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
-    received = CORPUS / "vnpt-order-new.edxml"
-    unpacked = tmp_path / "nhận"
+def _unpacked_and_packed_again(received: Path, folder: Path) -> tuple[object, Path]:
+    """``received`` (with VNPT's three files) unpacked into ``folder``, then packed again from
+    its metadata.json: the result of pack and the envelope it writes."""
+    unpacked = folder / "nhận"
     assert edoc("envelope", "unpack", str(received), "-o", str(unpacked)).exit_code == 0
-    again = tmp_path / "again.edxml"
+    again = folder / "again.edxml"
     result = edoc(
         "envelope", "pack", *(str(unpacked / name) for name in VNPT_FILES), "-o", str(again),
         "--metadata", str(unpacked / "metadata.json"),
     )  # fmt: skip
+    return result, again
+
+
+def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
+    received = CORPUS / "vnpt-order-new.edxml"
+    result, again = _unpacked_and_packed_again(received, tmp_path)
     assert result.exit_code == 0, result.output
     first, second = inspect_json(received), inspect_json(again)
     assert {key: second[key] for key in HEADER_KEYS} == {key: first[key] for key in HEADER_KEYS}
@@ -558,4 +565,86 @@ def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
         "--metadata", str(metadata),
     )  # fmt: skip
     assert result.exit_code == 1
-    assert result.stderr.startswith("edoc: error: 'unknown_elements': The envelope contains a DTD")
+    assert result.stderr.startswith(
+        f"edoc: error: {metadata}: 'unknown_elements': The envelope contains a DTD"
+    )
+
+
+MESSAGE_HEADER = "edXMLEnvelope/edXMLHeader/MessageHeader"
+NOTE = '<x:Note xmlns:x="urn:example:dms">x</x:Note>'
+
+
+@pytest.mark.parametrize(
+    ("unknown", "problem"),
+    [
+        (
+            {"parent": f"{MESSAGE_HEADER}/StatusCode", "xml": NOTE},
+            f"An unknown element cannot be put back into '{MESSAGE_HEADER}/StatusCode'",
+        ),
+        (
+            {"parent": "edXMLEnvelope/edXMLHeader/TraceHeaderList/Bussiness", "xml": NOTE},
+            "would change what a reader takes from the envelope (business)",
+        ),
+        (
+            {"parent": f"{MESSAGE_HEADER}/Subject", "xml": NOTE},
+            f"An unknown element cannot be put back into '{MESSAGE_HEADER}/Subject'",
+        ),
+        (
+            {"parent": "edXMLEnvelope/edXMLHeader/TraceHeaderList/TraceHeader", "xml": NOTE},
+            "The envelope would be unreadable (the unknown elements make)",
+        ),
+        (
+            {"parent": "/".join(["edXMLEnvelope"] * 50_000), "xml": NOTE},
+            "An unknown element cannot be put back into 'edXMLEnvelope/edXMLEnvelope",
+        ),
+        (
+            {
+                "parent": MESSAGE_HEADER,
+                "xml": '<edXML:To xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">'
+                "<edXML:OrganId>000.00.00.G01</edXML:OrganId></edXML:To>",
+            },
+            f"'{MESSAGE_HEADER}/To': edoc knows this element here",
+        ),
+    ],
+    ids=["status-code", "bussiness", "subject", "empty-hop", "deep", "recipient"],
+)
+def test_a_bad_unknown_element_in_the_metadata_is_one_line_naming_the_file(
+    tmp_path, unknown, problem
+):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text(json.dumps({"unknown_elements": [unknown]}), encoding="utf-8")
+    letter = tmp_path / "a.pdf"
+    letter.write_bytes(b"%PDF-1.4")
+    out = tmp_path / "x.edxml"
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(out), *PACK_OPTIONS,
+        "--metadata", str(metadata),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"edoc: error: {metadata}: ")
+    assert problem in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_recipient_in_no_namespace_never_becomes_one_through_unpack_and_pack(tmp_path):
+    received = (CORPUS / "vnpt-order-new.edxml").read_bytes()
+    smuggled = '<To xmlns=""><OrganId>000.00.00.G01</OrganId><OrganName>Bộ X</OrganName></To>'
+    envelope = tmp_path / "received.edxml"
+    envelope.write_bytes(
+        received.replace(b"</edXML:MessageHeader>", smuggled.encode() + b"</edXML:MessageHeader>")
+    )
+    summary = inspect_json(envelope)
+    assert [t["organ_id"] for t in summary["to"]] == ["000.00.00.H56", "000.00.00.G09"]
+    (warning,) = [w for w in summary["warnings"] if w["code"] == "ENV_UNKNOWN_ELEMENT"]
+    assert "(no namespace)" in warning["message"]
+    result, again = _unpacked_and_packed_again(envelope, tmp_path)
+    assert result.exit_code == 1
+    metadata = tmp_path / "nhận" / "metadata.json"
+    assert result.stderr == (
+        f"edoc: error: {metadata}: '{MESSAGE_HEADER}/To': the unknown element holds an element "
+        "in no namespace; written into an edXML envelope it would fall into edXML's namespace, "
+        "so it is not written.\n"
+    )
+    assert not again.exists()
