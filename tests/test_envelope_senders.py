@@ -683,6 +683,48 @@ def test_undeclared_xlink_and_edxml_prefixes_are_both_repaired():
     assert attachment.data.startswith(b"%PDF")
 
 
+XLINK_QUIRK = CORPUS / "sdk-quirks-xlink-agency-id.edxml"
+ROOT_TAG = f'<edXML xmlns="{NS}">'.encode()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (b"?>\n", '?>\n<!-- <b>ý kiến</b> văn thư --><?dms x="<b"?>\n'.encode()),
+        (ROOT_TAG, f'<edXML note="a>b" xmlns="{NS}" other=\'c/>d\'>'.encode()),
+        (ROOT_TAG, f'<edXML\n  xmlns="{NS}"\n>'.encode()),
+    ],
+    ids=["comment-before-root", "greater-than-in-attribute", "lines-in-root-tag"],
+)
+def test_an_undeclared_prefix_is_declared_on_the_root_whatever_comes_before_or_in_it(before, after):
+    original = XLINK_QUIRK.read_bytes()
+    data = original.replace(before, after, 1)
+    assert data != original
+    parsed = parse(data)
+    assert parsed.warnings[0].code == "ENV_XLINK_UNDECLARED"
+    assert parsed.message == parse(original).message
+
+
+def test_an_envelope_that_still_breaks_once_repaired_is_refused_with_the_parsers_first_word():
+    data = XLINK_QUIRK.read_bytes().replace(b"</AttachmentEncoded>", b"</AttachmentEncodedd>")
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert error.value.message_en.startswith(
+        "Not well-formed XML: Namespace prefix xlink for href on Reference is not defined"
+    )
+
+
+def test_a_dtd_after_a_comment_is_refused_before_parsing():
+    data = XLINK_QUIRK.read_bytes().replace(
+        b"?>\n", b'?>\n<!-- <b --><!DOCTYPE edXML [<!ENTITY x "x">]>\n', 1
+    )
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert error.value.message_en == (
+        "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety."
+    )
+
+
 def test_an_undeclared_prefix_edoc_does_not_know_is_still_not_xml():
     data = (CORPUS / "vnpt-order-new.edxml").read_bytes()
     data = data.replace(b"<AttachmentEncoded>", b"<dms:AttachmentEncoded>")

@@ -81,7 +81,6 @@ class ParsedEnvelope:
     warnings: list[EnvelopeWarning] = field(default_factory=list)
 
 
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -648,6 +647,14 @@ _KNOWN_PREFIXES = {"xlink": XLINK, "edXML": NS}
 _UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
 
 
+#: What may come before the root: whitespace, the XML declaration and other processing
+#: instructions, comments (a DTD is refused).
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+#: The root's start tag, its attribute values in quotes (where '>' may stand); group 1 is its
+#: end, where declarations go.
+_START_TAG = re.compile(rb"""<[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?>)""")
+
+
 def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
     """Parse the XML safely, declaring the known prefixes a sender used without declaring
     them; returns the tree and warnings."""
@@ -664,9 +671,8 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             f"Có {count} byte lạ trước khai báo XML: tệp không phải XML hợp lệ.",
             f"There are {count} stray bytes before the XML declaration: not valid XML.",
         )
-    first = _FIRST_ELEMENT.search(body)
-    prolog = body[: first.start()] if first else body
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+    root_start = _PROLOG.match(body).end()  # where the root's start tag, or a DTD, begins
+    if body.startswith((b"<!DOCTYPE", b"<!ENTITY"), root_start):
         raise EnvelopeError(
             "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
@@ -677,22 +683,30 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
         prefixes: list[str] = []
     except etree.XMLSyntaxError as error:
         prefixes = list(dict.fromkeys(_UNDECLARED.findall(str(parser.error_log))))
-        end = body.find(b">", first.start()) if first is not None else -1
-        if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or end < 0:
-            raise _not_xml(error) from error
-        end -= body[end - 1 : end] == b"/"
-        declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
-        repaired = body[:end] + declarations.encode() + body[end:]
-        try:
-            tree = etree.parse(io.BytesIO(repaired), _parser())
-        except etree.XMLSyntaxError as again:
-            raise _not_xml(again) from again
+        tree = _with_prefixes_declared(body, root_start, prefixes, error)
     if tree.docinfo.doctype:
         raise EnvelopeError(
             "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD: refused for safety.",
         )
     return tree, [_undeclared(prefix) for prefix in prefixes]
+
+
+def _with_prefixes_declared(
+    body: bytes, root_start: int, prefixes: list[str], error: etree.XMLSyntaxError
+) -> etree._ElementTree:
+    """The tree of ``body`` with the known ``prefixes`` declared on its root; what still
+    does not parse, or uses other prefixes, is refused with the parser's first word on
+    ``body`` (``error``), never one about edoc's edit."""
+    start_tag = _START_TAG.match(body, root_start)
+    if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or start_tag is None:
+        raise _not_xml(error) from error
+    end = start_tag.start(1)
+    declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
+    try:
+        return etree.parse(io.BytesIO(body[:end] + declarations.encode() + body[end:]), _parser())
+    except etree.XMLSyntaxError:
+        raise _not_xml(error) from error
 
 
 def _undeclared(prefix: str) -> EnvelopeWarning:
