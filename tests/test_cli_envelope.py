@@ -255,6 +255,7 @@ def test_validate_passes_a_good_envelope_and_exits_3_with_every_violation(tmp_pa
     messages = [v["message"] for v in report["violations"]]
     assert any("'28.22.H17' does not have the required form" in m for m in messages)
     assert any("Priority: value 9 is out of the allowed range" in m for m in messages)
+    assert any(m.startswith("The xlink prefix is used without being declared") for m in messages)
     assert all(v["line"] for v in report["violations"])
 
 

@@ -193,6 +193,39 @@ def test_an_unknown_element_is_still_a_violation_with_its_path(parent):
     assert violation.path.endswith("edXML:Ghost")
 
 
+@pytest.mark.parametrize(
+    ("parent", "xml", "path"),
+    [
+        (HEADER, f'<edXML:TraceHeaderList xmlns:edXML="{NS}"/>', "/edXML:TraceHeaderList"),
+        (
+            "edXMLEnvelope",
+            f'<edXML:edXMLBody xmlns:edXML="{NS}"><edXML:edXMLManifest/></edXML:edXMLBody>',
+            "/edXML:edXMLBody",
+        ),
+        ("", f'<edXML:AttachmentEncoded xmlns:edXML="{NS}"/>', "/*/*[2]"),
+    ],
+    ids=["hops", "body", "attachments"],
+)
+def test_a_status_message_with_hops_a_body_or_attachments_is_a_violation(parent, xml, path):
+    (violation,) = validate(_inserted(_status(), parent, xml))
+    name = etree.QName(etree.fromstring(xml)).localname
+    assert violation.message_en == f"{name}: this element is not allowed here (in a status message)"
+    assert "(trong gói tin trạng thái)" in violation.message_vi
+    assert violation.path.endswith(path)
+
+
+def test_many_repeated_elements_are_counted_fast_not_each_placed():
+    data = _full_document()
+    subject = b"<edXML:Subject>x</edXML:Subject>"
+    data = data.replace(subject[:15], subject * 100_000 + subject[:15], 1)
+    start = time.perf_counter()
+    violations = validate(data)
+    assert time.perf_counter() - start < 3
+    assert len(violations) == 102  # 100 shown, the count of the rest, why it cannot be read
+    assert violations[99].path.endswith("edXML:Subject[101]")
+    assert violations[100].message_en == "… and 99900 more violations."
+
+
 def test_an_element_of_the_other_kind_of_message_is_a_violation():
     data = _inserted(
         _status(), MESSAGE_HEADER, f'<edXML:Subject xmlns:edXML="{NS}">x</edXML:Subject>'
@@ -663,12 +696,15 @@ def test_an_undeclared_edxml_prefix_outside_the_envelope_is_repaired_with_a_warn
     parsed = parse(data)
     (warning,) = parsed.warnings
     assert warning.code == "ENV_PREFIX_UNDECLARED"
+    line = data[: data.index(b"<edXML:AttachmentEncoded>")].count(b"\n") + 1
     assert warning.message_en == (
-        "The edXML prefix is used without being declared; the declaration was added."
+        f"The edXML prefix is used without being declared (line {line}), which is not "
+        "well-formed XML; edoc added the declaration to read it."
     )
     assert "Tiền tố edXML được dùng mà không khai báo" in warning.message_vi
     assert parsed.message == parse(original).message
-    assert validate(data) == []
+    (violation,) = validate(data)
+    assert (violation.line, violation.message_en) == (line, warning.message_en)
 
 
 def test_undeclared_xlink_and_edxml_prefixes_are_both_repaired():

@@ -66,11 +66,13 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True)
 class EnvelopeWarning:
-    """Something odd that was accepted: the message was read, but a person should know."""
+    """Something odd that was accepted: the message was read, but a person should know;
+    ``line`` is the line of the file it was first seen on, when one is known."""
 
     code: str
     message_vi: str
     message_en: str
+    line: int | None = None
 
 
 @dataclass
@@ -680,16 +682,26 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
     parser = _parser()
     try:
         tree = etree.parse(io.BytesIO(body), parser)
-        prefixes: list[str] = []
+        prefixes: dict[str, int] = {}
     except etree.XMLSyntaxError as error:
-        prefixes = list(dict.fromkeys(_UNDECLARED.findall(str(parser.error_log))))
-        tree = _with_prefixes_declared(body, root_start, prefixes, error)
+        prefixes = _undeclared_prefixes(parser.error_log)
+        tree = _with_prefixes_declared(body, root_start, list(prefixes), error)
     if tree.docinfo.doctype:
         raise EnvelopeError(
             "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD: refused for safety.",
         )
-    return tree, [_undeclared(prefix) for prefix in prefixes]
+    return tree, [_undeclared(prefix, line) for prefix, line in prefixes.items()]
+
+
+def _undeclared_prefixes(log: etree._ListErrorLog) -> dict[str, int]:
+    """The prefixes the parser found used without a declaration, each with its first line."""
+    found: dict[str, int] = {}
+    for entry in log:
+        match = _UNDECLARED.search(entry.message)
+        if match:
+            found.setdefault(match[1], entry.line)
+    return found
 
 
 def _with_prefixes_declared(
@@ -709,11 +721,14 @@ def _with_prefixes_declared(
         raise _not_xml(error) from error
 
 
-def _undeclared(prefix: str) -> EnvelopeWarning:
+def _undeclared(prefix: str, line: int) -> EnvelopeWarning:
     return EnvelopeWarning(
         "ENV_XLINK_UNDECLARED" if prefix == "xlink" else "ENV_PREFIX_UNDECLARED",
-        f"Tiền tố {prefix} được dùng mà không khai báo; đã tự bổ sung khai báo.",
-        f"The {prefix} prefix is used without being declared; the declaration was added.",
+        f"Tiền tố {prefix} được dùng mà không khai báo (dòng {line}), tức không phải XML hợp "
+        "lệ; edoc đã tự bổ sung khai báo để đọc.",
+        f"The {prefix} prefix is used without being declared (line {line}), which is not "
+        "well-formed XML; edoc added the declaration to read it.",
+        line,
     )
 
 
