@@ -106,6 +106,8 @@ def test_pack_reads_metadata_from_toml(files, tmp_path):
     assert summary["priority"] == 2
     assert summary["signer"]["full_name"] == "Hoàng Quốc Việt"
     assert summary["warnings"][0]["code"] == "ENV_SIGNATURE"
+    assert summary["signature"]["present"] is False
+    assert summary["signature"]["xmldsig_namespace"] is None
 
 
 def test_pack_signs_with_a_key_on_a_pkcs11_token(pki, files, tmp_path):

@@ -121,6 +121,7 @@ def test_unsigned_envelope_says_so():
     result = verify_envelope(build(_status()))
     assert result.present is False
     assert result.valid is None
+    assert result.xmldsig_namespace is None  # no signature, in no namespace
     assert not result.compliant
 
 
