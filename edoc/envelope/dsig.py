@@ -31,7 +31,7 @@ from signxml.exceptions import InvalidInput, InvalidSignature
 
 from edoc.envelope.build import XML_DECLARATION
 from edoc.envelope.names import DSIG, NS, q
-from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree
+from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree, xml_parser
 from edoc.errors import EnvelopeError
 from edoc.floor import is_weak_hash
 
@@ -235,8 +235,8 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
     found["signer_subject"] = certificate.subject.rfc4514_string()
     found["certificate"] = certificate
     config = replace(_ANY_ALGORITHM, verification_time=certificate.not_valid_before_utc)
-    try:
-        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
+    try:  # signxml reads the tree again: with edoc's parser, so that a large file is no error
+        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config, parser=xml_parser())
     except (InvalidSignature, InvalidInput) as error:
         detail = str(error).rstrip(": ")  # signxml ends some reasons with an empty one
         problems.append(

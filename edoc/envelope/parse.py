@@ -632,7 +632,9 @@ def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
     return entry.filename, content
 
 
-def _parser() -> etree.XMLParser:
+def xml_parser() -> etree.XMLParser:
+    """The parser edoc reads envelopes with: no entities, no network, no DTD, and text nodes
+    as long as the limits allow (an attachment is one)."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -679,7 +681,7 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
         )
-    parser = _parser()
+    parser = xml_parser()
     try:
         tree = etree.parse(io.BytesIO(body), parser)
         prefixes: dict[str, int] = {}
@@ -716,7 +718,9 @@ def _with_prefixes_declared(
     end = start_tag.start(1)
     declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
     try:
-        return etree.parse(io.BytesIO(body[:end] + declarations.encode() + body[end:]), _parser())
+        return etree.parse(
+            io.BytesIO(body[:end] + declarations.encode() + body[end:]), xml_parser()
+        )
     except etree.XMLSyntaxError:
         raise _not_xml(error) from error
 
