@@ -30,6 +30,7 @@ from edoc.envelope.names import NS, q
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
+from edoc.exchange.records import extensions
 from edoc.timezone import VIETNAM
 from tests.test_envelope import CORPUS, _sample_document
 
@@ -369,6 +370,74 @@ def test_extension_fields_are_built_back_where_vnpt_puts_them():
         "true",
         "198/UBND-VX",
     )
+
+
+def _with_staff(**fields) -> dict:
+    return {"business": Business(BusinessType.NEW, staff=StaffInfo(**fields))}
+
+
+LONG_EXTENSIONS = [
+    ({"task_codes": ["NV-1", "x" * 101]}, "TaskCode", 100),
+    ({"application_type": "x" * 101}, "ApplicationType", 100),
+    (_with_staff(staff_id="x" * 101), "StaffId", 100),
+    (_with_staff(department_id="x" * 101), "DepartmentId", 100),
+    ({"other_info": OtherInfo(reply_fors="x" * 501)}, "ReplyFors", 500),
+    ({"other_info": OtherInfo(reference_codes="x" * 501)}, "ReferenceCodes", 500),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "element", "limit"), LONG_EXTENSIONS, ids=[e for _, e, _ in LONG_EXTENSIONS]
+)
+def test_an_over_long_extension_field_is_a_violation(changes, element, limit):
+    (violation,) = validate(build(_sample_document(**changes)))
+    assert violation.path.rsplit("/", 1)[-1].startswith(f"edXML:{element}")
+    assert violation.message_en == (
+        f"{element}: is {limit + 1} characters long, over the limit of {limit}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        (
+            {"task_codes": ["NV-1", "x" * 101]},
+            "The value of 'task_codes' is 101 characters long, over the limit of 100.",
+        ),
+        ({"task_codes": ["NV"] * 101}, "'task_codes' holds 101 codes, over the limit of 100."),
+        (
+            {"application_type": "x" * 101},
+            "The value of 'application_type' is 101 characters long, over the limit of 100.",
+        ),
+        (
+            _with_staff(staff_id="x" * 101),
+            "The value of 'sent_by.staff_id' is 101 characters long, over the limit of 100.",
+        ),
+        (
+            _with_staff(department_id="x" * 101),
+            "The value of 'sent_by.department_id' is 101 characters long, over the limit of 100.",
+        ),
+    ],
+    ids=["task-code", "task-codes", "application-type", "staff-id", "department-id"],
+)
+def test_a_node_refuses_by_name_extensions_longer_than_the_schema_allows(changes, problem):
+    with pytest.raises(EnvelopeError) as error:
+        extensions(_sample_document(**changes))
+    assert error.value.message_en == problem
+    assert "quá giới hạn" in error.value.message_vi
+
+
+def test_a_node_keeps_extensions_up_to_their_limits():
+    message = _sample_document(
+        task_codes=["x" * 100] * 100,
+        application_type="y" * 100,
+        **_with_staff(staff="Lê Văn C", staff_id="z" * 100, department_id="w" * 100),
+    )
+    assert extensions(message) == {
+        "task_codes": ["x" * 100] * 100,
+        "application_type": "y" * 100,
+        "sent_by": {"staff": "Lê Văn C", "staff_id": "z" * 100, "department_id": "w" * 100},
+    }
 
 
 def test_an_empty_response_for_and_hops_without_agency_are_kept_quietly():

@@ -144,6 +144,13 @@ class TraceHeader:
     timestamp: dt.datetime
 
 
+EXTENSION_LENGTH = 100
+"""The longest TaskCode, ApplicationType, StaffId or DepartmentId, as edoc's schema says (the
+SDK's library sets no limit)."""
+TASK_CODES = 100
+"""The most task codes a document may answer, for what a node stores of them."""
+
+
 @dataclass
 class StaffInfo:
     """The clerk who sent the message."""
