@@ -429,6 +429,7 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             )
         )
         lines.append(("Thời điểm", "Time", summary["timestamp"]))
+        lines += _staff_lines(summary["staff"])
     else:
         code = summary["code"]
         recipients = ", ".join(f"{t['organ_name']} ({t['organ_id']})" for t in summary["to"])
@@ -440,10 +441,8 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             ("Nghiệp vụ", "Business", summary["business_type"]),
         ]
         lines += _business_lines(summary["business"])
-        if summary["task_codes"]:
-            lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
-        if summary["application_type"]:
-            lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
+        lines += _extension_lines(summary)
+        lines += _staff_lines(summary["business"] and summary["business"]["staff"])
         for attachment in summary["attachments"]:
             lines.append(
                 (
@@ -479,10 +478,41 @@ def _business_lines(business: dict | None) -> list[tuple[str, str, str]]:
         ("Thay thế", "Replaces", f"{r['document_id']} ({', '.join(r['organ_ids'])})")
         for r in business["replacements"]
     ]
-    staff = business["staff"]
-    if staff and staff["staff"]:
-        lines.append(("Người gửi", "Sent by", f"{staff['staff']} ({staff['department']})"))
     return lines
+
+
+def _extension_lines(summary: dict) -> list[tuple[str, str, str]]:
+    """The SDK's extensions of a document, for ``inspect``: only those the sender gave."""
+    lines = []
+    if summary["task_codes"]:
+        lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
+    if summary["application_type"]:
+        lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
+    if summary["direction"] is not None:  # as the SDK writes it: its meaning is the sender's
+        lines.append(("Direction", "Direction", str(summary["direction"]).lower()))
+    if summary["reply_fors"]:
+        lines.append(("Trả lời văn bản", "Replies to", summary["reply_fors"]))
+    if summary["reference_codes"]:
+        lines.append(("Mã tham chiếu", "Reference codes", summary["reference_codes"]))
+    return lines
+
+
+def _staff_lines(staff: dict | None) -> list[tuple[str, str, str]]:
+    """Who sent the message (StaffInfo), for ``inspect``: each name with its id, then how to
+    reach them; nothing when the sender named no one."""
+    if not staff:
+        return []
+    parts = [
+        f"{name} ({identifier})" if name and identifier else name or identifier
+        for name, identifier in (
+            (staff["staff"], staff["staff_id"]),
+            (staff["department"], staff["department_id"]),
+            (staff["email"], ""),
+            (staff["mobile"], ""),
+        )
+    ]
+    shown = ", ".join(part for part in parts if part)
+    return [("Người gửi", "Sent by", shown)] if shown else []
 
 
 @envelope.command()

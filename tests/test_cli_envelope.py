@@ -480,7 +480,6 @@ def test_inspect_shows_what_an_update_changes_and_who_sent_it():
         "Reason: Bổ sung nơi nhận, bỏ một nơi nhận",
         "Receiver added: 000.00.00.H41",
         "Receiver removed: 000.00.00.G09",
-        "Sent by: Đỗ Minh Châu (Văn phòng Ủy ban)",
     ):
         assert f"{line}\n" in result.stdout
 
@@ -542,11 +541,44 @@ def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_pat
     assert [a["sha256"] for a in second["attachments"]] == sha
 
 
-def test_inspect_shows_the_extension_fields():
+def test_inspect_shows_the_extension_fields_and_who_sent_the_document():
     result = edoc("envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml"))
     assert result.exit_code == 0, result.output
-    assert "Task codes: NV-2026-014, NV-2026-015\n" in result.stdout
-    assert "Application type: QLVB-QN\n" in result.stdout
+    for line in (
+        "Task codes: NV-2026-014, NV-2026-015",
+        "Application type: QLVB-QN",
+        "Direction: true",
+        "Replies to: 198/UBND-VX",
+        "Reference codes: KH-LT-2026",
+        "Sent by: Đỗ Minh Châu (CB-1138), Văn phòng Ủy ban (VP-07), chau.dm@quangninh.gov.vn, "
+        "0915246810",
+    ):
+        assert f"{line}\n" in result.stdout
+    vietnamese = CliRunner().invoke(
+        main, ["envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml")]
+    )
+    assert "Trả lời văn bản: 198/UBND-VX\n" in vietnamese.stdout
+    assert "Mã tham chiếu: KH-LT-2026\n" in vietnamese.stdout
+    assert "Người gửi: Đỗ Minh Châu (CB-1138), Văn phòng Ủy ban (VP-07)" in vietnamese.stdout
+
+
+def test_inspect_leaves_out_the_extension_fields_and_clerk_a_sender_did_not_give(tmp_path):
+    from edoc.envelope.build import build
+    from tests.test_envelope import _sample_document
+
+    envelope = tmp_path / "plain.edxml"
+    envelope.write_bytes(build(_sample_document()))
+    result = edoc("envelope", "inspect", str(envelope))
+    assert result.exit_code == 0, result.output
+    labels = ("Task codes", "Application type", "Direction", "Replies to", "Reference codes")
+    for label in (*labels, "Sent by"):
+        assert f"\n{label}: " not in result.stdout
+
+
+def test_inspect_shows_who_sent_a_status():
+    result = edoc("envelope", "inspect", str(CORPUS / "status-accepted.edxml"))
+    assert result.exit_code == 0, result.output
+    assert "Sent by: Trần Thị B, Văn phòng Bộ, vanthu@mof.gov.vn, 0912000000\n" in result.stdout
 
 
 def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
