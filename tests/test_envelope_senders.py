@@ -696,6 +696,17 @@ def test_an_unknown_element_goes_back_only_into_a_block_edoc_knows(parent):
     assert "Không đặt lại được phần tử lạ" in error.value.message_vi
 
 
+def test_the_deepest_block_edoc_knows_takes_its_unknown_element_back():
+    deepest = f"{TRACES}/Bussiness/ReplacementInfoList/ReplacementInfo/OrganIdList"
+    replace = Business(
+        BusinessType.REPLACE, document_id="id", replacements=[Replacement("id", ["000.00.00.G22"])]
+    )
+    message = _sample_document(
+        business=replace, unknown_elements=[UnknownElement(deepest, GHOST_IN)]
+    )
+    assert parse(build(message)).message.unknown_elements == message.unknown_elements
+
+
 @pytest.mark.parametrize(
     ("parent", "xml"),
     [

@@ -253,9 +253,9 @@ _STEP = re.compile(r"([A-Za-z_][\w.-]*)(?:\[([1-9]\d*)\])?")
 
 @dataclass
 class _Blocks:
-    """The blocks of one envelope that unknown elements go back into, found once each by
-    their path (a path is a step longer than another, so that many unknown elements cost
-    no more than one each)."""
+    """The blocks of one envelope that unknown elements go back into, each found once by its
+    path and kept (with every shorter path on the way), so that many unknown elements cost
+    no more than one each."""
 
     found: dict[str, tuple[etree._Element, Layout]]
     depth: int
@@ -267,8 +267,9 @@ class _Blocks:
     def at(self, path: str) -> tuple[etree._Element, Layout]:
         """The block at ``path`` and what edoc knows of it. Every step must name a block
         edoc knows inside the one before (never a text, a signature or a name it does not
-        know); one edoc writes no such block for is made (an empty ResponseForTask that held
-        only an unknown element), and :func:`_check_reading` refuses what that changes."""
+        know), so a path is no longer than the layout is deep. A block edoc did not write is
+        made (an empty ResponseForTask that held only an unknown element); what making it
+        changes, :func:`_check_reading` refuses."""
         if path.count("/") >= self.depth:
             raise _no_place(path)
         walked = ""
