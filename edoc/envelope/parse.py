@@ -478,18 +478,24 @@ class _Reader:
             if len(found) == self.limits.unknown_elements:
                 raise too_many_unknown_elements(self.limits)
             found.append(UnknownElement(path, kept_xml(child)))
-            self._report_unknown(child, joined(path, local_name(child)), known is not None)
+            where = joined(path, local_name(child))
+            if known is None:
+                self._report_unknown(child, where)
+            else:
+                self._report_repeated(where)
 
-    def _report_unknown(self, element: etree._Element, where: str, repeated: bool) -> None:
-        if repeated:
-            self.warn(
-                "ENV_REPEATED_ELEMENT",
-                f"{where}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần tử đầu, "
-                "giữ nguyên các phần tử sau.",
-                f"{where}: an element that may appear once appears again; the first is read, "
-                "the others kept as they are.",
-            )
-            return
+    def _report_repeated(self, where: str) -> None:
+        self.warn(
+            "ENV_REPEATED_ELEMENT",
+            f"{where}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần tử đầu, "
+            "giữ nguyên các phần tử sau.",
+            f"{where}: an element that may appear once appears again; the first is read, "
+            "the others kept as they are.",
+        )
+
+    def _report_unknown(self, element: etree._Element, where: str) -> None:
+        """ENV_UNKNOWN_ELEMENT, with the element's namespace, and whether edoc can write it
+        back."""
         namespace = _namespace(element)
         in_vi = f"không gian tên {namespace}" if namespace else "không thuộc không gian tên nào"
         in_en = f"namespace {namespace}" if namespace else "no namespace"
