@@ -154,12 +154,14 @@ _MESSAGE_HEADER = ("edXMLEnvelope", "edXMLHeader", "MessageHeader")
 
 
 def _block_at(layout: Layout, path: tuple[str, ...]) -> Layout:
+    """What the layout knows of the block at ``path`` (local names from the root)."""
     for name in path:
         layout = layout.children[q(name)]
     return layout
 
 
 def _message_header_findings(header: etree._Element, layout: Layout) -> Iterator[_Finding]:
+    """A required child missing, a single one repeated: what a repeated choice lets by."""
     present = {child.tag for child in header}
     for name in required_children(layout):
         if name not in present:
