@@ -297,6 +297,7 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
         document_from_metadata,
         read_metadata_file,
     )
+    from edoc.errors import EnvelopeError
 
     key_args = {name: options.pop(name) for name in KEY_ARGS}
     rest = options
@@ -332,11 +333,13 @@ def pack(document, attachments, output, metadata, sender, recipients, agencies, 
     directory = AgencyDirectory.builtin()
     if agencies:
         directory.load_csv(Path(agencies))
-    files = [Path(document), *map(Path, attachments)]
-    message = document_from_metadata(
-        meta, [attachment_from_file(f, zipped) for f in files], directory
-    )
-    data = build(message)
+    files = [attachment_from_file(f, zipped) for f in [Path(document), *map(Path, attachments)]]
+    try:
+        message = document_from_metadata(meta, files, directory)
+        data = build(message)
+    except EnvelopeError as error:
+        error.path = error.path or metadata  # the header is the file's (and options over it)
+        raise
     key = load_key(**key_args)
     if key is not None:
         data = sign_envelope(data, key.private_key, key.certificate, key.chain)
@@ -426,6 +429,7 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             )
         )
         lines.append(("Thời điểm", "Time", summary["timestamp"]))
+        lines += _staff_lines(summary["staff"])
     else:
         code = summary["code"]
         recipients = ", ".join(f"{t['organ_name']} ({t['organ_id']})" for t in summary["to"])
@@ -437,10 +441,8 @@ def _inspect_lines(summary: dict) -> list[tuple[str, str, str]]:
             ("Nghiệp vụ", "Business", summary["business_type"]),
         ]
         lines += _business_lines(summary["business"])
-        if summary["task_codes"]:
-            lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
-        if summary["application_type"]:
-            lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
+        lines += _extension_lines(summary)
+        lines += _staff_lines(summary["business"] and summary["business"]["staff"])
         for attachment in summary["attachments"]:
             lines.append(
                 (
@@ -476,10 +478,41 @@ def _business_lines(business: dict | None) -> list[tuple[str, str, str]]:
         ("Thay thế", "Replaces", f"{r['document_id']} ({', '.join(r['organ_ids'])})")
         for r in business["replacements"]
     ]
-    staff = business["staff"]
-    if staff and staff["staff"]:
-        lines.append(("Người gửi", "Sent by", f"{staff['staff']} ({staff['department']})"))
     return lines
+
+
+def _extension_lines(summary: dict) -> list[tuple[str, str, str]]:
+    """The SDK's extensions of a document, for ``inspect``: only those the sender gave."""
+    lines = []
+    if summary["task_codes"]:
+        lines.append(("Mã nhiệm vụ", "Task codes", ", ".join(summary["task_codes"])))
+    if summary["application_type"]:
+        lines.append(("Loại ứng dụng", "Application type", summary["application_type"]))
+    if summary["direction"] is not None:  # as the SDK writes it: its meaning is the sender's
+        lines.append(("Direction", "Direction", str(summary["direction"]).lower()))
+    if summary["reply_fors"]:
+        lines.append(("Trả lời văn bản", "Replies to", summary["reply_fors"]))
+    if summary["reference_codes"]:
+        lines.append(("Mã tham chiếu", "Reference codes", summary["reference_codes"]))
+    return lines
+
+
+def _staff_lines(staff: dict | None) -> list[tuple[str, str, str]]:
+    """Who sent the message (StaffInfo), for ``inspect``: each name with its id, then how to
+    reach them; nothing when the sender named no one."""
+    if not staff:
+        return []
+    parts = [
+        f"{name} ({identifier})" if name and identifier else name or identifier
+        for name, identifier in (
+            (staff["staff"], staff["staff_id"]),
+            (staff["department"], staff["department_id"]),
+            (staff["email"], ""),
+            (staff["mobile"], ""),
+        )
+    ]
+    shown = ", ".join(part for part in parts if part)
+    return [("Người gửi", "Sent by", shown)] if shown else []
 
 
 @envelope.command()
@@ -515,16 +548,14 @@ def validate(file: str, as_json: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder.")
 def unpack(file: str, output: str) -> None:
     """Write the attachments of envelope FILE and a metadata.json into a folder."""
-    from edoc.envelope.parse import safe_name
+    from edoc.envelope.parse import file_name
 
     summary, parsed = _describe(file)
     folder = Path(output)
     attachments = parsed.message.attachments if parsed.message.kind == "document" else ()
     taken = {"metadata.json"}
     for number, attachment in enumerate(attachments, start=1):
-        # the sender's names, unless they lead out of the folder (both are theirs to choose)
-        names = (attachment.name, f"{attachment.content_id}.bin", f"{number}.bin")
-        name = next(name for name in names if safe_name(name))
+        name = file_name(attachment, number)  # the sender's, unless it leads out of the folder
         name = f"{number}-{name}" if name.lower() in taken else name  # nor over another file
         taken.add(name.lower())
         write_atomic(folder / name, attachment.data)

@@ -106,6 +106,8 @@ def test_pack_reads_metadata_from_toml(files, tmp_path):
     assert summary["priority"] == 2
     assert summary["signer"]["full_name"] == "Hoàng Quốc Việt"
     assert summary["warnings"][0]["code"] == "ENV_SIGNATURE"
+    assert summary["signature"]["present"] is False
+    assert summary["signature"]["xmldsig_namespace"] is None
 
 
 def test_pack_signs_with_a_key_on_a_pkcs11_token(pki, files, tmp_path):
@@ -255,6 +257,7 @@ def test_validate_passes_a_good_envelope_and_exits_3_with_every_violation(tmp_pa
     messages = [v["message"] for v in report["violations"]]
     assert any("'28.22.H17' does not have the required form" in m for m in messages)
     assert any("Priority: value 9 is out of the allowed range" in m for m in messages)
+    assert any(m.startswith("The xlink prefix is used without being declared") for m in messages)
     assert all(v["line"] for v in report["violations"])
 
 
@@ -477,7 +480,6 @@ def test_inspect_shows_what_an_update_changes_and_who_sent_it():
         "Reason: Bổ sung nơi nhận, bỏ một nơi nhận",
         "Receiver added: 000.00.00.H41",
         "Receiver removed: 000.00.00.G09",
-        "Sent by: Đỗ Minh Châu (Văn phòng Ủy ban)",
     ):
         assert f"{line}\n" in result.stdout
 
@@ -512,15 +514,22 @@ HEADER_KEYS = [
 VNPT_FILES = ["Kế hoạch tập huấn.pdf", "hồ sơ tập huấn.zip", "BẢN ĐỒ.ZIP"]
 
 
-def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
-    received = CORPUS / "vnpt-order-new.edxml"
-    unpacked = tmp_path / "nhận"
+def _unpacked_and_packed_again(received: Path, folder: Path) -> tuple[object, Path]:
+    """``received`` (with VNPT's three files) unpacked into ``folder``, then packed again from
+    its metadata.json: the result of pack and the envelope it writes."""
+    unpacked = folder / "nhận"
     assert edoc("envelope", "unpack", str(received), "-o", str(unpacked)).exit_code == 0
-    again = tmp_path / "again.edxml"
+    again = folder / "again.edxml"
     result = edoc(
         "envelope", "pack", *(str(unpacked / name) for name in VNPT_FILES), "-o", str(again),
         "--metadata", str(unpacked / "metadata.json"),
     )  # fmt: skip
+    return result, again
+
+
+def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_path):
+    received = CORPUS / "vnpt-order-new.edxml"
+    result, again = _unpacked_and_packed_again(received, tmp_path)
     assert result.exit_code == 0, result.output
     first, second = inspect_json(received), inspect_json(again)
     assert {key: second[key] for key in HEADER_KEYS} == {key: first[key] for key in HEADER_KEYS}
@@ -532,11 +541,44 @@ def test_unpack_then_pack_writes_the_senders_header_and_extensions_again(tmp_pat
     assert [a["sha256"] for a in second["attachments"]] == sha
 
 
-def test_inspect_shows_the_extension_fields():
+def test_inspect_shows_the_extension_fields_and_who_sent_the_document():
     result = edoc("envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml"))
     assert result.exit_code == 0, result.output
-    assert "Task codes: NV-2026-014, NV-2026-015\n" in result.stdout
-    assert "Application type: QLVB-QN\n" in result.stdout
+    for line in (
+        "Task codes: NV-2026-014, NV-2026-015",
+        "Application type: QLVB-QN",
+        "Direction: true",
+        "Replies to: 198/UBND-VX",
+        "Reference codes: KH-LT-2026",
+        "Sent by: Đỗ Minh Châu (CB-1138), Văn phòng Ủy ban (VP-07), chau.dm@quangninh.gov.vn, "
+        "0915246810",
+    ):
+        assert f"{line}\n" in result.stdout
+    vietnamese = CliRunner().invoke(
+        main, ["envelope", "inspect", str(CORPUS / "vnpt-order-new.edxml")]
+    )
+    assert "Trả lời văn bản: 198/UBND-VX\n" in vietnamese.stdout
+    assert "Mã tham chiếu: KH-LT-2026\n" in vietnamese.stdout
+    assert "Người gửi: Đỗ Minh Châu (CB-1138), Văn phòng Ủy ban (VP-07)" in vietnamese.stdout
+
+
+def test_inspect_leaves_out_the_extension_fields_and_clerk_a_sender_did_not_give(tmp_path):
+    from edoc.envelope.build import build
+    from tests.test_envelope import _sample_document
+
+    envelope = tmp_path / "plain.edxml"
+    envelope.write_bytes(build(_sample_document()))
+    result = edoc("envelope", "inspect", str(envelope))
+    assert result.exit_code == 0, result.output
+    labels = ("Task codes", "Application type", "Direction", "Replies to", "Reference codes")
+    for label in (*labels, "Sent by"):
+        assert f"\n{label}: " not in result.stdout
+
+
+def test_inspect_shows_who_sent_a_status():
+    result = edoc("envelope", "inspect", str(CORPUS / "status-accepted.edxml"))
+    assert result.exit_code == 0, result.output
+    assert "Sent by: Trần Thị B, Văn phòng Bộ, vanthu@mof.gov.vn, 0912000000\n" in result.stdout
 
 
 def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
@@ -558,4 +600,86 @@ def test_an_unknown_element_in_the_metadata_must_be_xml(tmp_path):
         "--metadata", str(metadata),
     )  # fmt: skip
     assert result.exit_code == 1
-    assert result.stderr.startswith("edoc: error: 'unknown_elements': The envelope contains a DTD")
+    assert result.stderr.startswith(
+        f"edoc: error: {metadata}: 'unknown_elements': The envelope contains a DTD"
+    )
+
+
+MESSAGE_HEADER = "edXMLEnvelope/edXMLHeader/MessageHeader"
+NOTE = '<x:Note xmlns:x="urn:example:dms">x</x:Note>'
+
+
+@pytest.mark.parametrize(
+    ("unknown", "problem"),
+    [
+        (
+            {"parent": f"{MESSAGE_HEADER}/StatusCode", "xml": NOTE},
+            f"An unknown element cannot be put back into '{MESSAGE_HEADER}/StatusCode'",
+        ),
+        (
+            {"parent": "edXMLEnvelope/edXMLHeader/TraceHeaderList/Bussiness", "xml": NOTE},
+            "would change what a reader takes from the envelope (business)",
+        ),
+        (
+            {"parent": f"{MESSAGE_HEADER}/Subject", "xml": NOTE},
+            f"An unknown element cannot be put back into '{MESSAGE_HEADER}/Subject'",
+        ),
+        (
+            {"parent": "edXMLEnvelope/edXMLHeader/TraceHeaderList/TraceHeader", "xml": NOTE},
+            "The envelope would be unreadable (the unknown elements make)",
+        ),
+        (
+            {"parent": "/".join(["edXMLEnvelope"] * 50_000), "xml": NOTE},
+            "An unknown element cannot be put back into 'edXMLEnvelope/edXMLEnvelope",
+        ),
+        (
+            {
+                "parent": MESSAGE_HEADER,
+                "xml": '<edXML:To xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">'
+                "<edXML:OrganId>000.00.00.G01</edXML:OrganId></edXML:To>",
+            },
+            f"'{MESSAGE_HEADER}/To': edoc knows this element here",
+        ),
+    ],
+    ids=["status-code", "bussiness", "subject", "empty-hop", "deep", "recipient"],
+)
+def test_a_bad_unknown_element_in_the_metadata_is_one_line_naming_the_file(
+    tmp_path, unknown, problem
+):
+    metadata = tmp_path / "meta.json"
+    metadata.write_text(json.dumps({"unknown_elements": [unknown]}), encoding="utf-8")
+    letter = tmp_path / "a.pdf"
+    letter.write_bytes(b"%PDF-1.4")
+    out = tmp_path / "x.edxml"
+    result = edoc(
+        "envelope", "pack", str(letter), "-o", str(out), *PACK_OPTIONS,
+        "--metadata", str(metadata),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"edoc: error: {metadata}: ")
+    assert problem in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_recipient_in_no_namespace_never_becomes_one_through_unpack_and_pack(tmp_path):
+    received = (CORPUS / "vnpt-order-new.edxml").read_bytes()
+    smuggled = '<To xmlns=""><OrganId>000.00.00.G01</OrganId><OrganName>Bộ X</OrganName></To>'
+    envelope = tmp_path / "received.edxml"
+    envelope.write_bytes(
+        received.replace(b"</edXML:MessageHeader>", smuggled.encode() + b"</edXML:MessageHeader>")
+    )
+    summary = inspect_json(envelope)
+    assert [t["organ_id"] for t in summary["to"]] == ["000.00.00.H56", "000.00.00.G09"]
+    (warning,) = [w for w in summary["warnings"] if w["code"] == "ENV_UNKNOWN_ELEMENT"]
+    assert "(no namespace)" in warning["message"]
+    result, again = _unpacked_and_packed_again(envelope, tmp_path)
+    assert result.exit_code == 1
+    metadata = tmp_path / "nhận" / "metadata.json"
+    assert result.stderr == (
+        f"edoc: error: {metadata}: '{MESSAGE_HEADER}/To': the unknown element holds an element "
+        "in no namespace; written into an edXML envelope it would fall into edXML's namespace, "
+        "so it is not written.\n"
+    )
+    assert not again.exists()

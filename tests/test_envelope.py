@@ -6,6 +6,7 @@ import io
 import time
 import tracemalloc
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from lxml import etree
 from edoc.envelope.build import build
 from edoc.envelope.document_id import make_document_id, parse_document_id
 from edoc.envelope.model import (
+    ZIP,
     Attachment,
     Business,
     BusinessType,
@@ -32,9 +34,10 @@ from edoc.envelope.model import (
     StatusCode,
     StatusMessage,
     TraceHeader,
+    wrapped_in_zip,
 )
 from edoc.envelope.names import NS
-from edoc.envelope.parse import Limits, parse
+from edoc.envelope.parse import Limits, content_type_of, parse
 from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
@@ -115,23 +118,48 @@ def businesses(draw) -> Business | None:
     )
 
 
+#: File names as clerks and other software write them: zips in any case, no extension, none
+#: at all, spaces around.
+file_names = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", " "]),
+        st.text("abcdefgh0123", max_size=8),
+        st.sampled_from([".pdf", ".zip", ".ZIP", ".Zip", ""]),
+        st.sampled_from(["", " ", "\t"]),
+    ),
+)
+content_types = st.sampled_from(
+    ["application/pdf", "application/zip", "Application/ZIP", "APPLICATION/ZIP"]
+)
+
+
 @st.composite
 def attachment_lists(draw) -> list[Attachment]:
     count = draw(st.integers(0, 3))
-    result = []
-    for index in range(count):
-        zipped = draw(st.booleans())
-        result.append(
-            Attachment(
-                content_id=f"cid-{index}-{draw(st.integers(0, 999))}",
-                name=f"{draw(st.text('abcdefgh0123', min_size=1, max_size=8))}.pdf",
-                content_type="application/pdf",
-                data=draw(st.binary(max_size=300)),
-                description=draw(text()),
-                zipped=zipped,
-            )
+    return [
+        Attachment(
+            content_id=f"cid-{index}-{draw(st.integers(0, 999))}",
+            name=draw(file_names),
+            content_type=draw(content_types),
+            data=draw(st.binary(max_size=300)),
+            description=draw(text()),
+            zipped=draw(st.booleans()),
         )
-    return result
+        for index in range(count)
+    ]
+
+
+def as_read(attachment: Attachment) -> Attachment:
+    """``attachment`` as a reader gets it back: the file itself whatever zip it travelled in,
+    its name without surrounding spaces (or the zip's name for it), and the content type the
+    envelope gave it, or, for a file that travelled zipped, the one its name suggests."""
+    name = attachment.name.strip()
+    content_type = ZIP if attachment.zipped else attachment.content_type
+    if not wrapped_in_zip(name, content_type):
+        return replace(attachment, name=name, content_type=content_type, zipped=False)
+    name = name or f"{attachment.content_id}.bin"
+    return replace(attachment, name=name, content_type=content_type_of(name), zipped=True)
 
 
 documents = st.builds(
@@ -186,7 +214,7 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_document_messages_round_trip_and_pass_the_schema(message):
     data = build(message)
     parsed = parse(data)
-    assert parsed.message == message
+    assert parsed.message == replace(message, attachments=list(map(as_read, message.attachments)))
     assert parsed.warnings == []
     assert validate(data) == []
 
@@ -387,6 +415,22 @@ def test_a_zip_bomb_is_refused_fast_with_bounded_memory():
     assert peak < 50_000_000
 
 
+@pytest.mark.parametrize("name", ["", "  ", "../../etc/cron.d/evil.pdf"])
+def test_a_zipped_file_without_a_usable_name_travels_under_its_content_id(name):
+    sent = Attachment("vb", name, "application/pdf", b"%PDF-1.7 ...", zipped=True)
+    (attachment,) = parse(build(_sample_document(attachments=[sent]))).message.attachments
+    assert (attachment.data, attachment.zipped) == (b"%PDF-1.7 ...", True)
+    assert attachment.name == (name.strip() or "vb.bin")
+
+
+@pytest.mark.parametrize("name", ["a.zip ", " hồ sơ.ZIP", "a.zip\t"])
+def test_a_zip_named_with_spaces_around_travels_as_itself(name):
+    sent = Attachment("vb", name, "application/zip", b"PK\x03\x04 the zip", zipped=True)
+    data = build(_sample_document(attachments=[sent]))
+    (attachment,) = parse(data).message.attachments
+    assert attachment == Attachment("vb", name.strip(), "application/zip", sent.data)
+
+
 @pytest.mark.parametrize("name", ["../../etc/cron.d/evil", "/abs.pdf", "a\\..\\b.pdf"])
 def test_zip_entries_that_escape_their_folder_are_refused(name):
     buffer = io.BytesIO()
@@ -435,6 +479,27 @@ def test_hostile_xml_is_refused_quickly_with_the_parsers_reason(inserted, proble
     assert time.perf_counter() - start < 1
     assert problem in error.value.message_en
     assert error.value.message_vi.startswith("Không phải XML hợp lệ")
+
+
+def test_a_million_unknown_elements_are_refused_fast_with_a_clear_message():
+    unknown = b"<X/>" * 1_000_000  # 4 MB, once 12 s and 1 GB to read
+    data = build(_sample_document()).replace(b"<edXML:Subject>", unknown + b"<edXML:Subject>")
+    start = time.perf_counter()
+    with pytest.raises(EnvelopeError) as error:
+        parse(data)
+    assert time.perf_counter() - start < 2
+    assert error.value.message_en == (
+        "The envelope holds more than 1000 unknown elements (neither of QCVN 102 nor of a "
+        "known extension): refused."
+    )
+    assert "hơn 1000 phần tử lạ" in error.value.message_vi
+
+
+def test_unknown_elements_up_to_the_limit_are_kept():
+    data = build(_sample_document()).replace(b"<edXML:Subject>", b"<X/><Y/><Z/><edXML:Subject>")
+    assert len(parse(data, Limits(unknown_elements=3)).message.unknown_elements) == 3
+    with pytest.raises(EnvelopeError, match="more than 2 unknown elements"):
+        parse(data, Limits(unknown_elements=2))
 
 
 def test_huge_attributes_are_read_within_the_envelope_limit_and_bounded_memory():

@@ -1,5 +1,6 @@
 """The envelope's XML-DSig: our RSA-SHA256 signature verifies, tampering and SHA-1 are caught."""
 
+import base64
 import datetime as dt
 from pathlib import Path
 
@@ -15,12 +16,12 @@ from signxml import (
 
 from edoc.envelope.build import build
 from edoc.envelope.dsig import sign_envelope, verify_envelope
-from edoc.envelope.model import Organization, ResponseFor, StatusCode, StatusMessage
+from edoc.envelope.model import Attachment, Organization, ResponseFor, StatusCode, StatusMessage
 from edoc.envelope.names import DSIG, NS
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
 from edoc.timezone import VIETNAM
-from tests.test_envelope import CORPUS
+from tests.test_envelope import CORPUS, _sample_document
 
 
 class _LegacySigner(XMLSigner):
@@ -95,6 +96,17 @@ def test_any_change_after_signing_breaks_the_signature(organisation, original, f
     assert "does not match" in result.problem_en
 
 
+@pytest.mark.parametrize("style", ["xmldsig", "sdk"])
+def test_an_envelope_with_a_large_attachment_is_verified_not_crashed_on(organisation, style):
+    message = _sample_document(attachments=[Attachment("vb", "a.pdf", "application/pdf", b"1")])
+    signed = sign_envelope(build(message), organisation.key, organisation.certificate)
+    signed = _in_edxml_namespace(signed) if style == "sdk" else signed
+    large = base64.b64encode(b"%PDF-1.7" + bytes(12 * 2**20))  # one text node over 10 MB
+    result = verify_envelope(signed.replace(base64.b64encode(b"1"), large))
+    assert (result.present, result.valid) == (True, False)
+    assert "does not match the envelope" in result.problem_en
+
+
 def _legacy_signed(organisation) -> bytes:
     """A status signed with rsa-sha1, as the 2018 samples are."""
     legacy = _LegacySigner(
@@ -121,6 +133,7 @@ def test_unsigned_envelope_says_so():
     result = verify_envelope(build(_status()))
     assert result.present is False
     assert result.valid is None
+    assert result.xmldsig_namespace is None  # no signature, in no namespace
     assert not result.compliant
 
 

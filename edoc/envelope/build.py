@@ -5,7 +5,8 @@ carries it; the root declares the namespace as default, ``xlink`` is always decl
 come in the standard's order, dates are ``yyyy/MM/dd`` and timestamps ``yyyy/MM/dd HH:mm:ss`` in
 Vietnam time. The SDK's extension elements are written only when they hold something, each
 where VNPT's library puts it in its block; elements a sender wrote that edoc does not know go
-back into the block they came from, last.
+back into the block they came from, last (attachments and their references come in the order
+of the message's attachments, so that an index in a path finds the same one).
 """
 
 import base64
@@ -13,9 +14,11 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass, fields, replace
 
 from lxml import etree
 
+from edoc.envelope.layout import DOCUMENT, STATUS, Layout, depth
 from edoc.envelope.model import (
     ZIP,
     Attachment,
@@ -32,7 +35,20 @@ from edoc.envelope.model import (
     wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
-from edoc.envelope.parse import fragment
+from edoc.envelope.parse import (
+    DEFAULT_LIMITS,
+    file_name,
+    fragment,
+    holds_no_namespace,
+    joined,
+    kept_xml,
+    kind_of,
+    local_name,
+    parse,
+    read_message,
+    read_tree,
+    too_many_unknown_elements,
+)
 from edoc.errors import EnvelopeError
 from edoc.timezone import to_vietnam
 
@@ -78,8 +94,9 @@ def _response_for(parent: etree._Element, response: ResponseFor) -> None:
 
 
 def _optional(parent: etree._Element, name: str, text: str) -> None:
-    """An element written only when it holds something: the SDK's extensions, a hop's
-    agency (the hub's newer output names none)."""
+    """An element written only when it holds something: the standard's optional texts
+    (Content, TypeDetail, DueDate), the SDK's extensions, a hop's agency (the hub's newer
+    output names none)."""
     if text:
         _sub(parent, name, text)
 
@@ -124,17 +141,14 @@ def _document_header(parent: etree._Element, message: DocumentMessage) -> None:
     document_type = _sub(header, "DocumentType")
     _sub(document_type, "Type", message.document_type.type)
     _sub(document_type, "TypeName", message.document_type.type_name)
-    if message.document_type.type_detail:
-        _sub(document_type, "TypeDetail", message.document_type.type_detail)
+    _optional(document_type, "TypeDetail", message.document_type.type_detail)
     _sub(header, "Subject", message.subject)
-    if message.content:
-        _sub(header, "Content", message.content)
+    _optional(header, "Content", message.content)
     signer = _sub(header, "SignerInfo")
     _sub(signer, "Competence", message.signer.competence)
     _sub(signer, "Position", message.signer.position)
     _sub(signer, "FullName", message.signer.full_name)
-    if message.due_date:
-        _sub(header, "DueDate", format_date(message.due_date))
+    _optional(header, "DueDate", format_date(message.due_date))
     places = _sub(header, "ToPlaces")
     for place in message.to_places:
         _sub(places, "Place", place)
@@ -190,21 +204,23 @@ def _status_header(parent: etree._Element, message: StatusMessage) -> None:
     _sub(header, "Timestamp", format_timestamp(message.timestamp))
 
 
-def _zipped(attachment: Attachment) -> bytes:
-    """The file inside a zip of its own, as the SDK sends it."""
+def _zipped(attachment: Attachment, number: int) -> bytes:
+    """The file inside a zip of its own, as the SDK sends it, under a name a reader can
+    unzip (an empty name, or one with a path, would be refused)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo(attachment.name, date_time=(1980, 1, 1, 0, 0, 0))
+        name = file_name(attachment, number)
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
         archive.writestr(info, attachment.data)
     return buffer.getvalue()
 
 
-def _transfer(attachment: Attachment) -> tuple[str, bytes]:
-    """The ContentType the envelope gives a file, and the bytes that travel."""
+def _transfer(attachment: Attachment, number: int) -> tuple[str, bytes]:
+    """The ContentType the envelope gives attachment ``number``, and the bytes that travel."""
     content_type = ZIP if attachment.zipped else attachment.content_type
     if wrapped_in_zip(attachment.name, content_type):
-        return content_type, _zipped(attachment)
+        return content_type, _zipped(attachment, number)
     return content_type, attachment.data
 
 
@@ -212,8 +228,8 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
     manifest = _sub(body, "edXMLManifest")
     manifest.set("version", "1.0")
     encoded = etree.SubElement(root, q("AttachmentEncoded"))
-    for attachment in attachments:
-        content_type, payload = _transfer(attachment)
+    for number, attachment in enumerate(attachments, start=1):
+        content_type, payload = _transfer(attachment, number)
         reference = _sub(manifest, "Reference")
         reference.set(f"{{{XLINK}}}href", f"cid:{attachment.content_id}")
         _sub(reference, "ContentId", attachment.content_id)
@@ -235,47 +251,115 @@ def _attachments(root: etree._Element, body: etree._Element, attachments: list) 
 _STEP = re.compile(r"([A-Za-z_][\w.-]*)(?:\[([1-9]\d*)\])?")
 
 
-def _place(header: etree._Element, parent: str) -> etree._Element:
-    """The element at ``parent`` (the path of an UnknownElement), made when edoc writes no such
-    block itself (e.g. an empty ResponseForTask that held only an unknown element)."""
-    first, *steps = parent.split("/")
-    matches = [_STEP.fullmatch(step) for step in steps]
-    if first != "edXMLHeader" or not all(matches):
-        raise _no_place(parent)
-    element = header
-    for name, index in (match.groups() for match in matches):
-        same = element.findall(q(name))
-        if index is None:
-            element = same[0] if same else _sub(element, name)
-        elif int(index) <= len(same):
-            element = same[int(index) - 1]
-        else:
-            raise _no_place(parent)
-    return element
+@dataclass
+class _Blocks:
+    """The blocks of one envelope that unknown elements go back into, each found once by its
+    path and kept (with every shorter path on the way), so that many unknown elements cost
+    no more than one each."""
+
+    found: dict[str, tuple[etree._Element, Layout]]
+    depth: int
+
+    @classmethod
+    def of(cls, root: etree._Element, layout: Layout) -> "_Blocks":
+        return cls({"": (root, layout)}, depth(layout))
+
+    def at(self, path: str) -> tuple[etree._Element, Layout]:
+        """The block at ``path`` and what edoc knows of it. Every step must name a block
+        edoc knows inside the one before (never a text, a signature or a name it does not
+        know), so a path is no longer than the layout is deep. A block edoc did not write is
+        made (an empty ResponseForTask that held only an unknown element); what making it
+        changes, :func:`_check_reading` refuses."""
+        if path.count("/") >= self.depth:
+            raise _no_place(path)
+        walked = ""
+        for step in path.split("/") if path else ():
+            parent, walked = walked, joined(walked, step)
+            if walked not in self.found:
+                self.found[walked] = _child_block(*self.found[parent], step, path)
+        return self.found[walked]
+
+
+def _child_block(
+    parent: etree._Element, layout: Layout, step: str, path: str
+) -> tuple[etree._Element, Layout]:
+    match = _STEP.fullmatch(step)
+    known = layout.children.get(q(match[1])) if match else None
+    if known is None or not known.is_block:
+        raise _no_place(path)
+    same = parent.findall(q(match[1]))
+    position = int(match[2] or 1)
+    if position <= len(same):
+        return same[position - 1], known
+    if position == 1:
+        return _sub(parent, match[1]), known
+    raise _no_place(path)
 
 
 def _no_place(parent: str) -> EnvelopeError:
+    shown = parent if len(parent) <= 200 else f"{parent[:200]}…"
     return EnvelopeError(
-        f"Không đặt lại được phần tử lạ vào «{parent}»: gói tin không có chỗ đó.",
-        f"An unknown element cannot be put back into '{parent}': the envelope has no such place.",
+        f"Không đặt lại được phần tử lạ vào «{shown}»: gói tin không có khối đó, hay edoc "
+        "không biết khối đó.",
+        f"An unknown element cannot be put back into '{shown}': the envelope has no such "
+        "block, or edoc does not know it.",
     )
 
 
-def _restore(header: etree._Element, unknown: list[UnknownElement]) -> None:
+def _fitting(unknown: UnknownElement, block: etree._Element, layout: Layout) -> etree._Element:
+    """The unknown element, refused where written back it would be read as something else:
+    an element in no namespace (lxml would write it into edXML's), or one edoc knows in this
+    block, unless it repeats one edoc wrote that may appear once (the reader takes the first,
+    edoc's, as it did when it kept this one)."""
+    element = fragment(unknown.xml)
+    where = joined(unknown.parent, local_name(element))
+    if holds_no_namespace(element):
+        raise EnvelopeError(
+            f"«{where}»: phần tử lạ có phần tử không thuộc không gian tên nào; ghi lại vào gói "
+            "tin edXML nó sẽ rơi vào không gian tên của edXML, nên không được ghi.",
+            f"'{where}': the unknown element holds an element in no namespace; written into an "
+            "edXML envelope it would fall into edXML's namespace, so it is not written.",
+        )
+    known = layout.children.get(element.tag)
+    if known is not None and (known.repeats or block.find(element.tag) is None):
+        raise EnvelopeError(
+            f"«{where}»: edoc biết phần tử này ở đây và tự ghi nó từ nội dung gói tin; là phần "
+            "tử lạ nó sẽ đổi điều gói tin nói, nên không được ghi.",
+            f"'{where}': edoc knows this element here and writes it from the message; as an "
+            "unknown element it would change what the envelope says, so it is not written.",
+        )
+    return element
+
+
+def _restore(root: etree._Element, message: Message) -> None:
     """Each element edoc does not know back into the block it came from."""
-    for element in unknown:
-        _place(header, element.parent).append(fragment(element.xml))
+    if len(message.unknown_elements) > DEFAULT_LIMITS.unknown_elements:
+        raise too_many_unknown_elements(DEFAULT_LIMITS)
+    blocks = _Blocks.of(root, STATUS if isinstance(message, StatusMessage) else DOCUMENT)
+    for unknown in message.unknown_elements:
+        block, layout = blocks.at(unknown.parent)
+        block.append(_fitting(unknown, block, layout))
 
 
-def build_tree(message: Message) -> etree._ElementTree:
+def _tree(message: Message) -> etree._ElementTree:
     """The message as an lxml tree, unsigned."""
     root = etree.Element(q("edXML"), nsmap={None: NS})
     envelope = etree.SubElement(root, q("edXMLEnvelope"), nsmap={"edXML": NS, "xlink": XLINK})
     header = _sub(envelope, "edXMLHeader")
     if isinstance(message, StatusMessage):
         _status_header(header, message)
-        _restore(header, message.unknown_elements)
-        return etree.ElementTree(root)
+    else:
+        _document(root, envelope, header, message)
+    _restore(root, message)
+    return etree.ElementTree(root)
+
+
+def _document(
+    root: etree._Element,
+    envelope: etree._Element,
+    header: etree._Element,
+    message: DocumentMessage,
+) -> None:
     _document_header(header, message)
     traces = _sub(header, "TraceHeaderList")
     for trace in message.traces:
@@ -284,10 +368,8 @@ def build_tree(message: Message) -> etree._ElementTree:
         _sub(item, "Timestamp", format_timestamp(trace.timestamp))
     if message.business is not None:
         _business(traces, message.business)
-    _restore(header, message.unknown_elements)
     body = _sub(envelope, "edXMLBody")
     _attachments(root, body, message.attachments)
-    return etree.ElementTree(root)
 
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -299,5 +381,90 @@ def serialize(tree: etree._ElementTree) -> bytes:
 
 
 def build(message: Message) -> bytes:
-    """The message as an unsigned edXML file (UTF-8)."""
-    return serialize(build_tree(message))
+    """The message as an unsigned edXML file (UTF-8); one with unknown elements is checked to
+    read back as the message says (:func:`_check_reading`)."""
+    data = serialize(_tree(message))
+    if message.unknown_elements:
+        _check_reading(message)
+    return data
+
+
+def _check_reading(message: Message) -> None:
+    """Refuse unknown elements that would change what a reader takes from the envelope.
+
+    Written back, an unknown element may become something edoc reads (a block edoc does not
+    write, a hop without a time), or not come back where it was. The envelope is read back
+    with them and without them, and both readings must be the same message, with the unknown
+    elements back as they were. Both are built with the files emptied: their bytes play no
+    part in where anything is read from, and a reading of the header costs little.
+    """
+    emptied = _without_file_bytes(message)
+    try:
+        expected = parse(serialize(_tree(replace(emptied, unknown_elements=[])))).message
+    except EnvelopeError as error:
+        raise _unreadable(error, "edoc không đọc lại được", "edoc cannot read back") from error
+    tree, _ = read_tree(serialize(_tree(emptied)))
+    if kind_of(tree) != message.kind:
+        raise _changes_reading(f"kind: {message.kind} → {kind_of(tree)}")
+    try:
+        read = read_message(tree).message
+    except EnvelopeError as error:
+        raise _unreadable(error, "phần tử lạ làm", "the unknown elements make") from error
+    changed = _changed_field(expected, read)
+    if changed:
+        raise _changes_reading(changed)
+    if _by_parent(read.unknown_elements) != _by_parent(message.unknown_elements):
+        raise EnvelopeError(
+            "Phần tử lạ ghi lại sẽ không được đọc lại ở chỗ cũ, như cũ: không được ghi.",
+            "The unknown elements, written back, would not be read back where and as they "
+            "were: not written.",
+        )
+
+
+def _without_file_bytes(message: Message) -> Message:
+    if isinstance(message, StatusMessage):
+        return message
+    return replace(message, attachments=[replace(a, data=b"") for a in message.attachments])
+
+
+def _unreadable(error: EnvelopeError, vi: str, en: str) -> EnvelopeError:
+    return EnvelopeError(
+        f"Gói tin sẽ không đọc được ({vi}): {error.message_vi}",
+        f"The envelope would be unreadable ({en}): {error.message_en}",
+    )
+
+
+def _changes_reading(what: str) -> EnvelopeError:
+    return EnvelopeError(
+        f"Phần tử lạ sẽ đổi điều người nhận đọc được từ gói tin ({what}): không được ghi.",
+        f"The unknown elements would change what a reader takes from the envelope ({what}): "
+        "not written.",
+    )
+
+
+def _changed_field(expected: Message, read: Message) -> str:
+    """The first field of the message a reader takes differently from ``read`` than from
+    ``expected`` (two messages of the same kind; unknown elements apart), "" when none."""
+    return next(
+        (
+            item.name
+            for item in fields(expected)
+            if item.name != "unknown_elements"
+            and getattr(read, item.name) != getattr(expected, item.name)
+        ),
+        "",
+    )
+
+
+def _by_parent(unknown: list[UnknownElement]) -> dict[str, list[str]]:
+    """The unknown elements of each block in their order there (the order of blocks apart:
+    a reader finds them block by block), each in a form that does not depend on how its XML
+    is written (indentation, prefixes: lxml writes an element of edXML's namespace with the
+    envelope's edXML: prefix)."""
+    blocks: dict[str, list[str]] = {}
+    for element in unknown:
+        kept = kept_xml(fragment(element.xml))
+        blocks.setdefault(element.parent, []).append(
+            etree.canonicalize(kept, rewrite_prefixes=True)
+        )
+    return blocks

@@ -31,7 +31,7 @@ from signxml.exceptions import InvalidInput, InvalidSignature
 
 from edoc.envelope.build import XML_DECLARATION
 from edoc.envelope.names import DSIG, NS, q
-from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree
+from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree, xml_parser
 from edoc.errors import EnvelopeError
 from edoc.floor import is_weak_hash
 
@@ -43,7 +43,8 @@ _ANY_ALGORITHM = SignatureConfiguration(
 
 @dataclass(frozen=True)
 class EnvelopeSignature:
-    """What the envelope's signature is and whether it holds."""
+    """What the envelope's signature is and whether it holds; ``xmldsig_namespace`` says
+    whether it is in XML-DSig's namespace (None when there is no signature)."""
 
     present: bool
     valid: bool | None = None
@@ -53,7 +54,7 @@ class EnvelopeSignature:
     certificate: x509.Certificate | None = None
     problem_vi: str = ""
     problem_en: str = ""
-    xmldsig_namespace: bool = True
+    xmldsig_namespace: bool | None = None
 
     @property
     def compliant(self) -> bool:
@@ -127,12 +128,11 @@ def _in_xmldsig(tag: str) -> str:
     return f"{{{DSIG}}}{tag.removeprefix(f'{{{NS}}}')}" if tag.startswith(f"{{{NS}}}") else tag
 
 
-def _moved_to_xmldsig(root: etree._Element) -> tuple[etree._Element, etree._Element]:
-    """A copy of the tree whose first Signature, written in edXML's namespace, is in
-    XML-DSig's as its signer made it (a default namespace, no prefix): what signxml checks.
-    Returns the copy and its signature."""
-    copy = deepcopy(root)
-    (signature, *_) = _signatures(copy)
+def _moved_to_xmldsig(signature: etree._Element) -> etree._Element:
+    """The Signature written in edXML's namespace, put in place into XML-DSig's as its
+    signer made it (a default namespace, no prefix): what signxml checks. Only the signature
+    is written anew, in the verifier's own tree: the rest, attachments and all, stays as it
+    is."""
     moved = etree.Element(_in_xmldsig(signature.tag), signature.attrib, nsmap={None: DSIG})
     moved.text, moved.tail = signature.text, signature.tail
     pending = [(signature, moved)]
@@ -148,7 +148,7 @@ def _moved_to_xmldsig(root: etree._Element) -> tuple[etree._Element, etree._Elem
                 target.append(made)
             made.tail = child.tail
     signature.getparent().replace(signature, moved)
-    return copy, moved
+    return moved
 
 
 def _verdict(found: dict, valid: bool, problems: list[tuple[str, str]]) -> EnvelopeSignature:
@@ -180,7 +180,7 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
     xmldsig = signature.tag == f"{{{DSIG}}}Signature"
     if not xmldsig:
         try:
-            root, signature = _moved_to_xmldsig(root)
+            signature = _moved_to_xmldsig(signature)
         except ValueError:  # a name lxml read but will not write (a namespace with a '}')
             return _verdict(
                 {"present": True, "xmldsig_namespace": False},
@@ -235,8 +235,8 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
     found["signer_subject"] = certificate.subject.rfc4514_string()
     found["certificate"] = certificate
     config = replace(_ANY_ALGORITHM, verification_time=certificate.not_valid_before_utc)
-    try:
-        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
+    try:  # signxml reads the tree again: with edoc's parser, so that a large file is no error
+        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config, parser=xml_parser())
     except (InvalidSignature, InvalidInput) as error:
         detail = str(error).rstrip(": ")  # signxml ends some reasons with an empty one
         problems.append(

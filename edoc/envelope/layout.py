@@ -1,10 +1,11 @@
-"""Where each element of an edXML header belongs, as edoc reads it.
+"""Where each element of an edXML message belongs, as edoc reads it.
 
-Senders write the header's elements in different orders, so edoc reads them by name, never
-by position. This layout says which names edoc knows in each block and which of them may
-repeat: the parser walks a header against it to find what it does not know (kept and
-reported, never dropped), and the validator checks with it what the schema's open
-MessageHeader cannot say. Types and length limits are the schema's (``schema/edxml.xsd``).
+Senders write the elements in different orders, so edoc reads them by name, never by
+position. This layout says which names edoc knows in each block, from the root down, which
+of them may repeat and which MessageHeader must hold: the parser walks a message against it
+to find what it does not know (kept and reported, never dropped), and the validator checks
+with it what the schema's open MessageHeader cannot say. Types and length limits are the
+schema's (``schema/edxml.xsd``).
 """
 
 from collections.abc import Mapping
@@ -15,12 +16,20 @@ from edoc.envelope.names import DSIG, q
 
 @dataclass(frozen=True)
 class Layout:
-    """An element as edoc knows it: its known children by qualified name, and whether it may
-    repeat. ``children`` is empty for an element that holds text, and None for one whose
-    inside is not edoc's to read (a signature)."""
+    """An element as edoc knows it: its known children by qualified name, whether it may
+    repeat, and whether its parent must hold it. ``children`` is empty for an element that
+    holds text, and None for one whose inside is not edoc's to read (a signature).
+    ``required`` is said where the schema cannot say it, in MessageHeader (whose children
+    come in any order); the schema says it everywhere else."""
 
     children: Mapping[str, "Layout"] | None
     repeats: bool = False
+    required: bool = False
+
+    @property
+    def is_block(self) -> bool:
+        """Whether the element holds elements edoc reads (not text, not a signature)."""
+        return bool(self.children)
 
 
 TEXT = Layout({})
@@ -39,6 +48,23 @@ def _many(layout: Layout) -> Layout:
     return replace(layout, repeats=True)
 
 
+def _required(layout: Layout) -> Layout:
+    return replace(layout, required=True)
+
+
+def required_children(layout: Layout) -> list[str]:
+    """The qualified names of the children an element must hold."""
+    return [name for name, child in (layout.children or {}).items() if child.required]
+
+
+def depth(layout: Layout) -> int:
+    """How many blocks deep the layout goes below the element: the most steps a path to a
+    block edoc knows can have."""
+    return max(
+        (1 + depth(child) for child in layout.children.values() if child.is_block), default=0
+    )
+
+
 ORGANIZATION = _texts(
     "OrganId",
     "OrganizationInCharge",
@@ -54,15 +80,15 @@ STAFF_INFO = _texts("Department", "DepartmentId", "Staff", "StaffId", "Email", "
 
 DOCUMENT_HEADER = _block(
     {
-        "From": ORGANIZATION,
-        "To": _many(ORGANIZATION),
-        "DocumentId": TEXT,
-        "Code": _texts("CodeNumber", "CodeNotation"),
-        "PromulgationInfo": _texts("Place", "PromulgationDate"),
-        "DocumentType": _texts("Type", "TypeDetail", "TypeName"),
-        "Subject": TEXT,
+        "From": _required(ORGANIZATION),
+        "To": _required(_many(ORGANIZATION)),
+        "DocumentId": _required(TEXT),
+        "Code": _required(_texts("CodeNumber", "CodeNotation")),
+        "PromulgationInfo": _required(_texts("Place", "PromulgationDate")),
+        "DocumentType": _required(_texts("Type", "TypeDetail", "TypeName")),
+        "Subject": _required(TEXT),
         "Content": TEXT,
-        "SignerInfo": _texts("Competence", "Position", "FullName"),
+        "SignerInfo": _required(_texts("Competence", "Position", "FullName")),
         "DueDate": TEXT,
         "ToPlaces": _block({"Place": _many(TEXT)}),
         "OtherInfo": _block(
@@ -88,12 +114,12 @@ DOCUMENT_HEADER = _block(
 
 STATUS_HEADER = _block(
     {
-        "From": ORGANIZATION,
-        "ResponseFor": RESPONSE_FOR,
+        "From": _required(ORGANIZATION),
+        "ResponseFor": _required(RESPONSE_FOR),
         "StaffInfo": STAFF_INFO,
-        "StatusCode": TEXT,
+        "StatusCode": _required(TEXT),
         "Description": TEXT,
-        "Timestamp": TEXT,
+        "Timestamp": _required(TEXT),
     }
 )
 """MessageHeader of a status message."""
@@ -122,18 +148,52 @@ BUSINESS = _block(
     }
 )
 
-_SIGNATURES = {q("Signature"): OPAQUE, f"{{{DSIG}}}Signature": OPAQUE}
+TRACES = _block({"TraceHeader": _many(_texts("OrganId", "Timestamp")), "Bussiness": BUSINESS})
+"""TraceHeaderList: the document's route, and what it does to an earlier one."""
 
-DOCUMENT = Layout(
+MANIFEST = _block(
+    {"Reference": _many(_texts("ContentId", "ContentType", "Description", "AttachmentName"))}
+)
+ATTACHMENTS = _block(
     {
-        q("MessageHeader"): DOCUMENT_HEADER,
-        q("TraceHeaderList"): _block(
-            {"TraceHeader": _many(_texts("OrganId", "Timestamp")), "Bussiness": BUSINESS}
-        ),
-        **_SIGNATURES,
+        "Attachment": _many(
+            _texts(
+                "ContentId",
+                "AttachmentName",
+                "Description",
+                "ContentType",
+                "ContentTransferEncoded",
+            )
+        )
     }
 )
-"""edXMLHeader of a document message (the SDK puts its signature in edXML's namespace)."""
 
-STATUS = Layout({q("MessageHeader"): STATUS_HEADER, **_SIGNATURES})
-"""edXMLHeader of a status message."""
+_SIGNATURES = {q("Signature"): OPAQUE, f"{{{DSIG}}}Signature": OPAQUE}
+"""XML-DSig's signature, and the SDK's in edXML's namespace: neither is edoc's to read."""
+
+
+def _header(blocks: Mapping[str, Layout]) -> Layout:
+    """edXMLHeader holding ``blocks`` and the envelope's signature."""
+    return Layout({**_block(blocks).children, **_SIGNATURES})
+
+
+DOCUMENT = _block(
+    {
+        "edXMLEnvelope": _block(
+            {
+                "edXMLHeader": _header(
+                    {"MessageHeader": DOCUMENT_HEADER, "TraceHeaderList": TRACES}
+                ),
+                "edXMLBody": _block({"edXMLManifest": MANIFEST}),
+            }
+        ),
+        "AttachmentEncoded": ATTACHMENTS,
+    }
+)
+"""A document message, from its root."""
+
+STATUS = _block(
+    {"edXMLEnvelope": _block({"edXMLHeader": _header({"MessageHeader": STATUS_HEADER})})}
+)
+"""A status message, from its root: no hops, no body, no attachments ("no TraceHeaderList,
+no body", as the standard says)."""

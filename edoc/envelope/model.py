@@ -144,6 +144,13 @@ class TraceHeader:
     timestamp: dt.datetime
 
 
+EXTENSION_LENGTH = 100
+"""The longest TaskCode, ApplicationType, StaffId or DepartmentId, as edoc's schema says (the
+SDK's library sets no limit)."""
+TASK_CODES = 100
+"""The most task codes a document may answer, for what a node stores of them."""
+
+
 @dataclass
 class StaffInfo:
     """The clerk who sent the message."""
@@ -194,10 +201,11 @@ def wrapped_in_zip(name: str, content_type: str) -> bool:
     """Whether an attachment that travels as ``content_type`` is its file wrapped in a zip.
 
     The SDK zips each file before encoding it and says application/zip. A file that already
-    is a zip (its name ends in ``.zip``, in any case) travels as itself and is never opened,
-    so that the receiver gets the bytes that were sent. Building and reading use this rule.
+    is a zip (its name ends in ``.zip``, in any case, around any spaces) travels as itself
+    and is never opened, so that the receiver gets the bytes that were sent. Building and
+    reading use this rule (the reader sees names without their surrounding spaces).
     """
-    return content_type.strip().lower() == ZIP and not name.lower().endswith(".zip")
+    return content_type.strip().lower() == ZIP and not name.strip().lower().endswith(".zip")
 
 
 @dataclass
@@ -218,12 +226,14 @@ class Attachment:
 
 @dataclass
 class UnknownElement:
-    """An element of the header that is neither QCVN 102's nor a known extension, kept as the
-    sender wrote it so that it travels on.
+    """An element of the message that is neither QCVN 102's nor a known extension, kept as
+    the sender wrote it so that it travels on.
 
-    ``parent`` is the path of the element that held it, from edXMLHeader, by local names
-    with a 1-based index where names repeat (``edXMLHeader/MessageHeader/To[2]``); ``xml``
-    is the element as exclusive canonical XML.
+    ``parent`` is the path of the element that held it, from the root's children, by local
+    names with a 1-based index where names repeat
+    (``edXMLEnvelope/edXMLHeader/MessageHeader/To[2]``, ``AttachmentEncoded/Attachment[1]``;
+    "" for the root itself); ``xml`` is the element as exclusive canonical XML (as lxml
+    writes it where C14N cannot).
     """
 
     parent: str

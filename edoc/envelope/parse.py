@@ -58,6 +58,7 @@ class Limits:
     attachment_bytes: int = 256 * 2**20
     attachments: int = 1000
     zip_ratio: int = 200
+    unknown_elements: int = 1000
 
 
 DEFAULT_LIMITS = Limits()
@@ -65,11 +66,13 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True)
 class EnvelopeWarning:
-    """Something odd that was accepted: the message was read, but a person should know."""
+    """Something odd that was accepted: the message was read, but a person should know;
+    ``line`` is the line of the file it was first seen on, when one is known."""
 
     code: str
     message_vi: str
     message_en: str
+    line: int | None = None
 
 
 @dataclass
@@ -80,7 +83,6 @@ class ParsedEnvelope:
     warnings: list[EnvelopeWarning] = field(default_factory=list)
 
 
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -365,6 +367,7 @@ class _Reader:
     # -- messages -------------------------------------------------------------------------
 
     def document(self, root: etree._Element, header: etree._Element, envelope) -> DocumentMessage:
+        unknown = self.unknown_elements(root, DOCUMENT)
         message_header = header.find(q("MessageHeader"))
         sender = message_header.find(q("From"))
         if sender is None:
@@ -411,10 +414,11 @@ class _Reader:
             attachments=self.attachments(
                 root, envelope.find(f"{q('edXMLBody')}/{q('edXMLManifest')}")
             ),
-            unknown_elements=self.unknown_elements(header, DOCUMENT),
+            unknown_elements=unknown,
         )
 
-    def status(self, header: etree._Element) -> StatusMessage:
+    def status(self, root: etree._Element, header: etree._Element) -> StatusMessage:
+        unknown = self.unknown_elements(root, STATUS)
         message_header = header.find(q("MessageHeader"))
         code = self.text(message_header, "StatusCode")
         try:
@@ -438,7 +442,7 @@ class _Reader:
             timestamp=self.timestamp(message_header, "Timestamp"),
             description=self.text(message_header, "Description"),
             staff=self.staff(message_header.find(q("StaffInfo"))),
-            unknown_elements=self.unknown_elements(header, STATUS),
+            unknown_elements=unknown,
         )
 
     def trace(self, element: etree._Element) -> TraceHeader:
@@ -452,58 +456,116 @@ class _Reader:
 
     # -- what edoc does not know -----------------------------------------------------------
 
-    def unknown_elements(self, header: etree._Element, layout: Layout) -> list[UnknownElement]:
-        """Every element of the header that ``layout`` does not know, with where it was."""
+    def unknown_elements(self, root: etree._Element, layout: Layout) -> list[UnknownElement]:
+        """Every element of the message that ``layout`` does not know, with where it was;
+        refused as soon as there are more than the limit, before any more is copied."""
         found: list[UnknownElement] = []
-        self._unknown_in(header, "edXMLHeader", layout, found)
+        self._unknown_in(root, "", layout, found)
         return found
 
     def _unknown_in(
         self, element: etree._Element, path: str, layout: Layout, found: list[UnknownElement]
     ) -> None:
-        children = [child for child in element if isinstance(child.tag, str)]
-        repeated = Counter(child.tag for child in children)
         seen: Counter = Counter()
-        for child in children:
+        for child in element.iterchildren(etree.Element):
             seen[child.tag] += 1
-            name = _local_name(child)
             known = layout.children.get(child.tag)
             if known is not None and (known.repeats or seen[child.tag] == 1):
                 if known.children is not None:
-                    step = f"{name}[{seen[child.tag]}]" if repeated[child.tag] > 1 else name
-                    self._unknown_in(child, f"{path}/{step}", known, found)
+                    step = _step(child, seen[child.tag])
+                    self._unknown_in(child, joined(path, step), known, found)
                 continue
-            found.append(UnknownElement(path, _canonical(child)))
+            if len(found) == self.limits.unknown_elements:
+                raise too_many_unknown_elements(self.limits)
+            found.append(UnknownElement(path, kept_xml(child)))
+            where = joined(path, local_name(child))
             if known is None:
-                self.warn(
-                    "ENV_UNKNOWN_ELEMENT",
-                    f"{path}/{name}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết; "
-                    "được giữ nguyên.",
-                    f"{path}/{name}: an element neither of QCVN 102 nor of a known extension; "
-                    "kept as it is.",
-                )
+                self._report_unknown(child, where)
             else:
-                self.warn(
-                    "ENV_REPEATED_ELEMENT",
-                    f"{path}/{name}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần "
-                    "tử đầu, giữ nguyên các phần tử sau.",
-                    f"{path}/{name}: an element that may appear once appears again; the first "
-                    "is read, the others kept as they are.",
-                )
+                self._report_repeated(where)
+
+    def _report_repeated(self, where: str) -> None:
+        self.warn(
+            "ENV_REPEATED_ELEMENT",
+            f"{where}: phần tử chỉ được có một lần nhưng xuất hiện lại; đọc phần tử đầu, "
+            "giữ nguyên các phần tử sau.",
+            f"{where}: an element that may appear once appears again; the first is read, "
+            "the others kept as they are.",
+        )
+
+    def _report_unknown(self, element: etree._Element, where: str) -> None:
+        """ENV_UNKNOWN_ELEMENT, with the element's namespace, and whether edoc can write it
+        back."""
+        namespace = _namespace(element)
+        in_vi = f"không gian tên {namespace}" if namespace else "không thuộc không gian tên nào"
+        in_en = f"namespace {namespace}" if namespace else "no namespace"
+        vi = (
+            f"{where}: phần tử không thuộc QCVN 102 hay phần mở rộng đã biết ({in_vi}); "
+            "được giữ nguyên."
+        )
+        en = (
+            f"{where}: an element neither of QCVN 102 nor of a known extension ({in_en}); "
+            "kept as it is."
+        )
+        if holds_no_namespace(element):
+            vi += (
+                " edoc không ghi lại được phần tử này: trong gói tin edXML, phần tử không thuộc "
+                "không gian tên nào sẽ rơi vào không gian tên của edXML."
+            )
+            en += (
+                " edoc cannot write it back: in an edXML envelope, an element in no namespace "
+                "would fall into edXML's."
+            )
+        self.warn("ENV_UNKNOWN_ELEMENT", vi, en)
+
+
+def too_many_unknown_elements(limits: Limits) -> EnvelopeError:
+    return EnvelopeError(
+        f"Gói tin có hơn {limits.unknown_elements} phần tử lạ (không thuộc QCVN 102 hay phần "
+        "mở rộng đã biết): bị từ chối.",
+        f"The envelope holds more than {limits.unknown_elements} unknown elements (neither of "
+        "QCVN 102 nor of a known extension): refused.",
+    )
+
+
+def joined(path: str, step: str) -> str:
+    """The path of a child: paths start at the root's children, the root's own is ""."""
+    return f"{path}/{step}" if path else step
+
+
+def _step(element: etree._Element, position: int) -> str:
+    """An element's step in a path: its local name, with its 1-based position among the
+    siblings of its name where there are several."""
+    several = position > 1 or next(element.itersiblings(element.tag), None) is not None
+    return f"{local_name(element)}[{position}]" if several else local_name(element)
+
+
+def _namespace(element: etree._Element) -> str:
+    """The element's namespace, "" for none."""
+    return element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else ""
+
+
+def holds_no_namespace(element: etree._Element) -> bool:
+    """Whether the element, or one inside it, is in no namespace: written into an edXML
+    envelope (whose root declares edXML's as the default), it would fall into edXML's, since
+    lxml never writes ``xmlns=""``."""
+    return any(not _namespace(node) for node in element.iter(etree.Element))
 
 
 def _has_children(element: etree._Element) -> bool:
     return any(isinstance(child.tag, str) for child in element)
 
 
-def _local_name(element: etree._Element) -> str:
+def local_name(element: etree._Element) -> str:
     """The element's name without its namespace (lxml's QName refuses namespaces with odd
     characters, which a parsed document may still have)."""
     return element.tag.rsplit("}", 1)[-1]
 
 
-def _canonical(element: etree._Element) -> str:
-    """An element as exclusive canonical XML, without the indentation a pretty printer adds."""
+def kept_xml(element: etree._Element) -> str:
+    """An element as edoc keeps it: exclusive canonical XML, without the indentation a pretty
+    printer adds; lxml's own serialisation where C14N cannot (a relative namespace URI), so
+    that such an element never makes the envelope unreadable."""
     copy = deepcopy(element)
     for node in copy.iter():
         if node.text is not None and not node.text.strip() and len(node):
@@ -512,12 +574,8 @@ def _canonical(element: etree._Element) -> str:
             node.tail = None
     try:
         return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
-    except etree.C14NError as error:
-        name = _local_name(element)
-        raise EnvelopeError(
-            f"Phần tử «{name}» không chuẩn hoá được (C14N): {error}.",
-            f"The element '{name}' cannot be canonicalised (C14N): {error}.",
-        ) from error
+    except etree.C14NError:
+        return etree.tostring(copy, encoding="unicode", with_tail=False)
 
 
 def content_type_of(name: str) -> str:
@@ -528,6 +586,14 @@ def content_type_of(name: str) -> str:
 def safe_name(name: str) -> bool:
     """Whether a file name stays where it is put: no folders, no '..', no drive letters."""
     return bool(name) and not re.search(r"[/\\:\x00]", name) and name not in (".", "..")
+
+
+def file_name(attachment: Attachment, number: int) -> str:
+    """The name under which attachment ``number`` (from 1) is written into a folder or a
+    zip: the sender's, unless it is empty or would lead out of the folder; then one made of
+    its ContentId, or of ``number``."""
+    names = (attachment.name.strip(), f"{attachment.content_id}.bin", f"{number}.bin")
+    return next(name for name in names if safe_name(name))
 
 
 def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
@@ -572,7 +638,9 @@ def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
     return entry.filename, content
 
 
-def _parser() -> etree.XMLParser:
+def xml_parser() -> etree.XMLParser:
+    """The parser edoc reads envelopes with: no entities, no network, no DTD, and text nodes
+    as long as the limits allow (an attachment is one)."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -587,6 +655,14 @@ def _parser() -> etree.XMLParser:
 #: on Reference, ``edXML`` on AttachmentEncoded outside the envelope that declares it.
 _KNOWN_PREFIXES = {"xlink": XLINK, "edXML": NS}
 _UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
+
+
+#: What may come before the root: whitespace, the XML declaration and other processing
+#: instructions, comments (a DTD is refused).
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+#: The root's start tag, its attribute values in quotes (where '>' may stand); group 1 is its
+#: end, where declarations go.
+_START_TAG = re.compile(rb"""<[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?>)""")
 
 
 def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
@@ -605,42 +681,64 @@ def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._Elem
             f"Có {count} byte lạ trước khai báo XML: tệp không phải XML hợp lệ.",
             f"There are {count} stray bytes before the XML declaration: not valid XML.",
         )
-    first = _FIRST_ELEMENT.search(body)
-    prolog = body[: first.start()] if first else body
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+    root_start = _PROLOG.match(body).end()  # where the root's start tag, or a DTD, begins
+    if body.startswith((b"<!DOCTYPE", b"<!ENTITY"), root_start):
         raise EnvelopeError(
             "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
         )
-    parser = _parser()
+    parser = xml_parser()
     try:
         tree = etree.parse(io.BytesIO(body), parser)
-        prefixes: list[str] = []
+        prefixes: dict[str, int] = {}
     except etree.XMLSyntaxError as error:
-        prefixes = list(dict.fromkeys(_UNDECLARED.findall(str(parser.error_log))))
-        end = body.find(b">", first.start()) if first is not None else -1
-        if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or end < 0:
-            raise _not_xml(error) from error
-        end -= body[end - 1 : end] == b"/"
-        declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
-        repaired = body[:end] + declarations.encode() + body[end:]
-        try:
-            tree = etree.parse(io.BytesIO(repaired), _parser())
-        except etree.XMLSyntaxError as again:
-            raise _not_xml(again) from again
+        prefixes = _undeclared_prefixes(parser.error_log)
+        tree = _with_prefixes_declared(body, root_start, list(prefixes), error)
     if tree.docinfo.doctype:
         raise EnvelopeError(
             "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
             "The envelope contains a DTD: refused for safety.",
         )
-    return tree, [_undeclared(prefix) for prefix in prefixes]
+    return tree, [_undeclared(prefix, line) for prefix, line in prefixes.items()]
 
 
-def _undeclared(prefix: str) -> EnvelopeWarning:
+def _undeclared_prefixes(log: etree._ListErrorLog) -> dict[str, int]:
+    """The prefixes the parser found used without a declaration, each with its first line."""
+    found: dict[str, int] = {}
+    for entry in log:
+        match = _UNDECLARED.search(entry.message)
+        if match:
+            found.setdefault(match[1], entry.line)
+    return found
+
+
+def _with_prefixes_declared(
+    body: bytes, root_start: int, prefixes: list[str], error: etree.XMLSyntaxError
+) -> etree._ElementTree:
+    """The tree of ``body`` with the known ``prefixes`` declared on its root; what still
+    does not parse, or uses other prefixes, is refused with the parser's first word on
+    ``body`` (``error``), never one about edoc's edit."""
+    start_tag = _START_TAG.match(body, root_start)
+    if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or start_tag is None:
+        raise _not_xml(error) from error
+    end = start_tag.start(1)
+    declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
+    try:
+        return etree.parse(
+            io.BytesIO(body[:end] + declarations.encode() + body[end:]), xml_parser()
+        )
+    except etree.XMLSyntaxError:
+        raise _not_xml(error) from error
+
+
+def _undeclared(prefix: str, line: int) -> EnvelopeWarning:
     return EnvelopeWarning(
         "ENV_XLINK_UNDECLARED" if prefix == "xlink" else "ENV_PREFIX_UNDECLARED",
-        f"Tiền tố {prefix} được dùng mà không khai báo; đã tự bổ sung khai báo.",
-        f"The {prefix} prefix is used without being declared; the declaration was added.",
+        f"Tiền tố {prefix} được dùng mà không khai báo (dòng {line}), tức không phải XML hợp "
+        "lệ; edoc đã tự bổ sung khai báo để đọc.",
+        f"The {prefix} prefix is used without being declared (line {line}), which is not "
+        "well-formed XML; edoc added the declaration to read it.",
+        line,
     )
 
 
@@ -661,11 +759,24 @@ def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
 def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
     """Read an edXML document or status message; EnvelopeError when it cannot be read safely."""
     tree, warnings = read_tree(data, limits)
+    parsed = read_message(tree, limits)
+    return ParsedEnvelope(parsed.message, warnings + parsed.warnings)
+
+
+def kind_of(tree: etree._ElementTree) -> str:
+    """The kind of message a reader takes the tree for: a StatusCode in MessageHeader makes
+    a status message, anything else is a document message."""
+    path = ("edXMLEnvelope", "edXMLHeader", "MessageHeader", "StatusCode")
+    return "status" if tree.getroot().find("/".join(map(q, path))) is not None else "document"
+
+
+def read_message(tree: etree._ElementTree, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
+    """The message a tree read by :func:`read_tree` holds, and what was odd about it."""
     root = tree.getroot()
     if root.tag != q("edXML"):
         raise EnvelopeError(
-            f"Phần tử gốc là «{_local_name(root)}», không phải edXML của QCVN 102.",
-            f"The root element is '{_local_name(root)}', not the edXML of QCVN 102.",
+            f"Phần tử gốc là «{local_name(root)}», không phải edXML của QCVN 102.",
+            f"The root element is '{local_name(root)}', not the edXML of QCVN 102.",
         )
     envelope = root.find(q("edXMLEnvelope"))
     header = envelope.find(q("edXMLHeader")) if envelope is not None else None
@@ -675,9 +786,8 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:
             "edXMLEnvelope/edXMLHeader/MessageHeader is missing.",
         )
     reader = _Reader(limits)
-    reader.warnings.extend(warnings)
-    if header.find(f"{q('MessageHeader')}/{q('StatusCode')}") is not None:
-        message: Message = reader.status(header)
+    if kind_of(tree) == "status":
+        message: Message = reader.status(root, header)
     else:
         message = reader.document(root, header, envelope)
     return ParsedEnvelope(message, reader.warnings)

@@ -5,20 +5,24 @@ code ranges, required elements and date formats. libxml2 words its findings in E
 schema authors; each is reworded here for a clerk, in Vietnamese and in English, with the path
 of the element concerned. MessageHeader takes its children in any order, which XSD 1.0 can
 only say with a repeated choice: what such a choice cannot check (a required child missing, a
-single one repeated, a child of the other kind of message) is checked here, worded the same.
+single one repeated, a child of the other kind of message) is checked here, worded the same,
+as is what the schema does not know of kinds (a status message has no hops, no body and no
+attachments) and what edoc had to repair to read the file at all (an undeclared prefix).
 """
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
+from itertools import chain, islice
 
 from lxml import etree
 
-from edoc.envelope.layout import DOCUMENT_HEADER, STATUS_HEADER
+from edoc.envelope.layout import DOCUMENT, STATUS, Layout, required_children
 from edoc.envelope.names import NS, q
-from edoc.envelope.parse import DEFAULT_LIMITS, Limits, parse, read_tree
+from edoc.envelope.parse import DEFAULT_LIMITS, Limits, kind_of, parse, read_tree
 from edoc.errors import EnvelopeError
 
 
@@ -121,79 +125,109 @@ def _explain(error) -> Violation:
     return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
 
 
-_REQUIRED = {
-    "document": (
-        "From",
-        "To",
-        "Code",
-        "PromulgationInfo",
-        "DocumentType",
-        "Subject",
-        "SignerInfo",
-        "DocumentId",
-    ),
-    "status": ("From", "ResponseFor", "StatusCode", "Timestamp"),
-}
-"""The children a MessageHeader must have, by kind of message (a StatusCode makes a status)."""
+@dataclass(frozen=True)
+class _Finding:
+    """A violation edoc's own checks found, not yet placed: its path costs a walk among the
+    element's siblings, so only the violations shown are placed."""
+
+    element: etree._Element
+    message_vi: str
+    message_en: str
+
+    def violation(self) -> Violation:
+        path = self.element.getroottree().getpath(self.element)
+        return Violation(path, self.element.sourceline, self.message_vi, self.message_en)
 
 
-def _message_header_violations(tree: etree._ElementTree) -> list[Violation]:
-    """What the schema's repeated choice lets through in MessageHeader (an element it does
-    not know at all, the schema reports itself)."""
-    header = tree.getroot().find(f"{q('edXMLEnvelope')}/{q('edXMLHeader')}/{q('MessageHeader')}")
-    if header is None:
-        return []
-    status = header.find(q("StatusCode")) is not None
-    kind, layout, other = (
-        ("status", STATUS_HEADER, DOCUMENT_HEADER)
-        if status
-        else ("document", DOCUMENT_HEADER, STATUS_HEADER)
-    )
-    present = Counter(child.tag for child in header)
-    violations = [
-        Violation(
-            tree.getpath(header),
-            header.sourceline,
-            f"MessageHeader: thiếu phần tử con, cần có: {name}",
-            f"MessageHeader: a child element is missing; expected: {name}",
-        )
-        for name in _REQUIRED[kind]
-        if not present[q(name)]
-    ]
+def _findings(tree: etree._ElementTree) -> Iterator[_Finding]:
+    """What the schema cannot say: the children MessageHeader must hold or may hold once
+    (its children come in any order), and elements of the other kind of message."""
+    status = kind_of(tree) == "status"
+    layout, other = (STATUS, DOCUMENT) if status else (DOCUMENT, STATUS)
+    header = tree.getroot().find("/".join(map(q, _MESSAGE_HEADER)))
+    if header is not None:
+        yield from _message_header_findings(header, _block_at(layout, _MESSAGE_HEADER))
+    yield from _other_kind_findings(tree.getroot(), layout, other, status)
+
+
+_MESSAGE_HEADER = ("edXMLEnvelope", "edXMLHeader", "MessageHeader")
+
+
+def _block_at(layout: Layout, path: tuple[str, ...]) -> Layout:
+    """What the layout knows of the block at ``path`` (local names from the root)."""
+    for name in path:
+        layout = layout.children[q(name)]
+    return layout
+
+
+def _message_header_findings(header: etree._Element, layout: Layout) -> Iterator[_Finding]:
+    """A required child missing, a single one repeated: what a repeated choice lets by."""
+    present = {child.tag for child in header}
+    for name in required_children(layout):
+        if name not in present:
+            yield _Finding(
+                header,
+                f"MessageHeader: thiếu phần tử con, cần có: {_name(name)}",
+                f"MessageHeader: a child element is missing; expected: {_name(name)}",
+            )
     seen: Counter = Counter()
     for child in header.iterchildren(f"{{{NS}}}*"):
         seen[child.tag] += 1
         known = layout.children.get(child.tag)
-        if known is None and child.tag in other.children:
-            where = "gói tin trạng thái" if status else "gói tin văn bản"
-            vi = f"phần tử này không được phép ở đây (trong {where})"
-            en = f"this element is not allowed here (in a {kind} message)"
-        elif known is not None and seen[child.tag] > 1 and not known.repeats:
-            vi, en = "phần tử này chỉ được có một lần", "this element may appear only once"
-        else:
-            continue
-        name = _name(child.tag)
-        violations.append(
-            Violation(tree.getpath(child), child.sourceline, f"{name}: {vi}", f"{name}: {en}")
-        )
-    return violations
+        if known is not None and seen[child.tag] > 1 and not known.repeats:
+            name = _name(child.tag)
+            yield _Finding(
+                child,
+                f"{name}: phần tử này chỉ được có một lần",
+                f"{name}: this element may appear only once",
+            )
+
+
+def _other_kind_findings(
+    element: etree._Element, layout: Layout, other: Layout, status: bool
+) -> Iterator[_Finding]:
+    """Elements only the other kind of message has, in the blocks both kinds share: a
+    status's hops, body or attachments ("no TraceHeaderList, no body"), a document's
+    StaffInfo or Description."""
+    where_vi, where_en = (
+        ("gói tin trạng thái", "status") if status else ("gói tin văn bản", "document")
+    )
+    for child in element.iterchildren(f"{{{NS}}}*"):
+        known, elsewhere = layout.children.get(child.tag), other.children.get(child.tag)
+        if known is None and elsewhere is not None:
+            name = _name(child.tag)
+            yield _Finding(
+                child,
+                f"{name}: phần tử này không được phép ở đây (trong {where_vi})",
+                f"{name}: this element is not allowed here (in a {where_en} message)",
+            )
+        elif known is not None and elsewhere is not None and known.children != elsewhere.children:
+            yield from _other_kind_findings(child, known, elsewhere, status)
 
 
 SHOWN = 100  # a hostile envelope can break the schema a million times; a person reads a few
 
 
 def validate(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Violation]:
-    """Every violation of the envelope schema, and any reason the envelope cannot be read."""
+    """Every violation of the envelope schema, and any reason the envelope cannot be read.
+
+    What edoc repaired to read the file (an undeclared prefix) is a violation too. Past
+    ``SHOWN`` violations the rest are counted, not worded.
+    """
     try:
-        tree, _ = read_tree(data, limits)
+        tree, repairs = read_tree(data, limits)
     except EnvelopeError as error:
         return [Violation("", None, error.message_vi, error.message_en)]
     checker = schema()
-    errors = [] if checker.validate(tree) else list(checker.error_log)
-    header = _message_header_violations(tree)
-    violations = ([_explain(e) for e in errors[:SHOWN]] + header)[:SHOWN]
-    if len(errors) + len(header) > SHOWN:
-        more = len(errors) + len(header) - SHOWN
+    errors = [] if checker.validate(tree) else checker.error_log
+    found: Iterator[Callable[[], Violation]] = chain(
+        (partial(Violation, "", r.line, r.message_vi, r.message_en) for r in repairs),
+        (partial(_explain, error) for error in errors),
+        (finding.violation for finding in _findings(tree)),
+    )
+    violations = [make() for make in islice(found, SHOWN)]
+    more = sum(1 for _ in found)
+    if more:
         violations.append(
             Violation("", None, f"… và {more} vi phạm khác.", f"… and {more} more violations.")
         )

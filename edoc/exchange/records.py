@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.envelope.build import build
 from edoc.envelope.model import (
+    EXTENSION_LENGTH,
+    TASK_CODES,
     DocumentMessage,
     Organization,
     ResponseFor,
@@ -80,8 +82,31 @@ def document_row(
 def extensions(message: DocumentMessage) -> dict:
     """What the hub SDK's senders add to QCVN 102's header, as the inbox shows it: the task
     codes the document answers, the sending application's type, the clerk who sent it (only
-    what the sender gave). The envelope, stored whole, keeps everything else it wrote."""
+    what the sender gave). The envelope, stored whole, keeps everything else it wrote.
+
+    Stored as JSON, they are bounded as edoc's schema bounds them: a longer task code,
+    application type, StaffId or DepartmentId, or more than TASK_CODES task codes, is refused
+    by name, as :func:`fitting` refuses a text longer than its column."""
     staff = message.business.staff if message.business else None
+    if len(message.task_codes) > TASK_CODES:
+        raise EnvelopeError(
+            f"«task_codes» có {len(message.task_codes)} mã, quá giới hạn {TASK_CODES} mã.",
+            f"'task_codes' holds {len(message.task_codes)} codes, over the limit of {TASK_CODES}.",
+        )
+    bounded = [("task_codes", code) for code in message.task_codes]
+    bounded.append(("application_type", message.application_type))
+    if staff:
+        bounded += [
+            ("sent_by.staff_id", staff.staff_id),
+            ("sent_by.department_id", staff.department_id),
+        ]
+    for key, value in bounded:
+        if len(value) > EXTENSION_LENGTH:
+            raise EnvelopeError(
+                f"Giá trị «{key}» dài {len(value)} ký tự, quá giới hạn {EXTENSION_LENGTH} ký tự.",
+                f"The value of '{key}' is {len(value)} characters long, over the limit of "
+                f"{EXTENSION_LENGTH}.",
+            )
     found = {
         "task_codes": message.task_codes,
         "application_type": message.application_type,
