@@ -107,6 +107,14 @@ def test_an_envelope_with_a_large_attachment_is_verified_not_crashed_on(organisa
     assert "does not match the envelope" in result.problem_en
 
 
+def test_an_envelope_with_a_large_attachment_is_signed(organisation):
+    """A file over 10 MB is one text node: more than lxml's own parser takes."""
+    large = Attachment("vb", "a.pdf", "application/pdf", b"%PDF-1.7" + bytes(12 * 2**20))
+    data = build(_sample_document(attachments=[large]))
+    result = verify_envelope(sign_envelope(data, organisation.key, organisation.certificate))
+    assert (result.present, result.valid, result.compliant) == (True, True, True)
+
+
 def _legacy_signed(organisation) -> bytes:
     """A status signed with rsa-sha1, as the 2018 samples are."""
     legacy = _LegacySigner(

@@ -64,6 +64,15 @@ class EnvelopeSignature:
         return self.present and bool(self.valid) and self.xmldsig_namespace and not weak
 
 
+class _Signer(XMLSigner):
+    """signxml's signer, reading the envelope again with edoc's parser: with its own, a file
+    over 10 MB in an attachment (one text node) would be an error."""
+
+    @property
+    def parser(self) -> etree.XMLParser:
+        return xml_parser()
+
+
 def _key_info(certificate: x509.Certificate) -> etree._Element:
     key_info = etree.Element(f"{{{DSIG}}}KeyInfo", nsmap={"ds": DSIG})
     data = etree.SubElement(key_info, f"{{{DSIG}}}X509Data")
@@ -94,7 +103,7 @@ def sign_envelope(
     placeholder = etree.SubElement(header, f"{{{DSIG}}}Signature", nsmap={None: DSIG})
     placeholder.set("Id", "placeholder")
     placeholder.tail = "\n"
-    signer = signer or XMLSigner(
+    signer = signer or _Signer(
         method=methods.enveloped,
         signature_algorithm=SignatureMethod.RSA_SHA256,
         digest_algorithm=DigestAlgorithm.SHA256,
