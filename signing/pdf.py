@@ -82,7 +82,16 @@ x509.Name.hashable = property(_hashable)
 class _Reader(PdfFileReader):
     """pyHanko's reader, reading ``/Encrypt null`` in a trailer as no encryption: a null
     value is the same as an absent key (ISO 32000-1 §7.3.7), and the spoofing attacks of the
-    DSS test suite use it to make readers give up before they see the forged revision."""
+    DSS test suite use it to make readers give up before they see the forged revision.
+
+    It also remembers in which revision each object first appears: pyHanko's difference
+    analysis asks again for every object, every signature and every later revision, and each
+    answer searches the revisions one by one (a file with 24 signatures over 48 revisions
+    asked 150,000 times, a third of its verification)."""
+
+    def __init__(self, stream, strict: bool = True) -> None:
+        super().__init__(stream, strict=strict)
+        self.xrefs.get_introducing_revision = _remembered(self.xrefs.get_introducing_revision)
 
     @property
     def encrypt_dict(self):
@@ -95,6 +104,20 @@ class _Reader(PdfFileReader):
         if isinstance(value, generic.NullObject):
             return None
         return super().encrypt_dict
+
+
+def _remembered(introducing):
+    """``introducing(ref)``, each object's answer kept by its number (not by the reference,
+    which holds the reader)."""
+    known: dict[tuple[int, int], int] = {}
+
+    def introducing_revision(ref: generic.Reference) -> int:
+        key = (ref.idnum, ref.generation)
+        if key not in known:
+            known[key] = introducing(ref)
+        return known[key]
+
+    return introducing_revision
 
 
 def open_pdf(
