@@ -91,7 +91,7 @@ class _Reader(PdfFileReader):
 
     def __init__(self, stream, strict: bool = True) -> None:
         super().__init__(stream, strict=strict)
-        self.xrefs.get_introducing_revision = _remembered(self.xrefs.get_introducing_revision)
+        self.xrefs.get_introducing_revision = _Remembered(self.xrefs.get_introducing_revision)
 
     @property
     def encrypt_dict(self):
@@ -106,18 +106,19 @@ class _Reader(PdfFileReader):
         return super().encrypt_dict
 
 
-def _remembered(introducing):
+class _Remembered:
     """``introducing(ref)``, each object's answer kept by its number (not by the reference,
-    which holds the reader)."""
-    known: dict[tuple[int, int], int] = {}
+    which holds the reader); a class, not a closure, so that a reader can still be pickled."""
 
-    def introducing_revision(ref: generic.Reference) -> int:
+    def __init__(self, introducing) -> None:
+        self._introducing = introducing
+        self._known: dict[tuple[int, int], int] = {}
+
+    def __call__(self, ref: generic.Reference) -> int:
         key = (ref.idnum, ref.generation)
-        if key not in known:
-            known[key] = introducing(ref)
-        return known[key]
-
-    return introducing_revision
+        if key not in self._known:
+            self._known[key] = self._introducing(ref)
+        return self._known[key]
 
 
 def open_pdf(

@@ -348,7 +348,8 @@ def verify_document(
     signatures = [
         read
         for field_name, value, field_ref in fields
-        if (read := _read_signature(reader, field_name, value, field_ref, run)) is not None
+        # the name as plain text: pyHanko's holds the reader, which a report would carry along
+        if (read := _read_signature(reader, str(field_name), value, field_ref, run)) is not None
     ]
     signatures.sort(key=lambda read: read.report.revision)  # signing order
     report.signatures = [read.report for read in signatures]

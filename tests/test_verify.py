@@ -1,6 +1,7 @@
 """verify_document on documents signed by our own code: the verdicts and codes users rely on."""
 
 import datetime as dt
+import pickle
 import time
 
 import pytest
@@ -58,6 +59,12 @@ def test_both_signatures_make_a_compliant_document(documents, policy):
     assert organisation.covers_whole_file and not personal.covers_whole_file
     assert codes(report, Severity.ERROR) == set()
     assert {"FMT_NO_TIMESTAMP", "ALG_RSA_PKCS1V15"} <= codes(report, Severity.NOTICE)
+
+
+def test_a_report_carries_nothing_of_the_file(documents, policy):
+    """A batch sends each report from its worker process: the report, not the PDF."""
+    report = verify_document(documents["both"], policy)
+    assert len(pickle.dumps(report)) < len(documents["both"]) / 10
 
 
 def test_missing_signatures_are_named(documents, policy):
