@@ -36,7 +36,7 @@ from signing.appearance import (
 from signing.checks import Severity
 from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
-from signing.pdf import open_pdf
+from signing.pdf import open_pdf, pdf_text
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
@@ -348,8 +348,8 @@ def verify_document(
     signatures = [
         read
         for field_name, value, field_ref in fields
-        # the name as plain text: pyHanko's holds the reader, which a report would carry along
-        if (read := _read_signature(reader, str(field_name), value, field_ref, run)) is not None
+        if (read := _read_signature(reader, pdf_text(field_name), value, field_ref, run))
+        is not None
     ]
     signatures.sort(key=lambda read: read.report.revision)  # signing order
     report.signatures = [read.report for read in signatures]

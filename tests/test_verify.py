@@ -1,6 +1,7 @@
 """verify_document on documents signed by our own code: the verdicts and codes users rely on."""
 
 import datetime as dt
+import json
 import pickle
 import time
 
@@ -65,6 +66,20 @@ def test_a_report_carries_nothing_of_the_file(documents, policy):
     """A batch sends each report from its worker process: the report, not the PDF."""
     report = verify_document(documents["both"], policy)
     assert len(pickle.dumps(report)) < len(documents["both"]) / 10
+
+
+def test_a_field_name_that_is_no_pdf_text_is_shown_escaped_not_as_python_bytes(documents, policy):
+    """A mutated file's /T that decodes as no PDF text string (a UTF-16 mark, then half a
+    character) is named by its bytes, escaped, in the report and its JSON."""
+    both = documents["both"]
+    name = verify_document(both, policy).signatures[0].field.encode()
+    hex_name = b"<FEFFD8" + b"0" * (len(name) - 6) + b">"  # as long: offsets stay right
+    mutated = both.replace(b"/T (" + name + b")", b"/T " + hex_name, 1)
+    report = verify_document(mutated, policy)
+    zeros = (len(name) - 5) // 2  # a last odd digit reads as if a 0 followed it
+    field = "\\xfe\\xff\\xd8" + "\\x00" * zeros
+    assert field in [s.field for s in report.signatures]
+    assert json.loads(json.dumps(report.to_json()))["signatures"][0]["field"] == field
 
 
 def test_missing_signatures_are_named(documents, policy):
