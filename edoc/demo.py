@@ -2,7 +2,8 @@
 
 Today it sets up what every later step uses: the workspace and its SQLite database, the test
 PKI (certificates, PKCS#12 files, a SoftHSM2 token when SoftHSM2 is installed), the sample
-official documents and signature images, and it starts the PKI's CRL, OCSP and timestamp
+official documents and signature images, letters signed well and with each fault a checker
+finds (``samples/kiem-tra/``), and it starts the PKI's CRL, OCSP and timestamp
 services on loopback long enough to show they answer. Running it again reuses what is there.
 """
 
@@ -19,6 +20,7 @@ from fixtures.export import write_pki
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.selfcheck import check_services
 from fixtures.services import PKIServer
+from fixtures.signed_samples import write_signed_samples
 from fixtures.token import create_token
 
 DEFAULT_PKI_PORT = 18480
@@ -75,6 +77,11 @@ def run_demo(
             "Writing sample documents, signatures and seals…",
         )
         samples = write_samples(workspace.samples_dir)
+        progress(
+            "Ký số văn bản mẫu để kiểm tra (hợp lệ và từng loại lỗi)…",
+            "Signing sample letters to check (compliant and each kind of fault)…",
+        )
+        samples += write_signed_samples(workspace.samples_dir / "kiem-tra", pki)
 
         progress("Nạp khóa vào token SoftHSM2…", "Loading keys into a SoftHSM2 token…")
         token = _make_token(workspace.token_dir, pki)

@@ -9,13 +9,11 @@ compliant and returns (02) the rest with the reasons as check codes. Each agency
 a draft letter waiting for its leader's signature, for the inbox walkthrough.
 """
 
-import dataclasses
 import datetime as dt
 import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -39,59 +37,17 @@ from edoc.storage.models import (
     UserRole,
     VerificationReport,
 )
-from fixtures.agencies import AGENCIES, HA_NOI, Agency
-from fixtures.documents import SampleDocument, cong_van, scanned
+from fixtures.agencies import AGENCIES, Agency
+from fixtures.documents import SampleDocument, cong_van
 from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI
-from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
+from fixtures.signed_samples import CASES, Case, signed_document
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
 from web.text import LABELS
 from web.users import add_user, hold_key
-
-
-@dataclass(frozen=True)
-class Case:
-    """A kind of document the demo sends, and who can send it."""
-
-    name: str
-    personal_key: str | None  # None: no personal signature; "deputy": the agency's deputy
-    scanned: bool = False
-    tampered: bool = False
-    only_from: str | None = None
-
-
-CASES = (
-    Case("compliant", "deputy"),
-    Case("missing-personal", None),
-    Case("scanned-original", None, scanned=True),
-    Case("tampered", "deputy", tampered=True),
-    Case("sha1", "bad-sha1", only_from=HA_NOI.key),
-    Case("revoked", "bad-revoked", only_from=HA_NOI.key),
-)
-
-
-def _signed(pki: TestPKI, agency: Agency, case: Case, number: int) -> SampleDocument:
-    maker = scanned if case.scanned else cong_van
-    document = maker(agency, number=str(number))
-    pdf = document.pdf
-    if case.personal_key:
-        key = agency.deputy.key if case.personal_key == "deputy" else case.personal_key
-        area = Box(document.signer_block.page, *document.signer_block.signature_box)
-        image = signature_image(agency.deputy)
-        pdf = sign_personal(pdf, pki.signing_key(key), image, area).pdf
-    pdf = sign_organisation(
-        pdf, pki.signing_key(f"{agency.key}-org"), seal_image(agency),
-        allow_missing_personal=case.personal_key is None,
-    ).pdf  # fmt: skip
-    if case.tampered:
-        changed = bytearray(pdf)
-        changed[pdf.index(b"stream") + 40] ^= 0x01  # inside the first page's content
-        pdf = bytes(changed)
-    return dataclasses.replace(document, pdf=pdf)
 
 
 def _envelope(document: SampleDocument, to: Agency, case: Case) -> bytes:
@@ -197,7 +153,7 @@ def run_exchange(
             for number, case in enumerate(CASES, start=100):
                 if case.only_from not in (None, sender.key):
                     continue
-                document = _signed(pki, sender, case, number)
+                document = signed_document(pki, sender, case, number)
                 sent += send_envelope(
                     network.nodes[sender.organ_id], _envelope(document, to, case)
                 ).created

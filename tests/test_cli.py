@@ -79,6 +79,8 @@ def test_demo_creates_database_pki_samples_and_token(demo_runs):
         assert (home / sample).stat().st_size > 0
     assert any(s.endswith(".pdf") for s in summary["samples"])
     assert any(s.endswith("-seal.png") for s in summary["samples"])
+    signed = {s for s in summary["samples"] if s.startswith("samples/kiem-tra/")}
+    assert {"samples/kiem-tra/h26-compliant.pdf", "samples/kiem-tra/h26-revoked.pdf"} <= signed
     if os.environ.get("CI") == "true" or summary["token"]["created"]:
         assert summary["token"]["created"], summary["token"]
         assert "h26-org" in summary["token"]["keys"]
