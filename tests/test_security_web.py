@@ -27,7 +27,7 @@ from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
-from signing.pades import sign_personal
+from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
 from tests.conftest import PASSWORD, agency_node
 from tests.test_signing import key_of
@@ -97,11 +97,12 @@ def world(tmp_path_factory, pki, envelope):
         with node.sessions() as session:
             attachment = session.get(Document, document).attachments[0].id
         foreign, foreign_attachment = copy_of(node, document)
-        letter = DraftFile("77.pdf", cong_van(VPCP).pdf)
+        signed = sign_personal(cong_van(VPCP).pdf, key_of(pki, VPCP.deputy.key), image,
+                               Anchor(VPCP.deputy.full_name)).pdf  # fmt: skip
+        sealed = sign_organisation(signed, key_of(pki, "g22-org"), seal_image(VPCP)).pdf
+        letter = DraftFile("77.pdf", sealed)  # sent: the agency signed it
         sent = create_draft(node, clerk, "x", _header("77", "Đã gửi"), [HA_NOI.organ_id], letter)
         send_draft(node, sent.id, seen=sent.main_sha256, who="x", confirmed=True)
-        signed = sign_personal(letter.data, key_of(pki, VPCP.deputy.key), image,
-                               Anchor(VPCP.deputy.full_name)).pdf  # fmt: skip
         opened = create_draft(
             node, clerk, "x", _header("78", "Chưa gửi"), [HA_NOI.organ_id],
             DraftFile("78.pdf", signed),

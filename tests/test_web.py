@@ -303,19 +303,22 @@ def test_a_wrong_key_password_or_a_stale_page_changes_nothing(composing):
     _step(leader, draft, "personal", key_password=KEY_PASSWORD)
     stale = {"csrf_token": csrf_of(before), "seen": seen, "key_password": KEY_PASSWORD}
     leader.post(f"/drafts/{draft}/personal", data=stale)  # signed again from the old page
-    assert "đã thay đổi hoặc đã gửi" in _flash(leader, draft)
+    assert "đã ký số văn bản này" in _flash(leader, draft)
     from edoc.exchange.drafts import find_draft
 
     signed = node.blobs.read(find_draft(node, draft).main_sha256)
     assert len(verify_document(signed, node.policy).signatures) == 1
 
 
-def test_a_non_compliant_document_needs_a_confirmation_and_auditors_only_read(composing, inbox):
-    from fixtures.documents import cong_van
+def test_a_non_compliant_document_needs_a_confirmation_and_auditors_only_read(
+    composing, inbox, pki
+):
+    from fixtures.signed_samples import Case, signed_document
 
     app, node = composing
     client, _ = logged_in(app)
-    draft = _draft(client, cong_van(VPCP).pdf)  # no signature at all
+    sha1 = signed_document(pki, VPCP, Case("sha1", "bad-sha1"), 77).pdf  # signed, not compliant
+    draft = _draft(client, sha1)
     refused = _step(client, draft, "send")
     assert "cần xác nhận" in _flash(client, draft) and refused.status_code == 303
     assert _step(client, draft, "send", confirm="1").headers["Location"] == "/outbox"
@@ -398,6 +401,7 @@ def test_what_was_not_seen_is_not_sent_and_a_sent_draft_stays(composing):
     assert "đã thay đổi hoặc đã gửi" in _flash(clerk, draft)
     with node.sessions() as session:
         assert session.scalars(select(Document)).all() == []
+    _step(clerk, draft, "organisation")
     _step(clerk, draft, "send", confirm="1")
     assert _step(clerk, draft, "delete").status_code == 303
     assert "không xóa được" in _flash(clerk, draft)

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 
 from edoc.agency import AgencyDirectory
 from edoc.errors import EdocError, NotFoundError, SigningKeyError
+from edoc.exchange.draft_steps import Signatures, Step
 from edoc.exchange.drafts import (
     DraftFile,
     DraftHeader,
@@ -148,9 +149,11 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
     def draft(draft_pk: int):
         only(ACTORS)
         found = _draft(draft_pk)
+        signatures = Signatures.of(found.report)
         return render_template(
             "draft.html", d=found, names=names, stamp=stamp is not None,
             can_sign=current_user.role in SIGNERS, can_seal=current_user.role in SEALERS,
+            signatures=signatures, refusals={step.value: signatures.refusal(step) for step in Step},
         )  # fmt: skip
 
     @blueprint.get("/drafts/<int:draft_pk>/files/<int:index>")
@@ -176,6 +179,8 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         """The leader signs with the key the server holds for them."""
         only(SIGNERS)
         found = _draft(draft_pk)
+        if refused := Signatures.of(found.report).refusal(Step.PERSONAL):
+            return _failed(refused, draft_pk)  # before any guess at the key's password
         guesses = f"key:{current_user.id}"
         if key_throttle.blocked(guesses):
             flash(LABELS[language()]["key_throttled"], "error")
@@ -222,6 +227,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
             abort(409)
         found = _draft(draft_pk)
         try:
+            Signatures.of(found.report).check(Step.ORGANISATION)
             signed = sign_organisation(node.blobs.read(found.main_sha256), stamp.key, stamp.seal)
             replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
                          who=_who(), action="organisation")  # fmt: skip

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from edoc.errors import EdocError
+from edoc.errors import EdocError, SigningKeyError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
 from signing.keys import SigningKey, pkcs12_key
@@ -203,7 +203,10 @@ def held_key(
             "The server holds no personal key of yours: upload the signed document instead.",
         )
     key_digest, image_digest = digests
-    key = pkcs12_key(blobs.read(key_digest), password, f"PKCS#12 ({account.username})")
+    try:
+        key = pkcs12_key(blobs.read(key_digest), password, f"PKCS#12 ({account.username})")
+    except SigningKeyError as error:  # held keys were opened when given: the password
+        raise SigningKeyError("Sai mật khẩu khóa ký số.", "Wrong key password.") from error
     return key, blobs.read(image_digest)
 
 

@@ -20,6 +20,7 @@ from edoc.envelope.document_id import make_document_id
 from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, DocumentCode
 from edoc.errors import DraftError, NotFoundError
+from edoc.exchange.draft_steps import Signatures, Step
 from edoc.exchange.receive import Node
 from edoc.exchange.records import find_document
 from edoc.exchange.send import send_message
@@ -220,13 +221,15 @@ def send_draft(node: Node, draft_pk: int, *, seen: str, who: str, confirmed: boo
     ``seen`` is the SHA-256 of the main PDF the person sending looked at: when the draft
     holds another by now (signed meanwhile), nothing is sent (DraftError). A draft that is
     not compliant is sent only when ``confirmed``; sending again (a double click, a retry)
-    queues nothing more and answers the same document.
+    queues nothing more and answers the same document. Nothing is sent before the agency
+    has signed (DraftError, saying the rule).
     """
     draft = find_draft(node, draft_pk)
     if draft.sent_document_pk is not None:
         return draft.sent_document_pk
     if draft.main_sha256 != seen:
         raise _changed()
+    Signatures.of(draft.report).check(Step.SEND)
     if draft.verdict != "compliant" and not confirmed:
         raise DraftError(
             "Văn bản chưa đúng quy định về chữ ký số: cần xác nhận để vẫn gửi.",

@@ -1,0 +1,73 @@
+"""A draft is signed in the order of Nghị định 30, and its page says so: the leader's form
+while nobody signed, the seal once the leader signed, sending once the agency signed; a form
+goes once its signature is there; a step out of order is refused with the rule in words
+(Vietnamese and English), and a wrong key password is said to be one."""
+
+import re
+
+from edoc.exchange.drafts import find_draft
+from edoc.storage.models import Document
+from fixtures.agencies import VPCP
+from fixtures.documents import cong_van
+from tests.test_web import KEY_PASSWORD, _draft, _flash, _step, composing, logged_in  # noqa: F401
+
+SEAL_WAITS = "cơ quan chỉ ký số (đóng dấu) sau khi lãnh đạo đã ký"
+SEND_WAITS = "văn bản chỉ được gửi sau khi văn thư ký số của cơ quan"
+
+
+def _flashed(page: str) -> list[str]:
+    return re.findall(r'<div class="flash[^"]*" role="status">([^<]*)</div>', page)
+
+
+def test_each_signature_is_offered_in_its_order_and_a_step_out_of_order_says_the_rule(composing):  # noqa: F811
+    app, node = composing
+    clerk, _ = logged_in(app)
+    leader, _ = logged_in(app, "lanhdao")
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+
+    page = _flash(clerk, draft)  # nobody signed: the clerk can neither seal nor send
+    assert 'id="sign-organisation"' not in page and 'id="send"' not in page
+    assert SEAL_WAITS in page and SEND_WAITS in page
+    _step(clerk, draft, "organisation")
+    assert [SEAL_WAITS in m for m in _flashed(_flash(clerk, draft))] == [True]
+    _step(clerk, draft, "send", confirm="1")
+    assert [SEND_WAITS in m for m in _flashed(_flash(clerk, draft))] == [True]
+    with node.sessions() as session:
+        assert session.query(Document).count() == 0
+
+    assert 'id="sign-personal"' in _flash(leader, draft)
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    page = _flash(leader, draft)
+    assert 'id="sign-personal"' not in page  # signed: the form is gone
+    assert "Người có thẩm quyền đã ký số văn bản này." in page
+    seen = find_draft(node, draft).main_sha256
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)  # the old form, resent
+    assert _flashed(_flash(leader, draft)) == ["Người có thẩm quyền đã ký số văn bản này."]
+    assert find_draft(node, draft).main_sha256 == seen
+
+    page = _flash(clerk, draft)  # the leader signed: the clerk seals, still cannot send
+    assert 'id="sign-organisation"' in page and SEAL_WAITS not in page
+    assert 'id="send"' not in page and SEND_WAITS in page
+    _step(clerk, draft, "organisation")
+    page = _flash(clerk, draft)
+    assert 'id="sign-organisation"' not in page and 'id="upload-signed"' not in page
+    assert 'id="send"' in page and SEND_WAITS not in page
+
+    clerk.get("/lang/en")
+    leader.get("/lang/en")
+    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    assert _flashed(_flash(leader, draft)) == [
+        "The agency has already signed: the competent person signs first, the agency after."
+    ]
+
+
+def test_a_wrong_key_password_says_wrong_password(composing):  # noqa: F811
+    app, _ = composing
+    clerk, _ = logged_in(app)
+    leader, _ = logged_in(app, "lanhdao")
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+    _step(leader, draft, "personal", key_password="sai-mat-khau")
+    assert _flashed(_flash(leader, draft)) == ["Sai mật khẩu khóa ký số."]
+    leader.get("/lang/en")
+    _step(leader, draft, "personal", key_password="wrong")
+    assert _flashed(_flash(leader, draft)) == ["Wrong key password."]
