@@ -15,7 +15,8 @@ from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
 from web.inbox import inbox_blueprint
 from web.security import back_or, protect
-from web.text import LABELS, language
+from web.uploads import register as register_uploads
+from web.uploads import too_large_message
 from web.users import load
 
 #: How long a session cookie is taken after it last changed (the login, an action that
@@ -45,6 +46,7 @@ def create_node_app(
     )
     csrf = CSRFProtect(app)
     protect(app)
+    register_uploads(app)
     api = node_blueprint(node, hub_token)
     csrf.exempt(api)
     app.register_blueprint(api)
@@ -63,7 +65,7 @@ def create_node_app(
         """An API client gets the API's answer; a person, a message on the page they were on."""
         if request.path.startswith("/api/"):
             return too_large(error)
-        flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
+        flash(too_large_message(), "error")
         return redirect(back_or(url_for("inbox.documents")), 303)
 
     @app.errorhandler(EdocError)

@@ -1,8 +1,9 @@
 """What every request and response of an agency's inbox goes through, against hostile input.
 
-- Headers: pages run no script at all and take styles only from the inbox's own ``<style>``
-  elements (a nonce per response), so that text someone slipped past the escaping could
-  still not run; nothing is framed by another site; nothing is sniffed into another type.
+- Headers: pages take styles and scripts only from the inbox's own ``<style>`` and
+  ``<script>`` elements (a nonce per response; the one script shows an upload's progress and
+  talks to the inbox only), so that text someone slipped past the escaping could still not
+  run; nothing is framed by another site; nothing is sniffed into another type.
   A file sets its own policy (:mod:`web.files`).
 - A NUL character in a query, a form or a file name is refused (400): nobody types one,
   and databases store none (PostgreSQL refuses it, which would end in an error page).
@@ -17,13 +18,14 @@ from web.text import LABELS, language
 
 #: The policy of the inbox's pages; ``{nonce}`` is the response's own.
 PAGES = (
-    "default-src 'none'; style-src 'nonce-{nonce}'; frame-src 'self'; form-action 'self'; "
-    "frame-ancestors 'self'; base-uri 'none'"
+    "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+    "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'self'; "
+    "base-uri 'none'"
 )
 
 
 def nonce() -> str:
-    """The nonce of this response's ``<style>`` elements (one per request)."""
+    """The nonce of this response's ``<style>`` and ``<script>`` elements (one per request)."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
