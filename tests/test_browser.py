@@ -137,6 +137,7 @@ def test_a_letter_is_composed_signed_sent_and_its_status_comes_back(two_agencies
     clerk.check(f"input[name=to][value='{HA_NOI.organ_id}']")
     clerk.screenshot(path=ARTEFACTS / "compose.png", full_page=True)
     clerk.click("main button[type=submit]")
+    expect(clerk.locator(".verdict")).to_be_visible()  # the upload is done: the draft's page
     clerk.screenshot(path=ARTEFACTS / "draft.png", full_page=True)
     assert "Không hợp lệ" in clerk.locator(".verdict").inner_text()  # nobody signed yet
     draft_url = clerk.url
