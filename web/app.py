@@ -2,19 +2,19 @@
 
 import datetime as dt
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from edoc.errors import EdocError
-from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, refused, status_of, too_large
+from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
 from edoc.exchange.receive import Node
 from edoc.timezone import shown
 from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
+from web.errors import register_error_pages
 from web.inbox import inbox_blueprint
-from web.security import back_or, protect
+from web.security import protect
 from web.text import LABELS, language
 from web.users import load
 
@@ -55,24 +55,13 @@ def create_node_app(
 
     logins = LoginManager(app)
     logins.login_view = "inbox.login"
+    logins.login_message = "login_needed"  # a key of LABELS, said in the reader's language
+    logins.login_message_category = "info"
+    logins.localize_callback = lambda key: LABELS[language()][key]
     logins.session_protection = "strong"
     logins.user_loader(lambda user_id: load(node.sessions, user_id, node.organ_id))
 
-    @app.errorhandler(413)
-    def upload_too_large(error):
-        """An API client gets the API's answer; a person, a message on the page they were on."""
-        if request.path.startswith("/api/"):
-            return too_large(error)
-        flash(LABELS[language()]["too_large"].format(mb=MAX_MESSAGE_BYTES // 2**20), "error")
-        return redirect(back_or(url_for("inbox.documents")), 303)
-
-    @app.errorhandler(EdocError)
-    def not_done(error: EdocError):
-        """What no page caught (the database away, the disk full): its message in both
-        languages, never a traceback; the API's callers get the API's answer."""
-        if request.path.startswith("/api/"):
-            return refused(error)
-        return render_template("error.html", error=error), status_of(error)
+    register_error_pages(app)
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:

@@ -185,6 +185,41 @@ LABELS = {
         "audit_bad_date": "«{what}» không phải ngày hợp lệ (năm-tháng-ngày, vd 2026-10-01): {text}",
         "audit_bad_direction": "Chiều không hợp lệ: {text} (sent, received hoặc both).",
         "audit_no_figure": "Cần chọn một chỉ số hoặc mã kiểm tra.",
+        "error_heading_400": "Yêu cầu không hợp lệ",
+        "error_what_400": "Trang không hiểu yêu cầu vừa gửi.",
+        "error_todo_400": "Hãy quay lại, tải lại trang rồi làm lại.",
+        "error_heading_403": "Không được phép",
+        "error_what_403": "Tài khoản của bạn không được mở trang này hoặc làm việc này.",
+        "error_todo_403": "Nếu cần, hãy nhờ quản trị viên của cơ quan cấp quyền.",
+        "error_heading_404": "Không tìm thấy",
+        "error_what_404": "Không có trang hay văn bản này (hoặc nó thuộc cơ quan khác).",
+        "error_todo_404": "Hãy kiểm tra lại địa chỉ, hoặc tìm văn bản trong danh sách.",
+        "error_heading_405": "Không làm được theo cách này",
+        "error_what_405": "Địa chỉ này không nhận yêu cầu kiểu vừa gửi.",
+        "error_todo_405": "Hãy dùng các nút và biểu mẫu trên trang thay vì gõ địa chỉ.",
+        "error_heading_413": "Tệp quá lớn",
+        "error_what_413": "Tệp tải lên quá {mb} MB.",
+        "error_todo_413": "Hãy chọn tệp nhỏ hơn rồi gửi lại.",
+        "error_heading_429": "Quá nhiều lần thử",
+        "error_what_429": "Có quá nhiều lần thử trong thời gian ngắn.",
+        "error_todo_429": "Hãy chờ ít phút rồi thử lại.",
+        "error_heading_500": "Đã có lỗi",
+        "error_what_500": (
+            "Máy chủ gặp lỗi nên chưa làm được việc vừa yêu cầu; không có gì bị ghi dở."
+        ),
+        "error_todo_500": "Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo quản trị viên.",
+        "error_heading_edoc": "Chưa làm được",
+        "error_todo_edoc": "Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo quản trị viên.",
+        "csrf_stale": (
+            "Biểu mẫu đã cũ (mã bảo vệ CSRF không khớp phiên đăng nhập): hãy tải "
+            "lại trang rồi làm lại."
+        ),
+        "session_ended": (
+            "Phiên làm việc đã kết thúc (có thể bạn đã đăng xuất ở thẻ khác): hãy đăng nhập lại."
+        ),
+        "login_needed": "Hãy đăng nhập để mở trang này.",
+        "back_to_inbox": "Về văn bản đến",
+        "back_to_login": "Đến trang đăng nhập",
         "language": "English",
         "language_code": "en",
     },
@@ -372,6 +407,41 @@ LABELS = {
         "audit_bad_date": "'{what}' is not a valid date (year-month-day, e.g. 2026-10-01): {text}",
         "audit_bad_direction": "Not a direction: {text} (sent, received or both).",
         "audit_no_figure": "Choose a figure or a check code.",
+        "error_heading_400": "Bad request",
+        "error_what_400": "The page could not understand the request just sent.",
+        "error_todo_400": "Go back, reload the page and try again.",
+        "error_heading_403": "Not allowed",
+        "error_what_403": "Your account may not open this page or do this.",
+        "error_todo_403": "If you need to, ask your agency's administrator for the right.",
+        "error_heading_404": "Not found",
+        "error_what_404": "There is no such page or document (or it is another agency's).",
+        "error_todo_404": "Check the address, or find the document in the list.",
+        "error_heading_405": "Not done this way",
+        "error_what_405": "This address does not take the kind of request just sent.",
+        "error_todo_405": "Use the page's buttons and forms rather than typing the address.",
+        "error_heading_413": "File too large",
+        "error_what_413": "The upload is over {mb} MB.",
+        "error_todo_413": "Choose a smaller file and send it again.",
+        "error_heading_429": "Too many attempts",
+        "error_what_429": "There were too many attempts in a short time.",
+        "error_todo_429": "Wait a few minutes and try again.",
+        "error_heading_500": "Something went wrong",
+        "error_what_500": (
+            "The server met an error and did not do what was asked; nothing was half-kept."
+        ),
+        "error_todo_500": "Try again in a few minutes; if it goes on, tell your administrator.",
+        "error_heading_edoc": "Not done",
+        "error_todo_edoc": "Try again in a few minutes; if it goes on, tell your administrator.",
+        "csrf_stale": (
+            "The form is out of date (its CSRF token does not match your session): "
+            "reload the page and try again."
+        ),
+        "session_ended": (
+            "Your session has ended (perhaps you logged out in another tab): log in again."
+        ),
+        "login_needed": "Log in to open this page.",
+        "back_to_inbox": "Back to received documents",
+        "back_to_login": "Go to the login page",
         "language": "Tiếng Việt",
         "language_code": "vi",
     },
