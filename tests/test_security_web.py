@@ -345,7 +345,13 @@ def test_the_node_api_takes_no_csrf_token_but_its_own(world, envelope):
 
 
 def _cookie(client) -> str:
-    return client.get_cookie("session").value
+    """The value of the session cookie of the client's inbox."""
+    return client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]).value
+
+
+def _plant(client, value: str) -> None:
+    """Put ``value`` in the client's browser as the session cookie of the client's inbox."""
+    client.set_cookie(client.application.config["SESSION_COOKIE_NAME"], value)
 
 
 def test_logging_in_makes_a_new_session_the_one_before_never_logs_in(inbox):
@@ -360,7 +366,7 @@ def test_logging_in_makes_a_new_session_the_one_before_never_logs_in(inbox):
     set_cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
     attacker = app.test_client()
-    attacker.set_cookie("session", planted)
+    _plant(attacker, planted)
     assert attacker.get("/").headers["Location"].startswith("/login")
     assert client.get("/").status_code == 200
 
@@ -380,10 +386,10 @@ def test_a_session_cookie_taken_to_another_browser_or_address_logs_nobody_in(inb
     for elsewhere in ({"HTTP_USER_AGENT": "another browser"}, {"REMOTE_ADDR": "203.0.113.9"}):
         thief = app.test_client()
         thief.environ_base.update(elsewhere)
-        thief.set_cookie("session", stolen)
+        _plant(thief, stolen)
         assert thief.get("/").headers["Location"].startswith("/login"), elsewhere
     same = app.test_client()
-    same.set_cookie("session", stolen)
+    _plant(same, stolen)
     assert same.get("/").status_code == 200  # the same browser at the same address
 
 
@@ -407,7 +413,7 @@ def test_another_agencys_account_is_not_logged_in_here_whatever_its_cookie(inbox
         as_text=True
     )
     here = app.test_client()
-    here.set_cookie("session", _cookie(client))
+    _plant(here, _cookie(client))
     assert here.get("/").headers["Location"].startswith("/login")
 
 
@@ -423,7 +429,7 @@ def test_each_demo_inbox_keeps_its_own_sessions(office, tmp_path, pki):
         assert answer.status_code == 302
         office_app = make(office, "hub-token")  # where user 1 is the Office's clerk
         carried = office_app.test_client()
-        carried.set_cookie("session", _cookie(client))
+        _plant(carried, _cookie(client))
         assert carried.get("/").headers["Location"].startswith("/login")
 
 

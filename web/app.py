@@ -12,10 +12,10 @@ from edoc.timezone import shown
 from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
-from web.errors import register_error_pages
+from web.cookies import session_cookie_name
+from web.errors import log_in_first, register_error_pages
 from web.inbox import inbox_blueprint
 from web.security import protect
-from web.text import LABELS, language
 from web.users import load
 
 #: How long a session cookie is taken after it last changed (the login, an action that
@@ -30,14 +30,16 @@ def create_node_app(
     token, no CSRF);
     ``stamp``, the agency's key and seal, lets clerks sign what they send.
 
-    A session is this agency's only (another agency's account is never loaded, whatever the
-    cookie says), ends when its cookie comes from another browser or address, and its
-    cookie is refused once ``SESSION_LIFETIME`` old.
+    A session is this agency's only (its cookie has the agency's name, :mod:`web.cookies`,
+    and another agency's account is never loaded, whatever the cookie says), ends when its
+    cookie comes from another browser or address, and its cookie is refused once
+    ``SESSION_LIFETIME`` old.
     """
     app = Flask(__name__, static_folder=None)  # every style is in the pages: no files served
     app.config.update(
         SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
+        SESSION_COOKIE_NAME=session_cookie_name(node.organ_id),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
@@ -54,10 +56,7 @@ def create_node_app(
     app.register_blueprint(audit_blueprint(node))
 
     logins = LoginManager(app)
-    logins.login_view = "inbox.login"
-    logins.login_message = "login_needed"  # a key of LABELS, said in the reader's language
-    logins.login_message_category = "info"
-    logins.localize_callback = lambda key: LABELS[language()][key]
+    logins.unauthorized_handler(lambda: log_in_first(node.organization))
     logins.session_protection = "strong"
     logins.user_loader(lambda user_id: load(node.sessions, user_id, node.organ_id))
 

@@ -7,12 +7,23 @@ A form whose CSRF token no longer matches is most often a page left open after l
 Flask-WTF's English "The CSRF tokens do not match.".
 """
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from edoc.envelope.model import Organization
 from edoc.errors import EdocError
 from edoc.exchange.api import MAX_MESSAGE_BYTES, refused, status_of, too_large
+from web.cookies import other_agencies
 from web.security import back_or
 from web.text import LABELS, language
 
@@ -94,6 +105,21 @@ def _not_done(error: EdocError):
         return refused(error)
     t = LABELS[language()]
     return error_page(status_of(error), t["error_heading_edoc"], "", t["error_todo_edoc"], error)
+
+
+def log_in_first(agency: Organization):
+    """A page that needs a login, asked without one: the login page, saying why; but when
+    the browser is at work in another agency's inbox on this host, a 403 page saying whose
+    inbox this is (that other session is left as it is)."""
+    t = LABELS[language()]
+    others = other_agencies(request.cookies, current_app.config["SESSION_COOKIE_NAME"])
+    if not others:
+        flash(t["login_needed"], "info")
+        return redirect(url_for("inbox.login"))
+    words = {"agency": agency.organ_name or agency.organ_id, "others": ", ".join(others)}
+    heading = t["error_heading_agency"]
+    what, todo = (t[f"error_{part}_agency"].format(**words) for part in ("what", "todo"))
+    return error_page(403, heading, what, todo)
 
 
 def register_error_pages(app: Flask) -> None:

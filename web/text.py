@@ -220,6 +220,15 @@ LABELS = {
         "login_needed": "Hãy đăng nhập để mở trang này.",
         "back_to_inbox": "Về văn bản đến",
         "back_to_login": "Đến trang đăng nhập",
+        "error_heading_agency": "Trang của cơ quan khác",
+        "error_what_agency": (
+            "Đây là hộp thư của {agency}; trình duyệt này đang làm việc trong hộp thư của "
+            "cơ quan khác ({others})."
+        ),
+        "error_todo_agency": (
+            "Phiên làm việc ở cơ quan kia vẫn giữ nguyên. Muốn làm việc ở đây, hãy đăng nhập "
+            "bằng tài khoản của {agency}."
+        ),
         "language": "English",
         "language_code": "en",
     },
@@ -442,6 +451,14 @@ LABELS = {
         "login_needed": "Log in to open this page.",
         "back_to_inbox": "Back to received documents",
         "back_to_login": "Go to the login page",
+        "error_heading_agency": "Another agency's page",
+        "error_what_agency": (
+            "This is the inbox of {agency}; this browser is at work in another agency's "
+            "inbox ({others})."
+        ),
+        "error_todo_agency": (
+            "Your session there is kept as it is. To work here, log in with an account of {agency}."
+        ),
         "language": "Tiếng Việt",
         "language_code": "vi",
     },
