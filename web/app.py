@@ -15,6 +15,7 @@ from web.compose import Stamp, compose_blueprint
 from web.cookies import session_cookie_name
 from web.errors import log_in_first, register_error_pages
 from web.inbox import inbox_blueprint
+from web.lockout import LoginRules
 from web.security import protect
 from web.users import load
 
@@ -44,6 +45,7 @@ def create_node_app(
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=None,
+        LOGIN_RULES=LoginRules(),  # tests give their own clock and pause
     )
     csrf = CSRFProtect(app)
     protect(app)
