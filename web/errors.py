@@ -58,13 +58,12 @@ def error_page(status: int, heading: str, what: str, todo: str, error: EdocError
 def _http_error(error: HTTPException):
     """An HTTP error of ``PAGES``: its page, or for the API a JSON answer in both languages."""
     status = error.code or 500
-    words = {lang: LABELS[lang] for lang in ("vi", "en")}
     mb = MAX_MESSAGE_BYTES // 2**20
     if _for_api():
         if status == 413:
             return too_large(error)
-        what = [words[lang][f"error_what_{status}"].format(mb=mb) for lang in ("vi", "en")]
-        return refused(EdocError(*what), status)
+        said = (LABELS[lang][f"error_what_{status}"].format(mb=mb) for lang in ("vi", "en"))
+        return refused(EdocError(*said), status)
     t = LABELS[language()]
     what = t[f"error_what_{status}"].format(mb=mb)
     if status == 400 and error.description and error.description in _own_descriptions():
