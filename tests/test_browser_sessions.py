@@ -59,7 +59,7 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     refused = page.goto(f"{hanoi}/")  # another agency's inbox, on the same host
     assert refused.status == 403
     expect(page.locator("main h1")).to_contain_text("Trang của cơ quan khác")
-    expect(page.locator("main")).to_contain_text(VPCP.organ_id)
+    expect(page.locator("main")).to_contain_text(f"{VPCP.name} ({VPCP.organ_id})")
     page.screenshot(path=ARTEFACTS / "another-agency.png", full_page=True)
     page.goto(f"{office}/")
     expect(page.locator("header")).to_contain_text("Đăng xuất")  # still logged in there
@@ -72,3 +72,36 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     page.goto(f"{hanoi}/")
     expect(page.locator("header")).to_contain_text(HA_NOI.name)
     expect(page.locator("header")).to_contain_text("Đăng xuất")
+
+
+def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox, browser):  # noqa: F811
+    from edoc.storage.models import UserRole
+    from fixtures.agencies import VPCP
+    from web.lockout import LoginRules
+    from web.users import add_user
+
+    app, node, _ = inbox
+    app.config["LOGIN_RULES"] = LoginRules(pause=lambda seconds: None)  # nobody waits here
+    add_user(node.sessions, "quantri", PASSWORD, VPCP.organ_id, UserRole.ADMIN, "Quản Trị")
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        url = f"http://127.0.0.1:{port}"
+        clerk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        for n in range(5):
+            _log_in(clerk, url, "vanthu", f"sai-{n}")
+        expect(clerk.locator(".flash")).to_contain_text("Tài khoản đang tạm khóa")
+        expect(clerk.locator(".flash")).to_contain_text("(giờ Việt Nam)")
+        clerk.screenshot(path=ARTEFACTS / "login-locked.png", full_page=True)
+        admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        _log_in(admin, url, "quantri", PASSWORD)
+        admin.goto(f"{url}/admin/users")
+        row = admin.locator("tr.user[data-username='vanthu']")
+        expect(row.locator("td.state")).to_contain_text("Tạm khóa (sai mật khẩu) đến")
+        row.locator("summary").click()
+        admin.screenshot(path=ARTEFACTS / "admin-users-locked.png", full_page=True)
+        row.locator("form.unlock button").click()
+        expect(admin.locator(".flash")).to_contain_text("đã gỡ khóa do nhập sai mật khẩu")
+        admin.screenshot(path=ARTEFACTS / "admin-users-changed.png", full_page=True)
+        _log_in(clerk, url, "vanthu", PASSWORD)
+        expect(clerk.locator("header")).to_contain_text("Nguyễn Văn Thư")
