@@ -1000,9 +1000,18 @@ def _secret(variable: str, what: str) -> str:
 )
 @click.option("--org-key-password-env", default="EDOC_ORG_KEY_PASSWORD", show_default=True)
 @click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="The agency's seal PNG.")
+@click.option(
+    "--trusted-proxies",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    envvar="EDOC_TRUSTED_PROXIES",
+    help="How many reverse proxies are in front (their X-Forwarded-For gives the client's "
+    "address); 0: the header is ignored.",
+)
 def serve(
     home, role, agency, hub_url, hub_api, host, port, workers, token_env, hub_token_env,
-    system_id_env, secret_env, policy, org_key, org_key_password_env, seal,
+    system_id_env, secret_env, policy, org_key, org_key_password_env, seal, trusted_proxies,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
     delivering its outbox, clearing files of transactions that never committed and
@@ -1013,7 +1022,7 @@ def serve(
         home=home, role=role, agency=agency, hub_url=hub_url, hub_api=hub_api, policy=policy,
         hub_token_env=hub_token_env, node_token_env=token_env, system_id_env=system_id_env,
         secret_env=secret_env, org_key=org_key, org_key_password_env=org_key_password_env,
-        seal=seal,
+        seal=seal, trusted_proxies=trusted_proxies,
     )  # fmt: skip
     service = build_service(options)  # checks the options, migrates, keeps the settings
     if service.role == "node" and not service.delivers:

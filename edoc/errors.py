@@ -4,7 +4,10 @@ A user never sees a traceback for bad input: the CLI and the inbox catch :class:
 and show its message in the user's language, naming the file concerned when there is one.
 """
 
+import datetime as dt
 from pathlib import Path
+
+from edoc.timezone import shown
 
 
 class EdocError(Exception):
@@ -48,6 +51,21 @@ class SigningError(EdocError):
 
 class DraftError(EdocError):
     """A document being prepared to send that cannot be made, changed or sent as asked."""
+
+
+class AccountLockedError(EdocError):
+    """An account that no password opens for a while, after too many wrong ones in a row:
+    ``until`` (UTC) is when it opens again (an admin may unlock it sooner)."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        when = shown(until)
+        super().__init__(
+            f"Tài khoản đang tạm khóa vì nhập sai mật khẩu nhiều lần liền, đến {when} (giờ "
+            "Việt Nam). Hãy thử lại sau thời điểm đó, hoặc nhờ quản trị viên mở khóa.",
+            f"This account is locked after too many wrong passwords in a row, until {when} "
+            "(Vietnam time). Try again after then, or ask an administrator to unlock it.",
+        )
+        self.until = until
 
 
 class NotFoundError(EdocError):

@@ -28,6 +28,7 @@ from edoc.workspace import open_workspace
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.export import pkcs12_bytes
 from fixtures.images import signature_image
+from web.lockout import LoginRules
 from web.users import add_user, authenticate, held_key
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
@@ -197,7 +198,7 @@ def test_one_agency_serves_its_inbox_without_a_hub(tmp_path, processes, pki):
     assert stranger.returncode == 1 and "ai-do" in stranger.stderr
     workspace = open_workspace(home)
     factory = sessions(workspace.engine)
-    account = authenticate(factory, "lanhdao", "mật-khẩu-dài")
+    account = authenticate(factory, "lanhdao", "mật-khẩu-dài", NGHE_AN.organ_id, LoginRules())
     assert account.has_key
     signing_key, _ = held_key(factory, blob_store(workspace), account, "khoa-ca-nhan")
     assert signing_key.certificate == pki[leader.key].certificate

@@ -34,6 +34,7 @@ from tests.test_signing import key_of
 from tests.test_web import KEY_PASSWORD, copy_of, csrf_of, logged_in
 from web.app import create_node_app
 from web.compose import Stamp
+from web.lockout import LoginRules
 from web.roles import ACTORS, AUDITORS, SEALERS, SIGNERS
 from web.users import add_user, hold_key
 
@@ -148,6 +149,7 @@ class Route:
 
 UNCHANGED, ACTIVE = {"role": "clerk"}, {"active": "1"}  # the target user is an active clerk
 UNCHANGED, ACTIVE = {"role": "clerk"}, {"active": "1"}  # the target user is an active clerk
+NAMED = {"full_name": "Mục Tiêu"}  # the target user's own
 #: Every route of the app (endpoint, method), checked against its url_map.
 ROUTES = {
     ("inbox.login", "GET"): Route("/login", PUBLIC, 200),
@@ -179,6 +181,7 @@ ROUTES = {
     ("admin.change_role", "POST"): Route("/admin/users/{user}/role", (ADMIN,), 303, UNCHANGED),
     ("admin.set_active", "POST"): Route("/admin/users/{user}/active", (ADMIN,), 303, ACTIVE),
     ("admin.set_password", "POST"): Route("/admin/users/{user}/password", (ADMIN,), 303),
+    ("admin.set_full_name", "POST"): Route("/admin/users/{user}/name", (ADMIN,), 303, NAMED),
     ("admin.keep_key", "POST"): Route("/admin/users/{user}/key", (ADMIN,), 303),
     ("admin.agencies", "GET"): Route("/admin/agencies", (ADMIN,), 200),
     ("admin.trust", "GET"): Route("/admin/trust", (ADMIN,), 200),
@@ -281,6 +284,7 @@ def _changes(world) -> dict[str, dict]:
         "admin.change_role": {"role": "admin"},
         "admin.set_active": {"active": "0"},
         "admin.set_password": {"password": "mat-khau-moi-dai"},
+        "admin.set_full_name": {"full_name": "Tên Mới"},
         "admin.keep_key": {
             "key_password": KEY_PASSWORD,
             "pkcs12": (io.BytesIO(world.p12), "a.p12"),
@@ -314,7 +318,10 @@ def test_a_change_without_its_csrf_token_is_refused_and_changes_nothing(world, k
               "user": world.leader, "anchor": world.kept_anchor}  # fmt: skip
     before = _database(world.node)
     answer = _post(client, route.path.format(**things), _changes(world)[endpoint], token=False)
-    assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
+    if who is None:  # a stale login form: the login page again, saying why
+        assert answer.status_code == 303 and answer.headers["Location"].endswith("/login")
+    else:
+        assert answer.status_code == 400 and "CSRF" in answer.get_data(as_text=True)
     assert _database(world.node) == before
     still = client.get("/").status_code
     assert still == (302 if who is None else 200)  # not logged in, nor out
@@ -343,7 +350,13 @@ def test_the_node_api_takes_no_csrf_token_but_its_own(world, envelope):
 
 
 def _cookie(client) -> str:
-    return client.get_cookie("session").value
+    """The value of the session cookie of the client's inbox."""
+    return client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]).value
+
+
+def _plant(client, value: str) -> None:
+    """Put ``value`` in the client's browser as the session cookie of the client's inbox."""
+    client.set_cookie(client.application.config["SESSION_COOKIE_NAME"], value)
 
 
 def test_logging_in_makes_a_new_session_the_one_before_never_logs_in(inbox):
@@ -358,7 +371,7 @@ def test_logging_in_makes_a_new_session_the_one_before_never_logs_in(inbox):
     set_cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
     attacker = app.test_client()
-    attacker.set_cookie("session", planted)
+    _plant(attacker, planted)
     assert attacker.get("/").headers["Location"].startswith("/login")
     assert client.get("/").status_code == 200
 
@@ -378,10 +391,10 @@ def test_a_session_cookie_taken_to_another_browser_or_address_logs_nobody_in(inb
     for elsewhere in ({"HTTP_USER_AGENT": "another browser"}, {"REMOTE_ADDR": "203.0.113.9"}):
         thief = app.test_client()
         thief.environ_base.update(elsewhere)
-        thief.set_cookie("session", stolen)
+        _plant(thief, stolen)
         assert thief.get("/").headers["Location"].startswith("/login"), elsewhere
     same = app.test_client()
-    same.set_cookie("session", stolen)
+    _plant(same, stolen)
     assert same.get("/").status_code == 200  # the same browser at the same address
 
 
@@ -405,7 +418,7 @@ def test_another_agencys_account_is_not_logged_in_here_whatever_its_cookie(inbox
         as_text=True
     )
     here = app.test_client()
-    here.set_cookie("session", _cookie(client))
+    _plant(here, _cookie(client))
     assert here.get("/").headers["Location"].startswith("/login")
 
 
@@ -421,7 +434,7 @@ def test_each_demo_inbox_keeps_its_own_sessions(office, tmp_path, pki):
         assert answer.status_code == 302
         office_app = make(office, "hub-token")  # where user 1 is the Office's clerk
         carried = office_app.test_client()
-        carried.set_cookie("session", _cookie(client))
+        _plant(carried, _cookie(client))
         assert carried.get("/").headers["Location"].startswith("/login")
 
 
@@ -430,6 +443,8 @@ def test_each_demo_inbox_keeps_its_own_sessions(office, tmp_path, pki):
 
 def test_guessing_from_one_address_is_slowed_down_whatever_the_names(inbox):
     app, _, _ = inbox
+    paused: list[float] = []
+    app.config["LOGIN_RULES"] = LoginRules(pause=paused.append)  # noted, not waited
 
     def attempt(username: str, password: str, address: str) -> int:
         client = app.test_client()
@@ -440,12 +455,15 @@ def test_guessing_from_one_address_is_slowed_down_whatever_the_names(inbox):
 
     names = ["an", "binh", "chi", "dung", "em"]
     assert [attempt(name, "sai", "198.51.100.7") for name in names] == [401] * 5
-    assert attempt("giang", "sai", "198.51.100.7") == 429  # a sixth name: still this address
-    assert attempt("vanthu", PASSWORD, "198.51.100.7") == 429
-    assert attempt("vanthu", PASSWORD, "198.51.100.8") == 302  # the clerk, from elsewhere
+    assert paused == []
+    assert attempt("giang", "sai", "198.51.100.7") == 401  # a sixth name: this address waits
+    assert paused == [1.0]
+    assert attempt("vanthu", PASSWORD, "198.51.100.7") == 302  # but nobody behind it is locked
+    assert paused == [1.0, 2.0]
     spellings = [" VanThu", "VANTHU ", "vanthu", "Vanthu", "vAnthu"]  # one name, many ways
-    assert [attempt(name, "sai", f"192.0.2.{n}") for n, name in enumerate(spellings)] == [401] * 5
-    assert attempt("vanthu", PASSWORD, "192.0.2.99") == 429
+    answers = [attempt(name, "sai", f"192.0.2.{n}") for n, name in enumerate(spellings)]
+    assert answers == [401] * 4 + [429]  # the fifth locks the account
+    assert attempt("vanthu", PASSWORD, "192.0.2.99") == 429  # from anywhere
 
 
 # -- what senders and users write is shown, never run ------------------------------------

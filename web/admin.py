@@ -6,7 +6,16 @@ found (404), whatever its number. A change to the trust anchors or the policy ap
 running node at once, and to every later start (:mod:`edoc.exchange.configuration`).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
@@ -25,6 +34,7 @@ from edoc.exchange.receive import Node
 from edoc.storage.models import UserRole
 from signing.checks import CATALOGUE
 from signing.policy import SHIPPED
+from web.changes import what_changed
 from web.text import LABELS, language
 from web.users import Account, add_user, agency_user, change_user, hold_key, list_users
 
@@ -77,10 +87,13 @@ def admin_blueprint(node: Node) -> Blueprint:
             abort(404)
         return found
 
+    def _now():
+        return current_app.config["LOGIN_RULES"].clock()
+
     @blueprint.get("/users")
     def users():
         accounts = list_users(node.sessions, node.organ_id)
-        return render_template("admin_users.html", users=accounts, roles=list(UserRole))
+        return render_template("admin_users.html", users=accounts, roles=list(UserRole), now=_now())
 
     @blueprint.post("/users")
     def new_user():
@@ -99,18 +112,24 @@ def admin_blueprint(node: Node) -> Blueprint:
         role: UserRole | None = None,
         active: bool | None = None,
         password: str | None = None,
+        full_name: str | None = None,
     ):
-        """Change one of this agency's users, never locking out the admin changing it."""
+        """Change one of this agency's users, never locking out the admin changing it, and
+        say what changed."""
         account = _account(user_pk)
         try:
             if account.id == current_user.id:
                 _keep_own_access(role, active)
-            change_user(
-                node.sessions, account.username, role=role, active=active, password=password
-            )
+            changed = change_user(
+                node.sessions, account.username, role=role, active=active, password=password,
+                full_name=full_name,
+            )  # fmt: skip
         except EdocError as error:
             return _failed(error, "admin.users")
-        return _done("user_changed", "admin.users", username=account.username)
+        changes = what_changed(
+            account, changed, language(), _now(), password_set=password is not None
+        )
+        return _done("user_changed", "admin.users", username=account.username, changes=changes)
 
     @blueprint.post("/users/<int:user_pk>/role")
     def change_role(user_pk: int):
@@ -118,8 +137,14 @@ def admin_blueprint(node: Node) -> Blueprint:
 
     @blueprint.post("/users/<int:user_pk>/active")
     def set_active(user_pk: int):
-        """Lock (active=0) or unlock (active=1): a locked user's sessions end at once."""
+        """Lock (active=0) or unlock (active=1, which also lifts a lock for wrong
+        passwords): a locked user's sessions end at once."""
         return _change(user_pk, active=request.form.get("active") == "1")
+
+    @blueprint.post("/users/<int:user_pk>/name")
+    def set_full_name(user_pk: int):
+        """The full name the inbox shows and signs with; the login name stays."""
+        return _change(user_pk, full_name=request.form.get("full_name", ""))
 
     @blueprint.post("/users/<int:user_pk>/password")
     def set_password(user_pk: int):

@@ -2,21 +2,22 @@
 
 import datetime as dt
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from edoc.errors import EdocError
-from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint, refused, status_of, too_large
+from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
 from edoc.exchange.receive import Node
 from edoc.timezone import shown
 from web.admin import admin_blueprint
 from web.audit import audit_blueprint
 from web.compose import Stamp, compose_blueprint
+from web.cookies import session_cookie_name
+from web.errors import log_in_first, register_error_pages
 from web.inbox import inbox_blueprint
-from web.security import back_or, protect
+from web.lockout import LoginRules
+from web.security import protect
 from web.uploads import register as register_uploads
-from web.uploads import too_large_message
 from web.users import load
 
 #: How long a session cookie is taken after it last changed (the login, an action that
@@ -31,18 +32,21 @@ def create_node_app(
     token, no CSRF);
     ``stamp``, the agency's key and seal, lets clerks sign what they send.
 
-    A session is this agency's only (another agency's account is never loaded, whatever the
-    cookie says), ends when its cookie comes from another browser or address, and its
-    cookie is refused once ``SESSION_LIFETIME`` old.
+    A session is this agency's only (its cookie has the agency's name, :mod:`web.cookies`,
+    and another agency's account is never loaded, whatever the cookie says), ends when its
+    cookie comes from another browser or address, and its cookie is refused once
+    ``SESSION_LIFETIME`` old.
     """
     app = Flask(__name__, static_folder=None)  # every style is in the pages: no files served
     app.config.update(
         SECRET_KEY=secret_key,
         MAX_CONTENT_LENGTH=MAX_MESSAGE_BYTES,
+        SESSION_COOKIE_NAME=session_cookie_name(node.organ_id),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=None,
+        LOGIN_RULES=LoginRules(),  # tests give their own clock and pause
     )
     csrf = CSRFProtect(app)
     protect(app)
@@ -56,25 +60,11 @@ def create_node_app(
     app.register_blueprint(audit_blueprint(node))
 
     logins = LoginManager(app)
-    logins.login_view = "inbox.login"
+    logins.unauthorized_handler(lambda: log_in_first(node.organization))
     logins.session_protection = "strong"
     logins.user_loader(lambda user_id: load(node.sessions, user_id, node.organ_id))
 
-    @app.errorhandler(413)
-    def upload_too_large(error):
-        """An API client gets the API's answer; a person, a message on the page they were on."""
-        if request.path.startswith("/api/"):
-            return too_large(error)
-        flash(too_large_message(), "error")
-        return redirect(back_or(url_for("inbox.documents")), 303)
-
-    @app.errorhandler(EdocError)
-    def not_done(error: EdocError):
-        """What no page caught (the database away, the disk full): its message in both
-        languages, never a traceback; the API's callers get the API's answer."""
-        if request.path.startswith("/api/"):
-            return refused(error)
-        return render_template("error.html", error=error), status_of(error)
+    register_error_pages(app)
 
     @app.template_filter("vietnam")
     def vietnam(moment: dt.datetime | str | None) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -23,13 +24,14 @@ from sqlalchemy.orm import selectinload
 
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
-from edoc.errors import EdocError
+from edoc.errors import AccountLockedError, EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start
 from signing.verify import verify_document
 from web.files import file_response, plain_name
+from web.lockout import LoginRules
 from web.roles import ACTORS, only
 from web.security import back_or
 from web.text import LABELS, language
@@ -121,26 +123,32 @@ def inbox_blueprint(node: Node) -> Blueprint:
         session["lang"] = "en" if code == "en" else "vi"
         return redirect(back_or(url_for("inbox.documents")))
 
-    throttle = LoginThrottle()
+    address_failures = LoginThrottle()  # per process: a brake, the lock is the account's
 
     @blueprint.route("/login", methods=["GET", "POST"])
     def login():
-        if request.method == "POST":
-            username = request.form.get("username", "").strip().lower()
-            keys = (f"user:{username}", f"address:{request.remote_addr}")
-            if throttle.blocked(*keys):
-                flash(LABELS[language()]["login_throttled"], "error")
-                return render_template("login.html"), 429
-            account = authenticate(node.sessions, username, request.form.get("password", ""))
-            if account is None or account.organ_id != node.organ_id:
-                throttle.failed(*keys)
-                flash(LABELS[language()]["login_failed"], "error")
-                return render_template("login.html"), 401
-            throttle.succeeded(*keys)
-            session.clear()  # a fresh session on login: no fixation
-            login_user(account)
-            return redirect(url_for("inbox.documents"))
-        return render_template("login.html")
+        """Wrong passwords lock the account and slow the address down (:mod:`web.lockout`)."""
+        if request.method == "GET":
+            return render_template("login.html")
+        rules: LoginRules = current_app.config["LOGIN_RULES"]
+        address = f"address:{request.remote_addr}"
+        if wait := rules.pause_for(address_failures.recent(address)):
+            rules.pause(wait)
+        username = request.form.get("username", "")
+        password = request.form.get("password", "")
+        try:
+            account = authenticate(node.sessions, username, password, node.organ_id, rules)
+        except AccountLockedError as locked:
+            address_failures.failed(address)
+            flash(locked.message(language()), "error")
+            return render_template("login.html"), 429
+        if account is None:
+            address_failures.failed(address)
+            flash(LABELS[language()]["login_failed"], "error")
+            return render_template("login.html"), 401
+        session.clear()  # a fresh session on login: no fixation
+        login_user(account)
+        return redirect(url_for("inbox.documents"))
 
     @blueprint.post("/logout")
     @login_required

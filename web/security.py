@@ -4,7 +4,8 @@
   ``<script>`` elements (a nonce per response; the one script shows an upload's progress and
   talks to the inbox only), so that text someone slipped past the escaping could still not
   run; nothing is framed by another site; nothing is sniffed into another type.
-  A file sets its own policy (:mod:`web.files`).
+  A file sets its own policy (:mod:`web.files`). Nothing is kept by the browser's cache or
+  a proxy's (``no-store``): after logging out, Back shows no page of the agency's documents.
 - A NUL character in a query, a form or a file name is refused (400): nobody types one,
   and databases store none (PostgreSQL refuses it, which would end in an error page).
 - Going back to the page one came from only goes back within the inbox.
@@ -53,6 +54,7 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", PAGES.format(nonce=nonce()))
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -43,6 +43,7 @@ from signing.keys import load_pkcs12
 from signing.policy import load_policy
 from web.app import create_node_app
 from web.compose import Stamp
+from web.proxies import trust_proxies
 
 ROLES = ("node", "hub")
 
@@ -68,6 +69,7 @@ class ServeOptions:
     org_key: str | None = None  # the agency's PKCS#12, for clerks to sign what they send
     org_key_password_env: str = "EDOC_ORG_KEY_PASSWORD"
     seal: str | None = None  # the agency's seal (PNG)
+    trusted_proxies: int = 0  # reverse proxies in front, whose X-Forwarded-For is believed
 
 
 @dataclass
@@ -115,7 +117,8 @@ def build_service(options: ServeOptions) -> Service:
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
         workers = background(hub, to_nodes(hub, hub_token))
-        return Service("hub", hub_app(hub), workspace, workers)
+        app = trust_proxies(hub_app(hub), options.trusted_proxies)
+        return Service("hub", app, workspace, workers)
     return _node(options)
 
 
@@ -142,6 +145,7 @@ def _node(options: ServeOptions) -> Service:
     # without a hub that posts to it, nobody may post to this node: a token no one knows
     hub_token = os.environ.get(options.hub_token_env) or secrets.token_urlsafe(32)
     app = create_node_app(node, hub_token, web_secret(workspace), stamp)
+    trust_proxies(app, options.trusted_proxies)
     transport, fetch = _exchange(options, settings, node)
     workers = background(node, transport, fetch=fetch)
     return Service("node", app, workspace, workers, delivers=transport is not None)

@@ -10,7 +10,6 @@ LABELS = {
         "username": "Tên đăng nhập",
         "password": "Mật khẩu",
         "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
-        "login_throttled": "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút.",
         "search": "Tìm (số, ký hiệu, trích yếu)",
         "find": "Tìm",
         "all": "tất cả",
@@ -131,7 +130,16 @@ LABELS = {
         "key_password_not_kept": "Mật khẩu khóa chỉ dùng để kiểm tra tệp, không được lưu.",
         "add_user": "Thêm người dùng",
         "user_added": "Đã thêm người dùng {username}.",
-        "user_changed": "Đã cập nhật người dùng {username}.",
+        "user_changed": "Đã cập nhật người dùng {username}: {changes}.",
+        "changed_full_name": "họ và tên «{old}» → «{new}»",
+        "changed_role": "vai trò {} → {}",
+        "changed_locked": "đã khóa tài khoản",
+        "changed_unlocked": "đã mở khóa tài khoản",
+        "changed_lock_lifted": "đã gỡ khóa do nhập sai mật khẩu",
+        "changed_password": "đã đặt mật khẩu mới",
+        "changed_nothing": "không có gì thay đổi",
+        "change_full_name": "Đổi họ và tên",
+        "locked_out_until": "Tạm khóa (sai mật khẩu) đến {when}",
         "key_held": "Máy chủ đã giữ khóa cá nhân của {username}.",
         "agencies_help": "Danh bạ các cơ quan để chọn nơi nhận văn bản.",
         "organ_id": "Mã định danh",
@@ -187,6 +195,49 @@ LABELS = {
         "audit_bad_date": "«{what}» không phải ngày hợp lệ (năm-tháng-ngày, vd 2026-10-01): {text}",
         "audit_bad_direction": "Chiều không hợp lệ: {text} (sent, received hoặc both).",
         "audit_no_figure": "Cần chọn một chỉ số hoặc mã kiểm tra.",
+        "error_heading_400": "Yêu cầu không hợp lệ",
+        "error_what_400": "Trang không hiểu yêu cầu vừa gửi.",
+        "error_todo_400": "Hãy quay lại, tải lại trang rồi làm lại.",
+        "error_heading_403": "Không được phép",
+        "error_what_403": "Tài khoản của bạn không được mở trang này hoặc làm việc này.",
+        "error_todo_403": "Nếu cần, hãy nhờ quản trị viên của cơ quan cấp quyền.",
+        "error_heading_404": "Không tìm thấy",
+        "error_what_404": "Không có trang hay văn bản này (hoặc nó thuộc cơ quan khác).",
+        "error_todo_404": "Hãy kiểm tra lại địa chỉ, hoặc tìm văn bản trong danh sách.",
+        "error_heading_405": "Không làm được theo cách này",
+        "error_what_405": "Địa chỉ này không nhận yêu cầu kiểu vừa gửi.",
+        "error_todo_405": "Hãy dùng các nút và biểu mẫu trên trang thay vì gõ địa chỉ.",
+        "error_heading_413": "Tệp quá lớn",
+        "error_todo_413": "Hãy chọn tệp nhỏ hơn rồi gửi lại.",
+        "error_heading_429": "Quá nhiều lần thử",
+        "error_what_429": "Có quá nhiều lần thử trong thời gian ngắn.",
+        "error_todo_429": "Hãy chờ ít phút rồi thử lại.",
+        "error_heading_500": "Đã có lỗi",
+        "error_what_500": (
+            "Máy chủ gặp lỗi nên chưa làm được việc vừa yêu cầu; không có gì bị ghi dở."
+        ),
+        "error_todo_500": "Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo quản trị viên.",
+        "error_heading_edoc": "Chưa làm được",
+        "error_todo_edoc": "Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo quản trị viên.",
+        "csrf_stale": (
+            "Biểu mẫu đã cũ (mã bảo vệ CSRF không khớp phiên đăng nhập): hãy tải "
+            "lại trang rồi làm lại."
+        ),
+        "session_ended": (
+            "Phiên làm việc đã kết thúc (có thể bạn đã đăng xuất ở thẻ khác): hãy đăng nhập lại."
+        ),
+        "login_needed": "Hãy đăng nhập để mở trang này.",
+        "back_to_inbox": "Về văn bản đến",
+        "back_to_login": "Đến trang đăng nhập",
+        "error_heading_agency": "Trang của cơ quan khác",
+        "error_what_agency": (
+            "Đây là hộp thư của {agency}; trình duyệt này đang làm việc trong hộp thư của "
+            "cơ quan khác ({others})."
+        ),
+        "error_todo_agency": (
+            "Phiên làm việc ở cơ quan kia vẫn giữ nguyên. Muốn làm việc ở đây, hãy đăng nhập "
+            "bằng tài khoản của {agency}."
+        ),
         "language": "English",
         "language_code": "en",
     },
@@ -197,7 +248,6 @@ LABELS = {
         "username": "User name",
         "password": "Password",
         "login_failed": "Wrong user name or password.",
-        "login_throttled": "Too many failed logins; try again in a few minutes.",
         "search": "Search (number, notation, subject)",
         "find": "Search",
         "all": "all",
@@ -320,7 +370,16 @@ LABELS = {
         "key_password_not_kept": "The key's password only checks the file; it is not kept.",
         "add_user": "Add a user",
         "user_added": "User {username} added.",
-        "user_changed": "User {username} updated.",
+        "user_changed": "User {username} updated: {changes}.",
+        "changed_full_name": "full name '{old}' → '{new}'",
+        "changed_role": "role {} → {}",
+        "changed_locked": "account locked",
+        "changed_unlocked": "account unlocked",
+        "changed_lock_lifted": "lock for wrong passwords lifted",
+        "changed_password": "new password set",
+        "changed_nothing": "nothing changed",
+        "change_full_name": "Change the full name",
+        "locked_out_until": "Locked (wrong passwords) until {when}",
         "key_held": "The server now holds {username}'s personal key.",
         "agencies_help": "The directory of agencies that recipients are chosen from.",
         "organ_id": "Agency id",
@@ -376,6 +435,48 @@ LABELS = {
         "audit_bad_date": "'{what}' is not a valid date (year-month-day, e.g. 2026-10-01): {text}",
         "audit_bad_direction": "Not a direction: {text} (sent, received or both).",
         "audit_no_figure": "Choose a figure or a check code.",
+        "error_heading_400": "Bad request",
+        "error_what_400": "The page could not understand the request just sent.",
+        "error_todo_400": "Go back, reload the page and try again.",
+        "error_heading_403": "Not allowed",
+        "error_what_403": "Your account may not open this page or do this.",
+        "error_todo_403": "If you need to, ask your agency's administrator for the right.",
+        "error_heading_404": "Not found",
+        "error_what_404": "There is no such page or document (or it is another agency's).",
+        "error_todo_404": "Check the address, or find the document in the list.",
+        "error_heading_405": "Not done this way",
+        "error_what_405": "This address does not take the kind of request just sent.",
+        "error_todo_405": "Use the page's buttons and forms rather than typing the address.",
+        "error_heading_413": "File too large",
+        "error_todo_413": "Choose a smaller file and send it again.",
+        "error_heading_429": "Too many attempts",
+        "error_what_429": "There were too many attempts in a short time.",
+        "error_todo_429": "Wait a few minutes and try again.",
+        "error_heading_500": "Something went wrong",
+        "error_what_500": (
+            "The server met an error and did not do what was asked; nothing was half-kept."
+        ),
+        "error_todo_500": "Try again in a few minutes; if it goes on, tell your administrator.",
+        "error_heading_edoc": "Not done",
+        "error_todo_edoc": "Try again in a few minutes; if it goes on, tell your administrator.",
+        "csrf_stale": (
+            "The form is out of date (its CSRF token does not match your session): "
+            "reload the page and try again."
+        ),
+        "session_ended": (
+            "Your session has ended (perhaps you logged out in another tab): log in again."
+        ),
+        "login_needed": "Log in to open this page.",
+        "back_to_inbox": "Back to received documents",
+        "back_to_login": "Go to the login page",
+        "error_heading_agency": "Another agency's page",
+        "error_what_agency": (
+            "This is the inbox of {agency}; this browser is at work in another agency's "
+            "inbox ({others})."
+        ),
+        "error_todo_agency": (
+            "Your session there is kept as it is. To work here, log in with an account of {agency}."
+        ),
         "language": "Tiếng Việt",
         "language_code": "vi",
     },

@@ -1,8 +1,9 @@
-"""Slowing down password guessing: a name or an address that keeps failing waits.
+"""Slowing down password guessing: failures counted per key in a sliding window.
 
-After ``LIMIT`` failed logins within ``WINDOW`` seconds for the same user name, or from the
-same address, further attempts are refused (429) until the window has passed. Kept in the
-process's memory: a restart forgives, which is acceptable for a brake on guessing.
+A held key's password is refused after ``LIMIT`` wrong ones within ``WINDOW`` seconds for
+the same leader, until the window has passed; an address whose logins keep failing waits
+(:mod:`web.lockout`). Kept in the process's memory: a restart forgives, which is
+acceptable for a brake on guessing (the lock of an account is kept in the database).
 """
 
 import threading
@@ -27,10 +28,15 @@ class LoginThrottle:
             failures.popleft()
         return failures
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
+    def recent(self, key: str) -> int:
+        """How many failures ``key`` had within the window."""
         with self._lock:
-            return any(len(self._recent(key, now)) >= self.limit for key in keys)
+            if key not in self._failures:
+                return 0
+            return len(self._recent(key, time.monotonic()))
+
+    def blocked(self, *keys: str) -> bool:
+        return any(self.recent(key) >= self.limit for key in keys)
 
     def failed(self, *keys: str) -> None:
         now = time.monotonic()

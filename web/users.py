@@ -1,6 +1,7 @@
 """The people who use an agency's inbox: a login, a password hash, an agency and a role;
 for a leader, the personal key the server holds for them."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask_login import UserMixin
@@ -12,8 +13,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from edoc.errors import EdocError, SigningKeyError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
+from edoc.timezone import as_utc
 from signing.keys import SigningKey, pkcs12_key
 from signing.roles import Role, certificate_role
+from web.lockout import LoginRules, check_open, clear, record_failure
 from web.roles import ACTORS, AUDITORS
 
 MIN_PASSWORD = 8
@@ -30,6 +33,8 @@ class Account(UserMixin):
     role: UserRole
     has_key: bool = False
     active: bool = True
+    #: Until when (UTC) wrong passwords lock the account; it may be past.
+    locked_until: dt.datetime | None = None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -53,6 +58,7 @@ class Account(UserMixin):
         return cls(
             user.id, user.username, user.full_name, user.organ_id, user.role,
             has_key=user.key_sha256 is not None, active=user.active,
+            locked_until=as_utc(user.locked_until) if user.locked_until else None,
         )  # fmt: skip
 
 
@@ -126,18 +132,26 @@ def change_user(
     role: UserRole | None = None,
     active: bool | None = None,
     password: str | None = None,
+    full_name: str | None = None,
 ) -> Account:
-    """Give ``username`` another role, lock or unlock them, or set a new password."""
+    """Give ``username`` another role or full name (their login name stays), lock or unlock
+    them (unlocking also lifts a lock for wrong passwords), or set a new password."""
     if password is not None:
         _check_password(password)
+    if full_name is not None and not full_name.strip():
+        raise EdocError("Cần có họ và tên.", "A full name is needed.")
     with sessions() as session:
         user = _user(session, username)
         if role is not None:
             user.role = role
         if active is not None:
             user.active = active
+        if active:
+            clear(user)
         if password is not None:
             user.password_hash = generate_password_hash(password)
+        if full_name is not None:
+            user.full_name = full_name.strip()
         session.commit()
         return Account.of(user)
 
@@ -210,13 +224,24 @@ def held_key(
     return key, blobs.read(image_digest)
 
 
-def authenticate(sessions: sessionmaker[Session], username: str, password: str) -> Account | None:
-    """The account whose name and password these are, or None."""
+def authenticate(
+    sessions: sessionmaker[Session], username: str, password: str, organ_id: str, rules: LoginRules
+) -> Account | None:
+    """The account of agency ``organ_id`` whose name and password these are, or None;
+    AccountLockedError while the account is locked (whatever the password), or when this
+    wrong password locks it (:mod:`web.lockout`)."""
     with sessions() as session:
         user = _named(session, username)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        return None
-    return Account.of(user)
+        if user is None or not user.active or user.organ_id != organ_id:
+            return None
+        check_open(user, rules)
+        if not check_password_hash(user.password_hash, password):
+            record_failure(session, user.id, rules)
+            return None
+        if user.failed_logins or user.locked_until is not None:
+            clear(user)
+            session.commit()
+        return Account.of(user)
 
 
 def load(sessions: sessionmaker[Session], user_id: str, organ_id: str) -> Account | None:

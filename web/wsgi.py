@@ -3,8 +3,9 @@ a workspace as ``edoc serve`` does, configured from the environment.
 
 ``EDOC_HOME`` (the workspace), ``EDOC_ROLE`` (``node``, the default, or ``hub``),
 ``EDOC_AGENCY`` (a node's agency, needed the first time), ``EDOC_HUB_URL``, ``EDOC_HUB_API``
-(``edoc`` or ``vdxp``), ``EDOC_POLICY`` (``default``), ``EDOC_ORG_KEY`` and ``EDOC_SEAL`` are
-``edoc serve``'s options; the secrets are in the variables ``edoc serve`` reads by default
+(``edoc`` or ``vdxp``), ``EDOC_POLICY`` (``default``), ``EDOC_ORG_KEY``, ``EDOC_SEAL`` and
+``EDOC_TRUSTED_PROXIES`` (the reverse proxies in front, 0 by default) are ``edoc serve``'s
+options; the secrets are in the variables ``edoc serve`` reads by default
 (``EDOC_HUB_TOKEN``, ``EDOC_NODE_TOKEN``, ``EDOC_VDXP_SYSTEM_ID``, ``EDOC_VDXP_SECRET``,
 ``EDOC_ORG_KEY_PASSWORD``), and ``EDOC_DATABASE_URL`` and ``EDOC_BLOBS`` say where the data
 is, as for every command.
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+from web.proxies import proxy_hops
 from web.service import ServeOptions, build_service
 
 
@@ -33,6 +35,7 @@ def options_from(environ: Mapping[str, str]) -> ServeOptions:
         policy=environ.get("EDOC_POLICY") or "default",
         org_key=environ.get("EDOC_ORG_KEY") or None,
         seal=environ.get("EDOC_SEAL") or None,
+        trusted_proxies=proxy_hops(environ.get("EDOC_TRUSTED_PROXIES") or "0"),
     )
 
 

@@ -374,6 +374,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     key_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
     image_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
+    #: Wrong passwords in a row since the last login or lock (:mod:`web.lockout`).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    #: Until when (UTC) no password opens the account, after too many wrong ones.
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class Draft(Base):
