@@ -50,6 +50,11 @@ class DraftError(EdocError):
     """A document being prepared to send that cannot be made, changed or sent as asked."""
 
 
+class ProcessingOrderError(EdocError):
+    """A status that may not follow a document's current one in the processing order, or
+    that lacks what it needs (a reason, an assignee, a confirmation)."""
+
+
 class NotFoundError(EdocError):
     """What was asked for is not there, or belongs to another agency (the same answer)."""
 

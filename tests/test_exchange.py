@@ -232,6 +232,7 @@ def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_n
     with nodes["g22"].sessions() as session:
         (event,) = session.get(Document, document.id).events
         assert event.detail["changes"]["subject"]["after"] == "Về việc sửa đổi thời hạn"
+    act(nodes["g22"], document.id, StatusCode.ACCEPTED)
     act(nodes["g22"], document.id, StatusCode.COMPLETED)
     send_envelope(nodes["h26"], _business(envelope, BusinessType.RECALL))
     eventually(lambda: _sender_statuses(nodes["h26"])[-1:] == ["16"])

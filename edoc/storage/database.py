@@ -113,6 +113,17 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def locked(session: Session, model: type, key: int):
+    """Row ``key`` of ``model`` (None if there is none), locked until ``session``'s
+    transaction ends, so that two requests changing it (a double click, two clerks at once)
+    go one after the other and the second sees what the first did. PostgreSQL locks the row
+    (SELECT ... FOR UPDATE); SQLite, which has one writer at a time, begins the transaction
+    as that writer. It must be the session's first statement."""
+    if session.bind.dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    return session.get(model, key, with_for_update=True)
+
+
 def dialect_insert(bind: Connection | Engine):
     """The INSERT of ``bind``'s dialect, the one with ``on_conflict_do_nothing`` and
     ``on_conflict_do_update`` (SQLite and PostgreSQL spell them alike)."""
