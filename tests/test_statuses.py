@@ -49,7 +49,7 @@ def statuses(node, document: int) -> list[str]:
 
 
 def test_the_page_offers_only_the_statuses_that_may_follow(inbox):
-    app, node, document = inbox
+    app, _, document = inbox
     client, _ = logged_in(app)
     assert buttons(client.get(f"/documents/{document}").get_data(as_text=True)) == ["03", "02"]
     accepted = press(client, document, "03")
@@ -163,7 +163,9 @@ def at_once(clients: list, document: int, code: str, **fields) -> list[int]:
     def post(number: int) -> None:
         start.wait()
         data = {"code": code, "csrf_token": tokens[number], **fields}
-        answers[number] = clients[number].post(f"/documents/{document}/status", data=data).status_code
+        answers[number] = (
+            clients[number].post(f"/documents/{document}/status", data=data).status_code
+        )
 
     threads = [threading.Thread(target=post, args=(n,)) for n in range(len(clients))]
     for thread in threads:

@@ -79,8 +79,10 @@ def act(
         if (already := _repeated(document, node.organ_id, wanted)) is not None:
             return Recorded(already, created=False)
         check_order(document, code)
-        if code is StatusCode.ACCEPTED and document.compliant is False and not (
-            wanted.despite_failed_check
+        if (
+            code is StatusCode.ACCEPTED
+            and document.compliant is False
+            and not wanted.despite_failed_check
         ):
             raise ProcessingOrderError(
                 "Văn bản không đạt kiểm tra chữ ký số: chỉ tiếp nhận khi đã đánh dấu xác nhận "
@@ -90,7 +92,14 @@ def act(
             )
         at = _free_second(document, node.organ_id, code, at)
         event = respond(
-            node.organization, document, code, at, stage, wanted.reason, staff, wanted.assignee
+            node.organization,
+            document,
+            code,
+            at,
+            stage,
+            wanted.reason,
+            wanted.staff,
+            wanted.assignee,
         )
         event.despite_failed_check = code is StatusCode.ACCEPTED and document.compliant is False
         document.status_code = code.value
@@ -135,8 +144,8 @@ def _free_second(document: Document, organ_id: str, code: StatusCode, at: dt.dat
     """``at``, or the first second after it that holds no status ``code`` of this agency on
     the document: a receiver keeps one status per code and second, so a re-assignment (04)
     within the second of the last one is stamped a second later."""
-    taken = {as_utc(s.at) for s in document.statuses if (s.organ_id, s.status_code) == (
-        organ_id, code.value)}  # fmt: skip
+    mine = (organ_id, code.value)
+    taken = {as_utc(s.at) for s in document.statuses if (s.organ_id, s.status_code) == mine}
     while at in taken:
         at += dt.timedelta(seconds=1)
     return at

@@ -316,7 +316,8 @@ def respond(
 
     QCVN 102 has no field for whom a document is assigned to (04): the Description the
     sender reads names the ``assignee`` before the ``reason``."""
-    description = "; ".join(filter(None, [f"Phân công cho: {assignee}" if assignee else "", reason]))
+    assigned = f"Phân công cho: {assignee}" if assignee else ""
+    description = "; ".join(part for part in (assigned, reason) if part)
     message = stage.put(answer(organization, document, code, at, description, staff))
     event = StatusEvent(
         direction=Direction.SENT, organ_id=organization.organ_id, status_code=code.value,
