@@ -139,6 +139,7 @@ def test_the_clerks_actions_reach_the_sender_in_order(network, envelope):
             code,
             staff="Văn thư VPCP",
             at=start + dt.timedelta(minutes=minute),
+            assignee="Vụ Tổng hợp" if code is StatusCode.ASSIGNED else "",
         )
 
     eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "03", "04", "05", "06"])
