@@ -4,9 +4,15 @@ whom it assigns, and the timeline says who did what. Screenshots in test-artefac
 
 from playwright.sync_api import expect
 
+from edoc.envelope.model import Attachment as EnvelopeAttachment
+from edoc.exchange.receive import receive_envelope
 from edoc.server import BackgroundServer, free_port
+from fixtures.agencies import HA_NOI
+from fixtures.documents import cong_van
+from fixtures.letters import letter_envelope
 from tests import test_browser
 from tests.conftest import PASSWORD
+from web.app import create_node_app
 
 browser = test_browser.browser
 ARTEFACTS = test_browser.ARTEFACTS
@@ -17,16 +23,21 @@ def offered(page) -> list[str]:
     return [b.get_attribute("value") for b in page.locator("button[name=code]").all()]
 
 
+def logged_in_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", "vanthu")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    return page
+
+
 def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser):
     app, _, document = inbox
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
     with BackgroundServer(app, "127.0.0.1", port):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/login")
-        page.fill("input[name=username]", "vanthu")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        page = logged_in_page(browser, f"http://127.0.0.1:{port}")
         page.goto(f"http://127.0.0.1:{port}/documents/{document}")
         assert offered(page) == ["03", "02"]
         page.locator("button[value='03']").dblclick()
@@ -48,3 +59,24 @@ def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser)
         codes = [li.get_attribute("data-code") for li in page.locator(".timeline li").all()]
         assert codes == ["01", "03", "04", "06"]
         page.screenshot(path=ARTEFACTS / "document-completed.png", full_page=True)
+
+
+def test_accepting_a_letter_whose_check_failed_asks_for_a_confirmation(office, browser):
+    unsigned = [EnvelopeAttachment("main", "88.pdf", "application/pdf", cong_van(HA_NOI).pdf)]
+    document = receive_envelope(office, letter_envelope(unsigned)).document_pk
+    app = create_node_app(office, "hub-token", "secret-for-tests")
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        page = logged_in_page(browser, f"http://127.0.0.1:{port}")
+        page.goto(f"http://127.0.0.1:{port}/documents/{document}")
+        page.locator("button[value='03']").click()
+        expect(page.locator(".flash.error")).to_contain_text("chỉ tiếp nhận khi đã đánh dấu")
+        expect(page.locator("td.status")).to_have_text("01")
+        page.screenshot(path=ARTEFACTS / "document-confirm-failed-check.png", full_page=True)
+        page.check("input[name=despite_failed_check]")
+        page.locator("button[value='03']").click()
+        expect(page.locator("td.status")).to_have_text("03")
+        expect(page.locator(".timeline li[data-code='03'] .confirmed")).to_have_text(
+            "tiếp nhận dù kiểm tra chữ ký số không đạt"
+        )

@@ -72,6 +72,7 @@ def test_a_stale_form_is_refused_with_the_rule_in_words(inbox):
         refused
     )
     assert statuses(node, document) == ["01", "02"]
+    assert "Choose a status with one of the page" in press(client, document, "13")
     with node.sessions() as session:
         assert session.get(Document, document).status_code == "02"
         assert len(session.get(Document, document).deliveries) == 2  # the 01 and the 02
