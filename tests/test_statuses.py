@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from edoc.envelope.model import Attachment as EnvelopeAttachment
-from edoc.envelope.model import StatusCode
+from edoc.envelope.model import BusinessType, StatusCode
 from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
 from edoc.exchange.receive import receive_envelope
@@ -21,6 +21,7 @@ from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.letters import letter_envelope
 from tests.conftest import PASSWORD, agency_node
+from tests.test_exchange import _business
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app
 from web.users import add_user
@@ -76,6 +77,16 @@ def test_a_stale_form_is_refused_with_the_rule_in_words(inbox):
     with node.sessions() as session:
         assert session.get(Document, document).status_code == "02"
         assert len(session.get(Document, document).deliveries) == 2  # the 01 and the 02
+
+
+def test_a_recalled_document_takes_no_status(inbox, envelope):
+    app, node, document = inbox
+    receive_envelope(node, _business(envelope, BusinessType.RECALL))
+    client, _ = logged_in(app)
+    page = client.get(f"/documents/{document}").get_data(as_text=True)
+    assert buttons(page) == [] and "Văn bản đã bị thu hồi: không ghi trạng thái xử lý nữa." in page
+    assert "Không ghi được trạng thái 03: Văn bản đã bị thu hồi" in press(client, document, "03")
+    assert statuses(node, document) == ["01", "15"]
 
 
 def test_accepting_a_document_whose_check_failed_needs_a_confirmation_and_records_it(office):
