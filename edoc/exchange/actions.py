@@ -16,7 +16,7 @@ from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError, ProcessingOrderError
 from edoc.exchange.processing import check_order
 from edoc.exchange.receive import Node
-from edoc.exchange.records import respond
+from edoc.exchange.records import fitting, respond
 from edoc.storage.database import locked
 from edoc.storage.models import Direction, Document, StatusEvent
 from edoc.timezone import as_utc
@@ -124,6 +124,7 @@ def _complete(wanted: Act) -> None:
             "Phân công phải nêu người hoặc đơn vị được giao xử lý.",
             "Assigning needs the person or department it is assigned to.",
         )
+    fitting(StatusEvent, {"assignee": wanted.assignee, "staff": wanted.staff})
 
 
 def _repeated(document: Document, organ_id: str, wanted: Act) -> StatusEvent | None:
