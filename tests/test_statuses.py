@@ -55,6 +55,7 @@ def test_the_page_offers_only_the_statuses_that_may_follow(inbox):
     assert buttons(client.get(f"/documents/{document}").get_data(as_text=True)) == ["03", "02"]
     accepted = press(client, document, "03")
     assert buttons(accepted) == ["04", "05", "06"] and 'name="assignee"' in accepted
+    assert '<option value="Nguyễn Văn Thư">' in accepted  # the agency's people to assign
     assert buttons(press(client, document, "05")) == ["06"]
     completed = press(client, document, "06")
     assert buttons(completed) == []

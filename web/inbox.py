@@ -207,8 +207,10 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @login_required
     def document(document_pk: int):
         found = _document(document_pk)
-        people = [
-            a.full_name or a.username for a in list_users(node.sessions, node.organ_id) if a.active
+        people = [  # whom a document may be assigned to: those who act on documents
+            a.full_name or a.username
+            for a in list_users(node.sessions, node.organ_id)
+            if a.active and a.acts
         ]
         return render_template(
             "document.html", d=found, step=step_of(found), people=people,
