@@ -1224,9 +1224,16 @@ def inbox_list(home, as_json) -> None:
     help="02 return (needs --reason), 03 accept, 04 assign, 05 in progress, 06 complete.",
 )
 @click.option("--reason", default="", help="Why (required to return).")
+@click.option("--assignee", default="", help="The person or department assigned (required for 04).")
+@click.option(
+    "--despite-failed-check",
+    is_flag=True,
+    help="Accept (03) a document whose signature check failed, confirmed and recorded.",
+)
 @click.option("--staff", default="", help="The clerk acting.")
-def inbox_act(home, document, code, reason, staff) -> None:
-    """Record the clerk's status on a received document; the sender is told."""
+def inbox_act(home, document, code, reason, assignee, despite_failed_check, staff) -> None:
+    """Record the clerk's status on a received document, in the processing order; the
+    sender is told."""
     from edoc.envelope.model import StatusCode
     from edoc.exchange.actions import act
     from edoc.exchange.runtime import node_settings, open_node
@@ -1235,7 +1242,16 @@ def inbox_act(home, document, code, reason, staff) -> None:
 
     workspace = open_workspace(home)
     node = open_node(workspace, node_settings(workspace).organ_id, DEFAULT_POLICY)
-    act(node, document, StatusCode(code), staff=staff, reason=reason)
+    recorded = act(
+        node, document, StatusCode(code), staff=staff, reason=reason, assignee=assignee,
+        despite_failed_check=despite_failed_check,
+    )  # fmt: skip
+    if not recorded.created:
+        say(
+            f"Văn bản {document}: trạng thái {code} đã được ghi trước đó, không ghi lại",
+            f"Document {document}: status {code} was recorded already, not again",
+        )
+        return
     say(
         f"Văn bản {document}: đã ghi trạng thái {code}",
         f"Document {document}: status {code} recorded",

@@ -68,6 +68,11 @@ class AccountLockedError(EdocError):
         self.until = until
 
 
+class ProcessingOrderError(EdocError):
+    """A status that may not follow a document's current one in the processing order, or
+    that lacks what it needs (a reason, an assignee, a confirmation)."""
+
+
 class NotFoundError(EdocError):
     """What was asked for is not there, or belongs to another agency (the same answer)."""
 

@@ -139,6 +139,7 @@ def test_the_clerks_actions_reach_the_sender_in_order(network, envelope):
             code,
             staff="Văn thư VPCP",
             at=start + dt.timedelta(minutes=minute),
+            assignee="Vụ Tổng hợp" if code is StatusCode.ASSIGNED else "",
         )
 
     eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "03", "04", "05", "06"])
@@ -232,6 +233,7 @@ def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_n
     with nodes["g22"].sessions() as session:
         (event,) = session.get(Document, document.id).events
         assert event.detail["changes"]["subject"]["after"] == "Về việc sửa đổi thời hạn"
+    act(nodes["g22"], document.id, StatusCode.ACCEPTED)
     act(nodes["g22"], document.id, StatusCode.COMPLETED)
     send_envelope(nodes["h26"], _business(envelope, BusinessType.RECALL))
     eventually(lambda: _sender_statuses(nodes["h26"])[-1:] == ["16"])

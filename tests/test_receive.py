@@ -169,7 +169,7 @@ def test_outbox_workers_sharing_a_queue_post_each_message_once(node, envelope):
     """Each gunicorn worker runs an outbox worker on the node's one queue."""
     document = receive_envelope(node, envelope).document_pk  # its 01, then three statuses more
     for code in (StatusCode.ACCEPTED, StatusCode.ASSIGNED, StatusCode.IN_PROGRESS):
-        act(node, document, code)
+        act(node, document, code, assignee="Vụ Tổng hợp")
     posted: list[int] = []
     lock = threading.Lock()
 

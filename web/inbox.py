@@ -25,10 +25,11 @@ from sqlalchemy.orm import selectinload
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
-from edoc.exchange.actions import act
+from edoc.exchange.actions import CLERK_ACTIONS, act
+from edoc.exchange.processing import step_of
 from edoc.exchange.receive import Node
 from edoc.storage.models import Attachment, Direction, Document
-from edoc.timezone import day_start
+from edoc.timezone import day_start, shown
 from signing.verify import verify_document
 from web.files import file_response, plain_name
 from web.lockout import LoginRules
@@ -36,7 +37,7 @@ from web.roles import ACTORS, only
 from web.security import back_or
 from web.text import LABELS, language
 from web.throttle import LoginThrottle
-from web.users import authenticate
+from web.users import authenticate, list_users
 
 PAGE_SIZE = 25
 #: The highest page number taken: far past any inbox, and its offset still a 64-bit integer.
@@ -116,7 +117,10 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.app_context_processor
     def texts():
         lang = language()
-        return {"t": LABELS[lang], "lang": lang, "agency": node.organization}
+        return {
+            "t": LABELS[lang], "lang": lang, "agency": node.organization,
+            "status_words": lambda code: StatusCode(code).meaning[lang == "en"],
+        }  # fmt: skip
 
     @blueprint.get("/lang/<code>")
     def switch(code: str):
@@ -211,7 +215,15 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @login_required
     def document(document_pk: int):
         found = _document(document_pk)
-        return render_template("document.html", d=found)
+        people = [  # whom a document may be assigned to: those who act on documents
+            a.full_name or a.username
+            for a in list_users(node.sessions, node.organ_id)
+            if a.active and a.acts
+        ]
+        return render_template(
+            "document.html", d=found, step=step_of(found), people=people,
+            timeline=sorted(found.statuses, key=lambda s: s.id),
+        )  # fmt: skip
 
     @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")
     @login_required
@@ -228,19 +240,32 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
     def status(document_pk: int):
+        """Record the status pressed; a repeat (a double click, another clerk a moment
+        before) is told what was recorded, a refusal the rule it breaks."""
         only(ACTORS)
         _document(document_pk)
+        words = LABELS[language()]
+        back = redirect(url_for("inbox.document", document_pk=document_pk), 303)
+        if request.form.get("code", "") not in {c.value for c in CLERK_ACTIONS}:
+            flash(words["status_unknown"], "error")
+            return back
+        code = StatusCode(request.form["code"])
         try:
-            code = StatusCode(request.form.get("code", ""))
-            reason = request.form.get("reason", "")
-            act(node, document_pk, code, staff=current_user.full_name or current_user.username,
-                reason=reason)  # fmt: skip
-        except (ValueError, EdocError) as error:
-            message = error.message(language()) if isinstance(error, EdocError) else str(error)
-            flash(message, "error")
-            return redirect(url_for("inbox.document", document_pk=document_pk), 303)
-        flash(LABELS[language()]["status_recorded"].format(code=code.value), "info")
-        return redirect(url_for("inbox.document", document_pk=document_pk), 303)
+            recorded = act(
+                node, document_pk, code, staff=current_user.full_name or current_user.username,
+                reason=request.form.get("reason", ""), assignee=request.form.get("assignee", ""),
+                despite_failed_check=request.form.get("despite_failed_check") == "yes",
+            )  # fmt: skip
+        except EdocError as error:
+            flash(error.message(language()), "error")
+            return back
+        if recorded.created:
+            flash(words["status_recorded"].format(code=code.value), "info")
+        else:
+            event = recorded.event
+            flash(words["status_already"].format(code=code.value, staff=event.staff,
+                                                 at=shown(event.at)), "info")  # fmt: skip
+        return back
 
     @blueprint.get("/outbox")
     @login_required

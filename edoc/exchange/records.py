@@ -309,13 +309,19 @@ def respond(
     stage: Staging,
     reason: str = "",
     staff: str = "",
+    assignee: str = "",
 ) -> StatusEvent:
     """Record ``organization``'s status ``code`` on a received ``document`` and queue its
-    envelope to the sender, in the caller's transaction (the outbox sends it after commit)."""
-    message = stage.put(answer(organization, document, code, at, reason, staff))
+    envelope to the sender, in the caller's transaction (the outbox sends it after commit).
+
+    QCVN 102 has no field for whom a document is assigned to (04): the Description the
+    sender reads names the ``assignee`` before the ``reason``."""
+    assigned = f"Phân công cho: {assignee}" if assignee else ""
+    description = "; ".join(part for part in (assigned, reason) if part)
+    message = stage.put(answer(organization, document, code, at, description, staff))
     event = StatusEvent(
         direction=Direction.SENT, organ_id=organization.organ_id, status_code=code.value,
-        at=at, staff=staff, description=reason, message_sha256=message,
+        at=at, staff=staff, description=reason, assignee=assignee, message_sha256=message,
     )  # fmt: skip
     document.statuses.append(event)
     document.deliveries.append(

@@ -12,6 +12,7 @@ restarting the node.
 import os
 import sqlite3
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -29,6 +30,8 @@ DISK_FULL = "53100"
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The PostgreSQL advisory lock a migration holds (see :func:`_one_at_a_time`).
 MIGRATION_LOCK = 0x6564_6F63  # "edoc"
+#: A mapped class, as :func:`locked` reads one of its rows.
+Row = TypeVar("Row")
 
 
 def database_url(root: Path) -> str:
@@ -111,6 +114,17 @@ def upgrade(engine: Engine) -> None:
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session factory of a node: objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def locked(session: Session, model: type[Row], key: int) -> Row | None:
+    """Row ``key`` of ``model`` (None if there is none), locked until ``session``'s
+    transaction ends, so that two requests changing it (a double click, two clerks at once)
+    go one after the other and the second sees what the first did. PostgreSQL locks the row
+    (SELECT ... FOR UPDATE); SQLite, which has one writer at a time, begins the transaction
+    as that writer. It must be the session's first statement."""
+    if session.bind.dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    return session.get(model, key, with_for_update=True)
 
 
 def dialect_insert(bind: Connection | Engine):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -237,7 +238,9 @@ class SignatureRecord(Base):
 
 
 class StatusEvent(Base):
-    """An edXML status sent or received for a document: when, who, why."""
+    """An edXML status sent or received for a document: when, who, why; for one this node
+    sent, whom it assigned the document to (04) and whether its clerk accepted it (03)
+    confirming a failed signature check. ``id`` is the order they happened in."""
 
     __tablename__ = "status_events"
     __table_args__ = (UniqueConstraint("document_pk", "organ_id", "status_code", "at"),)
@@ -251,6 +254,10 @@ class StatusEvent(Base):
     staff: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     message_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), default=None)
+    assignee: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    despite_failed_check: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     document: Mapped[Document] = relationship(back_populates="statuses")
 
