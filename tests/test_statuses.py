@@ -194,7 +194,8 @@ def test_a_double_click_or_two_clerks_at_once_record_a_status_once(shared_inbox)
     app, node, document = shared_inbox
     first, _ = logged_in(app)
     double = app.test_client()  # the same browser: its session cookie, pressed twice
-    double.set_cookie("session", first.get_cookie("session").value)
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    double.set_cookie(cookie, first.get_cookie(cookie).value)
     second, _ = logged_in(app, "vanthu2")
     assert at_once([first, double], document, "03") == [303, 303]
     assert at_once([first, second], document, "04", assignee="Phòng Tổng hợp") == [303, 303]
