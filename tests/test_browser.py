@@ -286,3 +286,27 @@ def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audit
     expect(auditor.locator(".verdict").first).to_contain_text("Không hợp lệ")
     expect(auditor.locator("button[value='03']")).to_have_count(0)  # auditors only read
     assert refused == []
+
+
+def test_a_clerk_finds_a_letter_without_diacritics_and_clears_a_search_in_the_browser(
+    inbox, browser
+):
+    app, _, document = inbox
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("input[name=username]", "vanthu")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.fill("input[name=q]", "TANG CUONG chu ky so")
+        page.locator("form.filters button[type=submit]").click()
+        assert page.locator(f"tr.document[data-id='{document}']").count() == 1
+        page.fill("input[name=q]", "không có văn bản này")
+        page.locator("form.filters button[type=submit]").click()
+        expect(page.locator(".no-match")).to_contain_text("Không có văn bản nào khớp")
+        page.screenshot(path=ARTEFACTS / "inbox-no-match.png", full_page=True)
+        page.locator(".no-match a").click()
+        expect(page.locator("tr.document")).to_have_count(1)
+        assert page.input_value("input[name=q]") == ""

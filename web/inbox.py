@@ -26,6 +26,7 @@ from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.receive import Node
+from edoc.search import fold
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start
 from signing.verify import verify_document
@@ -87,12 +88,8 @@ def _filtered(query, args) -> tuple:
         name: args.get(name, "").strip()
         for name in ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort")
     }
-    if text := chosen["q"]:  # the words as typed: % and _ are no wildcards
-        query = query.where(
-            Document.subject.icontains(text, autoescape=True)
-            | Document.number.icontains(text, autoescape=True)
-            | Document.notation.icontains(text, autoescape=True)
-        )
+    if text := fold(chosen["q"]):  # the words as typed: % and _ are no wildcards
+        query = query.where(Document.search_text.contains(text, autoescape=True))
     if chosen["status"]:
         query = query.where(Document.status_code == chosen["status"])
     if chosen["sender"]:
@@ -180,7 +177,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
             ).all()
         return render_template(
             "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, f=chosen,
-            senders=sorted(senders),
+            senders=sorted(senders), filtered=any(v for k, v in chosen.items() if k != "sort"),
         )  # fmt: skip
 
     def _document(document_pk: int) -> Document:
