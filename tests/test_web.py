@@ -163,7 +163,7 @@ def test_the_outbox_shows_each_recipients_delivery_and_answer(inbox, envelope):
     send_envelope(node, build(own))
     client, _ = logged_in(app)
     page = client.get("/outbox").get_data(as_text=True)
-    assert "1234/UBND-KT" in page and HA_NOI.organ_id in page and "queued" in page
+    assert "1234/UBND-KT" in page and HA_NOI.organ_id in page and "Đang chờ gửi" in page
 
 
 def test_filters_narrow_the_inbox(inbox):

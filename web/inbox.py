@@ -105,6 +105,17 @@ def _filtered(query, args) -> tuple:
     return query, chosen
 
 
+def _recipients(document: Document) -> list[tuple]:
+    """Each recipient's delivery of a sent document, with the last status it sent back."""
+    recipients = []
+    for delivery in document.deliveries:
+        if delivery.kind != "document":
+            continue
+        answers = [s for s in document.statuses if s.organ_id == delivery.recipient_organ_id]
+        recipients.append((delivery, answers[-1] if answers else None))
+    return recipients
+
+
 def inbox_blueprint(node: Node) -> Blueprint:
     blueprint = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -146,11 +157,11 @@ def inbox_blueprint(node: Node) -> Blueprint:
         session.clear()
         return redirect(url_for("inbox.login"))
 
-    def _mine():
+    def _mine(direction: Direction = Direction.RECEIVED):
         return (
             select(Document)
             .where(Document.owner_organ_id == current_user.organ_id)
-            .where(Document.direction == Direction.RECEIVED)
+            .where(Document.direction == direction)
         )
 
     @blueprint.get("/")
@@ -180,21 +191,32 @@ def inbox_blueprint(node: Node) -> Blueprint:
             senders=sorted(senders), filtered=any(v for k, v in chosen.items() if k != "sort"),
         )  # fmt: skip
 
-    def _document(document_pk: int) -> Document:
+    def _document(document_pk: int, direction: Direction = Direction.RECEIVED) -> Document:
         with node.sessions() as db:
             document = db.scalar(
-                _mine()
+                _mine(direction)
                 .where(Document.id == document_pk)
                 .options(
                     selectinload(Document.attachments).selectinload(Attachment.signatures),
                     selectinload(Document.attachments).selectinload(Attachment.report),
                     selectinload(Document.statuses),
                     selectinload(Document.events),
+                    selectinload(Document.deliveries),
                 )
             )
         if document is None:
             abort(404)  # another agency's, or none: the same answer
         return document
+
+    def _file(document: Document, attachment_pk: int):
+        """An attachment of ``document``, for the browser's own PDF viewer (inline) or to
+        download."""
+        attachment = next((a for a in document.attachments if a.id == attachment_pk), None)
+        if attachment is None:
+            abort(404)
+        data = node.blobs.read(attachment.sha256)
+        report = attachment.report.report if attachment.report else None
+        return file_response(data, attachment.name, attachment.content_type, report)
 
     @blueprint.get("/documents/<int:document_pk>")
     @login_required
@@ -205,14 +227,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")
     @login_required
     def file(document_pk: int, attachment_pk: int):
-        """An attachment, for the browser's own PDF viewer (inline) or to download."""
-        found = _document(document_pk)
-        attachment = next((a for a in found.attachments if a.id == attachment_pk), None)
-        if attachment is None:
-            abort(404)
-        data = node.blobs.read(attachment.sha256)
-        report = attachment.report.report if attachment.report else None
-        return file_response(data, attachment.name, attachment.content_type, report)
+        return _file(_document(document_pk), attachment_pk)
 
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
@@ -244,19 +259,21 @@ def inbox_blueprint(node: Node) -> Blueprint:
                 .order_by(Document.received_at.desc())
                 .limit(PAGE_SIZE)
             ).all()
-            rows = []
-            for document in sent:
-                recipients = []
-                for delivery in document.deliveries:
-                    if delivery.kind != "document":
-                        continue
-                    answers = [
-                        s for s in document.statuses if s.organ_id == delivery.recipient_organ_id
-                    ]
-                    last = answers[-1] if answers else None
-                    recipients.append((delivery, last))
-                rows.append((document, recipients))
+            rows = [(document, _recipients(document)) for document in sent]
         return render_template("outbox.html", rows=rows)
+
+    @blueprint.get("/outbox/<int:document_pk>")
+    @login_required
+    def sent(document_pk: int):
+        """A sent document, to read: its header, files and checks, and each recipient's
+        delivery and answers (what an auditor's drill-down leads to)."""
+        found = _document(document_pk, Direction.SENT)
+        return render_template("sent.html", d=found, recipients=_recipients(found))
+
+    @blueprint.get("/outbox/<int:document_pk>/files/<int:attachment_pk>")
+    @login_required
+    def sent_file(document_pk: int, attachment_pk: int):
+        return _file(_document(document_pk, Direction.SENT), attachment_pk)
 
     @blueprint.route("/verify", methods=["GET", "POST"])
     @login_required
