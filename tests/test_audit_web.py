@@ -136,7 +136,7 @@ def test_every_count_lists_exactly_the_documents_it_counts(audited):
     (row,) = listed.xpath("//tr[contains(@class, 'listed')]")
     assert row.get("data-id") == str(documents["unsealed"])
     assert "1240/UBND-KT" in row.text_content()
-    assert "không đúng quy định" in row.text_content()
+    assert "Không hợp lệ" in row.text_content()
     (opened,) = row.xpath(".//a")
     answer = client.get(opened.get("href"))
     assert answer.status_code == 200 and "Thư chưa ký số của cơ quan" in answer.get_data(True)

@@ -279,7 +279,7 @@ def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audit
     listed = auditor.locator("main tr.listed")
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("1240/UBND-KT")
-    expect(listed).to_contain_text("không đúng quy định")
+    expect(listed).to_contain_text("Không hợp lệ")
     auditor.screenshot(path=ARTEFACTS / "audit-documents.png", full_page=True)
     listed.locator("a").click()
     expect(auditor.locator("main")).to_contain_text("Thư chưa ký số của cơ quan")

@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from edoc.audit.entries import verdict_of
@@ -30,6 +30,13 @@ from edoc.search import fold
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start
 from signing.verify import verify_document
+from signing.wording import (
+    TRUST_CODES,
+    indication_code,
+    indication_word,
+    level_word,
+    verdict_word,
+)
 from web.files import file_response, plain_name
 from web.roles import ACTORS, only
 from web.security import back_or
@@ -45,11 +52,16 @@ LAST_PAGE = 10**9
 @dataclass(frozen=True)
 class Badge:
     """What a clerk sees of a document's signatures at a glance; ``indeterminate`` when a
-    verdict is still open (e.g. the revocation status could not be had yet)."""
+    verdict is still open (e.g. the revocation status could not be had yet).
+
+    ``distrust`` is the finding (as its report keeps it) that says a signature is not to be
+    trusted: only such a finding makes the badge say "not trusted", and it is shown with it
+    (a signature that fails for another reason, e.g. a changed file, says that reason)."""
 
     personal: bool
     organisation: bool
-    trusted: bool
+    signed: bool
+    distrust: dict | None
     verified: bool
     indeterminate: bool
 
@@ -57,13 +69,15 @@ class Badge:
 def badge(document: Document) -> Badge:
     signatures = [s for a in document.attachments for s in a.signatures]
     valid = [s for s in signatures if s.indication == "TOTAL_PASSED"]
-    reports = [a.report.verdict for a in document.attachments if a.report is not None]
+    reports = [a.report for a in document.attachments if a.report is not None]
+    findings = [f for r in reports for f in r.report.get("findings", [])]
     return Badge(
         personal=any(s.role == "personal" for s in valid),
         organisation=any(s.role == "organisation" for s in valid),
-        trusted=bool(signatures) and all(s.trusted for s in signatures),
+        signed=bool(signatures),
+        distrust=next((f for f in findings if f["code"] in TRUST_CODES), None),
         verified=bool(reports),
-        indeterminate=verdict_of(reports) == "indeterminate",
+        indeterminate=verdict_of([r.verdict for r in reports]) == "indeterminate",
     )
 
 
@@ -105,6 +119,12 @@ def _filtered(query, args) -> tuple:
     return query, chosen
 
 
+def named(name: str, organ_id: str) -> str:
+    """An agency as pages show it: by its name, with its id (which tells two units of the
+    same name apart); by its id alone when no name is known."""
+    return f"{name} ({organ_id})" if name else organ_id
+
+
 def _recipients(document: Document) -> list[tuple]:
     """Each recipient's delivery of a sent document, with the last status it sent back."""
     recipients = []
@@ -122,7 +142,14 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.app_context_processor
     def texts():
         lang = language()
-        return {"t": LABELS[lang], "lang": lang, "agency": node.organization}
+        return {
+            "t": LABELS[lang], "lang": lang, "agency": node.organization,
+            "verdict_word": lambda verdict: verdict_word(verdict, lang),
+            "indication_word": lambda main, sub: indication_word(main, sub, lang),
+            "indication_code": indication_code,
+            "level_word": lambda level: level_word(level, lang),
+            "named": named,
+        }  # fmt: skip
 
     @blueprint.get("/lang/<code>")
     def switch(code: str):
@@ -180,15 +207,16 @@ def inbox_blueprint(node: Node) -> Blueprint:
                 .limit(PAGE_SIZE + 1)
             ).all()
             shown = [(d, badge(d)) for d in rows[:PAGE_SIZE]]
-            senders = db.scalars(
-                select(Document.sender_organ_id)
+            senders = db.execute(
+                select(Document.sender_organ_id, func.max(Document.sender_name))
                 .where(Document.owner_organ_id == current_user.organ_id)
                 .where(Document.direction == Direction.RECEIVED)
-                .distinct()
+                .group_by(Document.sender_organ_id)
             ).all()
         return render_template(
             "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, f=chosen,
-            senders=sorted(senders), filtered=any(v for k, v in chosen.items() if k != "sort"),
+            senders=sorted(tuple(s) for s in senders),
+            filtered=any(value for name, value in chosen.items() if name != "sort"),
         )  # fmt: skip
 
     def _document(document_pk: int, direction: Direction = Direction.RECEIVED) -> Document:
