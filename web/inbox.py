@@ -264,12 +264,14 @@ def inbox_blueprint(node: Node) -> Blueprint:
         _document(document_pk)
         try:
             code = StatusCode(request.form.get("code", ""))
-            reason = request.form.get("reason", "")
+        except ValueError:  # no button sends it: a form made by hand, said in words
+            flash(LABELS[language()]["unknown_status"], "error")
+            return redirect(url_for("inbox.document", document_pk=document_pk), 303)
+        try:
             act(node, document_pk, code, staff=current_user.full_name or current_user.username,
-                reason=reason)  # fmt: skip
-        except (ValueError, EdocError) as error:
-            message = error.message(language()) if isinstance(error, EdocError) else str(error)
-            flash(message, "error")
+                reason=request.form.get("reason", ""))  # fmt: skip
+        except EdocError as error:
+            flash(error.message(language()), "error")
             return redirect(url_for("inbox.document", document_pk=document_pk), 303)
         flash(LABELS[language()]["status_recorded"].format(code=code.value), "info")
         return redirect(url_for("inbox.document", document_pk=document_pk), 303)
@@ -314,12 +316,13 @@ def inbox_blueprint(node: Node) -> Blueprint:
         if not data.startswith(b"%PDF"):
             flash(LABELS[language()]["not_a_pdf"], "error")
             return render_template("verify.html", report=None), 422
+        name = plain_name(upload.filename, "document.pdf")
         try:
             report = verify_document(data, node.policy).to_json()
-        except EdocError as error:
-            flash(error.message(language()), "error")
+        except EdocError:  # its message names the reader's exception: said in words here
+            flash(LABELS[language()]["unreadable_pdf"].format(name=name), "error")
             return render_template("verify.html", report=None), 422
-        report["file"] = plain_name(upload.filename, "document.pdf")
+        report["file"] = name
         return render_template("verify.html", report=report)
 
     return blueprint
