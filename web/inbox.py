@@ -54,13 +54,14 @@ class Badge:
     """What a clerk sees of a document's signatures at a glance; ``indeterminate`` when a
     verdict is still open (e.g. the revocation status could not be had yet).
 
-    ``distrust`` is the finding (as its report keeps it) that says a signature is not to be
-    trusted: only such a finding makes the badge say "not trusted", and it is shown with it
-    (a signature that fails for another reason, e.g. a changed file, says that reason)."""
+    ``trusted`` when every signature leads to a trust anchor; ``distrust`` the finding (as
+    its report keeps it) that says a signature is not to be trusted: only such a finding makes
+    the badge say "not trusted", and it is shown with it. Neither (a changed file, a
+    revocation status not known yet): the badge says nothing of trust, the verdict says why."""
 
     personal: bool
     organisation: bool
-    signed: bool
+    trusted: bool
     distrust: dict | None
     verified: bool
     indeterminate: bool
@@ -74,7 +75,7 @@ def badge(document: Document) -> Badge:
     return Badge(
         personal=any(s.role == "personal" for s in valid),
         organisation=any(s.role == "organisation" for s in valid),
-        signed=bool(signatures),
+        trusted=bool(signatures) and all(s.trusted for s in signatures),
         distrust=next((f for f in findings if f["code"] in TRUST_CODES), None),
         verified=bool(reports),
         indeterminate=verdict_of([r.verdict for r in reports]) == "indeterminate",
