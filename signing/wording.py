@@ -84,11 +84,15 @@ def verdict_word(verdict: str, lang: str = "vi") -> str:
 
 def indication_word(indication: str, sub_indication: str | None, lang: str = "vi") -> str:
     """A signature's ETSI indication in words, with its sub-indication's when it has one."""
-    lang = _language(lang)
-    main = INDICATIONS[lang].get(indication, indication)
+    main = INDICATIONS[_language(lang)].get(indication, indication)
     if not sub_indication:
         return main
-    return f"{main}: {SUB_INDICATIONS[lang].get(sub_indication, sub_indication)}"
+    return f"{main}: {sub_indication_word(sub_indication, lang)}"
+
+
+def sub_indication_word(sub_indication: str, lang: str = "vi") -> str:
+    """An ETSI sub-indication (what a validation found, e.g. REVOKED) in words."""
+    return SUB_INDICATIONS[_language(lang)].get(sub_indication, sub_indication)
 
 
 def indication_code(indication: str, sub_indication: str | None) -> str:

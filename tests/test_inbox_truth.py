@@ -56,6 +56,7 @@ def test_trusted_is_crossed_only_by_a_trust_finding_which_is_shown(inbox, letter
     row = _row(page, untrusted.document_pk)
     assert "Tin cậy ✗" in row and "CERT_UNTRUSTED" in row
     assert "không dẫn tới một neo tin cậy" in row  # the finding, in words
+    assert "NO_CERTIFICATE_CHAIN_FOUND" not in row  # not in its ETSI code either
 
 
 def test_results_and_levels_are_words_with_the_code_as_a_tooltip(inbox, letter):
@@ -85,6 +86,8 @@ def test_a_signer_the_certificate_does_not_name_is_said(inbox, letter):
     assert "<code>VN_SIGNER_MISMATCH</code>" in page and "Nguyễn Văn Khác" in page
     assert "Người ký trong gói tin không khớp chứng thư số" in page
     assert 'class="no">Không hợp lệ</strong>' in page
+    row = _row(client.get("/").get_data(as_text=True), mismatch.document_pk)
+    assert "Không hợp lệ" in row  # the badge says it, not only the document's page
     with node.sessions() as session:
         assert session.get(Document, mismatch.document_pk).compliant is False
         assert session.get(Document, same.document_pk).compliant is True  # no case, no marks

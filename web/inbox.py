@@ -51,20 +51,20 @@ LAST_PAGE = 10**9
 
 @dataclass(frozen=True)
 class Badge:
-    """What a clerk sees of a document's signatures at a glance; ``indeterminate`` when a
-    verdict is still open (e.g. the revocation status could not be had yet).
+    """What a clerk sees of a document's signatures at a glance.
 
-    ``trusted`` when every signature leads to a trust anchor; ``distrust`` the finding (as
-    its report keeps it) that says a signature is not to be trusted: only such a finding makes
-    the badge say "not trusted", and it is shown with it. Neither (a changed file, a
-    revocation status not known yet): the badge says nothing of trust, the verdict says why."""
+    ``verdict`` is the document's (compliant, non_compliant, indeterminate or unverified),
+    said whenever it is not compliant. ``trusted`` when every signature leads to a trust
+    anchor; ``distrust`` the finding (as its report keeps it) that says a signature is not to
+    be trusted: only such a finding makes the badge say "not trusted", and it is shown with
+    it. Neither (a changed file, a revocation status not known yet): the badge says nothing
+    of trust, the verdict says why."""
 
     personal: bool
     organisation: bool
     trusted: bool
     distrust: dict | None
-    verified: bool
-    indeterminate: bool
+    verdict: str
 
 
 def badge(document: Document) -> Badge:
@@ -77,8 +77,7 @@ def badge(document: Document) -> Badge:
         organisation=any(s.role == "organisation" for s in valid),
         trusted=bool(signatures) and all(s.trusted for s in signatures),
         distrust=next((f for f in findings if f["code"] in TRUST_CODES), None),
-        verified=bool(reports),
-        indeterminate=verdict_of([r.verdict for r in reports]) == "indeterminate",
+        verdict=verdict_of([r.verdict for r in reports]),
     )
 
 
