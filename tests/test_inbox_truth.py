@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cli import main
 from edoc.envelope.build import build
 from edoc.envelope.model import Attachment as EnvelopeAttachment
-from edoc.envelope.model import Organization
+from edoc.envelope.model import Business, BusinessType, Organization
 from edoc.envelope.parse import parse
 from edoc.exchange.receive import Node, receive_envelope
 from edoc.exchange.send import send_envelope
@@ -151,3 +151,13 @@ def test_no_exception_text_reaches_a_page(inbox):
     )
     text = answer.get_data(as_text=True)
     assert "Không có trạng thái này" in text and "is not a valid" not in text
+
+
+def test_the_timeline_says_what_happened_in_words(inbox, envelope):
+    app, node, document = inbox
+    original = parse(envelope).message
+    business = Business(BusinessType.RECALL, document_id=original.document_id, reason="Sai số")
+    receive_envelope(node, build(dataclasses.replace(original, business=business)))
+    client, _ = logged_in(app)
+    page = client.get(f"/documents/{document}").get_data(as_text=True)
+    assert "Nơi gửi đã thu hồi văn bản" in page and "— recalled<" not in page
