@@ -128,6 +128,7 @@ def test_states_dates_and_senders_are_in_words(inbox, envelope, letter):
     assert f"{HA_NOI.name} ({HA_NOI.organ_id})" in row
     assert f'<option value="{HA_NOI.organ_id}" >{HA_NOI.name} ({HA_NOI.organ_id})</option>' in page
     outbox = client.get("/outbox").get_data(as_text=True)
+    assert f"{HA_NOI.name} ({HA_NOI.organ_id})" in outbox
     assert "Đang chờ gửi" in outbox and not re.search(r">\s*(queued|sent|acknowledged)\b", outbox)
 
 

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from edoc.agency import AgencyDirectory
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError
@@ -119,12 +120,6 @@ def _filtered(query, args) -> tuple:
     return query, chosen
 
 
-def named(name: str, organ_id: str) -> str:
-    """An agency as pages show it: by its name, with its id (which tells two units of the
-    same name apart); by its id alone when no name is known."""
-    return f"{name} ({organ_id})" if name else organ_id
-
-
 def _recipients(document: Document) -> list[tuple]:
     """Each recipient's delivery of a sent document, with the last status it sent back."""
     recipients = []
@@ -138,6 +133,14 @@ def _recipients(document: Document) -> list[tuple]:
 
 def inbox_blueprint(node: Node) -> Blueprint:
     blueprint = Blueprint("inbox", __name__, template_folder="templates")
+    known = {a.organ_id: a.name for a in AgencyDirectory.builtin().all()}
+
+    def named(name: str, organ_id: str) -> str:
+        """An agency as pages show it: by its name (as its envelope gave it, else as the
+        directory knows it), with its id, which tells units of the same name apart; by its
+        id alone when no name is known."""
+        name = name or known.get(organ_id, "")
+        return f"{name} ({organ_id})" if name else organ_id
 
     @blueprint.app_context_processor
     def texts():
