@@ -337,7 +337,7 @@ def verify_document(
     report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
     reader = None
     try:
-        reader = open_pdf(data, path=name)
+        reader = open_pdf(data, path=None if isinstance(document, bytes) else name)
         report.notes = active_notes(reader)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
         run.levels = DocumentLevels(reader, fields)

@@ -142,7 +142,7 @@ def test_no_exception_text_reaches_a_page(inbox):
         content_type="multipart/form-data",
     )
     text = broken.get_data(as_text=True)
-    assert broken.status_code == 422 and "Không đọc được tệp x.pdf" in text
+    assert broken.status_code == 422 and "Không đọc được tệp PDF «x.pdf»" in text
     assert "&lt;bytes&gt;" not in text and "<bytes>" not in text and "Error" not in text
     detail = client.get(f"/documents/{document}").get_data(as_text=True)
     answer = client.post(
