@@ -1366,7 +1366,7 @@ def audit(
     """
     from contextlib import ExitStack
 
-    from edoc.audit.output import csv_text, listing_table, table, write_csv, write_xlsx
+    from edoc.audit.output import csv_file, listing_table, table, xlsx_file
     from edoc.audit.periods import Range, parse_moment
     from edoc.audit.report import Scope, build_report, list_documents
     from edoc.audit.sources import workspace_sources
@@ -1425,9 +1425,9 @@ def audit(
             ctx.exit(3 if any(item.verdict == "non_compliant" for _, item in listed) else 0)
         report = build_report(sources, scope)
     if csv_out:
-        write_csv(Path(csv_out), csv_text(report, lang))
+        write_atomic(Path(csv_out), csv_file(report, lang))
     if xlsx_out:
-        write_xlsx(report, Path(xlsx_out), lang)
+        write_atomic(Path(xlsx_out), xlsx_file(report, lang))
     if html_out:
         from edoc.audit.page import render_html
 

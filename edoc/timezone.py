@@ -32,6 +32,11 @@ def day_start(day: dt.date) -> dt.datetime:
     return to_utc(dt.datetime.combine(day, dt.time()))
 
 
-def shown(moment: dt.datetime | None) -> str:
-    """A stored time as pages show it: day/month/year hour:minute, Vietnam time."""
-    return to_vietnam(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+def shown(moment: dt.datetime | dt.date | None) -> str:
+    """A stored time as pages show it: day/month/year hour:minute, Vietnam time; a date
+    (a due date, a promulgation date) as day/month/year."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, dt.datetime):
+        return moment.strftime("%d/%m/%Y")
+    return to_vietnam(moment).strftime("%d/%m/%Y %H:%M")

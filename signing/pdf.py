@@ -141,10 +141,17 @@ def open_pdf(
     data: bytes, error: type[EdocError] = EdocError, path: str | None = None
 ) -> PdfFileReader:
     """A lenient pyHanko reader over ``data``, opened with the empty password if the file is
-    encrypted (as viewers do); ``error`` naming the problem when it fails."""
+    encrypted (as viewers do); ``error`` naming the problem when it fails: with what the
+    reader said for a file at ``path`` (the command line's, for whoever looks into it), in
+    words only for bytes without one (an upload, an envelope's file), read on a page."""
     try:
         reader = _Reader(io.BytesIO(data), strict=False)
     except Exception as problem:  # pyHanko raises many kinds on broken files
+        if path is None:
+            raise error(
+                "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
+                "Cannot read the PDF: it is damaged or incomplete.",
+            ) from problem
         raise error(
             f"Không đọc được tệp PDF: {problem}.", f"Cannot read the PDF: {problem}.", path=path
         ) from problem

@@ -7,6 +7,7 @@ anchors. A policy file only needs the lines it changes: the rest comes from the 
 """
 
 import enum
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -80,8 +81,11 @@ def _parse(text: str, path: str, base: Policy | None, folder: Path | None) -> Po
     certificate files it names are found in ``folder``, and a policy without one names none."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise _invalid(path, f"không phải TOML ({error})", f"not TOML ({error})") from error
+    except tomllib.TOMLDecodeError as error:  # its text is the parser's English: its place only
+        at = re.search(r"line (\d+), column (\d+)", str(error))
+        where_vi = f" (dòng {at[1]}, cột {at[2]})" if at else ""
+        where_en = f" (line {at[1]}, column {at[2]})" if at else ""
+        raise _invalid(path, f"không phải TOML{where_vi}", f"not TOML{where_en}") from error
     unknown = set(data) - {"trust", "revocation", "algorithms", "checks"}
     if unknown:
         names = ", ".join(sorted(unknown))
@@ -122,8 +126,12 @@ def _parse(text: str, path: str, base: Policy | None, folder: Path | None) -> Po
             min_ec_bits=int(algorithms.get("min_ec_bits", inherited.min_ec_bits)),
             name=Path(path).stem,
         )
-    except (TypeError, ValueError) as error:
-        raise _invalid(path, str(error), str(error)) from error
+    except (TypeError, ValueError) as error:  # Python's words: said in the reader's instead
+        raise _invalid(
+            path,
+            "một giá trị không hợp lệ: mode là off, soft hoặc hard; số bit và thời gian chờ là số",
+            "a value is not valid: mode is off, soft or hard; bits and timeouts are numbers",
+        ) from error
 
 
 def _shipped(name: str) -> Policy:

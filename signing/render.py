@@ -14,12 +14,11 @@ from jinja2 import Environment, select_autoescape
 from edoc.timezone import to_vietnam
 from signing.report import SignatureReport
 from signing.verify_batch import VerifyOutcome
+from signing.wording import LEVELS, VERDICTS, indication_code, indication_word
 
 LABELS = {
     "vi": {
-        "compliant": "ĐẠT",
-        "non_compliant": "KHÔNG ĐẠT",
-        "indeterminate": "CHƯA XÁC ĐỊNH",
+        **{verdict: word.upper() for verdict, word in VERDICTS["vi"].items()},
         "error": "KHÔNG ĐỌC ĐƯỢC",
         "personal": "cá nhân",
         "organisation": "cơ quan, tổ chức",
@@ -42,9 +41,6 @@ LABELS = {
         "no": "không",
         "findings": "Kết quả kiểm tra",
         "no_findings": "không có",
-        "error_level": "lỗi",
-        "warning_level": "cảnh báo",
-        "notice_level": "lưu ý",
         "document": "Văn bản",
         "verdict": "Kết luận",
         "title": "Báo cáo kiểm tra chữ ký số",
@@ -55,9 +51,7 @@ LABELS = {
         "notes": "Ghi chú về tệp",
     },
     "en": {
-        "compliant": "COMPLIANT",
-        "non_compliant": "NON-COMPLIANT",
-        "indeterminate": "INDETERMINATE",
+        **{verdict: word.upper() for verdict, word in VERDICTS["en"].items()},
         "error": "UNREADABLE",
         "personal": "personal",
         "organisation": "organisation",
@@ -80,9 +74,6 @@ LABELS = {
         "no": "no",
         "findings": "Findings",
         "no_findings": "none",
-        "error_level": "error",
-        "warning_level": "warning",
-        "notice_level": "notice",
         "document": "Document",
         "verdict": "Verdict",
         "title": "Digital signature verification report",
@@ -114,7 +105,6 @@ def _signature_lines(index: int, signature: SignatureReport, lang: str) -> list[
     validity = (
         f"{shown_time(signature.valid_from, lang)} – {shown_time(signature.valid_until, lang)}"
     )
-    sub = f" / {signature.sub_indication}" if signature.sub_indication else ""
     return [
         f"  [{index}] {t['signature']} {signature.field}: {signature.signer or '?'}{ids}, {role}",
         f"      {t['unit']}: {signature.unit or t['none']}",
@@ -126,7 +116,8 @@ def _signature_lines(index: int, signature: SignatureReport, lang: str) -> list[
         f"{t['algorithms']}: {algorithms or '?'}; {t['revision']} {signature.revision}, {coverage}",
         f"      {t['intact']}: {t['yes'] if signature.intact else t['no']}; "
         f"{t['trusted']}: {t['yes'] if signature.trusted else t['no']}; "
-        f"{signature.indication.value}{sub}",
+        f"{indication_word(signature.indication, signature.sub_indication, lang)} "
+        f"({indication_code(signature.indication, signature.sub_indication)})",
     ]
 
 
@@ -144,7 +135,7 @@ def text_report(outcome: VerifyOutcome, lang: str) -> str:
     for finding in report.findings:
         about = f" [{finding.signature}]" if finding.signature else ""
         message = finding.message_vi if lang == "vi" else finding.message_en
-        level = t[f"{finding.severity.value}_level"]
+        level = LEVELS[lang][finding.severity.value]
         lines.append(f"    {level:<9} {finding.code}{about}: {message}")
     if report.notes:
         lines.append(f"  {t['notes']}:")
@@ -156,6 +147,11 @@ def html_report(outcomes: Sequence[VerifyOutcome], lang: str, generated: dt.date
     """One self-contained HTML page (no external assets) for every document of a batch."""
     environment = Environment(autoescape=select_autoescape(default=True))
     environment.filters["shown_time"] = lambda moment: shown_time(moment, lang)
+    environment.globals.update(
+        level_word=lambda level: LEVELS[lang][level],
+        indication_word=lambda main, sub: indication_word(main, sub, lang),
+        indication_code=indication_code,
+    )
     template = environment.from_string(
         resources.files("signing").joinpath("report.html").read_text("utf-8")
     )

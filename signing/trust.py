@@ -36,9 +36,9 @@ def read_certificates(data: bytes, source: Path | str) -> list[x509.Certificate]
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)
         return [x509.load_der_x509_certificate(data)]
-    except ValueError as error:
+    except ValueError as error:  # the parser's words are no one's: said in the reader's
         raise EdocError(
-            f"Không phải chứng thư số PEM hay DER: {error}.",
-            f"Not a PEM or DER certificate: {error}.",
+            "Không phải chứng thư số PEM hay DER: tệp hỏng hoặc là loại tệp khác.",
+            "Not a PEM or DER certificate: the file is damaged or of another kind.",
             path=source,
         ) from error

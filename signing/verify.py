@@ -43,6 +43,7 @@ from signing.report import DocumentReport, Finding, Indication, SignatureReport,
 from signing.revocation import shared_validation
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.structure import issuer_not_ca, signed_attributes_not_der
+from signing.wording import sub_indication_word
 
 
 class _Run:
@@ -255,11 +256,14 @@ def _judge(
     }
     code = next((c for key, c in codes.items() if key in sub), "CERT_UNTRUSTED")
     moment = report.timestamp_time or report.signing_time
-    detail_vi = detail_en = sub
     if moment is not None and moment < certificate.not_valid_before_utc:
         code, report.sub_indication = "CERT_NOT_YET_VALID", "NOT_YET_VALID"
-        detail_vi = detail_en = report.sub_indication
-    elif code == "CERT_UNTRUSTED" and not _may_sign(certificate):
+    # what the validation found, in words (the sub-indication stays in the report as a code)
+    detail_vi = sub_indication_word(report.sub_indication, "vi")
+    detail_en = sub_indication_word(report.sub_indication, "en")
+    if code == "CERT_UNTRUSTED" and _may_sign(certificate):
+        detail_vi = detail_en = ""  # the check's message says it all
+    elif code == "CERT_UNTRUSTED":
         detail_vi = "mục đích sử dụng khóa không cho phép ký"
         detail_en = "the key usage does not allow signing"
     if code == "CERT_REVOKED":
@@ -333,7 +337,7 @@ def verify_document(
     report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
     reader = None
     try:
-        reader = open_pdf(data, path=name)
+        reader = open_pdf(data, path=None if isinstance(document, bytes) else name)
         report.notes = active_notes(reader)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
         run.levels = DocumentLevels(reader, fields)

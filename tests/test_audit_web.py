@@ -136,7 +136,7 @@ def test_every_count_lists_exactly_the_documents_it_counts(audited):
     (row,) = listed.xpath("//tr[contains(@class, 'listed')]")
     assert row.get("data-id") == str(documents["unsealed"])
     assert "1240/UBND-KT" in row.text_content()
-    assert "không đúng quy định" in row.text_content()
+    assert "Không hợp lệ" in row.text_content()
     (opened,) = row.xpath(".//a")
     answer = client.get(opened.get("href"))
     assert answer.status_code == 200 and "Thư chưa ký số của cơ quan" in answer.get_data(True)
@@ -206,8 +206,89 @@ def test_the_page_reads_in_english(audited):
     client, _ = logged_in(app, "kiemtoan")
     client.get("/lang/en")
     page = client.get("/audit").get_data(as_text=True)
-    assert "Signing-rate and compliance audit" in page and "Rates are over the assessed" in page
+    assert "<h1>Signing audit</h1>" in page and "Rates are over the assessed" in page
     assert "Tổng số" not in page
     wrong, page = _html(client, "/audit?period=week")
     assert wrong.status_code == 400
     assert "Not a period: 'week'" in _text(page, "//main//*[@role='alert']")
+
+
+def test_every_drill_down_row_opens_its_document_sent_or_received(audited):
+    """Received documents open on the inbox's document page, sent ones on the sent-document
+    page; for every role that reads the audit, and only within the agency."""
+    app, _, documents = audited
+    for username in ("kiemtoan", "lanhdao", "quantri"):
+        client, _ = logged_in(app, username)
+        _, listed = _html(client, "/audit/documents?figure=total")
+        rows = listed.xpath("//tr[contains(@class, 'listed')]")
+        assert len(rows) == 3, username
+        for row in rows:
+            (opened,) = row.xpath(".//a")
+            answer = client.get(opened.get("href"))
+            assert answer.status_code == 200, (username, opened.get("href"))
+            assert f"{row.get('data-id')}" in opened.get("href")
+        (sent,) = listed.xpath(f"//tr[@data-id='{documents['sent']}']//a")
+        assert sent.get("href") == f"/outbox/{documents['sent']}"
+        page = client.get(sent.get("href")).get_data(as_text=True)
+        assert "1234/UBND-KT" in page and HA_NOI.organ_id in page and "Đang chờ gửi" in page
+        assert "queued" not in page
+    clerk, _ = logged_in(app, "hanoi")  # another agency's clerk: not found, as any other
+    assert clerk.get(f"/outbox/{documents['sent']}").status_code in (302, 404)
+    own, _ = logged_in(app, "vanthu")
+    assert own.get(f"/outbox/{documents['compliant']}").status_code == 404  # received, not sent
+
+
+def test_the_page_offers_the_clis_csv_and_xlsx_under_its_filters(audited, tmp_path):
+    import io
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from cli import main
+
+    app, node, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    _, page = _html(client, "/audit?direction=sent&period=year")
+    (csv_link,) = page.xpath("//a[contains(@href, '/audit/export.csv')]")
+    (xlsx_link,) = page.xpath("//a[contains(@href, '/audit/export.xlsx')]")
+    assert parse_qs(urlsplit(csv_link.get("href")).query) == {
+        "period": ["year"], "direction": ["sent"]
+    }  # fmt: skip
+    csv = client.get(csv_link.get("href"))
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "attachment" in csv.headers["Content-Disposition"]
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã định danh") and len(lines) == 2  # one agency, one year, sent
+    year = to_vietnam(dt.datetime.now(dt.UTC)).year  # the letter was sent just now
+    assert lines[1].startswith(f"{VPCP.organ_id},Văn phòng Chính phủ,{year},đi,1,")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(xlsx_link.get("href")).get_data()))
+    figures = workbook.worksheets[0]
+    assert [c.value for c in figures[2]][:4] == [c for c in lines[1].split(",")][:4]
+    assert len(workbook.worksheets) == 5
+    home = tmp_path / "home"  # the CLI writes the same file for the same figures
+    cli_csv = tmp_path / "cli.csv"
+    database = node.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["audit", "--home", str(home), "--direction", "sent", "--period", "year",
+               "--csv", str(cli_csv)], env={"EDOC_DATABASE_URL": database},
+    )  # fmt: skip
+    assert result.exit_code in (0, 3), result.output
+    assert cli_csv.read_bytes() == csv.get_data()
+    clerk, _ = logged_in(app, "vanthu")
+    assert clerk.get("/audit/export.csv").status_code == 403
+    assert client.get("/audit/export.pdf").status_code == 404
+    assert client.get("/audit/export.csv?start=2026-13-01").status_code == 400
+
+
+def test_the_header_the_page_and_the_readme_call_the_audit_page_by_one_name(audited):
+    from pathlib import Path
+
+    app, _, _ = audited
+    client, _ = logged_in(app, "kiemtoan")
+    _, page = _html(client, "/audit")
+    name = _text(page, "//header//a[@href='/audit']")
+    assert _text(page, "//main//h1") == name == "Báo cáo ký số"
+    assert page.xpath("//title")[0].text_content().startswith(name)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"**{name}**" in readme and "**Kiểm toán** page" not in readme

@@ -280,10 +280,107 @@ def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audit
     listed = auditor.locator("main tr.listed")
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("1240/UBND-KT")
-    expect(listed).to_contain_text("không đúng quy định")
+    expect(listed).to_contain_text("Không hợp lệ")
     auditor.screenshot(path=ARTEFACTS / "audit-documents.png", full_page=True)
     listed.locator("a").click()
     expect(auditor.locator("main")).to_contain_text("Thư chưa ký số của cơ quan")
     expect(auditor.locator(".verdict").first).to_contain_text("Không hợp lệ")
     expect(auditor.locator("button[value='03']")).to_have_count(0)  # auditors only read
     assert refused == []
+
+
+def test_a_clerk_finds_a_letter_without_diacritics_and_clears_a_search_in_the_browser(
+    inbox, browser
+):
+    app, _, document = inbox
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("input[name=username]", "vanthu")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.fill("input[name=q]", "TANG CUONG chu ky so")
+        page.locator("form.filters button[type=submit]").click()
+        assert page.locator(f"tr.document[data-id='{document}']").count() == 1
+        page.fill("input[name=q]", "không có văn bản này")
+        page.locator("form.filters button[type=submit]").click()
+        expect(page.locator(".no-match")).to_contain_text("Không có văn bản nào khớp")
+        page.screenshot(path=ARTEFACTS / "inbox-no-match.png", full_page=True)
+        page.locator(".no-match a").click()
+        expect(page.locator("tr.document")).to_have_count(1)
+        assert page.input_value("input[name=q]") == ""
+
+
+def test_an_auditor_downloads_the_audit_and_opens_a_sent_document(audited_office, browser):
+    ARTEFACTS.mkdir(exist_ok=True)
+    auditor = _log_in(browser, audited_office, "kiemtoan-g22")
+    refused = refusals(auditor)
+    auditor.click("header >> text=Báo cáo ký số")
+    expect(auditor.locator("main h1")).to_have_text("Báo cáo ký số")  # the header's name
+    with auditor.expect_download() as download:
+        auditor.locator("p.exports a", has_text="CSV").click()
+    saved = Path(download.value.path()).read_bytes()
+    assert saved.startswith("\ufeff".encode()) and "Văn phòng Chính phủ" in saved.decode()
+    with auditor.expect_download() as download:
+        auditor.locator("p.exports a", has_text="XLSX").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    auditor.locator("table.overall tr[data-direction='sent'] td.count.total a").click()
+    sent = auditor.locator("main tr.listed")
+    expect(sent).to_have_count(1)
+    sent.locator("a").click()
+    expect(auditor.locator("main h1")).to_have_text("1234/UBND-KT")
+    delivery = auditor.locator("main td.delivery")
+    expect(delivery).not_to_have_text("queued")
+    assert delivery.inner_text() in ("Đang chờ gửi", "Đã chuyển đi", "Nơi nhận đã nhận")
+    auditor.screenshot(path=ARTEFACTS / "sent-document.png", full_page=True)
+    assert refused == []
+
+
+@pytest.fixture
+def told_inbox(inbox, pki):
+    """The inbox with, besides the usual letter, one whose envelope names a signer its
+    certificate does not, and one received by a node that trusts no root (stored before the
+    browser starts)."""
+    from edoc.envelope.model import Attachment as EnvelopeAttachment
+    from edoc.exchange.receive import Node, receive_envelope
+    from fixtures.letters import letter_envelope, signed_letter
+    from signing.policy import DEFAULT_POLICY
+
+    app, node, document = inbox
+    files = [EnvelopeAttachment("main", "l.pdf", "application/pdf", signed_letter(pki)[1])]
+    other = {"full_name": "Nguyễn Văn Khác", "position": "Chủ tịch"}
+    mismatch = receive_envelope(node, letter_envelope(files, document_id="m", signer=other))
+    untrusting = Node(node.organization, node.sessions, node.blobs, DEFAULT_POLICY)
+    untrusted = receive_envelope(untrusting, letter_envelope(files, document_id="u"))
+    return app, document, mismatch.document_pk, untrusted.document_pk
+
+
+def test_a_clerk_reads_results_and_levels_in_words(told_inbox, browser):
+    app, document, mismatch, untrusted = told_inbox
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("input[name=username]", "vanthu")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator(f"tr[data-id='{document}'] .trust")).to_have_text("Tin cậy ✓")
+        distrust = page.locator(f"tr[data-id='{untrusted}'] .badge")
+        expect(distrust.locator(".trust")).to_have_text("Tin cậy ✗")
+        expect(distrust.locator(".trust-finding")).to_contain_text("CERT_UNTRUSTED")
+        expect(page.locator(f"tr[data-id='{mismatch}'] .sender")).to_contain_text(
+            "Ủy ban nhân dân thành phố Hà Nội (000.00.00.H26)"
+        )
+        page.screenshot(path=ARTEFACTS / "inbox-badges.png", full_page=True)
+        page.goto(f"http://127.0.0.1:{port}/documents/{mismatch}")
+        expect(page.locator(".verdict")).to_contain_text("Không hợp lệ")
+        passed = page.locator("td.indication").first
+        expect(passed).to_have_text("Chữ ký đúng")
+        expect(passed).to_have_attribute("title", "TOTAL_PASSED")
+        finding = page.locator("li.finding", has_text="VN_SIGNER_MISMATCH")
+        expect(finding.locator(".level")).to_have_text("Lỗi")
+        expect(finding).to_contain_text("Nguyễn Văn Khác")
+        page.screenshot(path=ARTEFACTS / "document-words.png", full_page=True)

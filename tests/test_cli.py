@@ -215,7 +215,7 @@ def test_audit_after_the_demo_covers_every_agency_in_every_format(demo_runs, tmp
     assert book["Xếp hạng"].max_row == 1 + len(summary["nodes"])
     listed = run("--lang", "en", "audit", "--home", str(home), "--list", "VN_MISSING_PERSONAL")
     assert listed.returncode == 3
-    assert "VN_MISSING_PERSONAL" in listed.stdout and "not compliant" in listed.stdout
+    assert "VN_MISSING_PERSONAL" in listed.stdout and "Non-compliant" in listed.stdout
 
 
 def test_audit_refuses_bad_scopes_with_a_clear_message(tmp_path):

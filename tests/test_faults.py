@@ -115,16 +115,19 @@ def make_cluster(tmp_path, quick_policy):
         cluster.close()
 
 
-def letters(pdf: bytes, numbers: range, appendix: bytes = b"") -> list[bytes]:
+def letters(
+    pdf: bytes, numbers: range, appendix: bytes = b"", signer: str = HA_NOI.deputy.full_name
+) -> list[bytes]:
     """Letters from Hà Nội to the Government Office with these ``numbers``: the signed PDF,
-    and an appendix of each letter's own (so each has a file no other letter has)."""
+    and an appendix of each letter's own (so each has a file no other letter has), signed
+    by ``signer`` as the envelope says."""
     made = []
     for number in numbers:
         meta = {
             "from": HA_NOI.organ_id, "to": [VPCP.organ_id],
             "code": {"number": str(number), "notation": "UBND-KT"},
             "promulgation_date": "2026-11-20", "subject": f"Thư số {number} về chữ ký số",
-            "signer": {"full_name": HA_NOI.deputy.full_name, "position": "Phó Chủ tịch"},
+            "signer": {"full_name": signer, "position": "Phó Chủ tịch"},
         }  # fmt: skip
         files = [
             EnvelopeAttachment("main", f"{number}-UBND-KT.pdf", "application/pdf", pdf),
@@ -383,7 +386,8 @@ def test_with_the_ocsp_server_down_a_document_is_indeterminate_until_rechecked(t
     add_user(node.sessions, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK, "Văn thư")
     renew_validation()  # this thread asks the CA itself, whatever it verified before
     good = letters(_sign(ca, "h26-deputy"), range(1, 2))[0]
-    revoked = letters(_sign(ca, "bad-revoked"), range(2, 3))[0]
+    official = ca.end_entities["bad-revoked"].person.full_name  # the envelope names them
+    revoked = letters(_sign(ca, "bad-revoked"), range(2, 3), signer=official)[0]
     for data in (good, revoked):
         receive_envelope(node, data)
 

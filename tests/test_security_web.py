@@ -22,7 +22,7 @@ from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft, send_draft
 from edoc.exchange.receive import Node, receive_envelope
-from edoc.storage.models import Base, Document, Draft, User, UserRole
+from edoc.storage.models import Base, Direction, Document, Draft, User, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
@@ -103,7 +103,12 @@ def world(tmp_path_factory, pki, envelope):
         sealed = sign_organisation(signed, key_of(pki, "g22-org"), seal_image(VPCP)).pdf
         letter = DraftFile("77.pdf", sealed)  # sent: the agency signed it
         sent = create_draft(node, clerk, "x", _header("77", "Đã gửi"), [HA_NOI.organ_id], letter)
-        send_draft(node, sent.id, seen=sent.main_sha256, who="x", confirmed=True)
+        sent_pk = send_draft(node, sent.id, seen=sent.main_sha256, who="x", confirmed=True)
+        with node.sessions() as session:
+            sent_attachment = session.get(Document, sent_pk).attachments[0].id
+        foreign_sent, foreign_sent_attachment = copy_of(
+            node, sent_pk, direction=Direction.SENT, sender_organ_id=HA_NOI.organ_id
+        )
         opened = create_draft(
             node, clerk, "x", _header("78", "Chưa gửi"), [HA_NOI.organ_id],
             DraftFile("78.pdf", signed),
@@ -120,9 +125,11 @@ def world(tmp_path_factory, pki, envelope):
         yield World(
             create_node_app(node, "hub-token", "secret-for-tests", stamp), node,
             own={"document": document, "attachment": attachment, "draft": sent.id,
-                 "user": target, "anchor": anchor.id},
+                 "user": target, "anchor": anchor.id, "sent": sent_pk,
+                 "sent_attachment": sent_attachment},
             other={"document": foreign, "attachment": foreign_attachment,
-                   "draft": foreign_draft.id, "user": hanoi.id},
+                   "draft": foreign_draft.id, "user": hanoi.id, "sent": foreign_sent,
+                   "sent_attachment": foreign_sent_attachment},
             open_draft=opened.id, seen=opened.main_sha256, leader=leader, p12=p12,
             spare_ca=_pem(spare), kept_anchor=kept_anchor.id,
         )  # fmt: skip
@@ -161,6 +168,8 @@ ROUTES = {
     ("inbox.file", "GET"): Route("/documents/{document}/files/{attachment}", EVERYONE, 200),
     ("inbox.status", "POST"): Route("/documents/{document}/status", ACTORS, 303, {"code": ""}),
     ("inbox.outbox", "GET"): Route("/outbox", EVERYONE, 200),
+    ("inbox.sent", "GET"): Route("/outbox/{sent}", EVERYONE, 200),
+    ("inbox.sent_file", "GET"): Route("/outbox/{sent}/files/{sent_attachment}", EVERYONE, 200),
     ("inbox.verify", "GET"): Route("/verify", EVERYONE, 200),
     ("inbox.verify", "POST"): Route("/verify", EVERYONE, 422),  # no file: told so
     ("compose.form", "GET"): Route("/compose", ACTORS, 200),
@@ -176,6 +185,7 @@ ROUTES = {
     ("compose.delete", "POST"): Route("/drafts/{draft}/delete", ACTORS, 303),
     ("audit.report", "GET"): Route("/audit", AUDITORS, 200),
     ("audit.documents", "GET"): Route("/audit/documents?figure=total", AUDITORS, 200),
+    ("audit.export", "GET"): Route("/audit/export.csv", AUDITORS, 200),
     ("admin.users", "GET"): Route("/admin/users", (ADMIN,), 200),
     ("admin.new_user", "POST"): Route("/admin/users", (ADMIN,), 303, {"role": "clerk"}),
     ("admin.change_role", "POST"): Route("/admin/users/{user}/role", (ADMIN,), 303, UNCHANGED),
@@ -192,7 +202,7 @@ ROUTES = {
     ("node.take", "POST"): Route("/api/v1/messages", TOKEN, 401),  # a session is no token
 }
 #: The things a route may be about, each either the agency's own or another's.
-THINGS = ("document", "attachment", "draft", "user")
+THINGS = ("document", "attachment", "draft", "user", "sent", "sent_attachment")
 
 
 def _agencies(route: Route) -> tuple[str, ...]:
@@ -899,12 +909,15 @@ def test_a_file_that_is_no_pdf_where_a_pdf_is_needed_is_said_on_the_page(world):
     made = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(image), "con-dau.pdf")})
     assert "«con-dau.pdf» không phải tệp PDF" in _flashed(clerk, made)
     broken = _post(clerk, "/compose", {**letter, "pdf": (io.BytesIO(b"%PDF-1.7 no"), "x.pdf")})
-    assert "Không đọc được tệp PDF" in _flashed(clerk, broken)
+    told = _flashed(clerk, broken)
+    assert "Không đọc được tệp PDF: tệp bị hỏng" in told  # in words: no reader's exception
+    assert "&lt;bytes&gt;" not in told and "malformed" not in told
     replaced = _post(clerk, f"/drafts/{world.open_draft}/pdf",
                      {"seen": world.seen, "pdf": (io.BytesIO(image), "da-ky.pdf")})  # fmt: skip
     assert "Tệp tải lên không phải PDF" in _flashed(clerk, replaced)
     checked = _post(clerk, "/verify", {"pdf": (io.BytesIO(b"%PDF-1.7 no"), "x.pdf")})
     assert checked.status_code == 422 and "Không đọc được tệp PDF" in checked.get_data(as_text=True)
+    assert "&lt;bytes&gt;" not in checked.get_data(as_text=True)
 
 
 def test_a_form_upload_over_the_limit_is_said_on_the_page(inbox):

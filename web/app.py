@@ -67,10 +67,12 @@ def create_node_app(
     register_error_pages(app)
 
     @app.template_filter("vietnam")
-    def vietnam(moment: dt.datetime | str | None) -> str:
-        """A stored UTC time (or its ISO text, as JSON keeps it) in Vietnam time."""
+    def vietnam(moment: dt.datetime | dt.date | str | None) -> str:
+        """A stored UTC time (or its ISO text, as JSON keeps it) in Vietnam time, a date as
+        dd/mm/yyyy: every page shows times and dates through this filter."""
         if isinstance(moment, str):
-            moment = dt.datetime.fromisoformat(moment)
+            read = dt.datetime.fromisoformat if "T" in moment else dt.date.fromisoformat
+            moment = read(moment)
         return shown(moment)
 
     return app

@@ -9,10 +9,11 @@ traceback.
 import datetime as dt
 from dataclasses import asdict, dataclass, fields
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import login_required
 
 from edoc.agency import AgencyDirectory
+from edoc.audit.output import csv_file, xlsx_file
 from edoc.audit.page import TEMPLATES, audit_view, figure_name, range_text
 from edoc.audit.periods import KINDS, Range
 from edoc.audit.report import Scope, Source, build_report, list_documents
@@ -21,11 +22,17 @@ from edoc.errors import AuditError
 from edoc.exchange.receive import Node
 from edoc.storage.models import Direction
 from edoc.timezone import day_start
+from web.files import file_response
 from web.roles import AUDITORS, only
 from web.text import LABELS, language
 
 #: The most documents a drill-down lists (the audit's figures have no such limit).
 LISTED = 500
+#: The files the page offers, as ``edoc audit --csv`` and ``--xlsx`` write them.
+EXPORTS = {
+    "csv": (csv_file, "text/csv"),
+    "xlsx": (xlsx_file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,27 @@ def audit_blueprint(node: Node) -> Blueprint:
             return url_for("audit.documents", figure=figure,
                            **filters.args(label=label, direction=direction))  # fmt: skip
 
-        return render_template("audit.html", v=audit_view(found, lang), link=link, **page)
+        exports = {kind: url_for("audit.export", kind=kind, **filters.args()) for kind in EXPORTS}
+        return render_template(
+            "audit.html", v=audit_view(found, lang), link=link, exports=exports, **page
+        )
+
+    @blueprint.get("/audit/export.<kind>")
+    @login_required
+    def export(kind: str):
+        """The audit under the page's filters as the CLI's CSV or XLSX file, to download."""
+        only(AUDITORS)
+        if kind not in EXPORTS:
+            abort(404)
+        lang, filters = language(), Filters.of(request.args)
+        try:
+            found = build_report(sources, filters.scope(node.organ_id), directory=directory)
+        except AuditError as error:
+            page = {"w": words(lang), "f": filters, "kinds": KINDS}
+            return render_template("audit.html", error=error.message(lang), **page), 400
+        make, media_type = EXPORTS[kind]
+        name = f"audit-{node.organ_id}-{filters.period}.{kind}"
+        return file_response(make(found, lang), name, media_type)
 
     @blueprint.get("/audit/documents")
     @login_required

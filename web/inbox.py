@@ -19,18 +19,27 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from edoc.agency import AgencyDirectory
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
 from edoc.exchange.actions import CLERK_ACTIONS, act
 from edoc.exchange.processing import step_of
 from edoc.exchange.receive import Node
+from edoc.search import fold
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start, shown
 from signing.verify import verify_document
+from signing.wording import (
+    TRUST_CODES,
+    indication_code,
+    indication_word,
+    level_word,
+    verdict_word,
+)
 from web.files import file_response, plain_name
 from web.lockout import LoginRules
 from web.roles import ACTORS, only
@@ -46,26 +55,33 @@ LAST_PAGE = 10**9
 
 @dataclass(frozen=True)
 class Badge:
-    """What a clerk sees of a document's signatures at a glance; ``indeterminate`` when a
-    verdict is still open (e.g. the revocation status could not be had yet)."""
+    """What a clerk sees of a document's signatures at a glance.
+
+    ``verdict`` is the document's (compliant, non_compliant, indeterminate or unverified),
+    said whenever it is not compliant. ``trusted`` when every signature leads to a trust
+    anchor; ``distrust`` the finding (as its report keeps it) that says a signature is not to
+    be trusted: only such a finding makes the badge say "not trusted", and it is shown with
+    it. Neither (a changed file, a revocation status not known yet): the badge says nothing
+    of trust, the verdict says why."""
 
     personal: bool
     organisation: bool
     trusted: bool
-    verified: bool
-    indeterminate: bool
+    distrust: dict | None
+    verdict: str
 
 
 def badge(document: Document) -> Badge:
     signatures = [s for a in document.attachments for s in a.signatures]
     valid = [s for s in signatures if s.indication == "TOTAL_PASSED"]
-    reports = [a.report.verdict for a in document.attachments if a.report is not None]
+    reports = [a.report for a in document.attachments if a.report is not None]
+    findings = [f for r in reports for f in r.report.get("findings", [])]
     return Badge(
         personal=any(s.role == "personal" for s in valid),
         organisation=any(s.role == "organisation" for s in valid),
         trusted=bool(signatures) and all(s.trusted for s in signatures),
-        verified=bool(reports),
-        indeterminate=verdict_of(reports) == "indeterminate",
+        distrust=next((f for f in findings if f["code"] in TRUST_CODES), None),
+        verdict=verdict_of([r.verdict for r in reports]),
     )
 
 
@@ -90,12 +106,8 @@ def _filtered(query, args) -> tuple:
         name: args.get(name, "").strip()
         for name in ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort")
     }
-    if text := chosen["q"]:  # the words as typed: % and _ are no wildcards
-        query = query.where(
-            Document.subject.icontains(text, autoescape=True)
-            | Document.number.icontains(text, autoescape=True)
-            | Document.notation.icontains(text, autoescape=True)
-        )
+    if text := fold(chosen["q"]):  # the words as typed: % and _ are no wildcards
+        query = query.where(Document.search_text.contains(text, autoescape=True))
     if chosen["status"]:
         query = query.where(Document.status_code == chosen["status"])
     if chosen["sender"]:
@@ -111,8 +123,27 @@ def _filtered(query, args) -> tuple:
     return query, chosen
 
 
+def _recipients(document: Document) -> list[tuple]:
+    """Each recipient's delivery of a sent document, with the last status it sent back."""
+    recipients = []
+    for delivery in document.deliveries:
+        if delivery.kind != "document":
+            continue
+        answers = [s for s in document.statuses if s.organ_id == delivery.recipient_organ_id]
+        recipients.append((delivery, answers[-1] if answers else None))
+    return recipients
+
+
 def inbox_blueprint(node: Node) -> Blueprint:
     blueprint = Blueprint("inbox", __name__, template_folder="templates")
+    known = {a.organ_id: a.name for a in AgencyDirectory.builtin().all()}
+
+    def named(name: str, organ_id: str) -> str:
+        """An agency as pages show it: by its name (as its envelope gave it, else as the
+        directory knows it), with its id, which tells units of the same name apart; by its
+        id alone when no name is known."""
+        name = name or known.get(organ_id, "")
+        return f"{name} ({organ_id})" if name else organ_id
 
     @blueprint.app_context_processor
     def texts():
@@ -120,6 +151,11 @@ def inbox_blueprint(node: Node) -> Blueprint:
         return {
             "t": LABELS[lang], "lang": lang, "agency": node.organization,
             "status_words": lambda code: StatusCode(code).meaning[lang == "en"],
+            "verdict_word": lambda verdict: verdict_word(verdict, lang),
+            "indication_word": lambda main, sub: indication_word(main, sub, lang),
+            "indication_code": indication_code,
+            "level_word": lambda level: level_word(level, lang),
+            "named": named,
         }  # fmt: skip
 
     @blueprint.get("/lang/<code>")
@@ -161,11 +197,11 @@ def inbox_blueprint(node: Node) -> Blueprint:
         session.clear()
         return redirect(url_for("inbox.login"))
 
-    def _mine():
+    def _mine(direction: Direction = Direction.RECEIVED):
         return (
             select(Document)
             .where(Document.owner_organ_id == current_user.organ_id)
-            .where(Document.direction == Direction.RECEIVED)
+            .where(Document.direction == direction)
         )
 
     @blueprint.get("/")
@@ -184,32 +220,44 @@ def inbox_blueprint(node: Node) -> Blueprint:
                 .limit(PAGE_SIZE + 1)
             ).all()
             shown = [(d, badge(d)) for d in rows[:PAGE_SIZE]]
-            senders = db.scalars(
-                select(Document.sender_organ_id)
+            senders = db.execute(
+                select(Document.sender_organ_id, func.max(Document.sender_name))
                 .where(Document.owner_organ_id == current_user.organ_id)
                 .where(Document.direction == Direction.RECEIVED)
-                .distinct()
+                .group_by(Document.sender_organ_id)
             ).all()
         return render_template(
             "inbox.html", rows=shown, page=page, more=len(rows) > PAGE_SIZE, f=chosen,
-            senders=sorted(senders),
+            senders=sorted(tuple(s) for s in senders),
+            filtered=any(value for name, value in chosen.items() if name != "sort"),
         )  # fmt: skip
 
-    def _document(document_pk: int) -> Document:
+    def _document(document_pk: int, direction: Direction = Direction.RECEIVED) -> Document:
         with node.sessions() as db:
             document = db.scalar(
-                _mine()
+                _mine(direction)
                 .where(Document.id == document_pk)
                 .options(
                     selectinload(Document.attachments).selectinload(Attachment.signatures),
                     selectinload(Document.attachments).selectinload(Attachment.report),
                     selectinload(Document.statuses),
                     selectinload(Document.events),
+                    selectinload(Document.deliveries),
                 )
             )
         if document is None:
             abort(404)  # another agency's, or none: the same answer
         return document
+
+    def _file(document: Document, attachment_pk: int):
+        """An attachment of ``document``, for the browser's own PDF viewer (inline) or to
+        download."""
+        attachment = next((a for a in document.attachments if a.id == attachment_pk), None)
+        if attachment is None:
+            abort(404)
+        data = node.blobs.read(attachment.sha256)
+        report = attachment.report.report if attachment.report else None
+        return file_response(data, attachment.name, attachment.content_type, report)
 
     @blueprint.get("/documents/<int:document_pk>")
     @login_required
@@ -228,14 +276,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")
     @login_required
     def file(document_pk: int, attachment_pk: int):
-        """An attachment, for the browser's own PDF viewer (inline) or to download."""
-        found = _document(document_pk)
-        attachment = next((a for a in found.attachments if a.id == attachment_pk), None)
-        if attachment is None:
-            abort(404)
-        data = node.blobs.read(attachment.sha256)
-        report = attachment.report.report if attachment.report else None
-        return file_response(data, attachment.name, attachment.content_type, report)
+        return _file(_document(document_pk), attachment_pk)
 
     @blueprint.post("/documents/<int:document_pk>/status")
     @login_required
@@ -280,19 +321,21 @@ def inbox_blueprint(node: Node) -> Blueprint:
                 .order_by(Document.received_at.desc())
                 .limit(PAGE_SIZE)
             ).all()
-            rows = []
-            for document in sent:
-                recipients = []
-                for delivery in document.deliveries:
-                    if delivery.kind != "document":
-                        continue
-                    answers = [
-                        s for s in document.statuses if s.organ_id == delivery.recipient_organ_id
-                    ]
-                    last = answers[-1] if answers else None
-                    recipients.append((delivery, last))
-                rows.append((document, recipients))
+            rows = [(document, _recipients(document)) for document in sent]
         return render_template("outbox.html", rows=rows)
+
+    @blueprint.get("/outbox/<int:document_pk>")
+    @login_required
+    def sent(document_pk: int):
+        """A sent document, to read: its header, files and checks, and each recipient's
+        delivery and answers (what an auditor's drill-down leads to)."""
+        found = _document(document_pk, Direction.SENT)
+        return render_template("sent.html", d=found, recipients=_recipients(found))
+
+    @blueprint.get("/outbox/<int:document_pk>/files/<int:attachment_pk>")
+    @login_required
+    def sent_file(document_pk: int, attachment_pk: int):
+        return _file(_document(document_pk, Direction.SENT), attachment_pk)
 
     @blueprint.route("/verify", methods=["GET", "POST"])
     @login_required
@@ -305,12 +348,13 @@ def inbox_blueprint(node: Node) -> Blueprint:
         if not data.startswith(b"%PDF"):
             flash(LABELS[language()]["not_a_pdf"], "error")
             return render_template("verify.html", report=None), 422
+        name = plain_name(upload.filename, "document.pdf")
         try:
             report = verify_document(data, node.policy).to_json()
-        except EdocError as error:
-            flash(error.message(language()), "error")
+        except EdocError:  # its message names the reader's exception: said in words here
+            flash(LABELS[language()]["unreadable_pdf"].format(name=name), "error")
             return render_template("verify.html", report=None), 422
-        report["file"] = plain_name(upload.filename, "document.pdf")
+        report["file"] = name
         return render_template("verify.html", report=report)
 
     return blueprint

@@ -4,7 +4,6 @@ XLSX (one sheet per view), and the drill-down list of documents."""
 import csv
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -12,7 +11,6 @@ from openpyxl.styles import Font
 from edoc.audit.figures import COUNTS, EXCHANGE, RATED, Figures, Listed
 from edoc.audit.report import AuditReport, Row
 from edoc.audit.wording import coverage_note, percent, words
-from edoc.files import write_atomic
 from edoc.timezone import to_vietnam
 
 
@@ -109,13 +107,15 @@ def csv_text(report: AuditReport, lang: str = "vi") -> str:
     return out.getvalue()
 
 
-def write_csv(path: Path, text: str) -> None:
-    """Write CSV text with a byte order mark, so that spreadsheet programs read it as UTF-8."""
-    write_atomic(path, text.encode("utf-8-sig"))
+def csv_file(report: AuditReport, lang: str = "vi") -> bytes:
+    """The CSV file of :func:`csv_text`, with a byte order mark so that spreadsheet programs
+    read it as UTF-8: what ``edoc audit --csv`` writes and the auditor's page offers."""
+    return csv_text(report, lang).encode("utf-8-sig")
 
 
-def write_xlsx(report: AuditReport, path: Path, lang: str = "vi") -> None:
-    """A workbook with one sheet per view: figures, ranking, monthly trend, codes, coverage."""
+def xlsx_file(report: AuditReport, lang: str = "vi") -> bytes:
+    """A workbook with one sheet per view: figures, ranking, monthly trend, codes, coverage;
+    what ``edoc audit --xlsx`` writes and the auditor's page offers."""
     w = words(lang)
     book = Workbook()
     figures = book.active
@@ -171,7 +171,7 @@ def write_xlsx(report: AuditReport, path: Path, lang: str = "vi") -> None:
         note.append([line])
     out = io.BytesIO()
     book.save(out)
-    write_atomic(path, out.getvalue())
+    return out.getvalue()
 
 
 def _sheet_rows(sheet, headers: list, rows: list[list]) -> None:

@@ -8,6 +8,7 @@ from edoc.audit.periods import Range
 from edoc.audit.report import AuditReport
 from edoc.timezone import shown, to_vietnam
 from signing.checks import CATALOGUE
+from signing.wording import VERDICTS
 
 #: The words of the terminal, the spreadsheets and the pages.
 _SHARED: dict[str, dict[str, str]] = {
@@ -56,10 +57,8 @@ _SHARED: dict[str, dict[str, str]] = {
         "subject": "Trích yếu",
         "document_id": "DocumentId",
         "verdict": "Kết luận",
-        "verdict_compliant": "đúng quy định",
-        "verdict_non_compliant": "không đúng quy định",
-        "verdict_indeterminate": "chưa xác định",
-        "verdict_unverified": "chưa kiểm tra",
+        **{f"verdict_{verdict}": word for verdict, word in VERDICTS["vi"].items()},
+        "verdict_unverified": "Chưa kiểm tra",
         "sheet_figures": "Số liệu",
         "sheet_ranking": "Xếp hạng",
         "sheet_trend": "Theo tháng",
@@ -111,10 +110,8 @@ _SHARED: dict[str, dict[str, str]] = {
         "subject": "Subject",
         "document_id": "DocumentId",
         "verdict": "Verdict",
-        "verdict_compliant": "compliant",
-        "verdict_non_compliant": "not compliant",
-        "verdict_indeterminate": "indeterminate",
-        "verdict_unverified": "unverified",
+        **{f"verdict_{verdict}": word for verdict, word in VERDICTS["en"].items()},
+        "verdict_unverified": "Unverified",
         "sheet_figures": "Figures",
         "sheet_ranking": "Ranking",
         "sheet_trend": "Monthly trend",

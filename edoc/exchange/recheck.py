@@ -23,6 +23,7 @@ from edoc.exchange.records import (
     report_values,
     revocation_unknown,
     signature_rows,
+    signer_checked,
 )
 from edoc.storage.models import Attachment, Document, VerificationReport
 from signing.policy import Policy
@@ -49,6 +50,7 @@ class _Due:
     rechecks: int
     attachment_pk: int
     sha256: str
+    signer_name: str  # as the document's envelope names its signer
 
 
 def recheck_due(service: Node | Hub, due_by: dt.datetime | None = None) -> Rechecked:
@@ -64,7 +66,7 @@ def recheck_due(service: Node | Hub, due_by: dt.datetime | None = None) -> Reche
             if item.sha256 not in reports:
                 data = service.blobs.read(item.sha256)
                 reports[item.sha256] = verify_document(data, service.policy)
-            report = reports[item.sha256]
+            report = signer_checked(reports[item.sha256], item.signer_name, service.policy)
             if _replace(service.sessions, item, report, service.policy):
                 verified += 1
                 settled += not revocation_unknown(report)
@@ -80,8 +82,10 @@ def _due(sessions: sessionmaker[Session], due_by: dt.datetime, after: int) -> li
                 VerificationReport.rechecks,
                 Attachment.id,
                 Attachment.sha256,
+                Document.signer_name,
             )
             .join(Attachment, VerificationReport.attachment_pk == Attachment.id)
+            .join(Document, Attachment.document_pk == Document.id)
             .where(VerificationReport.recheck_at <= due_by, VerificationReport.id > after)
             .order_by(VerificationReport.id)
             .limit(BATCH)

@@ -3,7 +3,7 @@ storing it once, and the status envelopes a node sends about the documents it re
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from edoc.envelope.model import (
 )
 from edoc.errors import EnvelopeError
 from edoc.exchange.outbox import Backoff
+from edoc.search import fold
 from edoc.storage.blobs import BlobStore, Staging
 from edoc.storage.models import (
     Attachment,
@@ -32,8 +33,9 @@ from edoc.storage.models import (
     StatusEvent,
     VerificationReport,
 )
+from signing.checks import Severity
 from signing.policy import Policy
-from signing.report import DocumentReport
+from signing.report import DocumentReport, Finding, Verdict
 from signing.verify import verify_document
 
 #: When to verify again a PDF whose revocation status could not be established: a minute
@@ -136,13 +138,37 @@ def is_pdf(name: str, data: bytes) -> bool:
 
 
 def verify_pdfs(message: DocumentMessage, policy: Policy) -> dict[str, DocumentReport]:
-    """The report on each PDF of ``message``, by ContentId (slow: call it before any query,
-    so that no database lock is held while verifying)."""
+    """The report on each PDF of ``message``, by ContentId, its personal signatures checked
+    against the envelope's signer (slow: call it before any query, so that no database lock
+    is held while verifying)."""
     return {
-        attachment.content_id: verify_document(attachment.data, policy)
+        attachment.content_id: signer_checked(
+            verify_document(attachment.data, policy), message.signer.full_name, policy
+        )
         for attachment in message.attachments
         if is_pdf(attachment.name, attachment.data)
     }
+
+
+def signer_checked(report: DocumentReport, signer_name: str, policy: Policy) -> DocumentReport:
+    """``report`` with VN_SIGNER_MISMATCH when the envelope names a signer (SignerInfo/
+    FullName) whom no personal signature's certificate names: compared without case or
+    diacritics, as certificates often write names in capitals without them. ``report``
+    itself is left as it is (a file's report may serve several envelopes)."""
+    personal = [s for s in report.signatures if s.role == "personal"]
+    severity = policy.severity("VN_SIGNER_MISMATCH")
+    if not signer_name or not personal or severity is Severity.IGNORE:
+        return report
+    if any(fold(s.signer) == fold(signer_name) for s in personal):
+        return report
+    named = ", ".join(s.signer for s in personal)
+    finding = Finding.of(
+        "VN_SIGNER_MISMATCH", severity, personal[-1].field,
+        (f"gói tin ghi «{signer_name}», chứng thư số ghi «{named}»",
+         f"the envelope names '{signer_name}', the certificate '{named}'"),
+    )  # fmt: skip
+    verdict = Verdict.NON_COMPLIANT if severity is Severity.ERROR else report.verdict
+    return replace(report, findings=[*report.findings, finding], verdict=verdict)
 
 
 def status_row(document_pk: int, message: StatusMessage, message_sha256: str) -> dict:

@@ -24,9 +24,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from edoc.search import search_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -151,6 +154,8 @@ class Document(Base):
     trace: Mapped[list] = mapped_column(JSON, default=list)  # hops: {"organ_id", "at"}, in order
     # what the SDK's senders add: task_codes, application_type, sent_by (StaffInfo)
     extensions: Mapped[dict] = mapped_column(JSON, default=dict)
+    # number/notation and subject folded (edoc.search), kept by _fold_search_text below
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
@@ -166,6 +171,15 @@ class Document(Base):
     )
     audit_entries: Mapped[list["AuditEntry"]] = relationship(
         back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+@event.listens_for(Document, "before_insert")
+@event.listens_for(Document, "before_update")
+def _fold_search_text(mapper, connection, document: Document) -> None:
+    """Every way a document is stored keeps what it is found by up to date."""
+    document.search_text = search_text(
+        document.number or "", document.notation or "", document.subject or ""
     )
 
 
