@@ -444,11 +444,11 @@ def sign_organisation(
         reason = "Không có chữ ký số cá nhân / no personal digital signature"
         box = _missing_personal_box(reader, diameter_mm)
     else:
-        raise SigningError(  # the CLI's --allow-missing-personal is told in its --help
-            "Văn bản chưa có chữ ký số của người có thẩm quyền: chữ ký số của cơ quan chỉ "
-            "đặt sau chữ ký số cá nhân (Nghị định 30/2020/NĐ-CP), nên chưa ký số của cơ quan.",
-            "The document has no personal signature of the competent person: the agency's "
-            "signature only follows a personal one (Decree 30/2020), so it is not applied.",
+        raise SigningError(
+            "Văn bản chưa có chữ ký số của người có thẩm quyền: không ký số của cơ quan "
+            "(dùng --allow-missing-personal nếu thật sự cần).",
+            "The document has no personal signature of the competent person: not applying "
+            "the organisation signature (use --allow-missing-personal if you must).",
         )
     name = _free_name(reader, ORGANISATION_FIELD)
     return _sign(pdf, key, box, seal, name, options, reason)

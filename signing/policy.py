@@ -9,7 +9,7 @@ anchors. A policy file only needs the lines it changes: the rest comes from the 
 import enum
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -116,22 +116,44 @@ def _parse(text: str, path: str, base: Policy | None, folder: Path | None) -> Po
             "a policy without a folder cannot name certificate files (trust.anchors)",
         )
     inherited = base or Policy(severities={})  # what a file does not say: the base's, or the floor
+    modes = ", ".join(mode.value for mode in Revocation)
+    return Policy(
+        severities=severities,
+        trust=tuple(load_certificates(folder / anchor for anchor in anchors)),
+        revocation=_given(path, revocation, "revocation", "mode", Revocation,
+                          inherited.revocation, (f"một trong {modes}", f"one of {modes}")),
+        timeout_seconds=_given(path, revocation, "revocation", "timeout_seconds", float,
+                               inherited.timeout_seconds, _NUMBER),
+        min_rsa_bits=_given(path, algorithms, "algorithms", "min_rsa_bits", int,
+                            inherited.min_rsa_bits, _NUMBER),
+        min_ec_bits=_given(path, algorithms, "algorithms", "min_ec_bits", int,
+                           inherited.min_ec_bits, _NUMBER),
+        name=Path(path).stem,
+    )  # fmt: skip
+
+
+_NUMBER = ("một số", "a number")
+
+
+def _given(
+    path: str,
+    section: Mapping,
+    name: str,
+    key: str,
+    convert: Callable,
+    default: object,
+    expected: tuple[str, str],
+):
+    """``section[key]`` as ``convert`` makes it, ``default`` when the file does not say it;
+    a value of another kind is named with what it should be, in words (not Python's)."""
+    if key not in section:
+        return default
     try:
-        return Policy(
-            severities=severities,
-            trust=tuple(load_certificates(folder / anchor for anchor in anchors)),
-            revocation=Revocation(revocation.get("mode", inherited.revocation)),
-            timeout_seconds=float(revocation.get("timeout_seconds", inherited.timeout_seconds)),
-            min_rsa_bits=int(algorithms.get("min_rsa_bits", inherited.min_rsa_bits)),
-            min_ec_bits=int(algorithms.get("min_ec_bits", inherited.min_ec_bits)),
-            name=Path(path).stem,
-        )
-    except (TypeError, ValueError) as error:  # Python's words: said in the reader's instead
-        raise _invalid(
-            path,
-            "một giá trị không hợp lệ: mode là off, soft hoặc hard; số bit và thời gian chờ là số",
-            "a value is not valid: mode is off, soft or hard; bits and timeouts are numbers",
-        ) from error
+        return convert(section[key])
+    except (TypeError, ValueError):
+        value = f"{name}.{key} = «{section[key]}»"
+        said = (f"{value}, cần {expected[0]}", f"{value}, expected {expected[1]}")
+        raise _invalid(path, *said) from None
 
 
 def _shipped(name: str) -> Policy:

@@ -264,8 +264,8 @@ def test_choosing_a_policy_changes_the_levels_at_once(admin_app, pki):
          "hong.toml: Chính sách kiểm tra không hợp lệ: không phải TOML (dòng 1, cột 8).",
          "hong.toml: Invalid policy: not TOML (line 1, column 8)."),  # not the parser's text
         ("sai.toml", b'[revocation]\nmode = "maybe"\n',
-         "sai.toml: Chính sách kiểm tra không hợp lệ: một giá trị không hợp lệ: mode là off,",
-         "sai.toml: Invalid policy: a value is not valid: mode is off, soft or hard"),
+         "sai.toml: Chính sách kiểm tra không hợp lệ: revocation.mode = «maybe», cần một trong off",
+         "sai.toml: Invalid policy: revocation.mode = «maybe», expected one of off, soft, hard"),
         ("neo.toml", b'[trust]\nanchors = ["/etc/ssl/certs"]\n',
          "neo.toml: Chính sách kiểm tra không hợp lệ: chính sách không kèm thư mục",
          "neo.toml: Invalid policy: a policy without a folder cannot name certificate files"),

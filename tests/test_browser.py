@@ -95,14 +95,19 @@ def two_agencies(tmp_path, pki):
         yield network
 
 
-def _log_in(browser, url: str, username: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def log_in(page, url: str, username: str, password: str = "edoc-demo"):
+    """``page`` logged in at the inbox ``url`` as a person does: the login form, filled in."""
     page.goto(f"{url}/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "edoc-demo")
+    page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
     return page
+
+
+def _log_in(browser, url: str, username: str):
+    return log_in(browser.new_context(viewport={"width": 1280, "height": 900}).new_page(), url,
+                  username)  # fmt: skip
 
 
 def _until(page, selector: str, text: str, seconds: float = 60) -> None:
@@ -296,11 +301,8 @@ def test_a_clerk_finds_a_letter_without_diacritics_and_clears_a_search_in_the_br
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
     with BackgroundServer(app, "127.0.0.1", port):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.fill("input[name=username]", "vanthu")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page = log_in(browser.new_page(viewport={"width": 1280, "height": 900}),
+                      f"http://127.0.0.1:{port}", "vanthu", PASSWORD)  # fmt: skip
         page.fill("input[name=q]", "TANG CUONG chu ky so")
         page.locator("form.filters button[type=submit]").click()
         assert page.locator(f"tr.document[data-id='{document}']").count() == 1
@@ -362,11 +364,8 @@ def test_a_clerk_reads_results_and_levels_in_words(told_inbox, browser):
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
     with BackgroundServer(app, "127.0.0.1", port):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.fill("input[name=username]", "vanthu")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page = log_in(browser.new_page(viewport={"width": 1280, "height": 900}),
+                      f"http://127.0.0.1:{port}", "vanthu", PASSWORD)  # fmt: skip
         expect(page.locator(f"tr[data-id='{document}'] .trust")).to_have_text("Tin cậy ✓")
         distrust = page.locator(f"tr[data-id='{untrusted}'] .badge")
         expect(distrust.locator(".trust")).to_have_text("Tin cậy ✗")

@@ -7,15 +7,7 @@ from playwright.sync_api import expect
 
 from edoc.server import BackgroundServer, free_port
 from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser, refusals, two_agencies  # noqa: F401
-
-
-def _log_in(page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+from tests.test_browser import ARTEFACTS, browser, log_in, refusals, two_agencies  # noqa: F401
 
 
 def test_a_form_left_open_after_logging_out_in_another_tab_leads_to_the_login(inbox, browser):  # noqa: F811
@@ -27,7 +19,7 @@ def test_a_form_left_open_after_logging_out_in_another_tab_leads_to_the_login(in
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         refused = refusals(page)
-        _log_in(page, url, "vanthu", PASSWORD)
+        log_in(page, url, "vanthu", PASSWORD)
         page.goto(f"{url}/documents/{document}")
         other_tab = context.new_page()
         other_tab.goto(f"{url}/")
@@ -53,7 +45,7 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
     ARTEFACTS.mkdir(exist_ok=True)
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _log_in(page, office, "vanthu-g22", "edoc-demo")
+    log_in(page, office, "vanthu-g22", "edoc-demo")
     expect(page.locator("header")).to_contain_text(VPCP.name)
 
     refused = page.goto(f"{hanoi}/")  # another agency's inbox, on the same host
@@ -64,7 +56,7 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     page.goto(f"{office}/")
     expect(page.locator("header")).to_contain_text("Đăng xuất")  # still logged in there
 
-    _log_in(page, hanoi, "vanthu-h26", "edoc-demo")
+    log_in(page, hanoi, "vanthu-h26", "edoc-demo")
     expect(page.locator("header")).to_contain_text("Đăng xuất")
     page.goto(f"{office}/")  # logging in to Hà Nội did not log out of the Office
     expect(page.locator("header")).to_contain_text(VPCP.name)
@@ -89,12 +81,12 @@ def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox,
         url = f"http://127.0.0.1:{port}"
         clerk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         for n in range(5):
-            _log_in(clerk, url, "vanthu", f"sai-{n}")
+            log_in(clerk, url, "vanthu", f"sai-{n}")
         expect(clerk.locator(".flash")).to_contain_text("Tài khoản đang tạm khóa")
         expect(clerk.locator(".flash")).to_contain_text("(giờ Việt Nam)")
         clerk.screenshot(path=ARTEFACTS / "login-locked.png", full_page=True)
         admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        _log_in(admin, url, "quantri", PASSWORD)
+        log_in(admin, url, "quantri", PASSWORD)
         admin.goto(f"{url}/admin/users")
         row = admin.locator("tr.user[data-username='vanthu']")
         expect(row.locator("td.state")).to_contain_text("Tạm khóa (sai mật khẩu) đến")
@@ -103,5 +95,5 @@ def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox,
         row.locator("form.unlock button").click()
         expect(admin.locator(".flash")).to_contain_text("đã gỡ khóa do nhập sai mật khẩu")
         admin.screenshot(path=ARTEFACTS / "admin-users-changed.png", full_page=True)
-        _log_in(clerk, url, "vanthu", PASSWORD)
+        log_in(clerk, url, "vanthu", PASSWORD)
         expect(clerk.locator("header")).to_contain_text("Nguyễn Văn Thư")

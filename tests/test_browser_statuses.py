@@ -24,12 +24,9 @@ def offered(page) -> list[str]:
 
 
 def logged_in_page(browser, url: str):
+    """A clerk's page, logged in at ``url``."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", "vanthu")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    return page
+    return test_browser.log_in(page, url, "vanthu", PASSWORD)
 
 
 def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser):

@@ -11,7 +11,7 @@ from edoc.storage.models import Document, User
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.letters import signed_letter
-from tests.test_browser import ARTEFACTS, audited_office, browser, two_agencies  # noqa: F401
+from tests.test_browser import ARTEFACTS, audited_office, browser, log_in, two_agencies  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 ROLES = ("vanthu", "lanhdao", "kiemtoan", "quantri")  # clerk, leader, auditor, admin
@@ -55,10 +55,7 @@ def test_every_page_fits_a_phone_for_every_role(office_pages, browser):  # noqa:
         page.goto(f"{office}/login")
         assert _overflow(page) <= 0, "login"
         page.screenshot(path=ARTEFACTS / "phone-login.png", full_page=True)
-        page.fill("input[name=username]", f"{role}-g22")
-        page.fill("input[name=password]", "edoc-demo")
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        log_in(page, office, f"{role}-g22")
         header = page.locator("header").bounding_box()
         assert header["x"] == 0 and header["width"] == PHONE["width"]
         for path in pages:
@@ -81,12 +78,7 @@ def test_every_page_fits_a_phone_for_every_role(office_pages, browser):  # noqa:
 
 
 def test_the_audit_chart_text_is_readable_on_a_phone(audited_office, browser):  # noqa: F811
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(f"{audited_office}/login")
-    page.fill("input[name=username]", "kiemtoan-g22")
-    page.fill("input[name=password]", "edoc-demo")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    page = log_in(browser.new_context(viewport=PHONE).new_page(), audited_office, "kiemtoan-g22")
     page.goto(f"{audited_office}/audit")
     sizes = page.evaluate(
         "[...document.querySelectorAll('svg.chart text')].map(t => t.getBoundingClientRect()"

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from edoc.server import BackgroundServer, free_port
 from fixtures.letters import signed_letter
 from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser, refusals  # noqa: F401
+from tests.test_browser import ARTEFACTS, browser, log_in, refusals  # noqa: F401
 
 LIMIT = 2**20  # the test server's limit: 1 MB
 
@@ -34,11 +34,7 @@ def test_a_big_upload_is_refused_before_sending_and_a_smaller_one_shows_its_prog
     with BackgroundServer(app, "127.0.0.1", free_port()) as server:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         refused = refusals(page)
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=username]", "vanthu")
-        page.fill("input[name=password]", PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        log_in(page, server.url, "vanthu", PASSWORD)
         posted: list[str] = []
         page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
         page.goto(f"{server.url}/verify")

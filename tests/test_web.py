@@ -450,15 +450,3 @@ def test_an_upload_over_the_limit_is_told_on_the_page_and_to_api_clients(composi
     bearer = {"Authorization": "Bearer hub-token"}
     api = app.test_client().post("/api/v1/messages", data=b"x" * 20_000, headers=bearer)
     assert api.status_code == 413 and "over" in api.get_json()["error"]["message_en"]
-
-
-def test_a_refusal_to_seal_says_the_rule_not_a_command_line_flag(composing):
-    from fixtures.documents import cong_van
-
-    app, _ = composing
-    client, _ = logged_in(app)
-    draft = _draft(client, cong_van(VPCP).pdf)  # no personal signature yet
-    assert _step(client, draft, "organisation").status_code == 303
-    page = _flash(client, draft)
-    assert "chữ ký số của cơ quan chỉ đặt sau chữ ký số cá nhân" in page
-    assert "--allow" not in page
