@@ -62,7 +62,7 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
         page.screenshot(path=ARTEFACTS / "document.png", full_page=True)
         page.locator("button[value='03']").click()
         assert "Đã ghi trạng thái 03" in page.locator(".flash").inner_text()
-        assert page.locator("td.status").inner_text() == "03"
+        assert page.locator("td.status").inner_text() == "Đã tiếp nhận (03)"
         page.locator("details.preview summary").first.click()  # the browser's own PDF viewer
         assert page.locator("iframe.preview").first.is_visible()
         assert page.locator("iframe.preview").first.bounding_box()["height"] > 300  # its style

@@ -38,7 +38,7 @@ def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser)
         page.goto(f"http://127.0.0.1:{port}/documents/{document}")
         assert offered(page) == ["03", "02"]
         page.locator("button[value='03']").dblclick()
-        expect(page.locator("td.status")).to_have_text("03")
+        expect(page.locator("td.status")).to_have_text("Đã tiếp nhận (03)")
         expect(page.locator(".timeline li[data-code='03']")).to_have_count(1)
         expect(page.locator(".flash.error")).to_have_count(0)
         assert offered(page) == ["04", "05", "06"]
@@ -48,7 +48,7 @@ def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser)
         expect(assigned).to_contain_text("Nguyễn Văn Thư: Phân công (04) — giao cho Phòng Tổng hợp")
         page.screenshot(path=ARTEFACTS / "document-assigned.png", full_page=True)
         page.locator("button[value='06']").click()
-        expect(page.locator("td.status")).to_have_text("06")
+        expect(page.locator("td.status")).to_have_text("Hoàn thành (06)")
         assert offered(page) == []
         expect(page.locator("p.rule")).to_have_text(
             "Văn bản đã hoàn thành (06): không còn bước xử lý nào sau đó."
@@ -69,11 +69,11 @@ def test_accepting_a_letter_whose_check_failed_asks_for_a_confirmation(office, b
         page.goto(f"http://127.0.0.1:{port}/documents/{document}")
         page.locator("button[value='03']").click()
         expect(page.locator(".flash.error")).to_contain_text("chỉ tiếp nhận khi đã đánh dấu")
-        expect(page.locator("td.status")).to_have_text("01")
+        expect(page.locator("td.status")).to_have_text("Đã đến (01)")
         page.screenshot(path=ARTEFACTS / "document-confirm-failed-check.png", full_page=True)
         page.check("input[name=despite_failed_check]")
         page.locator("button[value='03']").click()
-        expect(page.locator("td.status")).to_have_text("03")
+        expect(page.locator("td.status")).to_have_text("Đã tiếp nhận (03)")
         expect(page.locator(".timeline li[data-code='03'] .confirmed")).to_have_text(
             "tiếp nhận dù kiểm tra chữ ký số không đạt"
         )

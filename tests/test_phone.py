@@ -85,3 +85,15 @@ def test_the_audit_chart_text_is_readable_on_a_phone(audited_office, browser):  
         ".height)"
     )
     assert sizes and min(sizes) >= 12
+
+
+def test_a_clerk_sees_each_documents_sender_status_and_signatures_on_a_phone(
+    audited_office,  # noqa: F811
+    browser,  # noqa: F811
+):
+    page = log_in(browser.new_context(viewport=PHONE).new_page(), audited_office, "vanthu-g22")
+    row = page.locator("tr.document").first
+    for cell in (".sender", ".status", ".badge"):
+        box = row.locator(cell).bounding_box()
+        assert box and box["width"] > 0 and box["x"] + box["width"] <= PHONE["width"], cell
+    page.screenshot(path=ARTEFACTS / "phone-inbox-cards.png", full_page=True)

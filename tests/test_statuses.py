@@ -206,6 +206,7 @@ def test_a_double_click_or_two_clerks_at_once_record_a_status_once(shared_inbox)
         assert list(kinds) == ["status"] * 4  # each status queued to the sender once
     for client in (first, second, double):
         page = client.get(f"/documents/{document}").get_data(as_text=True)
-        assert '<td class="status">06</td>' in page and page.count('data-code="03"') == 1
+        assert '<td class="status">Hoàn thành (06)</td>' in page
+        assert page.count('data-code="03"') == 1
     already = press(second, document, "06")  # pressed again later: told who recorded it
     assert re.search(r"Trạng thái 06 đã được ghi trước đó \((Nguyễn Văn Thư|Lê Thị Hoa), ", already)

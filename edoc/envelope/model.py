@@ -45,15 +45,15 @@ class StatusCode(enum.StrEnum):
 
 
 STATUS_MEANINGS: dict[StatusCode, tuple[str, str]] = {
-    StatusCode.ARRIVED: ("Đã đến", "Arrived: the receiving system has it, no clerk has acted"),
-    StatusCode.RETURNED: ("Từ chối tiếp nhận", "Refused / returned, with a reason"),
-    StatusCode.ACCEPTED: ("Đã tiếp nhận", "Accepted and registered in the incoming book"),
-    StatusCode.ASSIGNED: ("Phân công", "Assigned for handling"),
-    StatusCode.IN_PROGRESS: ("Đang xử lý", "Being handled"),
+    StatusCode.ARRIVED: ("Đã đến", "Arrived"),
+    StatusCode.RETURNED: ("Từ chối tiếp nhận", "Returned"),
+    StatusCode.ACCEPTED: ("Đã tiếp nhận", "Accepted"),
+    StatusCode.ASSIGNED: ("Phân công", "Assigned"),
+    StatusCode.IN_PROGRESS: ("Đang xử lý", "In progress"),
     StatusCode.COMPLETED: ("Hoàn thành", "Completed"),
-    StatusCode.RECALL_REQUESTED: ("Lấy lại", "The sender asks to take the document back"),
-    StatusCode.AGREED: ("Đồng ý", "The receiver agrees to the update or take-back"),
-    StatusCode.REFUSED: ("Từ chối", "The receiver refuses the update or take-back"),
+    StatusCode.RECALL_REQUESTED: ("Lấy lại", "Take-back asked"),
+    StatusCode.AGREED: ("Đồng ý", "Agreed"),
+    StatusCode.REFUSED: ("Từ chối", "Refused"),
 }
 
 
