@@ -175,7 +175,7 @@ def test_a_letter_is_composed_signed_sent_and_its_status_comes_back(two_agencies
     clerk.goto(f"{office}/outbox")
     answer = f"tr.sent[data-recipient='{HA_NOI.organ_id}'] td.answer"
     _until(clerk, answer, "Thiếu phụ lục số liệu")
-    assert clerk.locator(answer).inner_text().startswith("02")
+    assert clerk.locator(answer).inner_text().startswith("Từ chối tiếp nhận (02) · ")
     clerk.screenshot(path=ARTEFACTS / "outbox.png", full_page=True)
 
 

@@ -150,7 +150,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         lang = language()
         return {
             "t": LABELS[lang], "lang": lang, "agency": node.organization,
-            "status_words": lambda code: StatusCode(code).meaning[lang == "en"],
+            "status_named": lambda code: f"{StatusCode(code).meaning[lang == 'en']} ({code})",
             "verdict_word": lambda verdict: verdict_word(verdict, lang),
             "indication_word": lambda main, sub: indication_word(main, sub, lang),
             "indication_code": indication_code,
