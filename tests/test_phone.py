@@ -97,3 +97,15 @@ def test_a_clerk_sees_each_documents_sender_status_and_signatures_on_a_phone(
         box = row.locator(cell).bounding_box()
         assert box and box["width"] > 0 and box["x"] + box["width"] <= PHONE["width"], cell
     page.screenshot(path=ARTEFACTS / "phone-inbox-cards.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["Tiếng Việt", "English"])
+def test_an_agencys_long_name_stays_on_one_line_in_the_header(two_agencies, browser, language):  # noqa: F811
+    hanoi = two_agencies.services[HA_NOI.organ_id].url
+    page = log_in(browser.new_page(viewport={"width": 1280, "height": 900}), hanoi, "vanthu-h26")
+    if language == "English":
+        page.click("header >> text=English")
+    name = page.locator("header .agency")
+    line = float(name.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20"))
+    assert name.bounding_box()["height"] < 1.5 * line, page.locator("header").inner_text()
+    page.screenshot(path=ARTEFACTS / f"header-{language}.png")
