@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +17,9 @@ import pytest
 import requests
 
 import edoc
+from edoc.exchange.runtime import remember_node
 from edoc.server import free_port
+from edoc.workspace import open_workspace
 
 EDOC = Path(sys.executable).with_name("edoc")
 
@@ -229,3 +232,26 @@ def test_audit_refuses_bad_scopes_with_a_clear_message(tmp_path):
     assert bad_agency.returncode == 1 and "X1" in bad_agency.stderr
     both = run("audit", "--home", str(tmp_path), "--from", str(tmp_path))
     assert both.returncode == 2
+
+
+def test_a_clerk_assigns_from_the_command_line_in_the_processing_order(demo_runs, tmp_path):
+    office = sorted((demo_runs[0] / "exchange").glob("*/000.00.00.G22"))[-1]  # the last run
+    home = tmp_path / "g22"
+    shutil.copytree(office, home)  # the demo's own workspace stays as the demo left it
+    remember_node(open_workspace(home), "000.00.00.G22", None)  # as `edoc serve` would
+    listed = run("inbox", "list", "--home", str(home), "--json")
+    entries = [json.loads(line) for line in listed.stdout.splitlines()]
+    accepted = next(e["id"] for e in entries if e["status"] == "03")
+    returned = next(e["id"] for e in entries if e["status"] == "02")
+    nobody = run("--lang", "en", "inbox", "act", str(accepted), "--code", "04", "--home", str(home))
+    assert nobody.returncode == 1 and "needs the person or department" in nobody.stderr
+    assigned = run("inbox", "act", str(accepted), "--code", "04", "--assignee", "Vụ Tổng hợp",
+                   "--home", str(home))  # fmt: skip
+    assert assigned.returncode == 0, assigned.stderr
+    again = run("inbox", "act", str(accepted), "--code", "04", "--assignee", "Vụ Tổng hợp",
+                "--home", str(home))  # fmt: skip
+    assert again.returncode == 0 and "đã được ghi trước đó" in again.stderr
+    late = run("--lang", "en", "inbox", "act", str(returned), "--code", "03",
+               "--despite-failed-check", "--home", str(home))  # fmt: skip
+    assert late.returncode == 1 and "returned (02): no status follows" in late.stderr
+    assert "Traceback" not in late.stderr + nobody.stderr
