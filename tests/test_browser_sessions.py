@@ -45,6 +45,8 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
     ARTEFACTS.mkdir(exist_ok=True)
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{office}/login")  # only looked at the Office's login: not at work there
+    assert page.goto(f"{hanoi}/").url == f"{hanoi}/login"
     log_in(page, office, "vanthu-g22", "edoc-demo")
     expect(page.locator("header")).to_contain_text(VPCP.name)
 
@@ -64,6 +66,10 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     page.goto(f"{hanoi}/")
     expect(page.locator("header")).to_contain_text(HA_NOI.name)
     expect(page.locator("header")).to_contain_text("Đăng xuất")
+    page.click("header button[type=submit]")  # logs out of Hà Nội
+    page.goto(f"{office}/")
+    page.click("header button[type=submit]")  # and of the Office: at work nowhere now
+    assert page.goto(f"{hanoi}/").url == f"{hanoi}/login"
 
 
 def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox, browser):  # noqa: F811

@@ -9,7 +9,6 @@ Flask-WTF's English "The CSRF tokens do not match.".
 
 from flask import (
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -115,7 +114,7 @@ def log_in_first(agency: Organization):
     the browser is at work in another agency's inbox on this host, a 403 page saying whose
     inbox this is (that other session is left as it is)."""
     t = LABELS[language()]
-    others = other_agencies(request.cookies, current_app.config["SESSION_COOKIE_NAME"])
+    others = other_agencies(request.cookies, agency.organ_id)
     if not others:
         flash(t["login_needed"], "info")
         return redirect(url_for("inbox.login"))

@@ -40,6 +40,7 @@ from signing.wording import (
     level_word,
     verdict_word,
 )
+from web.cookies import logged_in_cookie_name
 from web.files import file_response, plain_name
 from web.lockout import LoginRules
 from web.roles import ACTORS, only
@@ -188,14 +189,20 @@ def inbox_blueprint(node: Node) -> Blueprint:
             return render_template("login.html"), 401
         session.clear()  # a fresh session on login: no fixation
         login_user(account)
-        return redirect(url_for("inbox.documents"))
+        answer = redirect(url_for("inbox.documents"))
+        secure = current_app.config["SESSION_COOKIE_SECURE"]
+        answer.set_cookie(logged_in_cookie_name(node.organ_id), "1", httponly=True,
+                          samesite="Lax", secure=secure)  # fmt: skip
+        return answer
 
     @blueprint.post("/logout")
     @login_required
     def logout():
         logout_user()
         session.clear()
-        return redirect(url_for("inbox.login"))
+        answer = redirect(url_for("inbox.login"))
+        answer.delete_cookie(logged_in_cookie_name(node.organ_id))
+        return answer
 
     def _mine(direction: Direction = Direction.RECEIVED):
         return (
