@@ -24,6 +24,8 @@ def test_the_admin_changes_a_full_name_and_the_login_name_stays(admin_app):  # n
     assert answer.status_code == 302 and "Nguyễn Thị Thư" in _text(client.get("/"))
     empty = _submit(admin, f"/admin/users/{clerk}/name", full_name="  ")
     assert "Cần có họ và tên." in _flash(empty)
+    long = _submit(admin, f"/admin/users/{clerk}/name", full_name="Thư" * 100)
+    assert "Họ và tên dài 300 ký tự, quá giới hạn 200 ký tự." in _flash(long)
     assert _user(node, "vanthu").full_name == "Nguyễn Thị Thư"
 
 

@@ -71,3 +71,15 @@ def test_a_wrong_key_password_says_wrong_password(composing):  # noqa: F811
     leader.get("/lang/en")
     _step(leader, draft, "personal", key_password="wrong")
     assert _flashed(_flash(leader, draft)) == ["Wrong key password."]
+
+
+def test_sealing_where_the_inbox_holds_no_agency_key_says_what_to_do(inbox):
+    app, _, _ = inbox  # an inbox whose server holds no agency key
+    clerk, _ = logged_in(app)
+    draft = _draft(clerk, cong_van(VPCP).pdf)
+    assert _step(clerk, draft, "organisation").status_code == 303
+    said = _flashed(_flash(clerk, draft))
+    assert said == [
+        "Hộp thư này không giữ khóa ký số và con dấu của cơ quan: hãy nhờ quản trị viên cấu "
+        "hình, hoặc tải lên tệp PDF đã ký số của cơ quan bằng USB token."
+    ]

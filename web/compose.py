@@ -56,6 +56,15 @@ class Stamp:
     seal: bytes
 
 
+#: Sealing asked of a node that holds no agency key.
+NO_STAMP = EdocError(
+    "Hộp thư này không giữ khóa ký số và con dấu của cơ quan: hãy nhờ quản trị viên cấu hình, "
+    "hoặc tải lên tệp PDF đã ký số của cơ quan bằng USB token.",
+    "This inbox holds no agency key and seal: ask an administrator to set them up, or upload "
+    "the PDF signed with the agency's USB token.",
+)
+
+
 def _who() -> str:
     return current_user.full_name or current_user.username
 
@@ -224,7 +233,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         """The clerk applies the agency's signature with the key and seal the node holds."""
         only(SEALERS)
         if stamp is None:
-            abort(409)
+            return _failed(NO_STAMP, draft_pk)
         found = _draft(draft_pk)
         try:
             Signatures.of(found.report).check(Step.ORGANISATION)

@@ -311,7 +311,8 @@ def inbox_blueprint(node: Node) -> Blueprint:
             flash(words["status_recorded"].format(code=code.value), "info")
         else:
             event = recorded.event
-            flash(words["status_already"].format(code=code.value, staff=event.staff,
+            staff = event.staff or words["by_system"]
+            flash(words["status_already"].format(code=code.value, staff=staff,
                                                  at=shown(event.at)), "info")  # fmt: skip
         return back
 

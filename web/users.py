@@ -79,7 +79,7 @@ def add_user(
         password_hash=generate_password_hash(password),
         organ_id=organ_id,
         role=role,
-        full_name=full_name,
+        full_name=_fitting_name(full_name),
     )
     try:
         with sessions() as session:
@@ -151,9 +151,22 @@ def change_user(
         if password is not None:
             user.password_hash = generate_password_hash(password)
         if full_name is not None:
-            user.full_name = full_name.strip()
+            user.full_name = _fitting_name(full_name)
         session.commit()
         return Account.of(user)
+
+
+def _fitting_name(full_name: str) -> str:
+    """``full_name`` trimmed; EdocError when it is longer than its column holds (PostgreSQL
+    would fail the transaction)."""
+    limit = User.__table__.c.full_name.type.length
+    name = full_name.strip()
+    if len(name) > limit:
+        raise EdocError(
+            f"Họ và tên dài {len(name)} ký tự, quá giới hạn {limit} ký tự.",
+            f"The full name is {len(name)} characters long, over the limit of {limit}.",
+        )
+    return name
 
 
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
