@@ -14,7 +14,7 @@ from jinja2 import Environment, select_autoescape
 from edoc.timezone import to_vietnam
 from signing.report import SignatureReport
 from signing.verify_batch import VerifyOutcome
-from signing.wording import LEVELS, VERDICTS, indication_code, indication_word
+from signing.wording import VERDICTS, indication_code, indication_word, level_word
 
 LABELS = {
     "vi": {
@@ -135,7 +135,7 @@ def text_report(outcome: VerifyOutcome, lang: str) -> str:
     for finding in report.findings:
         about = f" [{finding.signature}]" if finding.signature else ""
         message = finding.message_vi if lang == "vi" else finding.message_en
-        level = LEVELS[lang][finding.severity.value]
+        level = level_word(finding.severity.value, lang)
         lines.append(f"    {level:<9} {finding.code}{about}: {message}")
     if report.notes:
         lines.append(f"  {t['notes']}:")
@@ -148,7 +148,7 @@ def html_report(outcomes: Sequence[VerifyOutcome], lang: str, generated: dt.date
     environment = Environment(autoescape=select_autoescape(default=True))
     environment.filters["shown_time"] = lambda moment: shown_time(moment, lang)
     environment.globals.update(
-        level_word=lambda level: LEVELS[lang][level],
+        level_word=lambda level: level_word(level, lang),
         indication_word=lambda main, sub: indication_word(main, sub, lang),
         indication_code=indication_code,
     )

@@ -72,6 +72,9 @@ def test_wrong_passwords_lock_the_account_until_a_time_the_user_is_told(office):
     assert attempt(app, "vanthu", PASSWORD)[0].status_code == 302
     assert [attempt(app, "vanthu", "sai")[0].status_code for _ in range(4)] == [401] * 4
     assert attempt(app, "vanthu", PASSWORD)[0].status_code == 302  # a login forgives
+    assert [attempt(app, "vanthu", "sai")[0].status_code for _ in range(4)] == [401] * 4
+    office.now.append(office.now[-1] + dt.timedelta(minutes=16))  # a quiet while: forgiven
+    assert attempt(app, "vanthu", "sai")[0].status_code == 401  # the first of a new count
 
 
 def test_the_lock_is_said_in_english_to_an_english_reader(office):

@@ -277,7 +277,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         ]
         return render_template(
             "document.html", d=found, step=step_of(found), people=people,
-            timeline=sorted(found.statuses, key=lambda s: s.id),
+            timeline=found.statuses,
         )  # fmt: skip
 
     @blueprint.get("/documents/<int:document_pk>/files/<int:attachment_pk>")

@@ -1,11 +1,12 @@
 """Wrong passwords: they lock the account, and slow down the address, never the office.
 
-An account is locked for ``lock_for`` after ``lock_after`` wrong passwords in a row (its
-right password included, until then); the count and the lock are kept in the database, so
-that they hold across restarts and across the server's processes, and an admin may unlock
-it sooner. An address that keeps failing, whatever the names, only waits before each
-further attempt (``pause_step`` more seconds per failure past ``slow_after``, at most
-``pause_cap``): the colleagues behind the same address (an office, a proxy) still log in.
+An account is locked for ``lock_for`` after ``lock_after`` wrong passwords in a row, none
+more than ``lock_for`` after the one before (its right password included, until then); the
+count and the lock are kept in the database, so that they hold across restarts and across
+the server's processes, and an admin may unlock it sooner. An address that keeps failing,
+whatever the names, only waits before each further attempt (``pause_step`` more seconds per
+failure past ``slow_after``, at most ``pause_cap``): the colleagues behind the same address
+(an office, a proxy) still log in.
 Tests give their own ``clock`` and ``pause``, so that nothing waits in real time.
 """
 
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from edoc.errors import AccountLockedError
@@ -59,10 +60,11 @@ def record_failure(session: Session, user_pk: int, rules: LoginRules) -> None:
     """Count a wrong password for user ``user_pk`` (in one statement: the server's other
     processes count too) and commit; AccountLockedError when it locks the account."""
     now = rules.clock()
+    quiet = User.last_failed_at < now - rules.lock_for  # the last one long ago: a new count
     session.execute(
         update(User)
         .where(User.id == user_pk)
-        .values(failed_logins=User.failed_logins + 1, last_failed_at=now)
+        .values(failed_logins=case((quiet, 1), else_=User.failed_logins + 1), last_failed_at=now)
     )
     failures = session.scalar(select(User.failed_logins).where(User.id == user_pk))
     if failures < rules.lock_after:

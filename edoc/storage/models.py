@@ -161,7 +161,7 @@ class Document(Base):
         back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
     )
     statuses: Mapped[list["StatusEvent"]] = relationship(
-        back_populates="document", cascade="all, delete-orphan", order_by="StatusEvent.at"
+        back_populates="document", cascade="all, delete-orphan", order_by="StatusEvent.id"
     )
     deliveries: Mapped[list["Delivery"]] = relationship(
         back_populates="document", cascade="all, delete-orphan"

@@ -25,7 +25,7 @@ def upgrade() -> None:
         )
         batch.add_column(
             sa.Column(
-                "despite_failed_check", sa.Boolean(), nullable=False, server_default=sa.false()
+                "despite_failed_check", sa.Boolean(), nullable=False, server_default="0"
             )
         )
 
