@@ -124,7 +124,7 @@ _SHARED: dict[str, dict[str, str]] = {
 #: The pages' own words; the figures, verdicts and columns are the audit's shared words.
 _PAGE = {
     "vi": {
-        "page_title": "Báo cáo ký số văn bản điện tử",
+        "page_title": "Báo cáo ký số",
         "generated_at": "Lập lúc",
         "data_range": "Văn bản gửi trong khoảng",
         "no_data_range": "không có văn bản nào",
@@ -178,7 +178,7 @@ _PAGE = {
         "rate_compliant": "Tỷ lệ đúng quy định",
     },
     "en": {
-        "page_title": "Signing-rate and compliance audit",
+        "page_title": "Signing audit",
         "generated_at": "Generated",
         "data_range": "Documents sent between",
         "no_data_range": "no documents",
