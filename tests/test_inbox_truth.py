@@ -162,3 +162,17 @@ def test_the_timeline_says_what_happened_in_words(inbox, envelope):
     client, _ = logged_in(app)
     page = client.get(f"/documents/{document}").get_data(as_text=True)
     assert "Nơi gửi đã thu hồi văn bản" in page and "— recalled<" not in page
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_etsi_result_a_validation_can_give_is_said_in_words(lang):
+    from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+
+    from signing.wording import sub_indication_word
+
+    said = {
+        m.name: sub_indication_word(m.name, lang)
+        for e in (AdESFailure, AdESIndeterminate)
+        for m in e
+    }
+    assert [code for code, words in said.items() if words == code] == []
