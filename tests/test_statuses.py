@@ -126,7 +126,7 @@ def test_assigning_names_the_assignee_shows_it_and_tells_the_sender(inbox):
     refused = press(client, document, "04")
     assert "Phân công phải nêu người hoặc đơn vị được giao xử lý." in refused
     too_long = press(client, document, "04", assignee="P" * 300)
-    assert "Giá trị «assignee» dài 300 ký tự, quá giới hạn 200 ký tự." in too_long
+    assert "Tên người hoặc đơn vị được giao dài 300 ký tự, quá giới hạn 200 ký tự." in too_long
     assigned = press(client, document, "04", assignee="Phòng Tổng hợp")
     assert '<span class="assignee">Phòng Tổng hợp</span>' in assigned
     again = press(client, document, "04", assignee="Nguyễn Văn Thư")  # re-assigned

@@ -124,7 +124,15 @@ def _complete(wanted: Act) -> None:
             "Phân công phải nêu người hoặc đơn vị được giao xử lý.",
             "Assigning needs the person or department it is assigned to.",
         )
-    fitting(StatusEvent, {"assignee": wanted.assignee, "staff": wanted.staff})
+    limit = StatusEvent.__table__.c.assignee.type.length
+    if len(wanted.assignee) > limit:
+        raise ProcessingOrderError(
+            f"Tên người hoặc đơn vị được giao dài {len(wanted.assignee)} ký tự, quá giới hạn "
+            f"{limit} ký tự.",
+            f"The assignee's name is {len(wanted.assignee)} characters long, over the limit of "
+            f"{limit}.",
+        )
+    fitting(StatusEvent, {"staff": wanted.staff})
 
 
 def _repeated(document: Document, organ_id: str, wanted: Act) -> StatusEvent | None:

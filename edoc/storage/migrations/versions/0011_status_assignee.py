@@ -24,9 +24,7 @@ def upgrade() -> None:
             sa.Column("assignee", sa.String(length=200), nullable=False, server_default="")
         )
         batch.add_column(
-            sa.Column(
-                "despite_failed_check", sa.Boolean(), nullable=False, server_default="0"
-            )
+            sa.Column("despite_failed_check", sa.Boolean(), nullable=False, server_default="0")
         )
 
 
