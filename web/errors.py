@@ -19,20 +19,18 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from edoc.agency import AgencyDirectory
 from edoc.envelope.model import Organization
 from edoc.errors import EdocError
 from edoc.exchange.api import refused, status_of, too_large
 from web.cookies import other_agencies
 from web.security import back_or
-from web.text import LABELS, language
+from web.text import LABELS, agency_named, language
 from web.uploads import too_large_message
 
 #: The HTTP errors that have a page of their own.
 PAGES = (400, 403, 404, 405, 413, 429, 500)
 
 #: The agencies known by name, to say whose inbox the browser is at work in.
-DIRECTORY = AgencyDirectory.builtin()
 
 
 def _for_api() -> bool:
@@ -118,20 +116,11 @@ def log_in_first(agency: Organization):
     if not others:
         flash(t["login_needed"], "info")
         return redirect(url_for("inbox.login"))
-    named = ", ".join(_agency_named(organ_id) for organ_id in others)
+    named = ", ".join(agency_named(organ_id) for organ_id in others)
     words = {"agency": agency.organ_name or agency.organ_id, "others": named}
     heading = t["error_heading_agency"]
     what, todo = (t[f"error_{part}_agency"].format(**words) for part in ("what", "todo"))
     return error_page(403, heading, what, todo)
-
-
-def _agency_named(organ_id: str) -> str:
-    """``organ_id`` with its agency's name when the directory knows it."""
-    try:
-        known = DIRECTORY.get(organ_id)
-    except EdocError:  # no agency id: a cookie of another name
-        known = None
-    return f"{known.name} ({organ_id})" if known else organ_id
 
 
 def register_error_pages(app: Flask) -> None:

@@ -22,7 +22,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from edoc.agency import AgencyDirectory
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
@@ -45,7 +44,7 @@ from web.files import file_response, plain_name
 from web.lockout import LoginRules
 from web.roles import ACTORS, only
 from web.security import back_or
-from web.text import LABELS, language
+from web.text import LABELS, agency_named, language
 from web.throttle import LoginThrottle
 from web.users import authenticate, list_users
 
@@ -137,14 +136,6 @@ def _recipients(document: Document) -> list[tuple]:
 
 def inbox_blueprint(node: Node) -> Blueprint:
     blueprint = Blueprint("inbox", __name__, template_folder="templates")
-    known = {a.organ_id: a.name for a in AgencyDirectory.builtin().all()}
-
-    def named(name: str, organ_id: str) -> str:
-        """An agency as pages show it: by its name (as its envelope gave it, else as the
-        directory knows it), with its id, which tells units of the same name apart; by its
-        id alone when no name is known."""
-        name = name or known.get(organ_id, "")
-        return f"{name} ({organ_id})" if name else organ_id
 
     @blueprint.app_context_processor
     def texts():
@@ -156,7 +147,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
             "indication_word": lambda main, sub: indication_word(main, sub, lang),
             "indication_code": indication_code,
             "level_word": lambda level: level_word(level, lang),
-            "named": named,
+            "named": lambda name, organ_id: agency_named(organ_id, name),
         }  # fmt: skip
 
     @blueprint.get("/lang/<code>")

@@ -2,6 +2,20 @@
 
 from flask import has_request_context, session
 
+from edoc.agency import AgencyDirectory
+
+#: The agencies' names as the bundled directory knows them, by id.
+_KNOWN = {agency.organ_id: agency.name for agency in AgencyDirectory.builtin().all()}
+
+
+def agency_named(organ_id: str, name: str = "") -> str:
+    """An agency as pages show it: by its name (as its envelope gave it, else as the
+    directory knows it), with its id, which tells units of the same name apart; by its id
+    alone when no name is known."""
+    name = name or _KNOWN.get(organ_id, "")
+    return f"{name} ({organ_id})" if name else organ_id
+
+
 LABELS = {
     "vi": {
         "title": "Văn bản đến",
