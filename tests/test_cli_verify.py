@@ -1,6 +1,7 @@
 """``edoc verify`` as auditors and scripts run it: reports, JSON lines, HTML, exit codes."""
 
 import json
+import random
 
 import pytest
 from click.testing import CliRunner
@@ -108,3 +109,29 @@ def test_a_bad_policy_is_a_one_line_error_naming_the_file(folder, tmp_path):
 def test_usage_errors_exit_2(folder):
     assert edoc("verify").exit_code == 2
     assert edoc("verify", str(folder / "unsigned.pdf"), "--revocation", "maybe").exit_code == 2
+
+
+def test_mutated_copies_of_a_signed_pdf_give_one_json_line_each_and_no_traceback(folder, tmp_path):
+    """A batch over hostile copies (bytes changed at random, and a field name /T made of
+    bytes that are no PDF text string, which once stopped the batch with a TypeError) is one
+    result per file: the batch never stops."""
+    signed = (folder / "docs" / "a-signed.pdf").read_bytes()
+    name = b"ChuKyCaNhan"
+    hex_name = b"<FEFFD8" + b"0" * (len(name) - 6) + b">"  # as long: offsets stay right
+    copies = {"field-name.pdf": signed.replace(b"/T (" + name + b")", b"/T " + hex_name, 1)}
+    assert copies["field-name.pdf"] != signed
+    chance = random.Random(18)
+    for n in range(40):
+        copy = bytearray(signed)
+        for _ in range(chance.randint(1, 20)):
+            copy[chance.randrange(len(copy))] = chance.randrange(256)
+        copies[f"m{n:02}.pdf"] = bytes(copy)
+    for name, data in copies.items():
+        (tmp_path / name).write_bytes(data)
+    result = edoc("verify", str(tmp_path), "--json", *trust(folder))
+    assert result.exit_code in (1, 3) and "Traceback" not in result.output
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(r["file"].rsplit("/", 1)[-1] for r in reports) == sorted(copies)
+    assert {r["verdict"] for r in reports} <= {"non_compliant", "indeterminate", "error"}
+    (named,) = [r for r in reports if r["file"].endswith("field-name.pdf")]
+    assert named["signatures"][0]["field"].startswith("\\xfe\\xff\\xd8")
