@@ -13,6 +13,7 @@ entirely, or too broken to read at all, is reported as such rather than as clean
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from edoc.untrusted import untrusted_text
 from signing.pdf import open_pdf
 from signing.report import Note
 
@@ -99,7 +100,7 @@ def _action(value: generic.DictionaryObject) -> str | None:
     whatever /S says: some viewers run it regardless)."""
     kind = dict.get(value, "/S")
     if kind in ACTIONS:
-        return str(kind)
+        return untrusted_text(kind)
     return "/JavaScript" if "/JS" in value else None
 
 

@@ -38,7 +38,8 @@ from signing.appearance import media_box
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
-from signing.pdf import open_pdf, pdf_text
+from edoc.untrusted import untrusted_text
+from signing.pdf import open_pdf
 from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
 from signing.signer import asn1_certificate, signer_for
@@ -377,7 +378,7 @@ def _signature_fields(reader: PdfFileReader):
             continue
         seen.add(ref.idnum)
         field = ref.get_object()
-        partial = pdf_text(field["/T"]) if "/T" in field else ""
+        partial = untrusted_text(field["/T"]) if "/T" in field else ""
         name = f"{parent}.{partial}" if parent and partial else partial or parent
         field_type = field.get("/FT", inherited_type)
         kids = [kid for kid in field.get("/Kids", []) if "/T" in kid.get_object()]

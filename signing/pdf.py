@@ -121,22 +121,6 @@ def _remembered(introducing: Callable[[generic.Reference], int]):
     return remembered
 
 
-#: Control characters, which no name or reason types and a database may refuse (NUL).
-_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]}
-
-
-def pdf_text(value: object) -> str:
-    """A string read from a PDF (a field name, a reason, a location) as plain text for a
-    report, JSON, a database or a page: a PDF text string as it reads (pyHanko decodes
-    PDFDocEncoding and UTF-16), bytes that are no text string escaped as ``\\xNN``, control
-    characters escaped likewise, any other object (a mutated file's number or name) as PDF
-    writes it. Never pyHanko's own string, which holds its reader."""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("ascii", "backslashreplace").translate(_CONTROLS)
-    text = str.__str__(value) if isinstance(value, str) else str(value)
-    return text.translate(_CONTROLS)
-
-
 def open_pdf(
     data: bytes, error: type[EdocError] = EdocError, path: str | None = None
 ) -> PdfFileReader:

@@ -19,6 +19,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from edoc.untrusted import untrusted_text
+
 PERSONAL_PREFIXES = ("CCCD", "CMND", "HC", "BHXH", "PID", "PPID")
 ORGANISATION_PREFIXES = ("MST", "MNS")
 
@@ -60,8 +62,9 @@ def _normalised(text: str) -> str:
 
 
 def subject_values(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> list[str]:
-    """The values of attribute ``oid`` in the certificate's subject, in order."""
-    return [str(a.value) for a in certificate.subject.get_attributes_for_oid(oid)]
+    """The values of attribute ``oid`` in the certificate's subject, in order, as text a
+    report, a database and a page can hold (a certificate is made by someone else)."""
+    return [untrusted_text(a.value) for a in certificate.subject.get_attributes_for_oid(oid)]
 
 
 def subject_value(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> str:

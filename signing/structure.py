@@ -14,6 +14,8 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.validation import EmbeddedPdfSignature
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator, SignatureValidationContext
 
+from edoc.untrusted import untrusted_text
+
 
 def signed_attributes_not_der(embedded: EmbeddedPdfSignature) -> bool:
     """Whether the signature holds only over a non-DER encoding of its signed attributes."""
@@ -93,6 +95,6 @@ def issuer_not_ca(embedded: EmbeddedPdfSignature) -> str | None:
             return None
         problem = _not_a_ca(issuer)
         if problem:
-            return f"{issuer.subject.human_friendly} ({problem})"
+            return f"{untrusted_text(issuer.subject.human_friendly)} ({problem})"
         certificate = issuer
     return None

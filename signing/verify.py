@@ -36,7 +36,8 @@ from signing.appearance import (
 from signing.checks import Severity
 from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
-from signing.pdf import open_pdf, pdf_text
+from edoc.untrusted import untrusted_text
+from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
@@ -98,7 +99,7 @@ def _signing_moment(embedded: EmbeddedPdfSignature) -> dt.datetime | None:
 def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     field_name = embedded.field_name
     report = SignatureReport(field=field_name, revision=embedded.signed_revision)
-    report.sub_filter = str(embedded.sig_object.get("/SubFilter", "")).lstrip("/")
+    report.sub_filter = untrusted_text(embedded.sig_object.get("/SubFilter", "")).lstrip("/")
     certificate = x509.load_der_x509_certificate(embedded.signer_cert.dump())
     report.signer = subject_value(certificate, NameOID.COMMON_NAME)
     report.identifiers = [f"{prefix}:{number}" for prefix, number in identifiers(certificate)]
@@ -106,7 +107,7 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
         subject_values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
         + subject_values(certificate, NameOID.ORGANIZATION_NAME)
     )
-    report.issuer = certificate.issuer.rfc4514_string()
+    report.issuer = untrusted_text(certificate.issuer.rfc4514_string())
     report.valid_from = certificate.not_valid_before_utc
     report.valid_until = certificate.not_valid_after_utc
     decision = certificate_role(certificate)
@@ -119,7 +120,8 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
         if not _holds_then(status, certificate, moment):
             status = _validated(embedded, run.context(moment))
     except SignatureValidationError as error:
-        run.add("SIG_INTEGRITY", field_name, str(error), str(error))
+        reason = untrusted_text(error)
+        run.add("SIG_INTEGRITY", field_name, reason, reason)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
         return report, decision.role
     report.signature_algorithm = status.pkcs7_signature_mechanism
@@ -199,7 +201,7 @@ def _judge(
         "FORM_FILLING",
     ):
         reason = status.diff_result
-        detail = str(reason)[:200] if isinstance(reason, Exception) else modification.name
+        detail = untrusted_text(reason)[:200] if isinstance(reason, Exception) else modification.name
         run.add("SIG_MODIFIED", name, detail, detail)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
     if not status.docmdp_ok and status.docmdp_ok is not None:
@@ -308,7 +310,7 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
         embedded = EmbeddedPdfSignature(reader, field_ref.get_object(), field_name)
         report, role = _signature_report(embedded, reader, run)
     except Exception as error:  # pyHanko raises many kinds on hostile signatures
-        reason = f"{type(error).__name__}: {error}"[:200]
+        reason = untrusted_text(f"{type(error).__name__}: {error}")[:200]
         run.add(
             "SIG_INTEGRITY",
             field_name,
@@ -352,7 +354,7 @@ def verify_document(
     signatures = [
         read
         for field_name, value, field_ref in fields
-        if (read := _read_signature(reader, pdf_text(field_name), value, field_ref, run))
+        if (read := _read_signature(reader, untrusted_text(field_name), value, field_ref, run))
         is not None
     ]
     signatures.sort(key=lambda read: read.report.revision)  # signing order

@@ -34,6 +34,7 @@ from edoc.envelope.names import DSIG, NS, q
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree, xml_parser
 from edoc.errors import EnvelopeError
 from edoc.floor import is_weak_hash
+from edoc.untrusted import untrusted_text
 
 _ANY_ALGORITHM = SignatureConfiguration(
     signature_methods=frozenset(SignatureMethod),
@@ -241,7 +242,7 @@ def verify_envelope(data: bytes, limits: Limits = DEFAULT_LIMITS) -> EnvelopeSig
             )
         )
         return _verdict(found, False, problems)
-    found["signer_subject"] = certificate.subject.rfc4514_string()
+    found["signer_subject"] = untrusted_text(certificate.subject.rfc4514_string())
     found["certificate"] = certificate
     config = replace(_ANY_ALGORITHM, verification_time=certificate.not_valid_before_utc)
     try:  # signxml reads the tree again: with edoc's parser, so that a large file is no error
