@@ -33,12 +33,12 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBacken
 from edoc.errors import SigningError
 from edoc.floor import key_floor
 from edoc.timezone import to_vietnam
+from edoc.untrusted import untrusted_text
 from signing import aio
 from signing.appearance import media_box
 from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
 from signing.images import CachedPdfImage, encode_png
 from signing.keys import SigningKey
-from edoc.untrusted import untrusted_text
 from signing.pdf import open_pdf
 from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role

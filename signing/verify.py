@@ -22,6 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import is_weak_hash, key_floor
+from edoc.untrusted import untrusted_text
 from signing import aio
 from signing.active import active_notes
 from signing.appearance import (
@@ -36,7 +37,6 @@ from signing.appearance import (
 from signing.checks import Severity
 from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
-from edoc.untrusted import untrusted_text
 from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
@@ -201,7 +201,9 @@ def _judge(
         "FORM_FILLING",
     ):
         reason = status.diff_result
-        detail = untrusted_text(reason)[:200] if isinstance(reason, Exception) else modification.name
+        detail = (
+            untrusted_text(reason)[:200] if isinstance(reason, Exception) else modification.name
+        )
         run.add("SIG_MODIFIED", name, detail, detail)
         report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
     if not status.docmdp_ok and status.docmdp_ok is not None:

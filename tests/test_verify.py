@@ -1,6 +1,8 @@
 """verify_document on documents signed by our own code: the verdicts and codes users rely on."""
 
+import dataclasses
 import datetime as dt
+import enum
 import json
 import pickle
 import time
@@ -255,3 +257,57 @@ def test_a_verified_document_is_not_kept_in_memory(documents, policy):
     for _ in range(3):
         assert verify_document(documents["both"], policy).verdict is Verdict.COMPLIANT
     assert readers() == before
+
+
+JSON_TYPES = (str, int, float, bool, type(None))
+
+
+def json_safe_problems(value, where="report"):
+    """Where ``value`` holds anything but plain text, numbers, booleans, None, lists and
+    dicts (the report's own enums and times aside): bytes, a library's object, a ``str``
+    subclass such as pyHanko's string, or text with a control character in it."""
+    if dataclasses.is_dataclass(value):
+        fields = dataclasses.fields(value)
+        return [
+            p
+            for f in fields
+            for p in json_safe_problems(getattr(value, f.name), f"{where}.{f.name}")
+        ]
+    if isinstance(value, list | tuple):
+        return [
+            p for i, item in enumerate(value) for p in json_safe_problems(item, f"{where}[{i}]")
+        ]
+    if isinstance(value, dict):
+        return [
+            p
+            for key, item in value.items()
+            for p in json_safe_problems(key, f"{where} key")
+            + json_safe_problems(item, f"{where}[{key!r}]")
+        ]
+    if isinstance(value, enum.Enum | dt.datetime):
+        return []
+    if type(value) not in JSON_TYPES:
+        return [f"{where}: {type(value).__name__}"]
+    if isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return [f"{where}: control character in {value!r}"]
+    return []
+
+
+def test_a_report_of_a_hostile_pdf_holds_only_plain_json_text(documents, policy):
+    """Every field of a report made from a file with a field name that is no PDF text
+    string, a SubFilter name with a NUL and a newline in it and a /T with a control
+    character: plain types only, so that JSON, PostgreSQL and a page can all hold it."""
+    both = documents["both"]
+    first, second = [s.field.encode() for s in verify_document(both, policy).signatures]
+    hostile = both.replace(
+        b"/T (" + first + b")", b"/T <FEFFD800" + b"0" * (len(first) - 8) + b">", 1
+    )
+    hostile = hostile.replace(b"/T (" + second + b")", b"/T (\x00" + second[1:] + b")", 1)
+    assert hostile.count(b"/SubFilter /ETSI.CAdES.detached") == 2
+    hostile = hostile.replace(
+        b"/SubFilter /ETSI.CAdES.detached", b"/SubFilter /ETSI.CAdES.de#00#0a", 2
+    )
+    report = verify_document(hostile, policy)
+    assert json_safe_problems(report) == []
+    assert "ETSI.CAdES.de\\x00\\x0a" in {s.sub_filter for s in report.signatures}
+    json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")
