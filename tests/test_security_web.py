@@ -1021,3 +1021,33 @@ def test_a_media_type_that_would_split_the_header_is_served_as_bytes(inbox, enve
     answer = clerk.get(f"/documents/{document['document']}/files/{attachment.id}")
     assert answer.status_code == 200 and "stolen" not in str(answer.headers)
     assert answer.headers["Content-Type"] == "application/octet-stream"
+
+
+def test_a_sender_s_file_name_with_a_line_break_sets_no_header(inbox, envelope, tmp_path):
+    """A name an envelope may carry (``&#13;&#10;`` is legal XML), made to add a header to
+    the download: the file downloads under its name without the break, with no such
+    header, and its page shows it; nothing is written outside the store."""
+    from edoc.envelope.build import build
+    from edoc.envelope.model import Attachment
+    from edoc.envelope.parse import parse
+
+    app, node, _ = inbox
+    before = _files(tmp_path)
+    given = "báo cáo.txt\r\nSet-Cookie: session=x\r\n\r\n../../evil"
+    letter = dataclasses.replace(
+        parse(envelope).message, document_id="names-2",
+        attachments=[Attachment("a0", given, "text/plain", b"data")],
+    )  # fmt: skip
+    answer = app.test_client().post("/api/v1/messages", data=build(letter), headers=BEARER)
+    assert answer.status_code == 200, answer.get_json()
+    document = answer.get_json()["document"]
+    clerk, _ = logged_in(app)
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, document).attachments
+        number = attachment.id
+    download = clerk.get(f"/documents/{document}/files/{number}")
+    assert download.status_code == 200 and download.data == b"data"
+    assert "Set-Cookie" not in download.headers
+    assert _served_name(download) == "evil"
+    assert clerk.get(f"/documents/{document}").status_code == 200
+    _only_blobs(tmp_path, before)
