@@ -24,6 +24,7 @@ from pyhanko.pdf_utils.misc import PDF_WHITESPACE
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from edoc.errors import EdocError
+from edoc.untrusted import untrusted_text
 
 _HEX_DIGITS = re.compile(rb"[0-9a-fA-F]*")
 _CHUNK = 1 << 16
@@ -136,8 +137,9 @@ def open_pdf(
                 "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
                 "Cannot read the PDF: it is damaged or incomplete.",
             ) from problem
+        said = untrusted_text(problem)
         raise error(
-            f"Không đọc được tệp PDF: {problem}.", f"Cannot read the PDF: {problem}.", path=path
+            f"Không đọc được tệp PDF: {said}.", f"Cannot read the PDF: {said}.", path=path
         ) from problem
     if reader.encrypted and reader.decrypt(b"").status.name == "FAILED":
         raise error(

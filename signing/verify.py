@@ -348,7 +348,8 @@ def verify_document(
         run.pages = PageTree(reader)
     except Exception as error:  # pyHanko raises many kinds on broken files
         unreadable = error if isinstance(error, EdocError) else EdocError(
-            f"Không đọc được tệp PDF: {error}.", f"Cannot read the PDF: {error}.", path=name
+            f"Không đọc được tệp PDF: {untrusted_text(error)}.",
+            f"Cannot read the PDF: {untrusted_text(error)}.", path=name,
         )  # fmt: skip
         if reader is None:  # never opened: noted as not checked
             report.notes = active_notes(data)
