@@ -4,9 +4,9 @@ JSON, a database row, a page, a header and the audit only ever hold text.
 
 What the reader sees: a text string as it reads; whatever is no text (bytes that decode as
 no PDF text string, control characters such as NUL or a newline) written as ``\\xNN``. The
-backslash form is the mark that the value was not text: a name typed by a person holds no
-control character, and a PDF text string that decodes holds no ``\\x`` escape it did not
-have, so the escaped form is shown as it is rather than dropped or guessed at."""
+backslash form is the mark that the value was not text (a name typed by a person holds no
+control character), shown as it is rather than dropped or guessed at. A text that itself
+spells a backslash, ``x`` and two hex digits reads the same: no real name does."""
 
 #: Control characters, which no name or reason types, a header must not carry (a newline)
 #: and a database may refuse (PostgreSQL: NUL).
