@@ -111,3 +111,18 @@ def test_this_node_sends_no_pdf_its_recipients_could_not_read(inbox):
     with node.sessions() as session:
         sent = session.query(Document).filter_by(direction=Direction.SENT).count()
     assert sent == 0
+
+
+def test_whatever_fails_while_verifying_a_received_pdf_is_that_files_report(inbox, monkeypatch):
+    def failing(data, policy):
+        raise RecursionError("maximum recursion depth exceeded")  # a reader's deep structure
+
+    monkeypatch.setattr("signing.verify.verify_document", failing)
+    app, node, _ = inbox
+    answer = app.test_client().post(PATH, data=_carrying(HOSTILE["random"]), headers=POSTED)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    with node.sessions() as session:
+        (attachment,) = session.get(Document, answer.get_json()["document"]).attachments
+        (note,) = attachment.report.report["notes"]
+    assert note["message_en"].startswith("Cannot read the PDF: it is damaged or incomplete.")
+    assert "recursion" not in note["message_vi"] + note["message_en"]
