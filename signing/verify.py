@@ -398,7 +398,7 @@ def unreadable_report(error: EdocError) -> DocumentReport:
     note = Note(
         "unreadable", (),
         f"{error.message_vi} Không kiểm tra được chữ ký số của tệp và không xem tệp trong "
-        "trình duyệt; nếu cần, hãy đề nghị nơi gửi gửi lại.",
+        "trình duyệt; nếu cần, hãy đề nghị nơi gửi chuyển lại tệp.",
         f"{error.message_en} Its signatures cannot be checked and it is not shown in the "
         "browser; if needed, ask the sender to send it again.",
     )  # fmt: skip

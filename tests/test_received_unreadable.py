@@ -19,12 +19,15 @@ from edoc.exchange.api import PATH
 from edoc.exchange.hub import Hub
 from edoc.exchange.send import send_envelope
 from edoc.exchange.vdxp_hub import hub_app
+from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import DeliveryState, Direction, Document
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.letters import letter_envelope
 from signing.policy import DEFAULT_POLICY
+from tests.conftest import PASSWORD
+from tests.test_browser import ARTEFACTS, browser  # noqa: F401 (the fixture)
 from tests.test_web import logged_in
 
 #: Files no PDF reader opens, each as a sender's node may pass them on.
@@ -126,3 +129,23 @@ def test_whatever_fails_while_verifying_a_received_pdf_is_that_files_report(inbo
         (note,) = attachment.report.report["notes"]
     assert note["message_en"].startswith("Cannot read the PDF: it is damaged or incomplete.")
     assert "recursion" not in note["message_vi"] + note["message_en"]
+
+
+def test_a_clerk_sees_that_a_received_file_cannot_be_read(inbox, browser):  # noqa: F811
+    app, _, _ = inbox
+    answer = app.test_client().post(PATH, data=_carrying(HOSTILE["random"]), headers=POSTED)
+    document_pk = answer.get_json()["document"]
+    ARTEFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with BackgroundServer(app, "127.0.0.1", port):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("input[name=username]", "vanthu")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.locator(f"tr.document[data-id='{document_pk}'] a").click()
+        note = page.get_by_role("alert").filter(has_text="Không đọc được tệp PDF")
+        assert note.is_visible()
+        assert "Không hợp lệ" in page.locator(".verdict").inner_text()
+        assert page.locator("details.preview").count() == 0
+        page.screenshot(path=ARTEFACTS / "document-unreadable-pdf.png", full_page=True)
