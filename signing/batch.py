@@ -33,6 +33,7 @@ from signing.pades import (
 from signing.position import Anchor, Field
 from signing.raw import raw_signatures
 from signing.roles import Role, subject_value
+from signing.verify import DAMAGED
 
 
 class Kind(enum.StrEnum):
@@ -199,14 +200,20 @@ def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> Sig
         signed = _apply(pdf, spec, key)
         write_atomic(target, signed.pdf)
     except EdocError as error:
-        path = error.path or str(source)
-        return SignOutcome(
-            str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
-            error_en=f"{path}: {error.message_en}", signer=signer,
-        )  # fmt: skip
+        return _failed(source, signer, error)
+    except Exception:  # a reader choking on a hostile file: that file's error, not the batch's
+        return _failed(source, signer, DAMAGED)
     digest = hashlib.sha256(signed.pdf).hexdigest()
     level = spec.options.level.value
     return SignOutcome(str(source), str(target), "signed", signed.field, signer, level, digest)
+
+
+def _failed(source: Path, signer: str, error: EdocError) -> SignOutcome:
+    path = error.path or str(source)
+    return SignOutcome(
+        str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
+        error_en=f"{path}: {error.message_en}", signer=signer,
+    )  # fmt: skip
 
 
 _worker: tuple[SignSpec, SigningKey] | None = None

@@ -279,3 +279,25 @@ def test_each_bad_file_of_a_batch_is_one_error_in_words_and_the_rest_is_signed(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.pdf"]
     summary = "1 đã ký, 0 bỏ qua, 5 lỗi" if lang == "vi" else "1 signed, 0 skipped, 5 failed"
     assert summary in result.stderr
+
+
+def test_a_file_a_reader_chokes_on_while_signing_is_that_files_error(setup, tmp_path):
+    folder, p12 = setup
+    letter = cong_van(HA_NOI).pdf
+    at = letter.index(b"/Parent")  # the page's dictionary: a key that is no name before it
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "choking.pdf").write_bytes(letter[: at - 1] + b"\x9b" + letter[at:])
+    (mixed / "good.pdf").write_bytes(letter)
+    result = edoc(
+        "sign", "personal", str(mixed), "-o", str(tmp_path / "out"), "--key", p12("h26-deputy"),
+        "--password-env", "PW", "--image", str(folder / "signature.png"), "--json",
+        "--jobs", "1", env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    choking, good = (json.loads(line) for line in result.stdout.splitlines())
+    assert choking["status"] == "error"
+    damaged = "Cannot read the PDF: it is damaged or incomplete."
+    assert choking["error"] == f"{mixed / 'choking.pdf'}: {damaged}"
+    assert good["status"] == "signed"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.pdf"]
