@@ -31,7 +31,9 @@ from signing.pades import (
     sign_personal,
 )
 from signing.position import Anchor, Field
+from signing.raw import raw_signatures
 from signing.roles import Role, subject_value
+from signing.verify import DAMAGED
 
 
 class Kind(enum.StrEnum):
@@ -135,8 +137,24 @@ def plan(inputs: Sequence[Path], out_dir: Path, recursive: bool = False) -> list
     return [(path, out_dir / relative) for path, relative in pdf_files(inputs, recursive)]
 
 
+def _refuse_broken(pdf: bytes) -> None:
+    """SigningError when a signature already in ``pdf`` is no longer intact: signing on
+    would vouch for changed content, and skipping it as signed would pass the change on."""
+    for raw in raw_signatures(pdf):
+        if problem := raw.byte_range_problem or raw.integrity_problem:
+            raise SigningError(
+                f"Chữ ký số có sẵn trong tệp không còn nguyên vẹn ({problem[0]}): không ký.",
+                f"A signature already in the file is no longer intact ({problem[1]}): not signed.",
+            )
+
+
 def _has_signature(pdf: bytes, kind: Kind, key: SigningKey):
-    for placed in placed_signatures(pdf, boxes=False):
+    """The signature of ``kind`` by ``key`` already in ``pdf``, if any; SigningError when a
+    signature in it is no longer intact (an unreadable file fails opening)."""
+    signatures = placed_signatures(pdf, boxes=False)
+    if signatures:  # a file with none may still hold byte ranges that are no signature's
+        _refuse_broken(pdf)
+    for placed in signatures:
         if placed.role is kind.role and placed.certificate == key.certificate:
             return placed
     return None
@@ -182,14 +200,20 @@ def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> Sig
         signed = _apply(pdf, spec, key)
         write_atomic(target, signed.pdf)
     except EdocError as error:
-        path = error.path or str(source)
-        return SignOutcome(
-            str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
-            error_en=f"{path}: {error.message_en}", signer=signer,
-        )  # fmt: skip
+        return _failed(source, signer, error)
+    except Exception:  # a reader choking on a hostile file: that file's error, not the batch's
+        return _failed(source, signer, DAMAGED)
     digest = hashlib.sha256(signed.pdf).hexdigest()
     level = spec.options.level.value
     return SignOutcome(str(source), str(target), "signed", signed.field, signer, level, digest)
+
+
+def _failed(source: Path, signer: str, error: EdocError) -> SignOutcome:
+    path = error.path or str(source)
+    return SignOutcome(
+        str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
+        error_en=f"{path}: {error.message_en}", signer=signer,
+    )  # fmt: skip
 
 
 _worker: tuple[SignSpec, SigningKey] | None = None

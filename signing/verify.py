@@ -40,7 +40,7 @@ from signing.modifications import EDOC_DIFF_POLICY
 from signing.pdf import open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
-from signing.report import DocumentReport, Finding, Indication, SignatureReport, Verdict
+from signing.report import DocumentReport, Finding, Indication, Note, SignatureReport, Verdict
 from signing.revocation import shared_validation
 from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
 from signing.structure import issuer_not_ca, signed_attributes_not_der
@@ -371,6 +371,45 @@ def verify_document(
     elif indeterminate:
         report.verdict = Verdict.INDETERMINATE
     return report
+
+
+#: Why a file could not be verified when what failed says nothing a reader could use.
+DAMAGED = EdocError(
+    "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
+    "Cannot read the PDF: it is damaged or incomplete.",
+)
+
+
+def verify_received(data: bytes, policy: Policy = DEFAULT_POLICY) -> DocumentReport:
+    """The report on a PDF someone else sent, which is kept whatever it holds: a file that
+    cannot be verified at all (no reader opens it, or verifying it fails) gets the report
+    :func:`unreadable_report` instead of an error, so that it is stored, shown and counted."""
+    try:
+        return verify_document(data, policy)
+    except EdocError as error:
+        return unreadable_report(error)
+    except Exception:  # one hostile file is that file's report, never the whole envelope's
+        return unreadable_report(DAMAGED)
+
+
+def unreadable_report(error: EdocError) -> DocumentReport:
+    """The report on a file that cannot be verified: non-compliant, as no signature on it can
+    be relied on (VN_NO_SIGNATURE, saying the file cannot be read), and a note giving why,
+    which also keeps the file out of the browser's preview."""
+    finding = Finding.of(
+        "VN_NO_SIGNATURE", Severity.ERROR, None,
+        ("không đọc được tệp PDF", "the PDF cannot be read"),
+    )  # fmt: skip
+    note = Note(
+        "unreadable", (),
+        f"{error.message_vi} Không kiểm tra được chữ ký số của tệp và không xem tệp trong "
+        "trình duyệt; nếu cần, hãy đề nghị nơi gửi chuyển lại tệp.",
+        f"{error.message_en} Its signatures cannot be checked and it is not shown in the "
+        "browser; if needed, ask the sender to send it again.",
+    )  # fmt: skip
+    return DocumentReport(
+        file="<bytes>", verdict=Verdict.NON_COMPLIANT, findings=[finding], notes=[note]
+    )
 
 
 def _raw_report(

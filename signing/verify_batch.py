@@ -13,7 +13,7 @@ from pathlib import Path
 from edoc.errors import EdocError
 from signing.policy import Policy
 from signing.report import DocumentReport
-from signing.verify import verify_document
+from signing.verify import DAMAGED, verify_document
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def verify_one(item: Item, policy: Policy) -> VerifyOutcome:
         return VerifyOutcome(name, verify_document(data, policy))
     except EdocError as error:
         return VerifyOutcome(name, None, error.message_vi, error.message_en)
+    except Exception:  # one hostile file is that file's error, never the batch's traceback
+        return VerifyOutcome(name, None, DAMAGED.message_vi, DAMAGED.message_en)
 
 
 _policy: Policy | None = None

@@ -56,6 +56,7 @@ from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.images import seal_image, signature_image
+from fixtures.letters import letter_envelope
 from fixtures.pki import build_pki
 from signing.geometry import Box
 from signing.pades import sign_organisation, sign_personal
@@ -345,3 +346,31 @@ def test_a_repeated_arrival_does_not_acknowledge_a_recall_still_on_its_way(tmp_p
     with hanoi.sessions() as session:
         states = session.scalars(select(Delivery.state).order_by(Delivery.id)).all()
     assert states == [DeliveryState.ACKNOWLEDGED, DeliveryState.QUEUED]
+
+
+def test_an_audit_of_exports_names_each_bad_file_and_counts_the_rest(tmp_path):
+    """Files no reader opens among exports: each named as that file's problem, an envelope
+    whose PDF is garbage counted as the hub counts it (non-compliant, unsigned), a bare PDF
+    no reader opens too, and the audit goes on to its figures."""
+    folder = tmp_path / "exports" / HA_NOI.organ_id
+    folder.mkdir(parents=True)
+    (folder / "random.pdf").write_bytes(bytes(range(256)) * 8)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "not-xml.xml").write_bytes(b"\x00\xffnot xml at all")
+    (folder / "html.xml").write_bytes(b'<?xml version="1.0"?><html><body>x</body></html>')
+    (folder / "folder.pdf").mkdir()
+    garbage = [Attachment("main", "9-UBND-KT.pdf", "application/pdf", b"%PDF-1.7\n garbage")]
+    (folder / "garbage-pdf.xml").write_bytes(
+        letter_envelope(garbage, code={"number": "9", "notation": "UBND-KT"})
+    )
+    result = CliRunner().invoke(
+        main, ["audit", "--from", str(tmp_path / "exports"), "--period", "year", "--json"]
+    )
+    assert result.exit_code == 3, result.output  # non-compliant documents found, no traceback
+    told = result.stderr
+    for name in ("random.pdf", "empty.pdf", "not-xml.xml", "html.xml", "garbage-pdf.xml#main"):
+        (line,) = [line for line in told.splitlines() if f"{folder / name}:" in line]
+        assert line.split(": ", 1)[1].strip(), line  # the problem in words
+    sent = json.loads(result.stdout)["overall"]["sent"]
+    assert (sent["total"], sent["non_compliant"], sent["signed"]) == (3, 3, 0)
+    assert sent["codes"] == {"VN_NO_SIGNATURE": 3}

@@ -6,12 +6,14 @@ import json
 import pytest
 from click.testing import CliRunner
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import copy_into_new_writer
 
 from cli import main
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, quyet_dinh
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
+from fixtures.letters import signed_letter
 from fixtures.token import create_token
 from signing.pades import placed_signatures
 from signing.roles import Role
@@ -206,3 +208,96 @@ def test_password_from_a_file_or_a_prompt(setup, tmp_path):
     assert prompted.exit_code == 0, prompted.output
     assert TEST_PASSWORD not in prompted.stdout
     assert json.loads(prompted.stdout.splitlines()[-1])["status"] == "signed"
+
+
+def _encrypted(pdf: bytes) -> bytes:
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    writer.encrypt("mật khẩu", "mật khẩu")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _tampered(pdf: bytes) -> bytes:
+    """``pdf`` with a byte its signatures cover changed (as an attacker or a bad disk would)."""
+    at = pdf.index(b"stream") + 20
+    return pdf[:at] + bytes([pdf[at] ^ 0xFF]) + pdf[at + 1 :]
+
+
+#: Each kind of batch: the key it signs with and what else it needs.
+KINDS = {
+    "personal": ("h26-deputy", ["--image", "signature.png"]),
+    "organisation": ("h26-org", ["--seal", "seal.png", "--allow-missing-personal"]),
+    "attachment": ("h26-org", ["--code", "1234/UBND-KT"]),
+    "copy": ("h26-org", []),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_bad_file_of_a_batch_is_one_error_in_words_and_the_rest_is_signed(
+    pki, setup, tmp_path, kind, lang
+):
+    folder, p12 = setup
+    letter = cong_van(HA_NOI).pdf
+    _, signed = signed_letter(pki)
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    bad = {
+        "random.pdf": bytes(range(256)) * 20,
+        "truncated.pdf": letter[: len(letter) // 2],
+        "empty.pdf": b"",
+        "encrypted.pdf": _encrypted(letter),
+        "tampered.pdf": _tampered(signed),
+    }
+    for name, data in {"good.pdf": letter, **bad}.items():
+        (mixed / name).write_bytes(data)
+    (mixed / "folder.pdf").mkdir()  # not a document: not in the batch
+    key, extra = KINDS[kind]
+    extra = [str(folder / a) if a.endswith(".png") else a for a in extra]
+    result = CliRunner().invoke(
+        main,
+        ["--lang", lang, "sign", kind, str(mixed), "-o", str(tmp_path / "out"), "--key", p12(key),
+         "--password-env", "PW", "--json", *extra],
+        env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # an error among them
+    assert "Traceback" not in result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    by_name = {line["input"].rsplit("/", 1)[-1]: line for line in lines}
+    assert sorted(by_name) == sorted(["good.pdf", *bad])  # one line per document
+    assert by_name["good.pdf"]["status"] == "signed"
+    for name in bad:
+        outcome = by_name[name]
+        assert outcome["status"] == "error", outcome
+        assert outcome["error"].startswith(str(mixed / name) + ": ")
+        assert outcome["error_vi"].startswith(str(mixed / name) + ": ")
+    said = by_name["tampered.pdf"]["error_vi" if lang == "vi" else "error"]
+    assert ("không còn nguyên vẹn" if lang == "vi" else "no longer intact") in said
+    encrypted = by_name["encrypted.pdf"]["error_vi" if lang == "vi" else "error"]
+    assert ("mật khẩu" if lang == "vi" else "password") in encrypted
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.pdf"]
+    summary = "1 đã ký, 0 bỏ qua, 5 lỗi" if lang == "vi" else "1 signed, 0 skipped, 5 failed"
+    assert summary in result.stderr
+
+
+def test_a_file_a_reader_chokes_on_while_signing_is_that_files_error(setup, tmp_path):
+    folder, p12 = setup
+    letter = cong_van(HA_NOI).pdf
+    at = letter.index(b"/Parent")  # the page's dictionary: a key that is no name before it
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "choking.pdf").write_bytes(letter[: at - 1] + b"\x9b" + letter[at:])
+    (mixed / "good.pdf").write_bytes(letter)
+    result = edoc(
+        "sign", "personal", str(mixed), "-o", str(tmp_path / "out"), "--key", p12("h26-deputy"),
+        "--password-env", "PW", "--image", str(folder / "signature.png"), "--json",
+        "--jobs", "1", env={"PW": TEST_PASSWORD},
+    )  # fmt: skip
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    choking, good = (json.loads(line) for line in result.stdout.splitlines())
+    assert choking["status"] == "error"
+    damaged = "Cannot read the PDF: it is damaged or incomplete."
+    assert choking["error"] == f"{mixed / 'choking.pdf'}: {damaged}"
+    assert good["status"] == "signed"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.pdf"]

@@ -135,3 +135,24 @@ def test_mutated_copies_of_a_signed_pdf_give_one_json_line_each_and_no_traceback
     assert {r["verdict"] for r in reports} <= {"non_compliant", "indeterminate", "error"}
     (named,) = [r for r in reports if r["file"].endswith("field-name.pdf")]
     assert named["signatures"][0]["field"].startswith("\\xfe\\xff\\xd8")
+
+
+def test_whatever_fails_while_verifying_one_file_is_that_files_error(folder, monkeypatch):
+    from signing import verify_batch
+
+    def failing_on_broken(document, policy):
+        if str(document).endswith("broken.pdf"):
+            raise RecursionError("maximum recursion depth exceeded")  # a reader's deep structure
+        return verify(document, policy)
+
+    verify = verify_batch.verify_document
+    monkeypatch.setattr(verify_batch, "verify_document", failing_on_broken)
+    result = edoc(
+        "--lang", "en", "verify", str(folder / "broken.pdf"), str(folder / "docs" / "a-signed.pdf"),
+        "--json", "--jobs", "1", *trust(folder),
+    )  # fmt: skip
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    broken, signed = (json.loads(line) for line in result.stdout.splitlines())
+    assert broken["verdict"] == "error" and "broken.pdf" in broken["file"]
+    assert broken["error"]["message_en"] == "Cannot read the PDF: it is damaged or incomplete."
+    assert signed["verdict"] == "compliant"

@@ -151,6 +151,23 @@ def test_anyone_logged_in_can_check_a_pdf(inbox, pki):
     assert junk.status_code == 422 and "không phải PDF" in junk.get_data(as_text=True)
 
 
+def test_whatever_checking_a_pdf_raises_is_said_in_words_not_a_500(inbox, monkeypatch):
+    def failing(data, policy):
+        raise RecursionError("maximum recursion depth exceeded")  # a reader's deep structure
+
+    monkeypatch.setattr("web.inbox.verify_document", failing)
+    app, _, _ = inbox
+    client, _ = logged_in(app)
+    token = csrf_of(client.get("/verify").get_data(as_text=True))
+    answer = client.post(
+        "/verify", data={"csrf_token": token, "pdf": (io.BytesIO(b"%PDF-1.7 x"), "x.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Không đọc được tệp PDF «x.pdf»" in page
+    assert "recursion" not in page
+
+
 def test_the_outbox_shows_each_recipients_delivery_and_answer(inbox, envelope):
     from edoc.envelope.parse import parse
     from edoc.exchange.send import send_envelope

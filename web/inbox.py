@@ -350,7 +350,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         name = plain_name(upload.filename, "document.pdf")
         try:
             report = verify_document(data, node.policy).to_json()
-        except EdocError:  # its message names the reader's exception: said in words here
+        except Exception:  # whatever the reader raised (its message names it): said in words
             flash(LABELS[language()]["unreadable_pdf"].format(name=name), "error")
             return render_template("verify.html", report=None), 422
         report["file"] = name

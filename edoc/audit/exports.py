@@ -35,6 +35,7 @@ from edoc.storage.models import HUB_ID, Direction, Document, StatusEvent
 from edoc.timezone import day_start
 from signing.policy import Policy
 from signing.report import DocumentReport
+from signing.verify import unreadable_report
 from signing.verify_batch import verify_batch
 
 ENVELOPES = (".xml", ".edxml")
@@ -203,10 +204,11 @@ def exported_source(
     items = exports.to_verify
     reports: dict[str, DocumentReport] = {}
     for outcome in verify_batch(items, policy, jobs):
-        if outcome.report is None:
+        report = outcome.report
+        if report is None:  # named as a problem, and counted as the hub counts such a file
             exports.problems.append(Problem(outcome.file, outcome.error_vi, outcome.error_en))
-        else:
-            reports[outcome.file] = outcome.report
+            report = unreadable_report(EdocError(outcome.error_vi, outcome.error_en))
+        reports[outcome.file] = report
         if progress is not None:
             progress(1)
     with tempfile.TemporaryDirectory(prefix="edoc-audit-") as scratch:
@@ -247,7 +249,7 @@ def _store(session: Session, stage, exports: Exports, reports: dict, policy: Pol
         name = Path(exported.name.split("!")[-1]).name
         document = Document(
             owner_organ_id=HUB_ID, direction=Direction.RECEIVED, document_id=f"pdf:{digest}",
-            sender_organ_id=owner, subject=name, envelope_sha256=digest,
+            sender_organ_id=owner, recipients=[], subject=name, envelope_sha256=digest,
             received_at=_pdf_time(report, exported),
             attachments=[attachment_row("pdf", name, "application/pdf", digest, report, policy)],
         )  # fmt: skip

@@ -36,7 +36,7 @@ from edoc.storage.models import (
 from signing.checks import Severity
 from signing.policy import Policy
 from signing.report import DocumentReport, Finding, Verdict
-from signing.verify import verify_document
+from signing.verify import verify_document, verify_received
 
 #: When to verify again a PDF whose revocation status could not be established: a minute
 #: later, then waiting twice as long after each try, at most six hours.
@@ -137,13 +137,18 @@ def is_pdf(name: str, data: bytes) -> bool:
     return data.startswith(b"%PDF") or name.lower().endswith(".pdf")
 
 
-def verify_pdfs(message: DocumentMessage, policy: Policy) -> dict[str, DocumentReport]:
+def verify_pdfs(
+    message: DocumentMessage, policy: Policy, *, sending: bool = False
+) -> dict[str, DocumentReport]:
     """The report on each PDF of ``message``, by ContentId, its personal signatures checked
     against the envelope's signer (slow: call it before any query, so that no database lock
-    is held while verifying)."""
+    is held while verifying). A PDF received that cannot be read has a report saying so (the
+    envelope is stored and answered all the same); one ``sending`` raises EdocError, as this
+    node sends no file its recipients could not read."""
+    verify = verify_document if sending else verify_received
     return {
         attachment.content_id: signer_checked(
-            verify_document(attachment.data, policy), message.signer.full_name, policy
+            verify(attachment.data, policy), message.signer.full_name, policy
         )
         for attachment in message.attachments
         if is_pdf(attachment.name, attachment.data)

@@ -66,7 +66,7 @@ def send_message(
             return Received(original.id, created=queued)
 
     def write(session: Session, stage: Staging) -> Document:
-        reports = verify_pdfs(message, node.policy)  # before any query
+        reports = verify_pdfs(message, node.policy, sending=True)  # before any query
         envelope = stage.put(data)
         document = document_row(node.organ_id, Direction.SENT, message, envelope)
         document.attachments = attachment_rows(message, reports, node.policy, stage)
