@@ -1,0 +1,123 @@
+"""Messages that can never be delivered: retried for a bounded time, then undeliverable with
+the reason, and put back in the queue by hand. No test waits: the window is set to zero or
+the delivery's creation put in the past."""
+
+import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select, update
+
+from edoc.envelope.model import Organization
+from edoc.exchange.api import to_hub
+from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due, retry
+from edoc.exchange.receive import Node, receive_envelope
+from edoc.storage.blobs import BlobStore
+from edoc.storage.database import connect, sessions, upgrade
+from edoc.storage.models import Delivery, DeliveryState
+from fixtures.agencies import VPCP
+from signing.policy import DEFAULT_POLICY
+
+
+@pytest.fixture
+def node(database_url, pki) -> Node:
+    """A node of the Government Office with one delivery queued (the 01 of a document)."""
+    engine = connect(database_url)
+    upgrade(engine)
+    factory = sessions(engine)
+    yield Node(
+        Organization(VPCP.organ_id, VPCP.name),
+        factory,
+        BlobStore(None, factory),
+        DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
+    )
+    engine.dispose()
+
+
+def unreachable(message: Outgoing) -> DeliveryState:
+    raise DeliveryError("Không gửi được.", "Cannot reach the hub: connection refused.")
+
+
+def the_delivery(node: Node) -> Delivery:
+    with node.sessions() as session:
+        return session.scalars(select(Delivery)).one()
+
+
+def created_days_ago(node: Node, days: float) -> None:
+    with node.sessions() as session:
+        moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+        session.execute(update(Delivery).values(created_at=moment))
+        session.commit()
+
+
+def test_a_message_not_taken_within_its_window_is_given_up_with_the_reason(node, envelope):
+    receive_envelope(node, envelope)
+    assert deliver_due(node.sessions, node.blobs, unreachable) == 0
+    assert the_delivery(node).state is DeliveryState.FAILED  # within three days: tried again
+
+    created_days_ago(node, 4)
+    with node.sessions() as session:
+        session.execute(update(Delivery).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+        session.commit()
+    deliver_due(node.sessions, node.blobs, unreachable)
+    given_up = the_delivery(node)
+    assert given_up.state is DeliveryState.UNDELIVERABLE
+    assert "connection refused" in given_up.last_error
+    with node.sessions() as session:
+        session.execute(update(Delivery).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+        session.commit()
+    tried: list[int] = []
+    deliver_due(node.sessions, node.blobs, lambda m: tried.append(m) or DeliveryState.SENT)
+    assert tried == []  # never tried again by itself
+
+
+def test_the_window_is_configured(node, envelope):
+    receive_envelope(node, envelope)
+    deliver_due(node.sessions, node.blobs, unreachable, Backoff(give_up_after=dt.timedelta(0)))
+    assert the_delivery(node).state is DeliveryState.UNDELIVERABLE
+
+
+class Refusing(BaseHTTPRequestHandler):
+    """A hub answering every post with the status the test sets on the server."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(self.server.answer)
+        self.end_headers()
+        self.wfile.write(b"not an agency of this hub")
+
+    def log_message(self, *_):
+        pass
+
+
+@pytest.fixture
+def hub():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("answer", "state"),
+    [(403, DeliveryState.UNDELIVERABLE), (429, DeliveryState.FAILED), (503, DeliveryState.FAILED)],
+)
+def test_a_hub_refusing_for_good_stops_the_retries_at_once(node, envelope, hub, answer, state):
+    hub.answer = answer
+    receive_envelope(node, envelope)
+    deliver_due(node.sessions, node.blobs, to_hub(f"http://127.0.0.1:{hub.server_port}", "t"))
+    delivery = the_delivery(node)
+    assert delivery.state is state
+    assert f"answered {answer}: not an agency of this hub" in delivery.last_error
+
+
+def test_retried_by_hand_it_is_queued_once_with_a_fresh_window(node, envelope):
+    receive_envelope(node, envelope)
+    created_days_ago(node, 4)
+    deliver_due(node.sessions, node.blobs, unreachable)
+    pk = the_delivery(node).id
+    assert retry(node.sessions, pk) is True
+    assert retry(node.sessions, pk) is False  # a double click: queued already, once
+    deliver_due(node.sessions, node.blobs, unreachable)
+    assert the_delivery(node).state is DeliveryState.FAILED  # its window starts again
