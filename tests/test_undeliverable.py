@@ -7,15 +7,19 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from cli import main
 from edoc.envelope.model import Organization
 from edoc.exchange.api import to_hub
 from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due, retry
 from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.runtime import open_node, remember_node
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, DeliveryState
+from edoc.workspace import open_workspace
 from fixtures.agencies import VPCP
 from signing.policy import DEFAULT_POLICY
 
@@ -121,3 +125,25 @@ def test_retried_by_hand_it_is_queued_once_with_a_fresh_window(node, envelope):
     assert retry(node.sessions, pk) is False  # a double click: queued already, once
     deliver_due(node.sessions, node.blobs, unreachable)
     assert the_delivery(node).state is DeliveryState.FAILED  # its window starts again
+
+
+def test_the_cli_lists_what_was_given_up_and_puts_it_back_once(tmp_path, envelope):
+    workspace = open_workspace(tmp_path / "home")
+    remember_node(workspace, VPCP.organ_id, None)
+    node = open_node(workspace, VPCP.organ_id, DEFAULT_POLICY)
+    receive_envelope(node, envelope)
+    deliver_due(node.sessions, node.blobs, unreachable, Backoff(give_up_after=dt.timedelta(0)))
+    pk = the_delivery(node).id
+
+    def edoc(*args: str):
+        return CliRunner().invoke(main, ["--lang", "en", "outbox", *args, "--home", workspace.root])
+
+    listed = edoc("list")
+    assert listed.exit_code == 0 and f"{pk}" in listed.output
+    assert "connection refused" in listed.output
+    assert edoc("retry", str(pk)).output.strip() == f"Delivery {pk}: queued to be sent again"
+    assert edoc("retry", str(pk)).output.strip() == f"Delivery {pk}: already queued again"
+    assert the_delivery(node).state is DeliveryState.QUEUED
+    assert edoc("list").output == ""
+    refused = edoc("retry", "999")
+    assert refused.exit_code == 1 and "No delivery 999" in refused.output
