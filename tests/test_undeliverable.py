@@ -2,6 +2,7 @@
 the reason, and put back in the queue by hand. No test waits: the window is set to zero or
 the delivery's creation put in the past."""
 
+import dataclasses
 import datetime as dt
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,17 +12,24 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from cli import main
+from edoc.envelope.build import build
 from edoc.envelope.model import Organization
+from edoc.envelope.parse import parse
 from edoc.exchange.api import to_hub
 from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due, retry
 from edoc.exchange.receive import Node, receive_envelope
 from edoc.exchange.runtime import open_node, remember_node
+from edoc.exchange.send import send_envelope
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
-from edoc.storage.models import Delivery, DeliveryState
+from edoc.storage.models import Delivery, DeliveryState, UserRole
+from edoc.timezone import to_vietnam
 from edoc.workspace import open_workspace
-from fixtures.agencies import VPCP
+from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
+from tests.conftest import PASSWORD
+from tests.test_web import csrf_of, logged_in
+from web.users import add_user
 
 
 @pytest.fixture
@@ -147,3 +155,65 @@ def test_the_cli_lists_what_was_given_up_and_puts_it_back_once(tmp_path, envelop
     assert edoc("list").output == ""
     refused = edoc("retry", "999")
     assert refused.exit_code == 1 and "No delivery 999" in refused.output
+
+
+def sent_and_given_up(node: Node, envelope: bytes) -> int:
+    """A letter the Government Office sent to Hà Nội, given up: its document's key."""
+    message = parse(envelope).message
+    own = dataclasses.replace(
+        message, sender=Organization(VPCP.organ_id, VPCP.name),
+        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="i18-given-up",
+    )  # fmt: skip
+    document = send_envelope(node, build(own)).document_pk
+    with node.sessions() as session:  # queued five days ago, tried since
+        days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=5)
+        session.execute(update(Delivery).values(created_at=days_ago))
+        session.commit()
+    deliver_due(node.sessions, node.blobs, unreachable)
+    return document
+
+
+def test_the_clerk_sees_a_message_given_up_and_sends_it_again_once(inbox, envelope):
+    app, node, _ = inbox
+    document = sent_and_given_up(node, envelope)
+    client, _ = logged_in(app)
+    page = client.get("/outbox").get_data(as_text=True)
+    delivery = the_sent_delivery(node, document)
+    stopped = to_vietnam(delivery.updated_at).strftime("%d/%m/%Y %H:%M")
+    assert "Ngừng gửi" in page and f"ngừng lúc {stopped}" in page
+    assert "connection refused" in page and "Gửi lại" in page
+    sent = client.get(f"/outbox/{document}").get_data(as_text=True)
+    assert "Ngừng gửi" in sent and "Gửi lại" in sent
+
+    button = f"/outbox/{document}/deliveries/{delivery.id}/retry"
+    token = csrf_of(page)
+    assert client.post(button, data={}).status_code == 400  # no CSRF token: refused
+    first = client.post(button, data={"csrf_token": token, "back": "outbox"})
+    assert first.status_code == 303 and first.headers["Location"] == "/outbox"
+    again = client.post(button, data={"csrf_token": token}, follow_redirects=True)
+    assert again.status_code == 200 and "Đã xếp hàng gửi lại trước đó" in again.get_data(
+        as_text=True
+    )
+    assert the_sent_delivery(node, document).state is DeliveryState.QUEUED
+    assert "Đang chờ gửi" in client.get("/outbox").get_data(as_text=True)
+
+
+def test_only_those_who_act_may_send_again_and_only_from_the_sent_document(inbox, envelope):
+    app, node, received = inbox
+    document = sent_and_given_up(node, envelope)
+    delivery = the_sent_delivery(node, document)
+    add_user(node.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm Toán")
+    auditor, _ = logged_in(app, "kiemtoan")
+    token = csrf_of(auditor.get("/verify").get_data(as_text=True))
+    button = f"/outbox/{document}/deliveries/{delivery.id}/retry"
+    assert auditor.post(button, data={"csrf_token": token}).status_code == 403
+    clerk, _ = logged_in(app)
+    token = csrf_of(clerk.get("/verify").get_data(as_text=True))
+    elsewhere = f"/outbox/{received}/deliveries/{delivery.id}/retry"  # not of that document
+    assert clerk.post(elsewhere, data={"csrf_token": token}).status_code == 404
+    assert the_sent_delivery(node, document).state is DeliveryState.UNDELIVERABLE
+
+
+def the_sent_delivery(node: Node, document: int) -> Delivery:
+    with node.sessions() as session:
+        return session.scalars(select(Delivery).where(Delivery.document_pk == document)).one()
