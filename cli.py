@@ -1275,22 +1275,16 @@ def outbox() -> None:
 @outbox.command("list")
 @home_option
 def outbox_list(home) -> None:
-    """The deliveries this node gave up: their id, recipient, when and why."""
-    from sqlalchemy import select
-
+    """The deliveries this node gave up: their id, when, the recipient and why."""
+    from edoc.exchange.outbox import undeliverable
+    from edoc.exchange.runtime import node_settings
     from edoc.storage.database import sessions
-    from edoc.storage.models import Delivery, DeliveryState
     from edoc.timezone import to_vietnam
     from edoc.workspace import open_workspace
 
     workspace = open_workspace(home)
-    with sessions(workspace.engine)() as session:
-        given_up = session.scalars(
-            select(Delivery)
-            .where(Delivery.state == DeliveryState.UNDELIVERABLE)
-            .order_by(Delivery.updated_at.desc())
-        ).all()
-    for row in given_up:
+    organ_id = node_settings(workspace).organ_id
+    for row in undeliverable(sessions(workspace.engine), organ_id):
         stopped = to_vietnam(row.updated_at).strftime("%d/%m/%Y %H:%M")
         click.echo(f"{row.id:>5}  {stopped}  {row.recipient_organ_id}  {row.last_error}")
 

@@ -217,3 +217,25 @@ def test_only_those_who_act_may_send_again_and_only_from_the_sent_document(inbox
 def the_sent_delivery(node: Node, document: int) -> Delivery:
     with node.sessions() as session:
         return session.scalars(select(Delivery).where(Delivery.document_pk == document)).one()
+
+
+def test_the_admin_lists_what_was_given_up_and_sends_it_again(inbox, envelope):
+    app, node, _ = inbox
+    document = sent_and_given_up(node, envelope)
+    delivery = the_sent_delivery(node, document)
+    add_user(node.sessions, "quantri", PASSWORD, VPCP.organ_id, UserRole.ADMIN, "Quản Trị")
+    admin, _ = logged_in(app, "quantri")
+    page = admin.get("/admin/undeliverable").get_data(as_text=True)
+    stopped = to_vietnam(delivery.updated_at).strftime("%d/%m/%Y %H:%M")
+    assert "Văn bản ngừng gửi" in admin.get("/admin/users").get_data(as_text=True)  # its link
+    assert f'data-delivery="{delivery.id}"' in page and f"ngừng lúc {stopped}" in page
+    assert "connection refused" in page
+    button = f"/admin/undeliverable/{delivery.id}/retry"
+    sent = admin.post(button, data={"csrf_token": csrf_of(page)}, follow_redirects=True)
+    assert "Đã xếp hàng gửi lại." in sent.get_data(as_text=True)
+    assert f'data-delivery="{delivery.id}"' not in sent.get_data(as_text=True)
+    again = admin.post(button, data={"csrf_token": csrf_of(page)}, follow_redirects=True)
+    assert "Đã xếp hàng gửi lại trước đó." in again.get_data(as_text=True)
+    assert the_sent_delivery(node, document).state is DeliveryState.QUEUED
+    clerk, _ = logged_in(app)
+    assert clerk.get("/admin/undeliverable").status_code == 403

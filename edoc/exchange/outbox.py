@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, sessionmaker
 
 from edoc.errors import EdocError, NotFoundError
 from edoc.storage.blobs import BlobStore
-from edoc.storage.models import Delivery, DeliveryState
+from edoc.storage.models import Delivery, DeliveryState, Document
 from edoc.timezone import as_utc
 
 #: How long a claimed delivery is left to the worker posting it: longer than a post may take
@@ -189,6 +189,22 @@ def deliver_due(
         settled = _settle(sessions, delivery_pk, lease, state, error, backoff)
         taken += settled and state not in (DeliveryState.FAILED, DeliveryState.UNDELIVERABLE)
     return taken
+
+
+def undeliverable(sessions: sessionmaker[Session], organ_id: str) -> list[Delivery]:
+    """The deliveries of ``organ_id``'s documents that were given up, the latest first, each
+    with its document (for an admin's list and ``edoc outbox list``)."""
+    with sessions() as session:
+        return list(
+            session.scalars(
+                select(Delivery)
+                .join(Delivery.document)
+                .where(Delivery.state == DeliveryState.UNDELIVERABLE)
+                .where(Document.owner_organ_id == organ_id)
+                .options(contains_eager(Delivery.document))
+                .order_by(Delivery.updated_at.desc(), Delivery.id)
+            )
+        )
 
 
 def retry(sessions: sessionmaker[Session], delivery_pk: int) -> bool:
