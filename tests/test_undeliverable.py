@@ -180,7 +180,7 @@ def test_the_clerk_sees_a_message_given_up_and_sends_it_again_once(inbox, envelo
     page = client.get("/outbox").get_data(as_text=True)
     delivery = the_sent_delivery(node, document)
     stopped = to_vietnam(delivery.updated_at).strftime("%d/%m/%Y %H:%M")
-    assert "Ngừng gửi" in page and f"ngừng lúc {stopped}" in page
+    assert "Ngừng gửi" in page and f"từ {stopped}" in page
     assert "connection refused" in page and "Gửi lại" in page
     sent = client.get(f"/outbox/{document}").get_data(as_text=True)
     assert "Ngừng gửi" in sent and "Gửi lại" in sent
@@ -228,7 +228,7 @@ def test_the_admin_lists_what_was_given_up_and_sends_it_again(inbox, envelope):
     page = admin.get("/admin/undeliverable").get_data(as_text=True)
     stopped = to_vietnam(delivery.updated_at).strftime("%d/%m/%Y %H:%M")
     assert "Văn bản ngừng gửi" in admin.get("/admin/users").get_data(as_text=True)  # its link
-    assert f'data-delivery="{delivery.id}"' in page and f"ngừng lúc {stopped}" in page
+    assert f'data-delivery="{delivery.id}"' in page and f"từ {stopped}" in page
     assert "connection refused" in page
     button = f"/admin/undeliverable/{delivery.id}/retry"
     sent = admin.post(button, data={"csrf_token": csrf_of(page)}, follow_redirects=True)
