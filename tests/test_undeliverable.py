@@ -15,6 +15,7 @@ from cli import main
 from edoc.envelope.build import build
 from edoc.envelope.model import Organization
 from edoc.envelope.parse import parse
+from edoc.errors import ConfigurationError
 from edoc.exchange.api import to_hub
 from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due, retry
 from edoc.exchange.receive import Node, receive_envelope
@@ -30,6 +31,7 @@ from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_web import csrf_of, logged_in
 from web.users import add_user
+from web.wsgi import options_from
 
 
 @pytest.fixture
@@ -239,3 +241,13 @@ def test_the_admin_lists_what_was_given_up_and_sends_it_again(inbox, envelope):
     assert the_sent_delivery(node, document).state is DeliveryState.QUEUED
     clerk, _ = logged_in(app)
     assert clerk.get("/admin/undeliverable").status_code == 403
+
+
+def test_gunicorn_reads_the_window_from_the_environment():
+    assert options_from({}).backoff.give_up_after == dt.timedelta(days=3)
+    assert options_from({"EDOC_RETRY_HOURS": "1.5"}).backoff.give_up_after == dt.timedelta(
+        minutes=90
+    )
+    with pytest.raises(ConfigurationError) as refused:
+        options_from({"EDOC_RETRY_HOURS": "ba ngày"})
+    assert "EDOC_RETRY_HOURS must be a number of hours" in refused.value.message_en
