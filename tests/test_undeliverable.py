@@ -4,6 +4,7 @@ the delivery's creation put in the past."""
 
 import dataclasses
 import datetime as dt
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,9 +27,10 @@ from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, DeliveryState, UserRole
 from edoc.timezone import to_vietnam
 from edoc.workspace import open_workspace
-from fixtures.agencies import HA_NOI, VPCP
+from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
+from tests.test_vdxp import envelope_of, exchange, letter  # noqa: F401 - fixtures
 from tests.test_web import csrf_of, logged_in
 from web.users import add_user
 from web.wsgi import options_from
@@ -251,3 +253,16 @@ def test_gunicorn_reads_the_window_from_the_environment():
     with pytest.raises(ConfigurationError) as refused:
         options_from({"EDOC_RETRY_HOURS": "ba ngày"})
     assert "EDOC_RETRY_HOURS must be a number of hours" in refused.value.message_en
+
+
+def test_the_sdk_lists_a_package_the_hub_gave_up_as_failed(exchange, letter):  # noqa: F811
+    local, dms = exchange
+    header = '{"from":"000.00.00.H41","servicetype":"eDoc","messagetype":"edoc"}'
+    sent = dms.send_edoc(header, envelope_of(letter, NGHE_AN.organ_id, VPCP.organ_id))
+    with local.hub.sessions() as session:  # as if the hub's outbox had given it up
+        session.execute(update(Delivery).values(state=DeliveryState.UNDELIVERABLE))
+        session.commit()
+    query = {"servicetype": "eDoc", "messagetype": "edoc", "docId": sent["DocId"]}
+    answer = dms.get_sent_edoc_list(json.dumps(query))
+    assert answer["status"] == "OK"
+    assert [r["receiveStatus"] for r in answer["data"]] == ["fail"]
