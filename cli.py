@@ -1009,9 +1009,18 @@ def _secret(variable: str, what: str) -> str:
     help="How many reverse proxies are in front (their X-Forwarded-For gives the client's "
     "address); 0: the header is ignored.",
 )
+@click.option(
+    "--retry-hours",
+    type=click.FloatRange(0),
+    default=72,
+    show_default=True,
+    envvar="EDOC_RETRY_HOURS",
+    help="How long a message is retried before it is marked undeliverable.",
+)
 def serve(
     home, role, agency, hub_url, hub_api, host, port, workers, token_env, hub_token_env,
     system_id_env, secret_env, policy, org_key, org_key_password_env, seal, trusted_proxies,
+    retry_hours,
 ) -> None:  # fmt: skip
     """Serve an agency's node (its inbox and exchange API) or the hub until interrupted,
     delivering its outbox, clearing files of transactions that never committed and
@@ -1022,7 +1031,7 @@ def serve(
         home=home, role=role, agency=agency, hub_url=hub_url, hub_api=hub_api, policy=policy,
         hub_token_env=hub_token_env, node_token_env=token_env, system_id_env=system_id_env,
         secret_env=secret_env, org_key=org_key, org_key_password_env=org_key_password_env,
-        seal=seal, trusted_proxies=trusted_proxies,
+        seal=seal, trusted_proxies=trusted_proxies, retry_hours=retry_hours,
     )  # fmt: skip
     service = build_service(options)  # checks the options, migrates, keeps the settings
     if service.role == "node" and not service.delivers:
@@ -1256,6 +1265,50 @@ def inbox_act(home, document, code, reason, assignee, despite_failed_check, staf
         f"Văn bản {document}: đã ghi trạng thái {code}",
         f"Document {document}: status {code} recorded",
     )
+
+
+@main.group()
+def outbox() -> None:
+    """A node's deliveries: those given up (undeliverable), and putting one back in the queue."""
+
+
+@outbox.command("list")
+@home_option
+def outbox_list(home) -> None:
+    """The deliveries this node gave up: their id, when, the recipient and why."""
+    from edoc.exchange.outbox import undeliverable
+    from edoc.exchange.runtime import node_settings
+    from edoc.storage.database import sessions
+    from edoc.timezone import to_vietnam
+    from edoc.workspace import open_workspace
+
+    workspace = open_workspace(home)
+    organ_id = node_settings(workspace).organ_id
+    for row in undeliverable(sessions(workspace.engine), organ_id):
+        stopped = to_vietnam(row.updated_at).strftime("%d/%m/%Y %H:%M")
+        click.echo(f"{row.id:>5}  {stopped}  {row.recipient_organ_id}  {row.last_error}")
+
+
+@outbox.command("retry")
+@home_option
+@click.argument("delivery", type=int)
+def outbox_retry(home, delivery) -> None:
+    """Put an undeliverable delivery back in the queue, tried again for a fresh window."""
+    from edoc.exchange.outbox import retry
+    from edoc.storage.database import sessions
+    from edoc.workspace import open_workspace
+
+    workspace = open_workspace(home)
+    if retry(sessions(workspace.engine), delivery):
+        say(
+            f"Lần chuyển {delivery}: đã xếp hàng gửi lại",
+            f"Delivery {delivery}: queued to be sent again",
+        )
+    else:
+        say(
+            f"Lần chuyển {delivery}: đã xếp hàng gửi lại trước đó",
+            f"Delivery {delivery}: already queued again",
+        )
 
 
 @main.group()

@@ -30,6 +30,7 @@ from edoc.exchange.configuration import (
     configure,
     remove_anchor,
 )
+from edoc.exchange.outbox import retry, undeliverable
 from edoc.exchange.receive import Node
 from edoc.storage.models import UserRole
 from signing.checks import CATALOGUE
@@ -165,6 +166,20 @@ def admin_blueprint(node: Node) -> Blueprint:
         except EdocError as error:
             return _failed(error, "admin.users")
         return _done("key_held", "admin.users", username=account.username)
+
+    @blueprint.get("/undeliverable")
+    def undeliverable_list():
+        """The messages of the agency the outbox gave up, to send again."""
+        given_up = undeliverable(node.sessions, node.organ_id)
+        return render_template("admin_undeliverable.html", deliveries=given_up)
+
+    @blueprint.post("/undeliverable/<int:delivery_pk>/retry")
+    def retry_undeliverable(delivery_pk: int):
+        """Send again, from the admin's list: one of the agency's own deliveries only."""
+        if delivery_pk not in {d.id for d in undeliverable(node.sessions, node.organ_id)}:
+            return _done("retry_already", "admin.undeliverable_list")
+        retry(node.sessions, delivery_pk)
+        return _done("retry_queued", "admin.undeliverable_list")
 
     @blueprint.get("/agencies")
     def agencies():

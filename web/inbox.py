@@ -26,6 +26,7 @@ from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
 from edoc.exchange.actions import CLERK_ACTIONS, act
+from edoc.exchange.outbox import retry
 from edoc.exchange.processing import step_of
 from edoc.exchange.receive import Node
 from edoc.search import fold
@@ -330,6 +331,26 @@ def inbox_blueprint(node: Node) -> Blueprint:
         delivery and answers (what an auditor's drill-down leads to)."""
         found = _document(document_pk, Direction.SENT)
         return render_template("sent.html", d=found, recipients=_recipients(found))
+
+    @blueprint.post("/outbox/<int:document_pk>/deliveries/<int:delivery_pk>/retry")
+    @login_required
+    def retry_delivery(document_pk: int, delivery_pk: int):
+        """Gửi lại: an undeliverable delivery back in the queue, with a fresh window; a
+        second click is told it is queued already."""
+        only(ACTORS)
+        found = _document(document_pk, Direction.SENT)
+        if delivery_pk not in {d.id for d in found.deliveries}:
+            abort(404)
+        words = LABELS[language()]
+        try:
+            queued = retry(node.sessions, delivery_pk)
+        except EdocError as error:
+            flash(error.message(language()), "error")
+        else:
+            flash(words["retry_queued" if queued else "retry_already"], "info")
+        if request.form.get("back") == "outbox":
+            return redirect(url_for("inbox.outbox"), 303)
+        return redirect(url_for("inbox.sent", document_pk=document_pk), 303)
 
     @blueprint.get("/outbox/<int:document_pk>/files/<int:attachment_pk>")
     @login_required

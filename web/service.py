@@ -10,6 +10,7 @@ workspace (:mod:`edoc.workspace`, :mod:`edoc.exchange.outbox` and the store's jo
 for it).
 """
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from flask import Flask
 from edoc.agency import AgencyId
 from edoc.errors import ConfigurationError, SigningError
 from edoc.exchange.api import to_hub, to_nodes
-from edoc.exchange.outbox import Transport
+from edoc.exchange.outbox import GIVE_UP_AFTER, Backoff, Transport
 from edoc.exchange.receive import Node
 from edoc.exchange.runtime import (
     AGENCY,
@@ -70,6 +71,12 @@ class ServeOptions:
     org_key_password_env: str = "EDOC_ORG_KEY_PASSWORD"
     seal: str | None = None  # the agency's seal (PNG)
     trusted_proxies: int = 0  # reverse proxies in front, whose X-Forwarded-For is believed
+    retry_hours: float = GIVE_UP_AFTER / dt.timedelta(hours=1)  # then a message is given up
+
+    @property
+    def backoff(self) -> Backoff:
+        """How the outbox retries: for ``retry_hours``, then a message is undeliverable."""
+        return Backoff(give_up_after=dt.timedelta(hours=self.retry_hours))
 
 
 @dataclass
@@ -116,7 +123,7 @@ def build_service(options: ServeOptions) -> Service:
         hub_token = _secret(options.hub_token_env, "mã của trục", "the hub's token")
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
-        workers = background(hub, to_nodes(hub, hub_token))
+        workers = background(hub, to_nodes(hub, hub_token), options.backoff)
         app = trust_proxies(hub_app(hub), options.trusted_proxies)
         return Service("hub", app, workspace, workers)
     return _node(options)
@@ -147,7 +154,7 @@ def _node(options: ServeOptions) -> Service:
     app = create_node_app(node, hub_token, web_secret(workspace), stamp)
     trust_proxies(app, options.trusted_proxies)
     transport, fetch = _exchange(options, settings, node)
-    workers = background(node, transport, fetch=fetch)
+    workers = background(node, transport, options.backoff, fetch=fetch)
     return Service("node", app, workspace, workers, delivers=transport is not None)
 
 

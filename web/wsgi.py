@@ -4,7 +4,8 @@ a workspace as ``edoc serve`` does, configured from the environment.
 ``EDOC_HOME`` (the workspace), ``EDOC_ROLE`` (``node``, the default, or ``hub``),
 ``EDOC_AGENCY`` (a node's agency, needed the first time), ``EDOC_HUB_URL``, ``EDOC_HUB_API``
 (``edoc`` or ``vdxp``), ``EDOC_POLICY`` (``default``), ``EDOC_ORG_KEY``, ``EDOC_SEAL`` and
-``EDOC_TRUSTED_PROXIES`` (the reverse proxies in front, 0 by default) are ``edoc serve``'s
+``EDOC_TRUSTED_PROXIES`` (the reverse proxies in front, 0 by default) and ``EDOC_RETRY_HOURS``
+(how long a message is retried before it is given up, 72 by default) are ``edoc serve``'s
 options; the secrets are in the variables ``edoc serve`` reads by default
 (``EDOC_HUB_TOKEN``, ``EDOC_NODE_TOKEN``, ``EDOC_VDXP_SYSTEM_ID``, ``EDOC_VDXP_SECRET``,
 ``EDOC_ORG_KEY_PASSWORD``), and ``EDOC_DATABASE_URL`` and ``EDOC_BLOBS`` say where the data
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+from edoc.errors import ConfigurationError
 from web.proxies import proxy_hops
 from web.service import ServeOptions, build_service
 
@@ -36,6 +38,7 @@ def options_from(environ: Mapping[str, str]) -> ServeOptions:
         org_key=environ.get("EDOC_ORG_KEY") or None,
         seal=environ.get("EDOC_SEAL") or None,
         trusted_proxies=proxy_hops(environ.get("EDOC_TRUSTED_PROXIES") or "0"),
+        retry_hours=_hours(environ.get("EDOC_RETRY_HOURS") or "72"),
     )
 
 
@@ -44,3 +47,18 @@ def create_app() -> Flask:
     service = build_service(options_from(os.environ))
     service.start()
     return service.app
+
+
+def _hours(text: str) -> float:
+    """The hours ``text`` (``EDOC_RETRY_HOURS``) says; ConfigurationError when it is no
+    number from 0."""
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = -1.0
+    if not hours >= 0:
+        raise ConfigurationError(
+            f"EDOC_RETRY_HOURS phải là số giờ (0, 1.5, 72…): {text}",
+            f"EDOC_RETRY_HOURS must be a number of hours (0, 1.5, 72…): {text}",
+        )
+    return hours

@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from edoc.errors import DatabaseUnavailableError, EdocError, StorageFullError
 from edoc.exchange import trace as trace_header
 from edoc.exchange.hub import Hub, acknowledge, pending, pending_message, route
-from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
+from edoc.exchange.outbox import DeliveryError, Outgoing, Transport, refused_for_good
 from edoc.exchange.receive import Node, receive_message
 from edoc.exchange.records import Received
 from edoc.storage.models import DeliveryState
@@ -192,6 +192,7 @@ def post_message(
         raise DeliveryError(
             f"{base_url} trả lời {response.status_code}: {response.text[:300]}",
             f"{base_url} answered {response.status_code}: {response.text[:300]}",
+            final=refused_for_good(response.status_code),
         )
     return response.json()
 

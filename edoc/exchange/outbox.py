@@ -1,9 +1,13 @@
-"""The outbox: every message leaves from the database, and is retried until it is taken.
+"""The outbox: every message leaves from the database, and is retried until it is taken,
+for a bounded time.
 
 Sending never happens inside the transaction that decides to send: the decision is a
 Delivery row (queued), committed with the document. A worker then posts what is due, marks
 it done when the other side has taken it, and otherwise tries again later, waiting twice as
-long each time (up to a ceiling). A node that restarts finds its queue where it left it.
+long each time (up to a ceiling). A message not taken within ``give_up_after`` of being
+queued, or refused for good by the other side (a 4xx answer other than 408 and 429: asking
+again gets the same answer), becomes undeliverable, with the reason, and is tried again only
+by hand (:func:`retry`). A node that restarts finds its queue where it left it.
 
 Several workers may share a queue (one per gunicorn worker process): each claims a delivery
 just before posting it, by moving its next attempt past a lease in one UPDATE, so one worker
@@ -16,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, sessionmaker
 
-from edoc.errors import EdocError
+from edoc.errors import EdocError, NotFoundError
 from edoc.storage.blobs import BlobStore
-from edoc.storage.models import Delivery, DeliveryState
+from edoc.storage.models import Delivery, DeliveryState, Document
+from edoc.timezone import as_utc
 
 #: How long a claimed delivery is left to the worker posting it: longer than a post may take
 #: (twice the transport's timeout); a worker killed while posting holds it up this long.
@@ -28,15 +33,37 @@ LEASE = dt.timedelta(seconds=60)
 
 
 class DeliveryError(EdocError):
-    """The other side did not take a message (unreachable, refused, or an error there)."""
+    """The other side did not take a message (unreachable, refused, or an error there).
+    ``final``: it refused it for good (asking again would get the same answer)."""
+
+    def __init__(self, message_vi: str, message_en: str, *, final: bool = False):
+        super().__init__(message_vi, message_en)
+        self.final = final
+
+
+def refused_for_good(http_status: int) -> bool:
+    """Whether an HTTP answer refuses a message for good: a client error other than a
+    timeout (408) or too many requests (429), which a later attempt may get past."""
+    return 400 <= http_status < 500 and http_status not in (408, 429)
+
+
+class NotRetriable(EdocError):
+    """A delivery put back in the queue by hand that is not undeliverable (it is queued,
+    on its way, or taken)."""
+
+
+#: How long a node keeps trying a message before it gives up (``edoc serve --retry-hours``).
+GIVE_UP_AFTER = dt.timedelta(days=3)
 
 
 @dataclass(frozen=True)
 class Backoff:
-    """How long to wait before the next attempt: ``first`` seconds, doubling, at most ``most``."""
+    """How long to wait before the next attempt: ``first`` seconds, doubling, at most ``most``;
+    and after how long since a message was queued it is not tried again (``give_up_after``)."""
 
     first: float = 1.0
-    most: float = 300.0
+    most: float = 3600.0
+    give_up_after: dt.timedelta = GIVE_UP_AFTER
 
     def after(self, attempts: int) -> dt.timedelta:
         return dt.timedelta(seconds=min(self.first * 2 ** max(attempts - 1, 0), self.most))
@@ -111,9 +138,13 @@ def _settle(
         if delivery is None:
             return False
         attempts = delivery.attempts + (state is not DeliveryState.HELD)  # held: not posted
-        values = {"state": state, "last_error": error, "attempts": attempts}
+        now = dt.datetime.now(dt.UTC)
+        waited = now - as_utc(delivery.created_at)
+        if state is DeliveryState.FAILED and waited >= backoff.give_up_after:
+            state = DeliveryState.UNDELIVERABLE
+        values = {"state": state, "last_error": error, "attempts": attempts, "updated_at": now}
         if state is DeliveryState.FAILED:
-            values["next_attempt_at"] = dt.datetime.now(dt.UTC) + backoff.after(attempts)
+            values["next_attempt_at"] = now + backoff.after(attempts)
         written = session.execute(
             update(Delivery)
             .where(
@@ -153,7 +184,58 @@ def deliver_due(
         try:
             state, error = transport(message), ""
         except DeliveryError as problem:
-            state, error = DeliveryState.FAILED, problem.message_en
+            final = DeliveryState.UNDELIVERABLE if problem.final else DeliveryState.FAILED
+            state, error = final, problem.message_en
         settled = _settle(sessions, delivery_pk, lease, state, error, backoff)
-        taken += settled and state is not DeliveryState.FAILED
+        taken += settled and state not in (DeliveryState.FAILED, DeliveryState.UNDELIVERABLE)
     return taken
+
+
+def undeliverable(sessions: sessionmaker[Session], organ_id: str) -> list[Delivery]:
+    """The deliveries of ``organ_id``'s documents that were given up, the latest first, each
+    with its document (for an admin's list and ``edoc outbox list``)."""
+    with sessions() as session:
+        return list(
+            session.scalars(
+                select(Delivery)
+                .join(Delivery.document)
+                .where(Delivery.state == DeliveryState.UNDELIVERABLE)
+                .where(Document.owner_organ_id == organ_id)
+                .options(contains_eager(Delivery.document))
+                .order_by(Delivery.updated_at.desc(), Delivery.id)
+            )
+        )
+
+
+def retry(sessions: sessionmaker[Session], delivery_pk: int) -> bool:
+    """Put an undeliverable delivery back in the queue, with a fresh window (it counts from
+    now, as if just queued). False when it was already put back (a second click); a
+    delivery that was never given up is NotRetriable, one that does not exist NotFoundError."""
+    now = dt.datetime.now(dt.UTC)
+    with sessions() as session:
+        delivery = session.get(Delivery, delivery_pk)
+        if delivery is None:
+            raise NotFoundError(
+                f"Không có lần chuyển số {delivery_pk}.", f"No delivery {delivery_pk}."
+            )
+        put_back = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_pk, Delivery.state == DeliveryState.UNDELIVERABLE)
+            .values(
+                state=DeliveryState.QUEUED,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
+        if put_back:
+            return True
+        if delivery.state in (DeliveryState.QUEUED, DeliveryState.FAILED):
+            return False
+        raise NotRetriable(
+            f"Lần chuyển số {delivery_pk} không bị ngừng gửi: không cần gửi lại.",
+            f"Delivery {delivery_pk} was not given up: there is nothing to retry.",
+        )

@@ -64,6 +64,7 @@ STATES = {
     DeliveryState.SENT: PROCESSING,
     DeliveryState.ACKNOWLEDGED: DONE,
     DeliveryState.FAILED: FAIL,
+    DeliveryState.UNDELIVERABLE: FAIL,  # given up by the hub's outbox
 }
 MEANINGS = {
     INITIAL: "Chờ nhận / Waiting to be fetched",

@@ -64,6 +64,7 @@ class DeliveryState(enum.StrEnum):
     FAILED = "failed"
     ACKNOWLEDGED = "acknowledged"
     HELD = "held"  # at the hub: kept until the recipient's system fetches it
+    UNDELIVERABLE = "undeliverable"  # retried no more (refused, or too long): by hand only
 
 
 class UserRole(enum.StrEnum):
@@ -294,7 +295,8 @@ class DocumentEvent(Base):
 
 
 class Delivery(Base):
-    """A message on its way to one agency: queued, sent, failed, acknowledged (the outbox)."""
+    """A message on its way to one agency: queued, sent, failed (to be retried),
+    acknowledged, undeliverable (given up: ``last_error`` says why, ``updated_at`` when)."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
