@@ -17,6 +17,7 @@ import click
 
 import edoc
 from edoc.errors import EdocError
+from edoc.exchange.outbox import MOST_RETRY_HOURS
 from edoc.files import write_atomic
 
 if TYPE_CHECKING:
@@ -1011,7 +1012,7 @@ def _secret(variable: str, what: str) -> str:
 )
 @click.option(
     "--retry-hours",
-    type=click.FloatRange(0),
+    type=click.FloatRange(0, MOST_RETRY_HOURS),
     default=72,
     show_default=True,
     envvar="EDOC_RETRY_HOURS",

@@ -250,9 +250,10 @@ def test_gunicorn_reads_the_window_from_the_environment():
     assert options_from({"EDOC_RETRY_HOURS": "1.5"}).backoff.give_up_after == dt.timedelta(
         minutes=90
     )
-    with pytest.raises(ConfigurationError) as refused:
-        options_from({"EDOC_RETRY_HOURS": "ba ngày"})
-    assert "EDOC_RETRY_HOURS must be a number of hours" in refused.value.message_en
+    for wrong in ("ba ngày", "inf", "nan", "-1"):
+        with pytest.raises(ConfigurationError) as refused:
+            options_from({"EDOC_RETRY_HOURS": wrong})
+        assert "EDOC_RETRY_HOURS must be a number of hours" in refused.value.message_en
 
 
 def test_the_sdk_lists_a_package_the_hub_gave_up_as_failed(exchange, letter):  # noqa: F811

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from flask import Flask
 
 from edoc.errors import ConfigurationError
+from edoc.exchange.outbox import MOST_RETRY_HOURS
 from web.proxies import proxy_hops
 from web.service import ServeOptions, build_service
 
@@ -51,12 +52,12 @@ def create_app() -> Flask:
 
 def _hours(text: str) -> float:
     """The hours ``text`` (``EDOC_RETRY_HOURS``) says; ConfigurationError when it is no
-    number from 0."""
+    number from 0 to MOST_RETRY_HOURS (infinity would overflow the window's date)."""
     try:
         hours = float(text)
     except ValueError:
         hours = -1.0
-    if not hours >= 0:
+    if not 0 <= hours <= MOST_RETRY_HOURS:
         raise ConfigurationError(
             f"EDOC_RETRY_HOURS phải là số giờ (0, 1.5, 72…): {text}",
             f"EDOC_RETRY_HOURS must be a number of hours (0, 1.5, 72…): {text}",

@@ -54,6 +54,8 @@ class NotRetriable(EdocError):
 
 #: How long a node keeps trying a message before it gives up (``edoc serve --retry-hours``).
 GIVE_UP_AFTER = dt.timedelta(days=3)
+#: The longest it may be told to keep trying (ten years: beyond, no date can hold the end).
+MOST_RETRY_HOURS = 24 * 365 * 10
 
 
 @dataclass(frozen=True)
