@@ -122,6 +122,13 @@ def _remembered(introducing: Callable[[generic.Reference], int]):
     return remembered
 
 
+#: What is said of a file no reader can make sense of, where the reader's own words help no one.
+DAMAGED_PDF = (
+    "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
+    "Cannot read the PDF: it is damaged or incomplete.",
+)
+
+
 def open_pdf(
     data: bytes, error: type[EdocError] = EdocError, path: str | None = None
 ) -> PdfFileReader:
@@ -133,10 +140,7 @@ def open_pdf(
         reader = _Reader(io.BytesIO(data), strict=False)
     except Exception as problem:  # pyHanko raises many kinds on broken files
         if path is None:
-            raise error(
-                "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
-                "Cannot read the PDF: it is damaged or incomplete.",
-            ) from problem
+            raise error(*DAMAGED_PDF) from problem
         said = untrusted_text(problem)
         raise error(
             f"Không đọc được tệp PDF: {said}.", f"Cannot read the PDF: {said}.", path=path

@@ -37,7 +37,7 @@ from signing.appearance import (
 from signing.checks import Severity
 from signing.levels import DocumentLevels, kind_of
 from signing.modifications import EDOC_DIFF_POLICY
-from signing.pdf import open_pdf
+from signing.pdf import DAMAGED_PDF, open_pdf
 from signing.policy import DEFAULT_POLICY, Policy, Revocation
 from signing.raw import raw_signatures
 from signing.report import DocumentReport, Finding, Indication, Note, SignatureReport, Verdict
@@ -374,10 +374,7 @@ def verify_document(
 
 
 #: Why a file could not be verified when what failed says nothing a reader could use.
-DAMAGED = EdocError(
-    "Không đọc được tệp PDF: tệp bị hỏng hoặc không đầy đủ.",
-    "Cannot read the PDF: it is damaged or incomplete.",
-)
+DAMAGED = EdocError(*DAMAGED_PDF)
 
 
 def verify_received(data: bytes, policy: Policy = DEFAULT_POLICY) -> DocumentReport:
