@@ -27,12 +27,13 @@ def _english(client) -> None:
 
 
 def _failing(monkeypatch, error: Exception) -> None:
-    """Checking a PDF fails with ``error`` (what the server met, not what the user did)."""
+    """Taking an uploaded PDF fails with ``error`` (what the server met, not what the user
+    did: whatever the reader raises on the file itself is the file's 422, not this)."""
 
     def fail(*_args, **_kwargs):
         raise error
 
-    monkeypatch.setattr("web.inbox.verify_document", fail)
+    monkeypatch.setattr("web.inbox.plain_name", fail)
 
 
 def _upload(client, size: int = 100):

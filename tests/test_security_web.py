@@ -22,7 +22,16 @@ from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft, send_draft
 from edoc.exchange.receive import Node, receive_envelope
-from edoc.storage.models import Base, Direction, Document, Draft, User, UserRole
+from edoc.storage.models import (
+    Base,
+    Delivery,
+    DeliveryState,
+    Direction,
+    Document,
+    Draft,
+    User,
+    UserRole,
+)
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
@@ -104,11 +113,20 @@ def world(tmp_path_factory, pki, envelope):
         letter = DraftFile("77.pdf", sealed)  # sent: the agency signed it
         sent = create_draft(node, clerk, "x", _header("77", "Đã gửi"), [HA_NOI.organ_id], letter)
         sent_pk = send_draft(node, sent.id, seen=sent.main_sha256, who="x", confirmed=True)
-        with node.sessions() as session:
-            sent_attachment = session.get(Document, sent_pk).attachments[0].id
         foreign_sent, foreign_sent_attachment = copy_of(
             node, sent_pk, direction=Direction.SENT, sender_organ_id=HA_NOI.organ_id
         )
+        with node.sessions() as session:
+            sent_attachment = session.get(Document, sent_pk).attachments[0].id
+            delivery = session.get(Document, sent_pk).deliveries[0]
+            delivery.state = DeliveryState.UNDELIVERABLE  # given up: to be sent again by hand
+            theirs_out = Delivery(
+                document_pk=foreign_sent, recipient_organ_id=VPCP.organ_id, kind="document",
+                message_sha256=delivery.message_sha256, state=DeliveryState.UNDELIVERABLE,
+            )  # fmt: skip
+            session.add(theirs_out)
+            session.commit()
+            delivery, foreign_delivery = delivery.id, theirs_out.id
         opened = create_draft(
             node, clerk, "x", _header("78", "Chưa gửi"), [HA_NOI.organ_id],
             DraftFile("78.pdf", signed),
@@ -126,10 +144,10 @@ def world(tmp_path_factory, pki, envelope):
             create_node_app(node, "hub-token", "secret-for-tests", stamp), node,
             own={"document": document, "attachment": attachment, "draft": sent.id,
                  "user": target, "anchor": anchor.id, "sent": sent_pk,
-                 "sent_attachment": sent_attachment},
+                 "sent_attachment": sent_attachment, "delivery": delivery},
             other={"document": foreign, "attachment": foreign_attachment,
                    "draft": foreign_draft.id, "user": hanoi.id, "sent": foreign_sent,
-                   "sent_attachment": foreign_sent_attachment},
+                   "sent_attachment": foreign_sent_attachment, "delivery": foreign_delivery},
             open_draft=opened.id, seen=opened.main_sha256, leader=leader, p12=p12,
             spare_ca=_pem(spare), kept_anchor=kept_anchor.id,
         )  # fmt: skip
@@ -170,6 +188,10 @@ ROUTES = {
     ("inbox.outbox", "GET"): Route("/outbox", EVERYONE, 200),
     ("inbox.sent", "GET"): Route("/outbox/{sent}", EVERYONE, 200),
     ("inbox.sent_file", "GET"): Route("/outbox/{sent}/files/{sent_attachment}", EVERYONE, 200),
+    # the own delivery was given up: sent again (then told it is queued already)
+    ("inbox.retry_delivery", "POST"): Route(
+        "/outbox/{sent}/deliveries/{delivery}/retry", ACTORS, 303
+    ),
     ("inbox.verify", "GET"): Route("/verify", EVERYONE, 200),
     ("inbox.verify", "POST"): Route("/verify", EVERYONE, 422),  # no file: told so
     ("compose.form", "GET"): Route("/compose", ACTORS, 200),
@@ -193,6 +215,10 @@ ROUTES = {
     ("admin.set_password", "POST"): Route("/admin/users/{user}/password", (ADMIN,), 303),
     ("admin.set_full_name", "POST"): Route("/admin/users/{user}/name", (ADMIN,), 303, NAMED),
     ("admin.keep_key", "POST"): Route("/admin/users/{user}/key", (ADMIN,), 303),
+    ("admin.undeliverable_list", "GET"): Route("/admin/undeliverable", (ADMIN,), 200),
+    ("admin.retry_undeliverable", "POST"): Route(
+        "/admin/undeliverable/{delivery}/retry", (ADMIN,), 303
+    ),
     ("admin.agencies", "GET"): Route("/admin/agencies", (ADMIN,), 200),
     ("admin.trust", "GET"): Route("/admin/trust", (ADMIN,), 200),
     ("admin.add_trust", "POST"): Route("/admin/trust", (ADMIN,), 303),
@@ -202,7 +228,7 @@ ROUTES = {
     ("node.take", "POST"): Route("/api/v1/messages", TOKEN, 401),  # a session is no token
 }
 #: The things a route may be about, each either the agency's own or another's.
-THINGS = ("document", "attachment", "draft", "user", "sent", "sent_attachment")
+THINGS = ("document", "attachment", "draft", "user", "sent", "sent_attachment", "delivery")
 
 
 def _agencies(route: Route) -> tuple[str, ...]:
@@ -303,6 +329,8 @@ def _changes(world) -> dict[str, dict]:
         "admin.add_trust": {"certificate": (io.BytesIO(world.spare_ca), "ca.pem")},
         "admin.remove_trust": {},
         "admin.choose": {"name": "strict"},
+        "inbox.retry_delivery": {},
+        "admin.retry_undeliverable": {},
     }
 
 
@@ -325,7 +353,8 @@ def test_a_change_without_its_csrf_token_is_refused_and_changes_nothing(world, k
     who = None if route.who == PUBLIC else route.who[0]
     client = logged_in(world.app, USERNAMES[who])[0] if who else world.app.test_client()
     things = {"document": world.own["document"], "draft": world.open_draft,
-              "user": world.leader, "anchor": world.kept_anchor}  # fmt: skip
+              "user": world.leader, "anchor": world.kept_anchor, "sent": world.own["sent"],
+              "delivery": world.own["delivery"]}  # fmt: skip
     before = _database(world.node)
     answer = _post(client, route.path.format(**things), _changes(world)[endpoint], token=False)
     if who is None:  # a stale login form: the login page again, saying why

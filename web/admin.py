@@ -175,11 +175,15 @@ def admin_blueprint(node: Node) -> Blueprint:
 
     @blueprint.post("/undeliverable/<int:delivery_pk>/retry")
     def retry_undeliverable(delivery_pk: int):
-        """Send again, from the admin's list: one of the agency's own deliveries only."""
-        if delivery_pk not in {d.id for d in undeliverable(node.sessions, node.organ_id)}:
-            return _done("retry_already", "admin.undeliverable_list")
-        retry(node.sessions, delivery_pk)
-        return _done("retry_queued", "admin.undeliverable_list")
+        """Send again, from the admin's list: one of the agency's own deliveries only (another
+        agency's is not found, as its documents are)."""
+        try:
+            queued = retry(node.sessions, delivery_pk, organ_id=node.organ_id)
+        except NotFoundError:
+            abort(404)
+        except EdocError as error:
+            return _failed(error, "admin.undeliverable_list")
+        return _done("retry_queued" if queued else "retry_already", "admin.undeliverable_list")
 
     @blueprint.get("/agencies")
     def agencies():

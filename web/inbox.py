@@ -343,7 +343,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
             abort(404)
         words = LABELS[language()]
         try:
-            queued = retry(node.sessions, delivery_pk)
+            queued = retry(node.sessions, delivery_pk, organ_id=node.organ_id)
         except EdocError as error:
             flash(error.message(language()), "error")
         else:

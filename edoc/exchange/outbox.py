@@ -209,14 +209,16 @@ def undeliverable(sessions: sessionmaker[Session], organ_id: str) -> list[Delive
         )
 
 
-def retry(sessions: sessionmaker[Session], delivery_pk: int) -> bool:
+def retry(sessions: sessionmaker[Session], delivery_pk: int, organ_id: str | None = None) -> bool:
     """Put an undeliverable delivery back in the queue, with a fresh window (it counts from
     now, as if just queued). False when it was already put back (a second click); a
-    delivery that was never given up is NotRetriable, one that does not exist NotFoundError."""
+    delivery that was never given up is NotRetriable, one that does not exist NotFoundError.
+    Given ``organ_id``, only a delivery of that agency's own documents is touched: another's
+    is NotFoundError too, so that a page never tells whether it exists."""
     now = dt.datetime.now(dt.UTC)
     with sessions() as session:
         delivery = session.get(Delivery, delivery_pk)
-        if delivery is None:
+        if delivery is None or (organ_id and delivery.document.owner_organ_id != organ_id):
             raise NotFoundError(
                 f"Không có lần chuyển số {delivery_pk}.", f"No delivery {delivery_pk}."
             )
