@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,9 @@ def main(ctx: click.Context, lang: str) -> None:
     # pyHanko logs a traceback for every signature it finds fault with: the reports say it
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    # pyHanko still imports cryptography's DSA types, which cryptography 51 deprecates: a notice
+    # about a library's imports is no message for a clerk, and stderr carries only edoc's own
+    warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 
 @main.command()
