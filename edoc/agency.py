@@ -14,21 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from edoc.bilingual import Text
 from edoc.errors import EdocError
 
 #: Level-1 groups: what the letter of ``Lnn`` says about the agency.
-LEVEL1_GROUPS: dict[str, tuple[str, str]] = {
-    "A": ("Cơ quan của Đảng", "Party bodies"),
-    "B": ("Văn phòng Chủ tịch nước", "Office of the President"),
-    "C": ("Quốc hội", "National Assembly"),
-    "D": ("Tòa án nhân dân tối cao", "Supreme People's Court"),
-    "E": ("Viện kiểm sát nhân dân tối cao", "Supreme People's Procuracy"),
-    "F": ("Kiểm toán nhà nước", "State Audit"),
-    "G": ("Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Ministries and government bodies"),
-    "H": ("Ủy ban nhân dân cấp tỉnh", "Provincial People's Committees"),
-    "I": ("Tổ chức chính trị - xã hội trung ương", "Central socio-political organisations"),
-    "J": ("Tổ chức xã hội trung ương", "Central social organisations"),
-    "K": ("Hội đồng nhân dân cấp tỉnh", "Provincial People's Councils"),
+LEVEL1_GROUPS: dict[str, Text] = {
+    "A": Text("Cơ quan của Đảng", "Party bodies"),
+    "B": Text("Văn phòng Chủ tịch nước", "Office of the President"),
+    "C": Text("Quốc hội", "National Assembly"),
+    "D": Text("Tòa án nhân dân tối cao", "Supreme People's Court"),
+    "E": Text("Viện kiểm sát nhân dân tối cao", "Supreme People's Procuracy"),
+    "F": Text("Kiểm toán nhà nước", "State Audit"),
+    "G": Text("Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Ministries and government bodies"),
+    "H": Text("Ủy ban nhân dân cấp tỉnh", "Provincial People's Committees"),
+    "I": Text("Tổ chức chính trị - xã hội trung ương", "Central socio-political organisations"),
+    "J": Text("Tổ chức xã hội trung ương", "Central social organisations"),
+    "K": Text("Hội đồng nhân dân cấp tỉnh", "Provincial People's Councils"),
 }
 
 _QCVN = re.compile(r"^(\d{3})\.(\d{2})\.(\d{2})\.([A-Z])(\d{2})$")
@@ -97,9 +98,9 @@ class AgencyId:
         return 1 + len(self.lower)
 
     @property
-    def group_name(self) -> tuple[str, str]:
+    def group_name(self) -> Text:
         """What the level-1 group letter stands for, in Vietnamese and in English."""
-        return LEVEL1_GROUPS.get(self.group, ("Nhóm không xác định", "Unknown group"))
+        return LEVEL1_GROUPS.get(self.group, Text("Nhóm không xác định", "Unknown group"))
 
     def is_within(self, other: "AgencyId") -> bool:
         """Whether this agency is ``other`` or one of the units under it."""

@@ -186,7 +186,7 @@ def run_exchange(
 def account_line(account: dict) -> tuple[str, str]:
     """How a demo account is shown (Vietnamese, English): inbox, user name, password, role."""
     line = f"{account['inbox']}  {account['username']} / {account['password']}"
-    role = LABELS["vi"][f"user_role_{account['role']}"].lower()
+    role = LABELS[f"user_role_{account['role']}"].vi.lower()
     return f"Hộp thư: {line} ({role})", f"Inbox: {line} ({account['role']})"
 
 

@@ -7,6 +7,7 @@ and show its message in the user's language, naming the file concerned when ther
 import datetime as dt
 from pathlib import Path
 
+from edoc.bilingual import Text
 from edoc.timezone import shown
 
 
@@ -21,7 +22,7 @@ class EdocError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` ("vi" or "en"), prefixed by the file it is about."""
-        text = self.message_vi if lang == "vi" else self.message_en
+        text = Text(self.message_vi, self.message_en).in_(lang)
         return f"{self.path}: {text}" if self.path else text
 
 

@@ -11,90 +11,58 @@ from importlib import resources
 
 from jinja2 import Environment, select_autoescape
 
+from edoc.bilingual import Text, in_language
 from edoc.timezone import to_vietnam
 from signing.report import SignatureReport
 from signing.verify_batch import VerifyOutcome
 from signing.wording import VERDICTS, indication_code, indication_word, level_word
 
-LABELS = {
-    "vi": {
-        **{verdict: word.upper() for verdict, word in VERDICTS["vi"].items()},
-        "error": "KHÔNG ĐỌC ĐƯỢC",
-        "personal": "cá nhân",
-        "organisation": "cơ quan, tổ chức",
-        "unknown": "không rõ vai trò",
-        "signature": "Chữ ký",
-        "signer": "Người ký",
-        "unit": "Đơn vị",
-        "issuer": "Cấp bởi",
-        "validity": "Hiệu lực chứng thư",
-        "signed_at": "Ký lúc",
-        "timestamp": "Dấu thời gian",
-        "format": "Định dạng",
-        "algorithms": "Thuật toán",
-        "revision": "Phiên bản",
-        "whole_file": "phủ toàn bộ tệp",
-        "part_file": "không phủ các thay đổi sau",
-        "intact": "Toàn vẹn",
-        "trusted": "Tin cậy",
-        "yes": "có",
-        "no": "không",
-        "findings": "Kết quả kiểm tra",
-        "no_findings": "không có",
-        "document": "Văn bản",
-        "verdict": "Kết luận",
-        "title": "Báo cáo kiểm tra chữ ký số",
-        "generated": "Lập lúc",
-        "summary": "Tổng hợp",
-        "vietnam_time": "giờ Việt Nam",
-        "none": "không có",
-        "notes": "Ghi chú về tệp",
-    },
-    "en": {
-        **{verdict: word.upper() for verdict, word in VERDICTS["en"].items()},
-        "error": "UNREADABLE",
-        "personal": "personal",
-        "organisation": "organisation",
-        "unknown": "role unknown",
-        "signature": "Signature",
-        "signer": "Signer",
-        "unit": "Unit",
-        "issuer": "Issued by",
-        "validity": "Certificate valid",
-        "signed_at": "Signed at",
-        "timestamp": "Timestamp",
-        "format": "Format",
-        "algorithms": "Algorithms",
-        "revision": "Revision",
-        "whole_file": "covers the whole file",
-        "part_file": "later changes not covered",
-        "intact": "Intact",
-        "trusted": "Trusted",
-        "yes": "yes",
-        "no": "no",
-        "findings": "Findings",
-        "no_findings": "none",
-        "document": "Document",
-        "verdict": "Verdict",
-        "title": "Digital signature verification report",
-        "generated": "Generated",
-        "summary": "Summary",
-        "vietnam_time": "Vietnam time",
-        "none": "none",
-        "notes": "Notes on the file",
-    },
+LABELS: dict[str, Text] = {
+    **{verdict: Text(word.vi.upper(), word.en.upper()) for verdict, word in VERDICTS.items()},
+    "error": Text("KHÔNG ĐỌC ĐƯỢC", "UNREADABLE"),
+    "personal": Text("cá nhân", "personal"),
+    "organisation": Text("cơ quan, tổ chức", "organisation"),
+    "unknown": Text("không rõ vai trò", "role unknown"),
+    "signature": Text("Chữ ký", "Signature"),
+    "signer": Text("Người ký", "Signer"),
+    "unit": Text("Đơn vị", "Unit"),
+    "issuer": Text("Cấp bởi", "Issued by"),
+    "validity": Text("Hiệu lực chứng thư", "Certificate valid"),
+    "signed_at": Text("Ký lúc", "Signed at"),
+    "timestamp": Text("Dấu thời gian", "Timestamp"),
+    "format": Text("Định dạng", "Format"),
+    "algorithms": Text("Thuật toán", "Algorithms"),
+    "revision": Text("Phiên bản", "Revision"),
+    "whole_file": Text("phủ toàn bộ tệp", "covers the whole file"),
+    "part_file": Text("không phủ các thay đổi sau", "later changes not covered"),
+    "intact": Text("Toàn vẹn", "Intact"),
+    "trusted": Text("Tin cậy", "Trusted"),
+    "yes": Text("có", "yes"),
+    "no": Text("không", "no"),
+    "findings": Text("Kết quả kiểm tra", "Findings"),
+    "no_findings": Text("không có", "none"),
+    "document": Text("Văn bản", "Document"),
+    "verdict": Text("Kết luận", "Verdict"),
+    "title": Text("Báo cáo kiểm tra chữ ký số", "Digital signature verification report"),
+    "generated": Text("Lập lúc", "Generated"),
+    "summary": Text("Tổng hợp", "Summary"),
+    "vietnam_time": Text("giờ Việt Nam", "Vietnam time"),
+    "none": Text("không có", "none"),
+    "notes": Text("Ghi chú về tệp", "Notes on the file"),
 }
 
 
 def shown_time(moment: dt.datetime | None, lang: str) -> str:
     """A time as people read it here: Vietnam time, to the second."""
     if moment is None:
-        return LABELS[lang]["none"]
-    return to_vietnam(moment).strftime("%d/%m/%Y %H:%M:%S") + f" ({LABELS[lang]['vietnam_time']})"
+        return LABELS["none"].in_(lang)
+    return (
+        to_vietnam(moment).strftime("%d/%m/%Y %H:%M:%S") + f" ({LABELS['vietnam_time'].in_(lang)})"
+    )
 
 
 def _signature_lines(index: int, signature: SignatureReport, lang: str) -> list[str]:
-    t = LABELS[lang]
+    t = in_language(LABELS, lang)
     ids = f" ({', '.join(signature.identifiers)})" if signature.identifiers else ""
     role = t.get(signature.role, signature.role)
     coverage = t["whole_file"] if signature.covers_whole_file else t["part_file"]
@@ -123,7 +91,7 @@ def _signature_lines(index: int, signature: SignatureReport, lang: str) -> list[
 
 def text_report(outcome: VerifyOutcome, lang: str) -> str:
     """The report on one document for a terminal."""
-    t = LABELS[lang]
+    t = in_language(LABELS, lang)
     if outcome.report is None:
         reason = outcome.error_vi if lang == "vi" else outcome.error_en
         return f"{outcome.file}: {t['error']}: {reason}\n"
@@ -160,5 +128,9 @@ def html_report(outcomes: Sequence[VerifyOutcome], lang: str, generated: dt.date
         verdict = outcome.report.verdict.value if outcome.report else "error"
         counts[verdict] = counts.get(verdict, 0) + 1
     return template.render(
-        t=LABELS[lang], lang=lang, outcomes=outcomes, counts=counts, generated=generated
+        t=in_language(LABELS, lang),
+        lang=lang,
+        outcomes=outcomes,
+        counts=counts,
+        generated=generated,
     )

@@ -38,8 +38,8 @@ class Finding:
         check = CATALOGUE[code]
         vi, en = (f": {d}" if d else "" for d in detail)
         return cls(
-            code, severity, signature, check.message_vi.format(detail=vi),
-            check.message_en.format(detail=en),
+            code, severity, signature, check.message.vi.format(detail=vi),
+            check.message.en.format(detail=en),
         )  # fmt: skip
 
     def to_json(self) -> dict:

@@ -3,6 +3,7 @@
 import pytest
 
 from edoc.agency import AgencyDirectory, AgencyId, AgencyIdError
+from edoc.bilingual import Text
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def test_a_decision20_code_too_long_for_qcvn102_has_no_qcvn_form():
 
 
 def test_level1_group_is_named():
-    assert AgencyId.parse("000.00.00.H41").group_name == (
+    assert AgencyId.parse("000.00.00.H41").group_name == Text(
         "Ủy ban nhân dân cấp tỉnh",
         "Provincial People's Committees",
     )

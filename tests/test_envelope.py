@@ -300,7 +300,7 @@ def test_status_message_is_read_by_namespace_whatever_the_prefix(name):
     message = parse((CORPUS / name).read_bytes()).message
     assert isinstance(message, StatusMessage)
     assert message.status_code is StatusCode.ACCEPTED
-    assert message.status_code.meaning[0] == "Đã tiếp nhận"
+    assert message.status_code.meaning.vi == "Đã tiếp nhận"
     assert message.response_for.document_id == "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
     assert message.staff.staff == "Trần Thị B"
 

@@ -36,7 +36,7 @@ from edoc.storage.models import UserRole
 from signing.checks import CATALOGUE
 from signing.policy import SHIPPED
 from web.changes import what_changed
-from web.text import LABELS, language
+from web.text import labels, language
 from web.users import Account, add_user, agency_user, change_user, hold_key, list_users
 
 
@@ -74,7 +74,7 @@ def admin_blueprint(node: Node) -> Blueprint:
             abort(403)
 
     def _done(label: str, endpoint: str, **values: str):
-        flash(LABELS[language()][label].format(**values), "info")
+        flash(labels()[label].format(**values), "info")
         return redirect(url_for(endpoint), 303)
 
     def _failed(error: EdocError, endpoint: str):

@@ -24,7 +24,7 @@ from edoc.storage.models import Direction
 from edoc.timezone import day_start
 from web.files import file_response
 from web.roles import AUDITORS, only
-from web.text import LABELS, language
+from web.text import LABELS, labels, language
 
 #: The most documents a drill-down lists (the audit's figures have no such limit).
 LISTED = 500
@@ -56,7 +56,7 @@ class Filters:
 
     def scope(self, organ_id: str) -> Scope:
         """What to audit: this agency, over the given days (both whole, Vietnam time)."""
-        t = LABELS[language()]
+        t = labels()
         start = _day(self.start, t["since"])
         end = _day(self.end, t["until"], after=1)
         return Scope((organ_id,), self.period, Range(start, end), _direction(self.direction))
@@ -82,7 +82,8 @@ def _direction(text: str) -> Direction | None:
 
 
 def _error(key: str, **values: str) -> AuditError:
-    return AuditError(LABELS["vi"][key].format(**values), LABELS["en"][key].format(**values))
+    text = LABELS[key].format(**values)
+    return AuditError(text.vi, text.en)
 
 
 def audit_blueprint(node: Node) -> Blueprint:

@@ -3,7 +3,7 @@ change they meant is the one made (and nothing else)."""
 
 import datetime as dt
 
-from web.text import LABELS
+from web.text import labels
 from web.users import Account
 
 
@@ -17,7 +17,7 @@ def what_changed(
 ) -> str:
     """The changes from ``before`` to ``after`` (and a new password, which no account
     shows), in ``lang``; that nothing changed when nothing did."""
-    t = LABELS[lang]
+    t = labels(lang)
     said = []
     if before.full_name != after.full_name:
         said.append(t["changed_full_name"].format(old=before.full_name, new=after.full_name))

@@ -43,7 +43,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
 from web.files import file_response, plain_name
 from web.roles import ACTORS, SEALERS, SIGNERS, only
-from web.text import LABELS, language
+from web.text import labels, language
 from web.throttle import LoginThrottle
 from web.users import held_key
 
@@ -128,7 +128,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
         attachments = _uploads("attachments")
         date = _date(request.form.get("date", ""))
         if date is None:
-            flash(LABELS[language()]["bad_date"], "error")
+            flash(labels()["bad_date"], "error")
             return redirect(url_for("compose.form"), 303)
         header = DraftHeader(
             number=request.form.get("number", "").strip(),
@@ -192,7 +192,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
             return _failed(refused, draft_pk)  # before any guess at the key's password
         guesses = f"key:{current_user.id}"
         if key_throttle.blocked(guesses):
-            flash(LABELS[language()]["key_throttled"], "error")
+            flash(labels()["key_throttled"], "error")
             return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
         try:
             key, image = held_key(
@@ -211,7 +211,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
                          who=_who(), action="personal")  # fmt: skip
         except EdocError as error:
             return _failed(error, draft_pk)
-        flash(LABELS[language()]["signed_personal"], "info")
+        flash(labels()["signed_personal"], "info")
         return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
     @blueprint.post("/drafts/<int:draft_pk>/pdf")
@@ -242,7 +242,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
                          who=_who(), action="organisation")  # fmt: skip
         except EdocError as error:
             return _failed(error, draft_pk)
-        flash(LABELS[language()]["signed_organisation"], "info")
+        flash(labels()["signed_organisation"], "info")
         return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
     @blueprint.post("/drafts/<int:draft_pk>/send")
@@ -256,7 +256,7 @@ def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
             )  # fmt: skip
         except EdocError as error:
             return _failed(error, draft_pk)
-        flash(LABELS[language()]["sent"], "info")
+        flash(labels()["sent"], "info")
         return redirect(url_for("inbox.outbox"), 303)
 
     @blueprint.post("/drafts/<int:draft_pk>/delete")

@@ -24,7 +24,7 @@ from edoc.errors import EdocError
 from edoc.exchange.api import refused, status_of, too_large
 from web.cookies import other_agencies
 from web.security import back_or
-from web.text import LABELS, agency_named, language
+from web.text import LABELS, agency_named, labels
 from web.uploads import too_large_message
 
 #: The HTTP errors that have a page of their own.
@@ -46,7 +46,7 @@ def _logged_in() -> bool:
 
 def error_page(status: int, heading: str, what: str, todo: str, error: EdocError | None = None):
     """The inbox's error page: ``heading``, what happened, what to do, and the way back."""
-    t = LABELS[language()]
+    t = labels()
     back = (
         ("inbox.documents", "back_to_inbox") if _logged_in() else ("inbox.login", "back_to_login")
     )
@@ -63,9 +63,9 @@ def _http_error(error: HTTPException):
     if _for_api():
         if status == 413:
             return too_large(error)
-        said = (LABELS[lang][f"error_what_{status}"] for lang in ("vi", "en"))
-        return refused(EdocError(*said), status)
-    t = LABELS[language()]
+        said = LABELS[f"error_what_{status}"]
+        return refused(EdocError(said.vi, said.en), status)
+    t = labels()
     what = too_large_message() if status == 413 else t[f"error_what_{status}"]
     if status == 400 and error.description and error.description in _own_descriptions():
         what = error.description  # a refusal that says why, in the reader's language
@@ -74,7 +74,8 @@ def _http_error(error: HTTPException):
 
 def _own_descriptions() -> set[str]:
     """The reasons the inbox itself gives for a 400 (``abort(400, description=...)``)."""
-    return {LABELS[lang]["nul_refused"] for lang in ("vi", "en")}
+    refusal = LABELS["nul_refused"]
+    return {refusal.vi, refusal.en}
 
 
 def _too_large(error: HTTPException):
@@ -90,7 +91,7 @@ def _too_large(error: HTTPException):
 def _stale_form(error: CSRFError):
     """A form whose CSRF token does not match: after a logout, the login page says the
     session ended; while logged in, the error page says to reload the form."""
-    t = LABELS[language()]
+    t = labels()
     if not _logged_in():
         flash(t["session_ended"], "error")
         return redirect(url_for("inbox.login"), 303)
@@ -103,7 +104,7 @@ def _not_done(error: EdocError):
     API's callers get the API's answer."""
     if _for_api():
         return refused(error)
-    t = LABELS[language()]
+    t = labels()
     return error_page(status_of(error), t["error_heading_edoc"], "", t["error_todo_edoc"], error)
 
 
@@ -111,7 +112,7 @@ def log_in_first(agency: Organization):
     """A page that needs a login, asked without one: the login page, saying why; but when
     the browser is at work in another agency's inbox on this host, a 403 page saying whose
     inbox this is (that other session is left as it is)."""
-    t = LABELS[language()]
+    t = labels()
     others = other_agencies(request.cookies, agency.organ_id)
     if not others:
         flash(t["login_needed"], "info")

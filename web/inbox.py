@@ -45,7 +45,7 @@ from web.files import file_response, plain_name
 from web.lockout import LoginRules
 from web.roles import ACTORS, only
 from web.security import back_or
-from web.text import LABELS, agency_named, language
+from web.text import agency_named, labels, language
 from web.throttle import LoginThrottle
 from web.users import authenticate, list_users
 
@@ -142,8 +142,8 @@ def inbox_blueprint(node: Node) -> Blueprint:
     def texts():
         lang = language()
         return {
-            "t": LABELS[lang], "lang": lang, "agency": node.organization,
-            "status_named": lambda code: f"{StatusCode(code).meaning[lang == 'en']} ({code})",
+            "t": labels(lang), "lang": lang, "agency": node.organization,
+            "status_named": lambda code: f"{StatusCode(code).meaning.in_(lang)} ({code})",
             "verdict_word": lambda verdict: verdict_word(verdict, lang),
             "indication_word": lambda main, sub: indication_word(main, sub, lang),
             "indication_code": indication_code,
@@ -177,7 +177,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
             return render_template("login.html"), 429
         if account is None:
             address_failures.failed(address)
-            flash(LABELS[language()]["login_failed"], "error")
+            flash(labels()["login_failed"], "error")
             return render_template("login.html"), 401
         session.clear()  # a fresh session on login: no fixation
         login_user(account)
@@ -284,7 +284,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         before) is told what was recorded, a refusal the rule it breaks."""
         only(ACTORS)
         _document(document_pk)
-        words = LABELS[language()]
+        words = labels()
         back = redirect(url_for("inbox.document", document_pk=document_pk), 303)
         if request.form.get("code", "") not in {c.value for c in CLERK_ACTIONS}:
             flash(words["status_unknown"], "error")
@@ -341,7 +341,7 @@ def inbox_blueprint(node: Node) -> Blueprint:
         found = _document(document_pk, Direction.SENT)
         if delivery_pk not in {d.id for d in found.deliveries}:
             abort(404)
-        words = LABELS[language()]
+        words = labels()
         try:
             queued = retry(node.sessions, delivery_pk, organ_id=node.organ_id)
         except EdocError as error:
@@ -366,13 +366,13 @@ def inbox_blueprint(node: Node) -> Blueprint:
         upload = request.files.get("pdf")
         data = upload.read() if upload else b""
         if not data.startswith(b"%PDF"):
-            flash(LABELS[language()]["not_a_pdf"], "error")
+            flash(labels()["not_a_pdf"], "error")
             return render_template("verify.html", report=None), 422
         name = plain_name(upload.filename, "document.pdf")
         try:
             report = verify_document(data, node.policy).to_json()
         except Exception:  # whatever the reader raised (its message names it): said in words
-            flash(LABELS[language()]["unreadable_pdf"].format(name=name), "error")
+            flash(labels()["unreadable_pdf"].format(name=name), "error")
             return render_template("verify.html", report=None), 422
         report["file"] = name
         return render_template("verify.html", report=report)

@@ -15,7 +15,7 @@ import secrets
 
 from flask import Flask, Response, abort, g, request
 
-from web.text import LABELS, language
+from web.text import labels
 
 #: The policy of the inbox's pages; ``{nonce}`` is the response's own.
 PAGES = (
@@ -47,7 +47,7 @@ def _no_nul() -> None:
     texts += [value for _, value in request.form.items(multi=True)]
     texts += [upload.filename or "" for _, upload in request.files.items(multi=True)]
     if any("\x00" in text for text in texts):
-        abort(400, description=LABELS[language()]["nul_refused"])
+        abort(400, description=labels()["nul_refused"])
 
 
 def _headers(response: Response) -> Response:

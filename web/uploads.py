@@ -8,7 +8,7 @@ script in ``base.html``).
 
 from flask import Flask, current_app
 
-from web.text import LABELS, language
+from web.text import labels, language
 
 
 def upload_limit() -> int:
@@ -20,7 +20,7 @@ def too_large_message() -> str:
     """ "The upload is over N MB.", in the reader's language, N as the limit in MB."""
     lang = language()
     megabytes = f"{round(upload_limit() / 2**20, 2):g}"
-    return LABELS[lang]["too_large"].format(mb=megabytes.replace(".", "," if lang == "vi" else "."))
+    return labels(lang)["too_large"].format(mb=megabytes.replace(".", "," if lang == "vi" else "."))
 
 
 def register(app: Flask) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from edoc.agency import AgencyId, AgencyIdError
 from edoc.audit.entries import apply_status, record
 from edoc.audit.report import Source, agency_id
+from edoc.bilingual import Text
 from edoc.envelope.model import DocumentMessage, StatusMessage
 from edoc.envelope.parse import parse
 from edoc.errors import AuditError, EdocError
@@ -59,11 +60,10 @@ class Problem:
     """A file the audit could not count, and why."""
 
     name: str
-    message_vi: str
-    message_en: str
+    why: Text
 
     def message(self, lang: str = "vi") -> str:
-        return f"{self.name}: {self.message_vi if lang == 'vi' else self.message_en}"
+        return f"{self.name}: {self.why.in_(lang)}"
 
 
 @dataclass
@@ -160,7 +160,9 @@ def read_exports(paths: list[Path], agency: str | None = None) -> Exports:
             try:
                 message = parse(exported.data).message
             except EdocError as error:
-                exports.problems.append(Problem(exported.name, error.message_vi, error.message_en))
+                exports.problems.append(
+                    Problem(exported.name, Text(error.message_vi, error.message_en))
+                )
                 continue
             if isinstance(message, StatusMessage):
                 exports.statuses.append((exported, message))
@@ -175,10 +177,12 @@ def _read_pdf(exports: Exports, exported: Exported, owner: str | None) -> None:
         exports.problems.append(
             Problem(
                 exported.name,
-                "không biết của cơ quan nào: dùng --agency hoặc đặt tệp trong thư "
-                "mục mang mã định danh của cơ quan",
-                "whose document it is is unknown: use --agency or put the file in "
-                "a folder named after the agency's id",
+                Text(
+                    "không biết của cơ quan nào: dùng --agency hoặc đặt tệp trong thư "
+                    "mục mang mã định danh của cơ quan",
+                    "whose document it is is unknown: use --agency or put the file in "
+                    "a folder named after the agency's id",
+                ),
             )
         )
     else:
@@ -206,7 +210,7 @@ def exported_source(
     for outcome in verify_batch(items, policy, jobs):
         report = outcome.report
         if report is None:  # named as a problem, and counted as the hub counts such a file
-            exports.problems.append(Problem(outcome.file, outcome.error_vi, outcome.error_en))
+            exports.problems.append(Problem(outcome.file, Text(outcome.error_vi, outcome.error_en)))
             report = unreadable_report(EdocError(outcome.error_vi, outcome.error_en))
         reports[outcome.file] = report
         if progress is not None:
@@ -265,8 +269,10 @@ def _store(session: Session, stage, exports: Exports, reports: dict, policy: Pol
             exports.problems.append(
                 Problem(
                     exported.name,
-                    f"trạng thái cho văn bản không có trong dữ liệu: {answered.document_id}",
-                    f"a status for a document not in the exports: {answered.document_id}",
+                    Text(
+                        f"trạng thái cho văn bản không có trong dữ liệu: {answered.document_id}",
+                        f"a status for a document not in the exports: {answered.document_id}",
+                    ),
                 )
             )
             continue

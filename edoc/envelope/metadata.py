@@ -355,7 +355,7 @@ def describe(parsed: ParsedEnvelope, signature: EnvelopeSignature) -> dict[str, 
         return base | {
             "document_id": message.response_for.document_id,
             "status_code": message.status_code.value,
-            "status": {"vi": message.status_code.meaning[0], "en": message.status_code.meaning[1]},
+            "status": {"vi": message.status_code.meaning.vi, "en": message.status_code.meaning.en},
             "response_for": _response_for_json(message.response_for),
             "description": message.description,
             "timestamp": message.timestamp.isoformat(),

@@ -11,6 +11,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from edoc.bilingual import Text
+
 
 class BusinessType(enum.IntEnum):
     """What a document message does (Bussiness/BussinessDocType)."""
@@ -39,21 +41,21 @@ class StatusCode(enum.StrEnum):
     REFUSED = "16"
 
     @property
-    def meaning(self) -> tuple[str, str]:
+    def meaning(self) -> Text:
         """What the code means, in Vietnamese and in English."""
         return STATUS_MEANINGS[self]
 
 
-STATUS_MEANINGS: dict[StatusCode, tuple[str, str]] = {
-    StatusCode.ARRIVED: ("Đã đến", "Arrived"),
-    StatusCode.RETURNED: ("Từ chối tiếp nhận", "Returned"),
-    StatusCode.ACCEPTED: ("Đã tiếp nhận", "Accepted"),
-    StatusCode.ASSIGNED: ("Phân công", "Assigned"),
-    StatusCode.IN_PROGRESS: ("Đang xử lý", "In progress"),
-    StatusCode.COMPLETED: ("Hoàn thành", "Completed"),
-    StatusCode.RECALL_REQUESTED: ("Lấy lại", "Take-back asked"),
-    StatusCode.AGREED: ("Đồng ý", "Agreed"),
-    StatusCode.REFUSED: ("Từ chối", "Refused"),
+STATUS_MEANINGS: dict[StatusCode, Text] = {
+    StatusCode.ARRIVED: Text("Đã đến", "Arrived"),
+    StatusCode.RETURNED: Text("Từ chối tiếp nhận", "Returned"),
+    StatusCode.ACCEPTED: Text("Đã tiếp nhận", "Accepted"),
+    StatusCode.ASSIGNED: Text("Phân công", "Assigned"),
+    StatusCode.IN_PROGRESS: Text("Đang xử lý", "In progress"),
+    StatusCode.COMPLETED: Text("Hoàn thành", "Completed"),
+    StatusCode.RECALL_REQUESTED: Text("Lấy lại", "Take-back asked"),
+    StatusCode.AGREED: Text("Đồng ý", "Agreed"),
+    StatusCode.REFUSED: Text("Từ chối", "Refused"),
 }
 
 

@@ -20,6 +20,7 @@ from itertools import chain, islice
 
 from lxml import etree
 
+from edoc.bilingual import Text
 from edoc.envelope.layout import DOCUMENT, STATUS, Layout, required_children
 from edoc.envelope.names import NS, q
 from edoc.envelope.parse import DEFAULT_LIMITS, Limits, kind_of, parse, read_tree
@@ -52,57 +53,75 @@ def _names(text: str) -> str:
 
 
 #: libxml2's wording, and how we say it: (pattern, Vietnamese, English), most specific first.
-_RULES: list[tuple[re.Pattern[str], str, str]] = [
+_RULES: list[tuple[re.Pattern[str], Text]] = [
     (
         re.compile(
             r"\[facet 'maxLength'\] The value has a length of '(\d+)'; this exceeds the "
             r"allowed maximum length of '(\d+)'"
         ),
-        "dài {0} ký tự, vượt quá giới hạn {1} ký tự",
-        "is {0} characters long, over the limit of {1}",
+        Text(
+            "dài {0} ký tự, vượt quá giới hạn {1} ký tự",
+            "is {0} characters long, over the limit of {1}",
+        ),
     ),
     (
         re.compile(r"\[facet 'enumeration'\] The value '(.*)' is not an element of the set"),
-        "giá trị «{0}» không nằm trong các mã được định nghĩa",
-        "value '{0}' is not one of the defined codes",
+        Text(
+            "giá trị «{0}» không nằm trong các mã được định nghĩa",
+            "value '{0}' is not one of the defined codes",
+        ),
     ),
     (
         re.compile(r"\[facet 'pattern'\] The value '(.*)' is not accepted by the pattern"),
-        "giá trị «{0}» không đúng định dạng quy định",
-        "value '{0}' does not have the required form",
+        Text(
+            "giá trị «{0}» không đúng định dạng quy định",
+            "value '{0}' does not have the required form",
+        ),
     ),
     (
         re.compile(
             r"\[facet '(?:maxInclusive|minInclusive)'\] The value '(.*?)' is "
             r"(?:greater|less) than the (?:maximum|minimum) value allowed \('(.*)'\)"
         ),
-        "giá trị {0} ngoài khoảng cho phép (giới hạn {1})",
-        "value {0} is out of the allowed range (limit {1})",
+        Text(
+            "giá trị {0} ngoài khoảng cho phép (giới hạn {1})",
+            "value {0} is out of the allowed range (limit {1})",
+        ),
     ),
     (
         re.compile(r"'(.*)' is not a valid value of the (?:atomic|union|local atomic) type"),
-        "giá trị «{0}» không hợp lệ",
-        "value '{0}' is not valid",
+        Text(
+            "giá trị «{0}» không hợp lệ",
+            "value '{0}' is not valid",
+        ),
     ),
     (
         re.compile(r"Missing child element\(s\)\. Expected is (?:one of )?(\(.*\))"),
-        "thiếu phần tử con, cần có: {0}",
-        "a child element is missing; expected: {0}",
+        Text(
+            "thiếu phần tử con, cần có: {0}",
+            "a child element is missing; expected: {0}",
+        ),
     ),
     (
         re.compile(r"This element is not expected\. Expected is (?:one of )?(\(.*\))"),
-        "phần tử này không được phép ở đây; cần: {0}",
-        "this element is not allowed here; expected: {0}",
+        Text(
+            "phần tử này không được phép ở đây; cần: {0}",
+            "this element is not allowed here; expected: {0}",
+        ),
     ),
     (
         re.compile(r"This element is not expected\."),
-        "phần tử này không được phép ở đây",
-        "this element is not allowed here",
+        Text(
+            "phần tử này không được phép ở đây",
+            "this element is not allowed here",
+        ),
     ),
     (
         re.compile(r"No matching global declaration available for the validation root"),
-        "phần tử gốc không phải edXML của QCVN 102",
-        "the root element is not the edXML of QCVN 102",
+        Text(
+            "phần tử gốc không phải edXML của QCVN 102",
+            "the root element is not the edXML of QCVN 102",
+        ),
     ),
 ]
 
@@ -112,15 +131,15 @@ def _explain(error) -> Violation:
     element = re.match(r"Element '([^']*)'(?:, attribute '([^']*)')?: (.*)", message, re.S)
     detail = element.group(3) if element else message
     subject = _name(element.group(1)) if element else ""
-    for pattern, vi, en in _RULES:
+    for pattern, said in _RULES:
         match = pattern.search(detail)
         if match:
             groups = [_names(g) if g and g.startswith("(") else g for g in match.groups()]
             return Violation(
                 error.path or "",
                 error.line,
-                f"{subject}: {vi.format(*groups)}" if subject else vi.format(*groups),
-                f"{subject}: {en.format(*groups)}" if subject else en.format(*groups),
+                f"{subject}: {said.vi.format(*groups)}" if subject else said.vi.format(*groups),
+                f"{subject}: {said.en.format(*groups)}" if subject else said.en.format(*groups),
             )
     return Violation(error.path or "", error.line, f"Vi phạm lược đồ: {message}", message)
 

@@ -1,4 +1,4 @@
-"""The processing order of a received document (QCVN 102, see edxml.md): which status a
+"""The processing order of a received document (QCVN 102, edxml.md §5): which status a
 clerk may give after the document's current one, and the rule in words when one may not.
 
 A document that has just arrived (01) is accepted (03) or returned (02); returning ends its
@@ -10,6 +10,7 @@ offers) and :func:`edoc.exchange.actions.act` (what it refuses), so that they ne
 
 from dataclasses import dataclass
 
+from edoc.bilingual import Text
 from edoc.envelope.model import StatusCode
 from edoc.errors import ProcessingOrderError
 from edoc.storage.models import Document
@@ -20,8 +21,7 @@ class Step:
     """What may follow a status, and that rule as a clerk reads it."""
 
     following: tuple[StatusCode, ...]
-    rule_vi: str
-    rule_en: str
+    rule: Text
 
 
 _FORWARD = (StatusCode.ASSIGNED, StatusCode.IN_PROGRESS, StatusCode.COMPLETED)
@@ -30,34 +30,48 @@ _FORWARD = (StatusCode.ASSIGNED, StatusCode.IN_PROGRESS, StatusCode.COMPLETED)
 ORDER: dict[StatusCode, Step] = {
     StatusCode.ARRIVED: Step(
         (StatusCode.ACCEPTED, StatusCode.RETURNED),
-        "Văn bản vừa đến chỉ có thể được tiếp nhận (03) hoặc trả lại (02).",
-        "A document that has just arrived can only be accepted (03) or returned (02).",
+        Text(
+            "Văn bản vừa đến chỉ có thể được tiếp nhận (03) hoặc trả lại (02).",
+            "A document that has just arrived can only be accepted (03) or returned (02).",
+        ),
     ),
     StatusCode.RETURNED: Step(
         (),
-        "Văn bản đã bị trả lại (02): không còn bước xử lý nào sau đó.",
-        "The document was returned (02): no status follows.",
+        Text(
+            "Văn bản đã bị trả lại (02): không còn bước xử lý nào sau đó.",
+            "The document was returned (02): no status follows.",
+        ),
     ),
     StatusCode.ACCEPTED: Step(
         _FORWARD,
-        "Sau khi tiếp nhận (03) chỉ có thể phân công (04), đang xử lý (05) hoặc hoàn thành (06).",
-        "After accepting (03) only assign (04), in progress (05) or complete (06) may follow.",
+        Text(
+            "Sau khi tiếp nhận (03) chỉ có thể phân công (04), đang xử lý (05) hoặc "
+            "hoàn thành (06).",
+            "After accepting (03) only assign (04), in progress (05) or complete (06) may follow.",
+        ),
     ),
     StatusCode.ASSIGNED: Step(
         _FORWARD,
-        "Sau khi phân công (04) chỉ có thể phân công lại (04), đang xử lý (05) hoặc hoàn thành "
-        "(06).",
-        "After assigning (04) only re-assign (04), in progress (05) or complete (06) may follow.",
+        Text(
+            "Sau khi phân công (04) chỉ có thể phân công lại (04), đang xử lý (05) hoặc hoàn thành "
+            "(06).",
+            "After assigning (04) only re-assign (04), in progress (05) or complete (06) "
+            "may follow.",
+        ),
     ),
     StatusCode.IN_PROGRESS: Step(
         (StatusCode.COMPLETED,),
-        "Văn bản đang xử lý (05) chỉ có thể chuyển sang hoàn thành (06).",
-        "A document in progress (05) can only be completed (06).",
+        Text(
+            "Văn bản đang xử lý (05) chỉ có thể chuyển sang hoàn thành (06).",
+            "A document in progress (05) can only be completed (06).",
+        ),
     ),
     StatusCode.COMPLETED: Step(
         (),
-        "Văn bản đã hoàn thành (06): không còn bước xử lý nào sau đó.",
-        "The document is completed (06): no status follows.",
+        Text(
+            "Văn bản đã hoàn thành (06): không còn bước xử lý nào sau đó.",
+            "The document is completed (06): no status follows.",
+        ),
     ),
 }
 
@@ -65,13 +79,17 @@ ORDER: dict[StatusCode, Step] = {
 CLOSED: dict[str, Step] = {
     "recalled": Step(
         (),
-        "Văn bản đã bị thu hồi: không ghi trạng thái xử lý nữa.",
-        "The document was recalled: it takes no further status.",
+        Text(
+            "Văn bản đã bị thu hồi: không ghi trạng thái xử lý nữa.",
+            "The document was recalled: it takes no further status.",
+        ),
     ),
     "replaced": Step(
         (),
-        "Văn bản đã được thay thế: hãy xử lý văn bản thay thế.",
-        "The document was replaced: act on the one that replaces it.",
+        Text(
+            "Văn bản đã được thay thế: hãy xử lý văn bản thay thế.",
+            "The document was replaced: act on the one that replaces it.",
+        ),
     ),
 }
 
@@ -94,6 +112,6 @@ def check_order(document: Document, code: StatusCode) -> None:
     step = step_of(document)
     if code not in step.following:
         raise ProcessingOrderError(
-            f"Không ghi được trạng thái {code.value}: {step.rule_vi}",
-            f"Status {code.value} cannot be recorded: {step.rule_en}",
+            f"Không ghi được trạng thái {code.value}: {step.rule.vi}",
+            f"Status {code.value} cannot be recorded: {step.rule.en}",
         )
