@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 import edoc
+from edoc.environment import read_secret
 from edoc.errors import EdocError
 from edoc.exchange.outbox import MOST_RETRY_HOURS
 from edoc.files import write_atomic
@@ -947,13 +948,6 @@ def recheck(home, policy, every, as_json) -> None:
         sys.exit(3)
 
 
-def _secret(variable: str, what: str) -> str:
-    value = os.environ.get(variable, "")
-    if not value:
-        raise click.UsageError(f"{what}: set the environment variable {variable}")
-    return value
-
-
 @main.command()
 @home_option
 @click.option("--role", type=click.Choice(["node", "hub"]), default="node", show_default=True)
@@ -1102,7 +1096,7 @@ def register(home, agency, url, name, token_env) -> None:
     organ_id = str(AgencyId.parse(agency))
     name = name or organization(organ_id, AgencyDirectory.builtin(), "agency").organ_name
     hub = open_hub(open_workspace(home), DEFAULT_POLICY)
-    hub.register(organ_id, name, url, _secret(token_env, "the token"))
+    hub.register(organ_id, name, url, read_secret(token_env, "mã của nút", "the node's token"))
     say(f"Đã đăng ký {organ_id} tại {url}", f"Registered {organ_id} at {url}")
 
 
@@ -1129,7 +1123,7 @@ def register_system(home, system_id, agencies, name, secret_env) -> None:
     from edoc.workspace import open_workspace
     from signing.policy import DEFAULT_POLICY
 
-    secret = _secret(secret_env, "the system's secret")
+    secret = read_secret(secret_env, "khóa bí mật của hệ thống", "the system's secret")
     if len(secret) < 16:
         raise click.UsageError(f"the secret in {secret_env} is too short: 16 characters or more")
     directory = AgencyDirectory.builtin()
@@ -1330,16 +1324,16 @@ def user() -> None:
 @click.option("--password-env", required=True, help="Variable holding the password.")
 def user_add(home, username, role, agency, full_name, password_env) -> None:
     """Add a user to this node's inbox."""
+    from edoc.accounts import add_user
     from edoc.agency import AgencyId
     from edoc.exchange.runtime import node_settings
     from edoc.storage.database import sessions
     from edoc.storage.models import UserRole
     from edoc.workspace import open_workspace
-    from web.users import add_user
 
     workspace = open_workspace(home)
     organ_id = str(AgencyId.parse(agency)) if agency else node_settings(workspace).organ_id
-    password = _secret(password_env, "the password")
+    password = read_secret(password_env, "mật khẩu", "the password")
     add_user(sessions(workspace.engine), username, password, organ_id, UserRole(role), full_name)
     say(f"Đã thêm {username} ({role}, {organ_id})", f"Added {username} ({role}, {organ_id})")
 
@@ -1359,14 +1353,14 @@ def user_add(home, username, role, agency, full_name, password_env) -> None:
 def user_key(home, username, pkcs12_path, image, password_env) -> None:
     """Hold a leader's personal key on the server, to sign in the inbox with its password
     (checked now, never stored)."""
+    from edoc.accounts import hold_key
     from edoc.exchange.runtime import blob_store
     from edoc.files import read_input
     from edoc.storage.database import sessions
     from edoc.workspace import open_workspace
-    from web.users import hold_key
 
     workspace = open_workspace(home)
-    password = _secret(password_env, "the PKCS#12 password")
+    password = read_secret(password_env, "mật khẩu PKCS#12", "the PKCS#12 password")
     hold_key(
         sessions(workspace.engine), blob_store(workspace), username,
         read_input(Path(pkcs12_path)), password, read_input(Path(image)),

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from edoc.accounts import ACTORS, list_users
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
@@ -43,11 +44,11 @@ from signing.wording import (
 from web.cookies import logged_in_cookie_name
 from web.files import file_response, plain_name
 from web.lockout import LoginRules
-from web.roles import ACTORS, only
+from web.roles import only
 from web.security import back_or
 from web.text import LABELS, agency_named, language
 from web.throttle import LoginThrottle
-from web.users import authenticate, list_users
+from web.users import authenticate
 
 PAGE_SIZE = 25
 #: The highest page number taken: far past any inbox, and its offset still a 64-bit integer.
