@@ -103,7 +103,7 @@ def demo(home: str | None, pki_port: int, as_json: bool, serve: bool) -> None:
 
     Safe to run again: what is already there is reused.
     """
-    from edoc.demo import run_demo
+    from demo.run import run_demo
 
     summary = run_demo(home, pki_port=pki_port, progress=say, serve=_forever if serve else None)
     if as_json:
@@ -119,7 +119,7 @@ def _forever() -> None:
 
 
 def _print_demo(summary) -> None:
-    from edoc.demo_exchange import account_line
+    from demo.exchange import account_line
 
     pki = summary.pki
     token = summary.token

@@ -462,7 +462,7 @@ def test_another_agencys_account_is_not_logged_in_here_whatever_its_cookie(inbox
 
 def test_each_demo_inbox_keeps_its_own_sessions(office, tmp_path, pki):
     """The demo's inboxes share a host, so a browser sends each the others' cookies."""
-    from edoc.demo_exchange import inboxes
+    from demo.exchange import inboxes
 
     make = inboxes(pki, [VPCP, HA_NOI])
     url = f"sqlite:///{tmp_path / 'h26.sqlite'}"
