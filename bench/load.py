@@ -54,6 +54,7 @@ from sqlalchemy import func, select
 from urllib3.util.retry import Retry
 
 from bench.audit import SUBJECTS
+from edoc.accounts import add_user
 from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
@@ -72,7 +73,6 @@ from fixtures.postgres import PostgresServer
 from fixtures.services import PKIServer
 from signing.policy import DEFAULT_POLICY
 from signing.verify import verify_document
-from web.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mật-khẩu-tải-thử"

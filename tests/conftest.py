@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from edoc.accounts import add_user
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization
 from edoc.exchange.receive import Node, receive_envelope
@@ -26,7 +27,6 @@ from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
 from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
-from web.users import add_user
 
 
 def require_tool(name: str, package: str) -> str:

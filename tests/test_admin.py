@@ -7,6 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
+from edoc.accounts import add_user
 from edoc.exchange.runtime import open_node
 from edoc.storage.models import Setting, TrustAnchor, User, UserRole
 from edoc.workspace import open_workspace
@@ -21,7 +22,6 @@ from signing.verify import verify_document
 from tests.conftest import PASSWORD
 from tests.test_web import KEY_PASSWORD, _draft, _step, csrf_of, logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 PAGES = ("/admin/users", "/admin/agencies", "/admin/trust", "/admin/policy")
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 
+from edoc.accounts import add_user
 from edoc.agency import AgencyDirectory
 from edoc.audit.figures import COUNTS, RATED
 from edoc.audit.report import Scope, Source, build_report
@@ -23,7 +24,6 @@ from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
 from tests.conftest import PASSWORD
 from tests.test_web import logged_in
-from web.users import add_user
 
 
 def letter_envelope(pdf: bytes, number: str, subject: str) -> bytes:

@@ -80,7 +80,7 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
 def two_agencies(tmp_path, pki):
     """The Government Office and Hà Nội with their inboxes, a hub between them, and the
     demo's accounts (password edoc-demo; the leaders' keys held by the server)."""
-    from edoc.demo_exchange import add_accounts, inboxes
+    from demo.exchange import add_accounts, inboxes
     from edoc.envelope.model import Organization
     from edoc.exchange.local import LocalNetwork
     from fixtures.agencies import HA_NOI, VPCP

@@ -73,10 +73,10 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
 
 
 def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox, browser):  # noqa: F811
+    from edoc.accounts import add_user
     from edoc.storage.models import UserRole
     from fixtures.agencies import VPCP
     from web.lockout import LoginRules
-    from web.users import add_user
 
     app, node, _ = inbox
     app.config["LOGIN_RULES"] = LoginRules(pause=lambda seconds: None)  # nobody waits here

@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from edoc.accounts import add_user, held_key
 from edoc.exchange.runtime import blob_store
 from edoc.server import free_port
 from edoc.storage.database import DATABASE_URL_ENV, connect, sessions
@@ -29,7 +30,7 @@ from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.export import pkcs12_bytes
 from fixtures.images import signature_image
 from web.lockout import LoginRules
-from web.users import add_user, authenticate, held_key
+from web.users import authenticate
 
 EDOC = [sys.executable, "-c", "from cli import main; main()"]
 

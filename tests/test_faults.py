@@ -23,6 +23,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from edoc.accounts import add_user
 from edoc.agency import AgencyDirectory
 from edoc.audit.entries import loaded_for_record
 from edoc.envelope.build import build
@@ -67,7 +68,6 @@ from signing.revocation import renew_validation
 from tests.conftest import PASSWORD, require_tool
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 AGENCIES = {"h26": HA_NOI, "g22": VPCP}
 BATCH = 30

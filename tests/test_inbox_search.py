@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import select, text
 
+from edoc.accounts import add_user
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.exchange.receive import receive_envelope
 from edoc.storage.database import MIGRATIONS, connect, sessions, upgrade
@@ -18,7 +19,6 @@ from fixtures.letters import letter_envelope, signed_letter
 from tests.conftest import PASSWORD, agency_node
 from tests.test_web import logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 SUBJECT = "TĂNG CƯỜNG ĐẢM BẢO an toàn thông tin"
 

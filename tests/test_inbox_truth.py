@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from edoc.accounts import add_user
 from edoc.envelope.build import build
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Business, BusinessType, Organization
@@ -23,7 +24,6 @@ from fixtures.letters import letter_envelope, signed_letter
 from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_web import csrf_of, logged_in
-from web.users import add_user
 
 
 def _row(page: str, document: int) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from edoc.accounts import add_user
 from edoc.storage.models import User, UserRole
 from fixtures.agencies import VPCP
 from tests.conftest import PASSWORD, agency_node
@@ -16,7 +17,6 @@ from tests.test_web import csrf_of
 from web.app import create_node_app
 from web.lockout import LoginRules
 from web.proxies import trust_proxies
-from web.users import add_user
 from web.wsgi import options_from
 
 START = dt.datetime(2026, 12, 5, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import Flask
 from sqlalchemy import select
 
+from edoc.accounts import ACTORS, AUDITORS, SEALERS, SIGNERS, add_user, hold_key
 from edoc.envelope.model import Organization
 from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
@@ -44,8 +45,6 @@ from tests.test_web import KEY_PASSWORD, copy_of, csrf_of, logged_in
 from web.app import create_node_app
 from web.compose import Stamp
 from web.lockout import LoginRules
-from web.roles import ACTORS, AUDITORS, SEALERS, SIGNERS
-from web.users import add_user, hold_key
 
 CLERK, LEADER, AUDITOR, ADMIN = UserRole.CLERK, UserRole.LEADER, UserRole.AUDITOR, UserRole.ADMIN
 #: The users of the Government Office's inbox, one per role.
@@ -463,7 +462,7 @@ def test_another_agencys_account_is_not_logged_in_here_whatever_its_cookie(inbox
 
 def test_each_demo_inbox_keeps_its_own_sessions(office, tmp_path, pki):
     """The demo's inboxes share a host, so a browser sends each the others' cookies."""
-    from edoc.demo_exchange import inboxes
+    from demo.exchange import inboxes
 
     make = inboxes(pki, [VPCP, HA_NOI])
     url = f"sqlite:///{tmp_path / 'h26.sqlite'}"

@@ -11,6 +11,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from edoc.accounts import add_user
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import BusinessType, StatusCode
 from edoc.envelope.parse import parse
@@ -24,7 +25,6 @@ from tests.conftest import PASSWORD, agency_node
 from tests.test_exchange import _business
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 
 def buttons(page: str) -> list[str]:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from cli import main
+from edoc.accounts import add_user
 from edoc.envelope.build import build
 from edoc.envelope.model import Organization
 from edoc.envelope.parse import parse
@@ -32,7 +33,6 @@ from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_vdxp import envelope_of, exchange, letter  # noqa: F401 - fixtures
 from tests.test_web import csrf_of, logged_in
-from web.users import add_user
 from web.wsgi import options_from
 
 

@@ -4,6 +4,7 @@ refuses a NUL in text)."""
 
 import pytest
 
+from edoc.accounts import add_user
 from edoc.envelope.model import Attachment
 from edoc.exchange.receive import receive_envelope
 from edoc.storage.models import UserRole
@@ -16,7 +17,6 @@ from tests.conftest import PASSWORD, agency_node
 from tests.test_verify import renamed
 from tests.test_web import logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 
 @pytest.mark.parametrize("new_database", ["sqlite", "postgresql"], indirect=True)

@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from edoc.accounts import add_user
 from edoc.envelope.build import build
 from edoc.envelope.model import Attachment, Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
@@ -38,7 +39,6 @@ from tests.sdk_client import SdkService
 from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
 from tests.test_web import logged_in
 from web.app import create_node_app
-from web.users import add_user
 
 CORPUS = Path(__file__).parent / "envelopes"
 DMS = "vxp.dms.h41"

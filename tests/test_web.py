@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from edoc.accounts import add_user
 from edoc.envelope.build import build
 from edoc.envelope.model import Organization
 from edoc.storage.models import Delivery, Direction, Document, UserRole
@@ -18,7 +19,6 @@ from signing.verify import verify_document
 from tests.conftest import PASSWORD
 from web.app import create_node_app
 from web.lockout import LoginRules
-from web.users import add_user
 
 
 def csrf_of(html: str) -> str:
@@ -224,11 +224,11 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
 def composing(office, pki):
     """The Government Office's node whose server holds the agency's key and seal, and the
     deputy's personal key (under KEY_PASSWORD); with a leader and an auditor."""
+    from edoc.accounts import hold_key
     from fixtures.export import pkcs12_bytes
     from fixtures.images import seal_image, signature_image
     from tests.test_signing import key_of
     from web.compose import Stamp
-    from web.users import hold_key
 
     deputy = VPCP.deputy
     add_user(office.sessions, "lanhdao", PASSWORD, VPCP.organ_id, UserRole.LEADER, deputy.full_name)

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
+from edoc.accounts import Account, add_user, agency_user, change_user, hold_key, list_users
 from edoc.agency import AgencyDirectory
 from edoc.audit.wording import describe
 from edoc.errors import EdocError, NotFoundError
@@ -37,7 +38,6 @@ from signing.checks import CATALOGUE
 from signing.policy import SHIPPED
 from web.changes import what_changed
 from web.text import labels, language
-from web.users import Account, add_user, agency_user, change_user, hold_key, list_users
 
 
 def _file(name: str) -> FileStorage:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import login_required
 
+from edoc.accounts import AUDITORS
 from edoc.agency import AgencyDirectory
 from edoc.audit.output import csv_file, xlsx_file
 from edoc.audit.page import TEMPLATES, audit_view, figure_name, range_text
@@ -23,7 +24,7 @@ from edoc.exchange.receive import Node
 from edoc.storage.models import Direction
 from edoc.timezone import day_start
 from web.files import file_response
-from web.roles import AUDITORS, only
+from web.roles import only
 from web.text import LABELS, labels, language
 
 #: The most documents a drill-down lists (the audit's figures have no such limit).

@@ -3,8 +3,8 @@ change they meant is the one made (and nothing else)."""
 
 import datetime as dt
 
+from edoc.accounts import Account
 from web.text import labels
-from web.users import Account
 
 
 def was_locked_out(account: Account, now: dt.datetime) -> bool:

@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from edoc.accounts import ACTORS, SEALERS, SIGNERS, held_key
 from edoc.agency import AgencyDirectory
 from edoc.errors import EdocError, NotFoundError, SigningKeyError
 from edoc.exchange.draft_steps import Signatures, Step
@@ -42,10 +43,9 @@ from signing.keys import SigningKey
 from signing.pades import sign_organisation, sign_personal
 from signing.position import Anchor
 from web.files import file_response, plain_name
-from web.roles import ACTORS, SEALERS, SIGNERS, only
+from web.roles import only
 from web.text import labels, language
 from web.throttle import LoginThrottle
-from web.users import held_key
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from edoc.accounts import ACTORS, list_users
 from edoc.audit.entries import verdict_of
 from edoc.envelope.model import StatusCode
 from edoc.errors import AccountLockedError, EdocError
@@ -30,6 +31,7 @@ from edoc.exchange.outbox import retry
 from edoc.exchange.processing import step_of
 from edoc.exchange.receive import Node
 from edoc.search import fold
+from edoc.storage.listing import InboxFilter, received_documents
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start, shown
 from signing.verify import verify_document
@@ -43,11 +45,11 @@ from signing.wording import (
 from web.cookies import logged_in_cookie_name
 from web.files import file_response, plain_name
 from web.lockout import LoginRules
-from web.roles import ACTORS, only
+from web.roles import only
 from web.security import back_or
 from web.text import agency_named, labels, language
 from web.throttle import LoginThrottle
-from web.users import authenticate, list_users
+from web.users import authenticate
 
 PAGE_SIZE = 25
 #: The highest page number taken: far past any inbox, and its offset still a 64-bit integer.
@@ -86,13 +88,6 @@ def badge(document: Document) -> Badge:
     )
 
 
-SORTS = {
-    "received": (Document.received_at.desc(),),
-    "due": (Document.due_date.is_(None), Document.due_date, Document.received_at.desc()),
-    "priority": (Document.priority.desc(), Document.received_at.desc()),
-}
-
-
 def _day(text: str) -> dt.datetime | None:
     """The start of a day given as yyyy-mm-dd, in Vietnam time, as UTC."""
     try:
@@ -101,27 +96,24 @@ def _day(text: str) -> dt.datetime | None:
         return None
 
 
-def _filtered(query, args) -> tuple:
-    """The inbox query narrowed by the filters in ``args``, and the filters as understood."""
+def _filters(args) -> tuple[InboxFilter, dict]:
+    """The clerk's filters in ``args``, for the list (:mod:`edoc.storage.listing`), and as
+    understood, for the page to show them."""
     chosen = {
         name: args.get(name, "").strip()
         for name in ("q", "status", "sender", "since", "until", "urgent", "compliant", "sort")
     }
-    if text := fold(chosen["q"]):  # the words as typed: % and _ are no wildcards
-        query = query.where(Document.search_text.contains(text, autoescape=True))
-    if chosen["status"]:
-        query = query.where(Document.status_code == chosen["status"])
-    if chosen["sender"]:
-        query = query.where(Document.sender_organ_id == chosen["sender"])
-    if since := _day(chosen["since"]):
-        query = query.where(Document.received_at >= since)
-    if until := _day(chosen["until"]):  # the whole day included: [since, until + 1 day)
-        query = query.where(Document.received_at < until + dt.timedelta(days=1))
-    if chosen["urgent"]:
-        query = query.where(Document.priority > 0)
-    if chosen["compliant"] in ("yes", "no"):
-        query = query.where(Document.compliant.is_(chosen["compliant"] == "yes"))
-    return query, chosen
+    until = _day(chosen["until"])  # the whole day included: [since, until + 1 day)
+    narrowed = InboxFilter(
+        words=fold(chosen["q"]),
+        status=chosen["status"],
+        sender=chosen["sender"],
+        since=_day(chosen["since"]),
+        until=until + dt.timedelta(days=1) if until else None,
+        urgent=bool(chosen["urgent"]),
+        compliant=chosen["compliant"] == "yes" if chosen["compliant"] in ("yes", "no") else None,
+    )
+    return narrowed, chosen
 
 
 def _recipients(document: Document) -> list[tuple]:
@@ -207,17 +199,12 @@ def inbox_blueprint(node: Node) -> Blueprint:
     @login_required
     def documents():
         page = min(max(1, request.args.get("page", 1, type=int)), LAST_PAGE)
-        query = _mine().options(
-            selectinload(Document.attachments).selectinload(Attachment.signatures),
-            selectinload(Document.attachments).selectinload(Attachment.report),
-        )
-        query, chosen = _filtered(query, request.args)
+        narrowed, chosen = _filters(request.args)
         with node.sessions() as db:
-            rows = db.scalars(
-                query.order_by(*SORTS.get(chosen["sort"], SORTS["received"]))
-                .offset((page - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE + 1)
-            ).all()
+            rows = received_documents(
+                db, current_user.organ_id, narrowed, chosen["sort"],
+                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1,
+            )  # fmt: skip
             shown = [(d, badge(d)) for d in rows[:PAGE_SIZE]]
             senders = db.execute(
                 select(Document.sender_organ_id, func.max(Document.sender_name))

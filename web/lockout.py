@@ -3,10 +3,10 @@
 An account is locked for ``lock_for`` after ``lock_after`` wrong passwords in a row, none
 more than ``lock_for`` after the one before (its right password included, until then); the
 count and the lock are kept in the database, so that they hold across restarts and across
-the server's processes, and an admin may unlock it sooner. An address that keeps failing,
-whatever the names, only waits before each further attempt (``pause_step`` more seconds per
-failure past ``slow_after``, at most ``pause_cap``): the colleagues behind the same address
-(an office, a proxy) still log in.
+the server's processes, and an admin may unlock it sooner (:func:`edoc.accounts.clear_lockout`).
+An address that keeps failing, whatever the names, only waits before each further attempt
+(``pause_step`` more seconds per failure past ``slow_after``, at most ``pause_cap``): the
+colleagues behind the same address (an office, a proxy) still log in.
 Tests give their own ``clock`` and ``pause``, so that nothing waits in real time.
 """
 
@@ -76,9 +76,3 @@ def record_failure(session: Session, user_pk: int, rules: LoginRules) -> None:
     )
     session.commit()
     raise AccountLockedError(until)
-
-
-def clear(user: User) -> None:
-    """Forget ``user``'s wrong passwords and lock (a login, an admin's unlocking)."""
-    user.failed_logins = 0
-    user.locked_until = None

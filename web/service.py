@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask
 
 from edoc.agency import AgencyId
+from edoc.environment import read_secret
 from edoc.errors import ConfigurationError, SigningError
 from edoc.exchange.api import to_hub, to_nodes
 from edoc.exchange.outbox import GIVE_UP_AFTER, Backoff, Transport
@@ -101,16 +102,6 @@ class Service:
         self.workspace.engine.dispose()
 
 
-def _secret(variable: str, what_vi: str, what_en: str) -> str:
-    value = os.environ.get(variable, "")
-    if not value:
-        raise ConfigurationError(
-            f"Thiếu {what_vi}: hãy đặt biến môi trường {variable}.",
-            f"Missing {what_en}: set the environment variable {variable}.",
-        )
-    return value
-
-
 def build_service(options: ServeOptions) -> Service:
     """The workspace of ``options`` opened (migrated, the node's settings kept) and ready to
     serve; ConfigurationError when something it needs is missing."""
@@ -120,7 +111,7 @@ def build_service(options: ServeOptions) -> Service:
             f"Not a role: {options.role} (node or hub).",
         )
     if options.role == "hub":
-        hub_token = _secret(options.hub_token_env, "mã của trục", "the hub's token")
+        hub_token = read_secret(options.hub_token_env, "mã của trục", "the hub's token")
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
         workers = background(hub, to_nodes(hub, hub_token), options.backoff)
@@ -166,12 +157,12 @@ def _exchange(
     if not settings.hub_url:
         return None, None
     if settings.hub_api == "edoc":
-        token = _secret(options.node_token_env, "mã của nút tại trục", "this node's token")
+        token = read_secret(options.node_token_env, "mã của nút tại trục", "this node's token")
         return to_hub(settings.hub_url, token), None
     client = VdxpClient(
         settings.hub_url,
-        _secret(options.system_id_env, "mã hệ thống tại trục", "this node's system id"),
-        _secret(options.secret_env, "khóa bí mật tại trục", "this node's secret at the hub"),
+        read_secret(options.system_id_env, "mã hệ thống tại trục", "this node's system id"),
+        read_secret(options.secret_env, "khóa bí mật tại trục", "this node's secret at the hub"),
     )
     return through_vdxp(client, node.organ_id), lambda: fetch_received(node, client)
 
@@ -184,7 +175,7 @@ def _stamp(options: ServeOptions) -> Stamp | None:
             "Khóa của cơ quan cần đi kèm ảnh con dấu (--seal).",
             "The agency's key needs its seal image (--seal).",
         )
-    password = _secret(
+    password = read_secret(
         options.org_key_password_env, "mật khẩu khóa của cơ quan", "the agency key's password"
     )
     return Stamp(

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
+from edoc.accounts import add_user, hold_key
 from edoc.agency import AgencyDirectory
 from edoc.envelope.build import build
 from edoc.envelope.metadata import document_from_metadata
@@ -47,7 +48,6 @@ from signing.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
 from web.text import LABELS
-from web.users import add_user, hold_key
 
 
 def _envelope(document: SampleDocument, to: Agency, case: Case) -> bytes:

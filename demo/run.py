@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from edoc.demo_exchange import run_exchange
+from demo.exchange import run_exchange
 from edoc.errors import EdocError, ToolMissingError
 from edoc.workspace import database_path, open_workspace
 from fixtures.documents import write_samples
