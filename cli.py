@@ -660,7 +660,7 @@ def batch_options(command):
 def _key_source(
     key_file, password_env, password_file, pkcs11_lib, token_label, key_label, key_cert
 ):
-    from signing.batch import KeySource
+    from signing.sign.batch import KeySource
 
     if bool(key_file) == bool(pkcs11_lib):
         raise click.UsageError("give a key: either --key FILE.p12 or --pkcs11-lib with labels")
@@ -678,9 +678,10 @@ def _key_source(
 
 
 def _run_batch(kind: str, options: dict, **spec_fields) -> None:
-    from signing.batch import Kind, SignSpec, plan, sign_batch
-    from signing.pades import Level, Options
-    from signing.trust import load_certificates
+    from signing.baseline import Level
+    from signing.sign.batch import Kind, SignSpec, plan, sign_batch
+    from signing.sign.pades import Options
+    from signing.validation.trust import load_certificates
 
     key = _key_source(*(options.pop(name) for name in KEY_ARGS))
     tsa_url = options["tsa_url"]
@@ -754,7 +755,7 @@ def _read_image(path: str) -> bytes:
 @click.option("--box", help="X1,Y1,X2,Y2 of the signature area, in PDF points.")
 def personal(image, field, anchor, page, box, **options):
     """The competent person's signature on each document."""
-    from signing.position import Anchor, Field
+    from signing.sign.position import Anchor, Field
 
     chosen = [w for w in (field, anchor, box) if w]
     if len(chosen) > 1:
@@ -846,8 +847,8 @@ def verification_options(command):
 
 
 def _chosen_policy(policy: str, trust: tuple[str, ...], revocation: str | None):
-    from signing.policy import load_policy
-    from signing.trust import load_certificates
+    from signing.validation.policy import load_policy
+    from signing.validation.trust import load_certificates
 
     return load_policy(policy).with_options(
         tuple(load_certificates(Path(p) for p in trust)), revocation
@@ -871,9 +872,9 @@ def verify(ctx, inputs, recursive, as_json, policy, trust, revocation, jobs, htm
     """
     import datetime as dt
 
-    from signing.batch import pdf_files
-    from signing.render import html_report, text_report
-    from signing.verify_batch import verify_batch
+    from signing.sign.batch import pdf_files
+    from signing.validation.batch import verify_batch
+    from signing.validation.render import html_report, text_report
 
     lang = ctx.find_root().obj["lang"]
     chosen = _chosen_policy(policy, trust, revocation)
@@ -928,7 +929,7 @@ def recheck(home, policy, every, as_json) -> None:
     from edoc.exchange.recheck import recheck_due
     from edoc.exchange.runtime import AGENCY, open_hub, open_node
     from edoc.workspace import open_workspace
-    from signing.policy import load_policy
+    from signing.validation.policy import load_policy
 
     workspace = open_workspace(home)
     organ_id, chosen = workspace.get_setting(AGENCY), load_policy(policy)
@@ -1097,7 +1098,7 @@ def register(home, agency, url, name, token_env) -> None:
     from edoc.envelope.metadata import organization
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     organ_id = str(AgencyId.parse(agency))
     name = name or organization(organ_id, AgencyDirectory.builtin(), "agency").organ_name
@@ -1127,7 +1128,7 @@ def register_system(home, system_id, agencies, name, secret_env) -> None:
     from edoc.agency import AgencyDirectory, AgencyId
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     secret = _secret(secret_env, "the system's secret")
     if len(secret) < 16:
@@ -1163,7 +1164,7 @@ def send(home, envelope, recipients, as_json) -> None:
     from edoc.exchange.send import send_envelope
     from edoc.files import read_input
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     workspace = open_workspace(home)
     settings = node_settings(workspace)
@@ -1252,7 +1253,7 @@ def inbox_act(home, document, code, reason, assignee, despite_failed_check, staf
     from edoc.exchange.actions import act
     from edoc.exchange.runtime import node_settings, open_node
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     workspace = open_workspace(home)
     node = open_node(workspace, node_settings(workspace).organ_id, DEFAULT_POLICY)

@@ -33,8 +33,8 @@ from edoc.exchange.configuration import (
 from edoc.exchange.outbox import retry, undeliverable
 from edoc.exchange.receive import Node
 from edoc.storage.models import UserRole
-from signing.checks import CATALOGUE
-from signing.policy import SHIPPED
+from signing.validation.checks import CATALOGUE
+from signing.validation.policy import SHIPPED
 from web.changes import what_changed
 from web.text import LABELS, language
 from web.users import Account, add_user, agency_user, change_user, hold_key, list_users

@@ -7,8 +7,8 @@ from edoc.audit.figures import Figures
 from edoc.audit.periods import Range
 from edoc.audit.report import AuditReport
 from edoc.timezone import shown, to_vietnam
-from signing.checks import CATALOGUE
-from signing.wording import VERDICTS
+from signing.validation.checks import CATALOGUE
+from signing.validation.wording import VERDICTS
 
 #: The words of the terminal, the spreadsheets and the pages.
 _SHARED: dict[str, dict[str, str]] = {

@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 from dataclasses import asdict, dataclass, field
 
-from signing.checks import CATALOGUE, Severity
+from signing.validation.checks import CATALOGUE, Severity
 
 
 class Indication(enum.StrEnum):

@@ -24,8 +24,11 @@ from edoc.files import read_input
 from edoc.floor import is_weak_hash, key_floor
 from edoc.untrusted import untrusted_text
 from signing import aio
-from signing.active import active_notes
-from signing.appearance import (
+from signing.pdf import DAMAGED, open_pdf
+from signing.raw import raw_signatures
+from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
+from signing.validation.active import active_notes
+from signing.validation.appearance import (
     PageTree,
     Widget,
     at_top_right,
@@ -34,17 +37,21 @@ from signing.appearance import (
     signature_widget,
     stamp_text_problem,
 )
-from signing.checks import Severity
-from signing.levels import DocumentLevels, kind_of
-from signing.modifications import EDOC_DIFF_POLICY
-from signing.pdf import DAMAGED_PDF, open_pdf
-from signing.policy import DEFAULT_POLICY, Policy, Revocation
-from signing.raw import raw_signatures
-from signing.report import DocumentReport, Finding, Indication, Note, SignatureReport, Verdict
-from signing.revocation import shared_validation
-from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
-from signing.structure import issuer_not_ca, signed_attributes_not_der
-from signing.wording import sub_indication_word
+from signing.validation.checks import Severity
+from signing.validation.levels import DocumentLevels, kind_of
+from signing.validation.modifications import EDOC_DIFF_POLICY
+from signing.validation.policy import DEFAULT_POLICY, Policy, Revocation
+from signing.validation.report import (
+    DocumentReport,
+    Finding,
+    Indication,
+    Note,
+    SignatureReport,
+    Verdict,
+)
+from signing.validation.revocation import shared_validation
+from signing.validation.structure import issuer_not_ca, signed_attributes_not_der
+from signing.validation.wording import sub_indication_word
 
 
 class _Run:
@@ -371,10 +378,6 @@ def verify_document(
     elif indeterminate:
         report.verdict = Verdict.INDETERMINATE
     return report
-
-
-#: Why a file could not be verified when what failed says nothing a reader could use.
-DAMAGED = EdocError(*DAMAGED_PDF)
 
 
 def verify_received(data: bytes, policy: Policy = DEFAULT_POLICY) -> DocumentReport:
