@@ -5,8 +5,16 @@ import enum
 
 
 class Level(enum.StrEnum):
-    """PAdES baseline levels edoc signs at."""
+    """A PAdES baseline level, or NOT_PADES for a signature that reaches none (a legacy
+    SubFilter, or a CMS without what B-B requires)."""
 
+    NOT_PADES = "NOT_PADES"
     B_B = "B-B"
     B_T = "B-T"
     B_LT = "B-LT"
+    B_LTA = "B-LTA"
+
+
+#: The levels edoc signs at; B-LTA (a document timestamp over the validation data) is only
+#: ever found by verification.
+SIGNED_LEVELS = (Level.B_B, Level.B_T, Level.B_LT)

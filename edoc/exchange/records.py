@@ -248,8 +248,8 @@ def signature_rows(report: DocumentReport) -> list[SignatureRecord]:
         SignatureRecord(
             field=_clipped(SignatureRecord, "field", s.field),
             signer=_clipped(SignatureRecord, "signer", s.signer),
-            role=s.role,
-            level=s.level,
+            role=s.role.value,
+            level=s.level.value,
             indication=s.indication.value,
             sub_indication=s.sub_indication,
             intact=s.intact,

@@ -34,7 +34,7 @@ from edoc.floor import key_floor
 from edoc.timezone import to_vietnam
 from edoc.untrusted import untrusted_text
 from signing import aio
-from signing.baseline import Level
+from signing.baseline import SIGNED_LEVELS, Level
 from signing.certificates import asn1_certificate
 from signing.geometry import POINTS_PER_MM, Box, image_box, media_box, seal_box
 from signing.pdf import open_pdf
@@ -155,6 +155,8 @@ def _sign(
             writer, fields.SigFieldSpec(field_name, on_page=box.page - 1, box=box.rect)
         )
     level = options.level
+    if level not in SIGNED_LEVELS:
+        raise SigningError(f"edoc không ký ở mức {level}.", f"edoc does not sign at level {level}.")
     if level in (Level.B_T, Level.B_LT) and not options.tsa_url:
         raise SigningError(
             f"Mức {level} cần địa chỉ máy chủ cấp dấu thời gian (--tsa).",
