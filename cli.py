@@ -27,9 +27,9 @@ import edoc
 from edoc.errors import EdocError
 
 if TYPE_CHECKING:
-    from signing.batch import KeySource
-    from signing.keys import SigningKey
-    from signing.policy import Policy
+    from signing.sign.batch import KeySource
+    from signing.sign.keys import SigningKey
+    from signing.validation.policy import Policy
 
 LANG_ENV = "EDOC_LANG"
 
@@ -201,7 +201,7 @@ def key_source(
 ) -> "KeySource":
     """Where the signing key the options name is (a usage error when they name none or
     half of one), its password or PIN read as :func:`read_password` reads it."""
-    from signing.batch import KeySource
+    from signing.sign.batch import KeySource
 
     if bool(key_file) == bool(pkcs11_lib):
         raise click.UsageError("give a key: either --key FILE.p12 or --pkcs11-lib with labels")
@@ -279,8 +279,8 @@ def verification_options(command: Callable) -> Callable:
 def chosen_policy(policy: str, trust: tuple[str, ...], revocation: str | None) -> "Policy":
     """The verification policy ``policy`` (a file or a shipped name) with the anchors of
     ``--trust`` added and ``--revocation`` over its own."""
-    from signing.policy import load_policy
-    from signing.trust import load_certificates
+    from signing.validation.policy import load_policy
+    from signing.validation.trust import load_certificates
 
     return load_policy(policy).with_options(
         tuple(load_certificates(Path(p) for p in trust)), revocation

@@ -71,8 +71,8 @@ from fixtures.letters import signed_letter
 from fixtures.pki import TestPKI, build_pki
 from fixtures.postgres import PostgresServer
 from fixtures.services import PKIServer
-from signing.policy import DEFAULT_POLICY
-from signing.verify import verify_document
+from signing.validation.policy import DEFAULT_POLICY
+from signing.validation.verify import verify_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mật-khẩu-tải-thử"

@@ -32,9 +32,10 @@ from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI, build_pki
 from fixtures.services import PKIServer
-from signing.batch import KeySource, Kind, SignSpec, plan, sign_batch
+from signing.baseline import Level
 from signing.geometry import Box, image_box, seal_box
-from signing.pades import Level, Options
+from signing.sign.batch import KeySource, Kind, SignSpec, plan, sign_batch
+from signing.sign.pades import Options
 
 
 def plain_pyhanko(

@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives import serialization
 from bench.sign import arguments, edoc_batch, workspace
 from fixtures.services import PKIServer
 from signing.geometry import Box
-from signing.pades import Options
-from signing.policy import DEFAULT_POLICY
-from signing.verify_batch import verify_batch
+from signing.sign.pades import Options
+from signing.validation.batch import verify_batch
+from signing.validation.policy import DEFAULT_POLICY
 
 
 def main() -> None:

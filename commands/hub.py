@@ -25,7 +25,7 @@ def register(home, agency, url, name, token_env) -> None:
     from edoc.envelope.metadata import organization
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     organ_id = str(AgencyId.parse(agency))
     name = name or organization(organ_id, AgencyDirectory.builtin(), "agency").organ_name
@@ -55,7 +55,7 @@ def register_system(home, system_id, agencies, name, secret_env) -> None:
     from edoc.agency import AgencyDirectory, AgencyId
     from edoc.exchange.runtime import open_hub
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     secret = read_secret(secret_env, "khóa bí mật của hệ thống", "the system's secret")
     if len(secret) < 16:

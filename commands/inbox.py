@@ -72,7 +72,7 @@ def inbox_act(home, document, code, reason, assignee, despite_failed_check, staf
     from edoc.exchange.actions import act
     from edoc.exchange.runtime import node_settings, open_node
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     workspace = open_workspace(home)
     node = open_node(workspace, node_settings(workspace).organ_id, DEFAULT_POLICY)

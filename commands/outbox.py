@@ -21,7 +21,7 @@ def send(home, envelope, recipients, as_json) -> None:
     from edoc.exchange.send import send_envelope
     from edoc.files import read_input
     from edoc.workspace import open_workspace
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     workspace = open_workspace(home)
     settings = node_settings(workspace)

@@ -15,9 +15,10 @@ def sign() -> None:
 
 
 def _run_batch(kind: str, options: dict, **spec_fields) -> None:
-    from signing.batch import Kind, SignSpec, plan, sign_batch
-    from signing.pades import Level, Options
-    from signing.trust import load_certificates
+    from signing.baseline import Level
+    from signing.sign.batch import Kind, SignSpec, plan, sign_batch
+    from signing.sign.pades import Options
+    from signing.validation.trust import load_certificates
 
     key = key_source(*(options.pop(name) for name in KEY_ARGS))
     tsa_url = options["tsa_url"]
@@ -91,7 +92,7 @@ def _read_image(path: str) -> bytes:
 @click.option("--box", help="X1,Y1,X2,Y2 of the signature area, in PDF points.")
 def personal(image, field, anchor, page, box, **options):
     """The competent person's signature on each document."""
-    from signing.position import Anchor, Field
+    from signing.sign.position import Anchor, Field
 
     chosen = [w for w in (field, anchor, box) if w]
     if len(chosen) > 1:

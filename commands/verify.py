@@ -30,9 +30,9 @@ def verify(
     """
     import datetime as dt
 
-    from signing.batch import pdf_files
-    from signing.render import html_report, text_report
-    from signing.verify_batch import verify_batch
+    from signing.sign.batch import pdf_files
+    from signing.validation.batch import verify_batch
+    from signing.validation.render import html_report, text_report
 
     lang = run.lang
     chosen = chosen_policy(policy, trust, revocation)
@@ -87,7 +87,7 @@ def recheck(home, policy, every, as_json) -> None:
     from edoc.exchange.recheck import recheck_due
     from edoc.exchange.runtime import AGENCY, open_hub, open_node
     from edoc.workspace import open_workspace
-    from signing.policy import load_policy
+    from signing.validation.policy import load_policy
 
     workspace = open_workspace(home)
     organ_id, chosen = workspace.get_setting(AGENCY), load_policy(policy)

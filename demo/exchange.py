@@ -44,7 +44,7 @@ from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import TestPKI
 from fixtures.signed_samples import CASES, Case, signed_document
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
 from web.text import LABELS

@@ -18,8 +18,8 @@ from edoc.errors import EdocError, SigningKeyError
 from edoc.storage.blobs import BlobStore
 from edoc.storage.models import User, UserRole
 from edoc.timezone import as_utc
-from signing.keys import SigningKey, pkcs12_key
 from signing.roles import Role, certificate_role
+from signing.sign.keys import SigningKey, pkcs12_key
 
 MIN_PASSWORD = 8
 

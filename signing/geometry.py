@@ -4,6 +4,7 @@ import io
 from dataclasses import dataclass
 
 from PIL import Image
+from pyhanko.pdf_utils import generic
 
 POINTS_PER_MM = 72 / 25.4
 
@@ -49,3 +50,17 @@ def seal_box(personal: Box, diameter_mm: float) -> Box:
     right = personal.x1 + personal.width / 3
     cy = (personal.y1 + personal.y2) / 2
     return Box(personal.page, right - diameter, cy - diameter / 2, right, cy + diameter / 2)
+
+
+def media_box(page: generic.DictionaryObject) -> tuple[float, float, float, float]:
+    """A page's /MediaBox, inherited from its parents when it has none (A4 when none has)."""
+    node, depth = page, 0
+    while node is not None and depth < 32:
+        box = node.get("/MediaBox")
+        if box is not None:
+            x1, y1, x2, y2 = (float(v) for v in box)
+            return x1, y1, x2, y2
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+        depth += 1
+    return 0.0, 0.0, 595.0, 842.0

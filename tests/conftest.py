@@ -25,7 +25,7 @@ from fixtures.letters import letter_envelope, signed_letter
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from web.app import create_node_app
 
 

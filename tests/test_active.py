@@ -14,13 +14,13 @@ from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image, signature_image
 from fixtures.letters import signed_letter
-from signing import active
-from signing.active import UNCHECKED, active_content
 from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
-from signing.policy import DEFAULT_POLICY
-from signing.report import Verdict
-from signing.verify import verify_document
+from signing.sign.pades import sign_organisation, sign_personal
+from signing.validation import active
+from signing.validation.active import UNCHECKED, active_content
+from signing.validation.policy import DEFAULT_POLICY
+from signing.validation.report import Verdict
+from signing.validation.verify import verify_document
 from tests.test_signing import key_of
 
 #: Where a script is put, and what finds it there.

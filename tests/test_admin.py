@@ -15,10 +15,10 @@ from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
 from fixtures.images import signature_image
-from signing.checks import Severity
-from signing.policy import DEFAULT_POLICY
 from signing.roles import fingerprint
-from signing.verify import verify_document
+from signing.validation.checks import Severity
+from signing.validation.policy import DEFAULT_POLICY
+from signing.validation.verify import verify_document
 from tests.conftest import PASSWORD
 from tests.test_web import KEY_PASSWORD, _draft, _step, csrf_of, logged_in
 from web.app import create_node_app

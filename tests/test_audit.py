@@ -59,8 +59,8 @@ from fixtures.images import seal_image, signature_image
 from fixtures.letters import letter_envelope
 from fixtures.pki import build_pki
 from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
-from signing.policy import DEFAULT_POLICY
+from signing.sign.pades import sign_organisation, sign_personal
+from signing.validation.policy import DEFAULT_POLICY
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 

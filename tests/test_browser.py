@@ -84,7 +84,7 @@ def two_agencies(tmp_path, pki):
     from edoc.envelope.model import Organization
     from edoc.exchange.local import LocalNetwork
     from fixtures.agencies import HA_NOI, VPCP
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     agencies = [VPCP, HA_NOI]
     organisations = [Organization(a.organ_id, a.name) for a in agencies]
@@ -348,7 +348,7 @@ def told_inbox(inbox, pki):
     from edoc.envelope.model import Attachment as EnvelopeAttachment
     from edoc.exchange.receive import Node, receive_envelope
     from fixtures.letters import letter_envelope, signed_letter
-    from signing.policy import DEFAULT_POLICY
+    from signing.validation.policy import DEFAULT_POLICY
 
     app, node, document = inbox
     files = [EnvelopeAttachment("main", "l.pdf", "application/pdf", signed_letter(pki)[1])]

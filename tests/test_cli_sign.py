@@ -15,8 +15,8 @@ from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
 from fixtures.letters import signed_letter
 from fixtures.token import create_token
-from signing.pades import placed_signatures
 from signing.roles import Role
+from signing.sign.pades import placed_signatures
 from tests.conftest import require_tool
 from tests.test_signing import statuses
 

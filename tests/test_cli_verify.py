@@ -11,7 +11,7 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
 from fixtures.letters import signed_letter
-from signing.pades import sign_attachment
+from signing.sign.pades import sign_attachment
 from tests.test_signing import key_of
 
 
@@ -138,15 +138,15 @@ def test_mutated_copies_of_a_signed_pdf_give_one_json_line_each_and_no_traceback
 
 
 def test_whatever_fails_while_verifying_one_file_is_that_files_error(folder, monkeypatch):
-    from signing import verify_batch
+    from signing.validation import batch
 
     def failing_on_broken(document, policy):
         if str(document).endswith("broken.pdf"):
             raise RecursionError("maximum recursion depth exceeded")  # a reader's deep structure
         return verify(document, policy)
 
-    verify = verify_batch.verify_document
-    monkeypatch.setattr(verify_batch, "verify_document", failing_on_broken)
+    verify = batch.verify_document
+    monkeypatch.setattr(batch, "verify_document", failing_on_broken)
     result = edoc(
         "--lang", "en", "verify", str(folder / "broken.pdf"), str(folder / "docs" / "a-signed.pdf"),
         "--json", "--jobs", "1", *trust(folder),

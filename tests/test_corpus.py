@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from signing.policy import DEFAULT_POLICY
-from signing.verify import verify_document
+from signing.validation.policy import DEFAULT_POLICY
+from signing.validation.verify import verify_document
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dss"
 BROKEN = {"SIG_INTEGRITY", "SIG_BYTERANGE", "SIG_MODIFIED"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from signing.checks import CATALOGUE
+from signing.validation.checks import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

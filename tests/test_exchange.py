@@ -23,7 +23,7 @@ from edoc.exchange.outbox import Backoff
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 
 FAST = Backoff(first=0.05, most=0.4)
 

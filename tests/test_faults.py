@@ -62,9 +62,9 @@ from fixtures.pki import build_pki
 from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
 from signing.geometry import Box
-from signing.pades import sign_organisation, sign_personal
-from signing.policy import DEFAULT_POLICY, load_policy
-from signing.revocation import renew_validation
+from signing.sign.pades import sign_organisation, sign_personal
+from signing.validation.policy import DEFAULT_POLICY, load_policy
+from signing.validation.revocation import renew_validation
 from tests.conftest import PASSWORD, require_tool
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app

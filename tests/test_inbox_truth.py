@@ -21,7 +21,7 @@ from edoc.exchange.send import send_envelope
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.letters import letter_envelope, signed_letter
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_web import csrf_of, logged_in
 
@@ -168,7 +168,7 @@ def test_the_timeline_says_what_happened_in_words(inbox, envelope):
 def test_every_etsi_result_a_validation_can_give_is_said_in_words(lang):
     from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 
-    from signing.wording import sub_indication_word
+    from signing.validation.wording import sub_indication_word
 
     said = {
         m.name: sub_indication_word(m.name, lang)

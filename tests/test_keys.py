@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives import serialization
 from edoc.errors import SigningKeyError
 from fixtures.export import TEST_PASSWORD, pkcs12_bytes
 from fixtures.token import create_token
-from signing.keys import load_pkcs12, open_token_key
 from signing.roles import fingerprint
+from signing.sign.keys import load_pkcs12, open_token_key
 from tests.conftest import require_tool
 
 
@@ -70,7 +70,7 @@ def test_legacy_pkcs12_opens_where_the_legacy_provider_is_available(pki, legacy_
 
 def test_legacy_pkcs12_without_the_legacy_provider_says_how_to_convert(legacy_p12):
     script = (
-        "from pathlib import Path; from signing.keys import load_pkcs12\n"
+        "from pathlib import Path; from signing.sign.keys import load_pkcs12\n"
         "from edoc.errors import EdocError\n"
         f"try: load_pkcs12(Path({str(legacy_p12)!r}), '1234')\n"
         "except EdocError as e: print(e.message('en'))\n"

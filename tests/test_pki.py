@@ -28,7 +28,7 @@ from fixtures.agencies import AGENCIES
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.keys import derive_rsa_key
 from fixtures.pki import build_pki
-from signing.signer import asn1_certificate
+from signing.certificates import asn1_certificate
 
 SIGNING_USAGE = {"non_repudiation", "digital_signature"}
 

@@ -33,7 +33,7 @@ from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Blob, Delivery, DeliveryState, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 
 
 @pytest.fixture(params=["disk", "database"])

@@ -25,7 +25,7 @@ from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import DeliveryState, Direction, Document
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.letters import letter_envelope
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_browser import ARTEFACTS, browser  # noqa: F401 (the fixture)
 from tests.test_web import logged_in
@@ -120,7 +120,7 @@ def test_whatever_fails_while_verifying_a_received_pdf_is_that_files_report(inbo
     def failing(data, policy):
         raise RecursionError("maximum recursion depth exceeded")  # a reader's deep structure
 
-    monkeypatch.setattr("signing.verify.verify_document", failing)
+    monkeypatch.setattr("signing.validation.verify.verify_document", failing)
     app, node, _ = inbox
     answer = app.test_client().post(PATH, data=_carrying(HOSTILE["random"]), headers=POSTED)
     assert answer.status_code == 200, answer.get_data(as_text=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fixtures.signed_samples import write_signed_samples
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app
 

@@ -37,8 +37,8 @@ from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
-from signing.pades import sign_organisation, sign_personal
-from signing.position import Anchor
+from signing.sign.pades import sign_organisation, sign_personal
+from signing.sign.position import Anchor
 from tests.conftest import PASSWORD, agency_node
 from tests.test_signing import key_of
 from tests.test_web import KEY_PASSWORD, copy_of, csrf_of, logged_in
@@ -548,8 +548,8 @@ def _signed_by(certificate, key, pdf: bytes) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
 
-    from signing.keys import SigningKey
-    from signing.signer import signer_for
+    from signing.sign.keys import SigningKey
+    from signing.sign.signer import signer_for
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(field_name="Stranger")

@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from fixtures.selfcheck import fetch
-from signing.signer import asn1_certificate
+from signing.certificates import asn1_certificate
 
 
 def ocsp_request(certificate, issuer, nonce: bytes | None = None) -> ocsp.OCSPRequest:

@@ -17,10 +17,12 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.images import seal_image, signature_image
 from fixtures.token import create_token
+from signing.baseline import Level
+from signing.certificates import asn1_certificate
 from signing.geometry import Box
-from signing.keys import SigningKey, open_token_key
-from signing.pades import (
-    Level,
+from signing.roles import Role
+from signing.sign.keys import SigningKey, open_token_key
+from signing.sign.pades import (
     Options,
     placed_signatures,
     sign_attachment,
@@ -28,9 +30,7 @@ from signing.pades import (
     sign_organisation,
     sign_personal,
 )
-from signing.position import Anchor, Field
-from signing.roles import Role
-from signing.signer import asn1_certificate
+from signing.sign.position import Anchor, Field
 from tests.conftest import require_tool
 
 

@@ -29,7 +29,7 @@ from edoc.storage.models import Delivery, DeliveryState, UserRole
 from edoc.timezone import to_vietnam
 from edoc.workspace import open_workspace
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.test_vdxp import envelope_of, exchange, letter  # noqa: F401 - fixtures
 from tests.test_web import csrf_of, logged_in

@@ -33,7 +33,7 @@ from edoc.storage.models import (
 from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from fixtures.letters import letter_envelope, signed_letter
-from signing.policy import DEFAULT_POLICY
+from signing.validation.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.sdk_client import SdkService
 from tests.test_exchange import FAST, arrived_at_sender, documents, eventually

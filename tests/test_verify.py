@@ -21,12 +21,13 @@ from fixtures.images import seal_image
 from fixtures.letters import signed_letter
 from fixtures.pki import Revocation, build_pki
 from fixtures.services import PKIServer
-from signing.checks import CATALOGUE, Severity
-from signing.keys import SigningKey
-from signing.pades import Level, Options, sign_organisation
-from signing.policy import DEFAULT_POLICY, load_policy
-from signing.report import Indication, Verdict
-from signing.verify import verify_document
+from signing.baseline import Level
+from signing.sign.keys import SigningKey
+from signing.sign.pades import Options, sign_organisation
+from signing.validation.checks import CATALOGUE, Severity
+from signing.validation.policy import DEFAULT_POLICY, load_policy
+from signing.validation.report import Indication, Verdict
+from signing.validation.verify import verify_document
 from tests.test_signing import key_of
 
 

@@ -15,7 +15,7 @@ from edoc.envelope.model import Organization
 from edoc.storage.models import Delivery, Direction, Document, UserRole
 from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
-from signing.verify import verify_document
+from signing.validation.verify import verify_document
 from tests.conftest import PASSWORD
 from web.app import create_node_app
 from web.lockout import LoginRules

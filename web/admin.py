@@ -34,8 +34,8 @@ from edoc.exchange.configuration import (
 from edoc.exchange.outbox import retry, undeliverable
 from edoc.exchange.receive import Node
 from edoc.storage.models import UserRole
-from signing.checks import CATALOGUE
-from signing.policy import SHIPPED
+from signing.validation.checks import CATALOGUE
+from signing.validation.policy import SHIPPED
 from web.changes import what_changed
 from web.text import labels, language
 

@@ -39,9 +39,9 @@ from edoc.exchange.drafts import (
 from edoc.exchange.receive import Node
 from edoc.storage.models import Draft
 from edoc.timezone import VIETNAM
-from signing.keys import SigningKey
-from signing.pades import sign_organisation, sign_personal
-from signing.position import Anchor
+from signing.sign.keys import SigningKey
+from signing.sign.pades import sign_organisation, sign_personal
+from signing.sign.position import Anchor
 from web.files import file_response, plain_name
 from web.roles import only
 from web.text import labels, language

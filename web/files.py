@@ -2,7 +2,7 @@
 anything else downloaded, never sniffed into something the browser would run; and the names
 files are kept and served under.
 
-A PDF carrying content a viewer may run (:mod:`signing.active`) is downloaded too, never
+A PDF carrying content a viewer may run (:mod:`signing.validation.active`) is downloaded too, never
 shown: the browser's viewer would run it inside the inbox's own origin.
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from flask import Response, make_response
 
-from signing.active import active_content
+from signing.validation.active import active_content
 
 #: What a PDF shown in the inbox's own frame may do: be framed by the inbox only.
 INLINE = "frame-ancestors 'self'"

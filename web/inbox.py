@@ -34,8 +34,8 @@ from edoc.search import fold
 from edoc.storage.listing import InboxFilter, received_documents
 from edoc.storage.models import Attachment, Direction, Document
 from edoc.timezone import day_start, shown
-from signing.verify import verify_document
-from signing.wording import (
+from signing.validation.verify import verify_document
+from signing.validation.wording import (
     TRUST_CODES,
     indication_code,
     indication_word,

@@ -41,8 +41,8 @@ from edoc.exchange.vdxp_hub import hub_app
 from edoc.exchange.worker import Worker, background
 from edoc.files import read_input
 from edoc.workspace import Workspace, open_workspace
-from signing.keys import load_pkcs12
-from signing.policy import load_policy
+from signing.sign.keys import load_pkcs12
+from signing.validation.policy import load_policy
 from web.app import create_node_app
 from web.compose import Stamp
 from web.proxies import trust_proxies

@@ -34,10 +34,10 @@ from edoc.storage.blobs import BlobStore, insert_ignoring_duplicates
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import HUB_ID, Direction, Document, StatusEvent
 from edoc.timezone import day_start
-from signing.policy import Policy
-from signing.report import DocumentReport
-from signing.verify import unreadable_report
-from signing.verify_batch import verify_batch
+from signing.validation.batch import verify_batch
+from signing.validation.policy import Policy
+from signing.validation.report import DocumentReport
+from signing.validation.verify import unreadable_report
 
 ENVELOPES = (".xml", ".edxml")
 ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")

@@ -19,7 +19,7 @@ from edoc.audit.figures import Figures, Filter, Listed, aggregate, conditions, e
 from edoc.audit.periods import Range, check_kind, label_months, month_label, period_of
 from edoc.errors import AuditError
 from edoc.storage.models import Agency, AuditEntry, Direction
-from signing.checks import CATALOGUE
+from signing.validation.checks import CATALOGUE
 
 
 @dataclass(frozen=True)

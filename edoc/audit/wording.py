@@ -8,8 +8,8 @@ from edoc.audit.periods import Range
 from edoc.audit.report import AuditReport
 from edoc.bilingual import LANGUAGES, Text, in_language, language_of
 from edoc.timezone import shown, to_vietnam
-from signing.checks import CATALOGUE
-from signing.wording import VERDICTS
+from signing.validation.checks import CATALOGUE
+from signing.validation.wording import VERDICTS
 
 #: The words of the terminal, the spreadsheets and the pages.
 _SHARED: dict[str, Text] = {

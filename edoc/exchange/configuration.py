@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from edoc.errors import EdocError, NotFoundError
 from edoc.exchange.receive import Node
 from edoc.storage.models import Setting, TrustAnchor, VerificationReport
-from signing.policy import SHIPPED, Policy, load_policy, parse_policy
 from signing.roles import fingerprint
-from signing.trust import read_certificates
+from signing.validation.policy import SHIPPED, Policy, load_policy, parse_policy
+from signing.validation.trust import read_certificates
 
 POLICY_NAME = "policy.name"
 POLICY_TOML = "policy.toml"

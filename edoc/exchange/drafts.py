@@ -25,7 +25,7 @@ from edoc.exchange.receive import Node
 from edoc.exchange.records import find_document
 from edoc.exchange.send import send_message
 from edoc.storage.models import Direction, Draft, utc_now
-from signing.verify import verify_document
+from signing.validation.verify import verify_document
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from edoc.storage.models import (
     StatusEvent,
     VdxpSystem,
 )
-from signing.policy import Policy
+from signing.validation.policy import Policy
 
 
 def token_digest(token: str) -> str:

@@ -25,7 +25,7 @@ from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import HUB_ID
-from signing.policy import Policy
+from signing.validation.policy import Policy
 
 
 @dataclass

@@ -45,8 +45,8 @@ from edoc.exchange.records import (
 from edoc.exchange.trace import hop
 from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
 from edoc.storage.models import DeliveryState, Direction, Document, StatusEvent
-from signing.policy import Policy
-from signing.report import DocumentReport
+from signing.validation.policy import Policy
+from signing.validation.report import DocumentReport
 
 
 @dataclass

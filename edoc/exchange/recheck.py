@@ -26,10 +26,10 @@ from edoc.exchange.records import (
     signer_checked,
 )
 from edoc.storage.models import Attachment, Document, VerificationReport
-from signing.policy import Policy
-from signing.report import DocumentReport
-from signing.revocation import renew_validation
-from signing.verify import verify_document
+from signing.validation.policy import Policy
+from signing.validation.report import DocumentReport
+from signing.validation.revocation import renew_validation
+from signing.validation.verify import verify_document
 
 #: How many due reports are read at a time.
 BATCH = 50

@@ -33,10 +33,10 @@ from edoc.storage.models import (
     StatusEvent,
     VerificationReport,
 )
-from signing.checks import Severity
-from signing.policy import Policy
-from signing.report import DocumentReport, Finding, Verdict
-from signing.verify import verify_document, verify_received
+from signing.validation.checks import Severity
+from signing.validation.policy import Policy
+from signing.validation.report import DocumentReport, Finding, Verdict
+from signing.validation.verify import verify_document, verify_received
 
 #: When to verify again a PDF whose revocation status could not be established: a minute
 #: later, then waiting twice as long after each try, at most six hours.
@@ -248,8 +248,8 @@ def signature_rows(report: DocumentReport) -> list[SignatureRecord]:
         SignatureRecord(
             field=_clipped(SignatureRecord, "field", s.field),
             signer=_clipped(SignatureRecord, "signer", s.signer),
-            role=s.role,
-            level=s.level,
+            role=s.role.value,
+            level=s.level.value,
             indication=s.indication.value,
             sub_indication=s.sub_indication,
             intact=s.intact,

@@ -19,8 +19,8 @@ from edoc.exchange.receive import Node
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import sessions
 from edoc.workspace import Workspace
-from signing.policy import Policy
-from signing.trust import load_certificates
+from signing.validation.policy import Policy
+from signing.validation.trust import load_certificates
 
 AGENCY = "node.organ_id"
 BLOBS_ENV = "EDOC_BLOBS"

@@ -13,7 +13,7 @@ from functools import cached_property
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from signing.geometry import Box
+from signing.geometry import Box, media_box
 
 _TEXT_OPERATORS = re.compile(rb"(?:^|[\s\]\)>])(?:Tj|TJ|'|\")(?:$|\s)")
 _MAX_DEPTH = 4
@@ -171,20 +171,6 @@ def is_scanned(tree: PageTree) -> bool:
     scanner (a text-bearing page, even one with pictures, is not scanned)."""
     pages = tree.pages
     return bool(pages) and all(_page_has_image(p) and not _has_text(p) for p in pages)
-
-
-def media_box(page: generic.DictionaryObject) -> tuple[float, float, float, float]:
-    """A page's /MediaBox, inherited from its parents when it has none (A4 when none has)."""
-    node, depth = page, 0
-    while node is not None and depth < 32:
-        box = node.get("/MediaBox")
-        if box is not None:
-            x1, y1, x2, y2 = (float(v) for v in box)
-            return x1, y1, x2, y2
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
-        depth += 1
-    return 0.0, 0.0, 595.0, 842.0
 
 
 def _reference(value):

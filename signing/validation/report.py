@@ -1,10 +1,16 @@
-"""What a verification says: per signature, per finding, per document, in both languages."""
+"""What a verification says: per signature, per finding, per document, in both languages.
+
+Each report is built once, when everything about it is known, and frozen: a report is
+shared by the pages, the database rows and the audit that show it, and a change is a new
+report (:func:`dataclasses.replace`)."""
 
 import datetime as dt
 import enum
 from dataclasses import asdict, dataclass, field
 
-from signing.checks import CATALOGUE, Severity
+from signing.baseline import Level
+from signing.roles import Role
+from signing.validation.checks import CATALOGUE, Severity
 
 
 class Indication(enum.StrEnum):
@@ -52,7 +58,7 @@ class Finding:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class SignatureReport:
     """Everything a clerk or auditor is shown about one signature."""
 
@@ -63,12 +69,12 @@ class SignatureReport:
     issuer: str = ""
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
-    role: str = "unknown"
+    role: Role = Role.UNKNOWN
     role_reason: str = ""
     signing_time: dt.datetime | None = None
     timestamp_time: dt.datetime | None = None
     sub_filter: str = ""
-    level: str = "NOT_PADES"
+    level: Level = Level.NOT_PADES
     digest_algorithm: str = ""
     signature_algorithm: str = ""
     key_size: int = 0
@@ -86,6 +92,8 @@ class SignatureReport:
         for name in ("signing_time", "timestamp_time", "valid_from", "valid_until"):
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None
+        data["role"] = self.role.value
+        data["level"] = self.level.value
         data["indication"] = self.indication.value
         return data
 
@@ -110,7 +118,7 @@ class Note:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentReport:
     """The verdict on one document, its signatures, every finding and the notes on it."""
 

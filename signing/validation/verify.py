@@ -12,7 +12,6 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
@@ -24,8 +23,12 @@ from edoc.files import read_input
 from edoc.floor import is_weak_hash, key_floor
 from edoc.untrusted import untrusted_text
 from signing import aio
-from signing.active import active_notes
-from signing.appearance import (
+from signing.baseline import Level
+from signing.pdf import DAMAGED, open_pdf
+from signing.raw import raw_signatures
+from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
+from signing.validation.active import active_notes
+from signing.validation.appearance import (
     PageTree,
     Widget,
     at_top_right,
@@ -34,17 +37,21 @@ from signing.appearance import (
     signature_widget,
     stamp_text_problem,
 )
-from signing.checks import Severity
-from signing.levels import DocumentLevels, kind_of
-from signing.modifications import EDOC_DIFF_POLICY
-from signing.pdf import DAMAGED_PDF, open_pdf
-from signing.policy import DEFAULT_POLICY, Policy, Revocation
-from signing.raw import raw_signatures
-from signing.report import DocumentReport, Finding, Indication, Note, SignatureReport, Verdict
-from signing.revocation import shared_validation
-from signing.roles import Role, certificate_role, identifiers, subject_value, subject_values
-from signing.structure import issuer_not_ca, signed_attributes_not_der
-from signing.wording import sub_indication_word
+from signing.validation.checks import Severity
+from signing.validation.levels import DocumentLevels, kind_of
+from signing.validation.modifications import EDOC_DIFF_POLICY
+from signing.validation.policy import DEFAULT_POLICY, Policy, Revocation
+from signing.validation.report import (
+    DocumentReport,
+    Finding,
+    Indication,
+    Note,
+    SignatureReport,
+    Verdict,
+)
+from signing.validation.revocation import shared_validation
+from signing.validation.structure import issuer_not_ca, signed_attributes_not_der
+from signing.validation.wording import sub_indication_word
 
 
 class _Run:
@@ -96,24 +103,61 @@ def _signing_moment(embedded: EmbeddedPdfSignature) -> dt.datetime | None:
     return embedded.self_reported_timestamp
 
 
-def _signature_report(embedded, reader: PdfFileReader, run: _Run):
+@dataclass
+class _Facts:
+    """What is learnt about one signature as its checks run: the report's fields known so far
+    (``values``, read as attributes, a field not yet known reading as a report's default)
+    and the judgement, until the report is made from them (:meth:`report`), once, with where
+    the signature shows on the page."""
+
+    values: dict[str, object]
+    indication: Indication = Indication.INDETERMINATE
+    sub_indication: str | None = None
+
+    def __getattr__(self, name: str):
+        if name == "values":  # not set yet: no recursion through the lookup below
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            return getattr(_EMPTY_REPORT, name)
+
+    def report(self, **placement) -> SignatureReport:
+        return SignatureReport(
+            **self.values,
+            **placement,
+            indication=self.indication,
+            sub_indication=self.sub_indication,
+        )
+
+
+_EMPTY_REPORT = SignatureReport(field="")
+
+
+def _signature_facts(embedded, run: _Run) -> tuple[_Facts, Role]:
     field_name = embedded.field_name
-    report = SignatureReport(field=field_name, revision=embedded.signed_revision)
-    report.sub_filter = untrusted_text(embedded.sig_object.get("/SubFilter", "")).lstrip("/")
     certificate = x509.load_der_x509_certificate(embedded.signer_cert.dump())
-    report.signer = subject_value(certificate, NameOID.COMMON_NAME)
-    report.identifiers = [f"{prefix}:{number}" for prefix, number in identifiers(certificate)]
-    report.unit = ", ".join(
-        subject_values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
-        + subject_values(certificate, NameOID.ORGANIZATION_NAME)
-    )
-    report.issuer = untrusted_text(certificate.issuer.rfc4514_string())
-    report.valid_from = certificate.not_valid_before_utc
-    report.valid_until = certificate.not_valid_after_utc
     decision = certificate_role(certificate)
-    report.role, report.role_reason = decision.role.value, decision.reason_en
-    report.key_size = getattr(certificate.public_key(), "key_size", 0)
-    report.digest_algorithm = embedded.md_algorithm
+    facts = _Facts(
+        {
+            "field": field_name,
+            "revision": embedded.signed_revision,
+            "sub_filter": untrusted_text(embedded.sig_object.get("/SubFilter", "")).lstrip("/"),
+            "signer": subject_value(certificate, NameOID.COMMON_NAME),
+            "identifiers": [f"{prefix}:{number}" for prefix, number in identifiers(certificate)],
+            "unit": ", ".join(
+                subject_values(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME)
+                + subject_values(certificate, NameOID.ORGANIZATION_NAME)
+            ),
+            "issuer": untrusted_text(certificate.issuer.rfc4514_string()),
+            "valid_from": certificate.not_valid_before_utc,
+            "valid_until": certificate.not_valid_after_utc,
+            "role": decision.role,
+            "role_reason": decision.reason_en,
+            "key_size": getattr(certificate.public_key(), "key_size", 0),
+            "digest_algorithm": embedded.md_algorithm,
+        }
+    )
     try:
         moment = _signing_moment(embedded)
         status = _validated(embedded, run.present)
@@ -122,35 +166,39 @@ def _signature_report(embedded, reader: PdfFileReader, run: _Run):
     except SignatureValidationError as error:
         reason = untrusted_text(error)
         run.add("SIG_INTEGRITY", field_name, reason, reason)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
-        return report, decision.role
-    report.signature_algorithm = status.pkcs7_signature_mechanism
-    report.intact = bool(status.intact and status.valid)
-    report.trusted = bool(status.trusted)
-    report.covers_whole_file = status.coverage.name == "ENTIRE_FILE"
-    report.signing_time = status.signer_reported_dt
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        return facts, decision.role
+    facts.values.update(
+        signature_algorithm=status.pkcs7_signature_mechanism,
+        intact=bool(status.intact and status.valid),
+        trusted=bool(status.trusted),
+        covers_whole_file=status.coverage.name == "ENTIRE_FILE",
+        signing_time=status.signer_reported_dt,
+        level=run.levels.level(embedded),
+    )
     if status.timestamp_validity is not None:
-        report.timestamp_time = status.timestamp_validity.timestamp
-    report.level = run.levels.level(embedded)
+        facts.values["timestamp_time"] = status.timestamp_validity.timestamp
     revocation_unknown = (
         run.fetchers is not None
         and getattr(status.trust_problem_indic, "name", "") == "CERTIFICATE_CHAIN_GENERAL_FAILURE"
         and _trusted_without_revocation(embedded, run.context(moment, strict=False))
     )
-    if report.intact and signed_attributes_not_der(embedded):
+    if facts.intact and signed_attributes_not_der(embedded):
         vi = "chữ ký chỉ đúng trên dạng mã hóa không phải DER của các thuộc tính được ký"
         en = "it only verifies over a non-DER encoding of the signed attributes"
         run.add("SIG_INTEGRITY", field_name, vi, en)
-        report.intact = False
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
-    if report.indication is not Indication.TOTAL_FAILED and (issuer := issuer_not_ca(embedded)):
+        facts.values["intact"] = False
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
+    if facts.indication is not Indication.TOTAL_FAILED and (issuer := issuer_not_ca(embedded)):
         vi, en = f"bên cấp không phải CA: {issuer}", f"an issuer is not a CA: {issuer}"
         run.add("CERT_UNTRUSTED", field_name, vi, en, Severity.ERROR)
-        report.indication = Indication.TOTAL_FAILED
-        report.sub_indication = "CHAIN_CONSTRAINTS_FAILURE"
+        facts.indication, facts.sub_indication = (
+            Indication.TOTAL_FAILED,
+            "CHAIN_CONSTRAINTS_FAILURE",
+        )
     unbound = not embedded.signer_info["signed_attrs"].contents
-    _judge(report, status, certificate, run, revocation_unknown, unbound)
-    return report, decision.role
+    _judge(facts, status, certificate, run, revocation_unknown, unbound)
+    return facts, decision.role
 
 
 def _validated(embedded: EmbeddedPdfSignature, context: ValidationContext):
@@ -178,7 +226,7 @@ def _trusted_without_revocation(embedded: EmbeddedPdfSignature, context) -> bool
 
 
 def _judge(
-    report: SignatureReport,
+    facts: _Facts,
     status,
     certificate: x509.Certificate,
     run: _Run,
@@ -187,13 +235,13 @@ def _judge(
 ):
     policy = run.policy
     public_key = certificate.public_key()
-    name = report.field
+    name = facts.field
     if not status.intact:
         run.add("SIG_INTEGRITY", name)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
     elif not status.valid:
         run.add("SIG_INTEGRITY", name)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
     modification = getattr(status, "modification_level", None)
     if modification is not None and modification.name not in (
         "NONE",
@@ -205,51 +253,49 @@ def _judge(
             untrusted_text(reason)[:200] if isinstance(reason, Exception) else modification.name
         )
         run.add("SIG_MODIFIED", name, detail, detail)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
     if not status.docmdp_ok and status.docmdp_ok is not None:
         run.add("SIG_MODIFIED", name, "DocMDP", "DocMDP")
-    if is_weak_hash(report.digest_algorithm):
-        run.add("ALG_WEAK_HASH", name, report.digest_algorithm, report.digest_algorithm)
+    if is_weak_hash(facts.digest_algorithm):
+        run.add("ALG_WEAK_HASH", name, facts.digest_algorithm, facts.digest_algorithm)
     floor = key_floor(public_key, policy.min_rsa_bits, policy.min_ec_bits)
-    if report.key_size and report.key_size < floor:
-        run.add("ALG_WEAK_KEY", name, f"{report.key_size} bit", f"{report.key_size} bits")
-    if "rsassa_pkcs1v15" in report.signature_algorithm or report.signature_algorithm.endswith(
-        "_rsa"
-    ):
+    if facts.key_size and facts.key_size < floor:
+        run.add("ALG_WEAK_KEY", name, f"{facts.key_size} bit", f"{facts.key_size} bits")
+    if "rsassa_pkcs1v15" in facts.signature_algorithm or facts.signature_algorithm.endswith("_rsa"):
         run.add("ALG_RSA_PKCS1V15", name)
     timestamp = status.timestamp_validity
     if timestamp is not None and not (timestamp.intact and timestamp.valid):
         vi, en = "dấu thời gian của chữ ký không hợp lệ", "the signature timestamp does not verify"
         run.add("SIG_INTEGRITY", name, vi, en)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
-    if report.level == "NOT_PADES":
-        sha1 = Severity.ERROR if report.sub_filter == "adbe.pkcs7.sha1" else None
-        vi = en = report.sub_filter
+        facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
+    if facts.level is Level.NOT_PADES:
+        sha1 = Severity.ERROR if facts.sub_filter == "adbe.pkcs7.sha1" else None
+        vi = en = facts.sub_filter
         if unbound:
             vi += "; không có thuộc tính được ký: chứng thư của người ký không gắn với chữ ký"
             en += "; no signed attributes: the signer's certificate is not bound to the signature"
         run.add("FMT_LEGACY_SUBFILTER", name, vi, en, sha1)
-    if report.level == "B-B":
+    if facts.level is Level.B_B:
         run.add("FMT_NO_TIMESTAMP", name)
-    if report.level in ("B-B", "B-T"):
+    if facts.level in (Level.B_B, Level.B_T):
         run.add("FMT_NO_LTV", name)
     problem = getattr(status, "trust_problem_indic", None)
-    if report.indication is Indication.TOTAL_FAILED:
+    if facts.indication is Indication.TOTAL_FAILED:
         return
     weak = {"ALG_WEAK_HASH", "ALG_WEAK_KEY"} & {f.code for f in run.findings if f.signature == name}
     if problem is None and status.trusted:
-        report.indication, report.sub_indication = Indication.TOTAL_PASSED, None
+        facts.indication, facts.sub_indication = Indication.TOTAL_PASSED, None
         if weak:  # ETSI EN 319 102-1: below the algorithm floor is never a pass
-            report.indication = Indication.INDETERMINATE
-            report.sub_indication = "CRYPTO_CONSTRAINTS_FAILURE"
+            facts.indication = Indication.INDETERMINATE
+            facts.sub_indication = "CRYPTO_CONSTRAINTS_FAILURE"
         elif unbound:  # nothing ties the certificate to the signature: never a pass either
-            report.indication = Indication.INDETERMINATE
-            report.sub_indication = "SIG_CONSTRAINTS_FAILURE"
+            facts.indication = Indication.INDETERMINATE
+            facts.sub_indication = "SIG_CONSTRAINTS_FAILURE"
         return
     sub = problem.name if problem is not None else "NO_CERTIFICATE_CHAIN_FOUND"
     if revocation_unknown:
         sub = "TRY_LATER"
-    report.indication, report.sub_indication = Indication.INDETERMINATE, sub
+    facts.indication, facts.sub_indication = Indication.INDETERMINATE, sub
     codes = {
         "REVOKED": "CERT_REVOKED",
         "OUT_OF_BOUNDS": "CERT_EXPIRED",
@@ -259,19 +305,19 @@ def _judge(
         "CRYPTO_CONSTRAINTS": "ALG_WEAK_HASH",
     }
     code = next((c for key, c in codes.items() if key in sub), "CERT_UNTRUSTED")
-    moment = report.timestamp_time or report.signing_time
+    moment = facts.timestamp_time or facts.signing_time
     if moment is not None and moment < certificate.not_valid_before_utc:
-        code, report.sub_indication = "CERT_NOT_YET_VALID", "NOT_YET_VALID"
+        code, facts.sub_indication = "CERT_NOT_YET_VALID", "NOT_YET_VALID"
     # what the validation found, in words (the sub-indication stays in the report as a code)
-    detail_vi = sub_indication_word(report.sub_indication, "vi")
-    detail_en = sub_indication_word(report.sub_indication, "en")
+    detail_vi = sub_indication_word(facts.sub_indication, "vi")
+    detail_en = sub_indication_word(facts.sub_indication, "en")
     if code == "CERT_UNTRUSTED" and _may_sign(certificate):
         detail_vi = detail_en = ""  # the check's message says it all
     elif code == "CERT_UNTRUSTED":
         detail_vi = "mục đích sử dụng khóa không cho phép ký"
         detail_en = "the key usage does not allow signing"
     if code == "CERT_REVOKED":
-        report.indication = Indication.TOTAL_FAILED
+        facts.indication = Indication.TOTAL_FAILED
     hard = code == "REVOCATION_UNKNOWN" and policy.revocation is Revocation.HARD
     run.add(code, name, detail_vi, detail_en, Severity.ERROR if hard else None)
 
@@ -310,7 +356,7 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
         if not contents.strip(b"\0"):
             return None
         embedded = EmbeddedPdfSignature(reader, field_ref.get_object(), field_name)
-        report, role = _signature_report(embedded, reader, run)
+        facts, role = _signature_facts(embedded, run)
     except Exception as error:  # pyHanko raises many kinds on hostile signatures
         reason = untrusted_text(f"{type(error).__name__}: {error}")[:200]
         run.add(
@@ -319,15 +365,16 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
             f"không giải mã được ({reason})",
             f"cannot be decoded ({reason})",
         )
-        report = SignatureReport(field=field_name)
-        report.indication, report.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        report = SignatureReport(
+            field=field_name, indication=Indication.TOTAL_FAILED, sub_indication="FORMAT_FAILURE"
+        )
         return _Read(report, Role.UNKNOWN, None, usable=False)
     try:
         widget = signature_widget(run.pages, field_ref)
     except Exception:  # a broken page tree hides the widget; the signature still counts
         widget = None
-    if widget is not None:
-        report.page, report.rect = widget.box.page, list(widget.box.rect)
+    placement = {} if widget is None else {"page": widget.box.page, "rect": list(widget.box.rect)}
+    report = facts.report(**placement)
     return _Read(report, role if report.intact else Role.UNKNOWN, widget)
 
 
@@ -338,11 +385,10 @@ def verify_document(
     name = "<bytes>" if isinstance(document, bytes) else str(document)
     data = document if isinstance(document, bytes) else read_input(document)
     run = _Run(policy)
-    report = DocumentReport(file=name, verdict=Verdict.COMPLIANT)
-    reader = None
+    reader, notes = None, []
     try:
         reader = open_pdf(data, path=None if isinstance(document, bytes) else name)
-        report.notes = active_notes(reader)
+        notes = active_notes(reader)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
         run.levels = DocumentLevels(reader, fields)
         run.pages = PageTree(reader)
@@ -352,8 +398,8 @@ def verify_document(
             f"Cannot read the PDF: {untrusted_text(error)}.", path=name,
         )  # fmt: skip
         if reader is None:  # never opened: noted as not checked
-            report.notes = active_notes(data)
-        return _raw_report(data, report, run, unreadable)
+            notes = active_notes(data)
+        return _raw_report(data, name, notes, run, unreadable)
     signatures = [
         read
         for field_name, value, field_ref in fields
@@ -361,20 +407,17 @@ def verify_document(
         is not None
     ]
     signatures.sort(key=lambda read: read.report.revision)  # signing order
-    report.signatures = [read.report for read in signatures]
     _rules_of_decree_30(signatures, _scanned(run.pages), run)
-    report.findings = run.findings
+    reports = [read.report for read in signatures]
     errors = [f for f in run.findings if f.severity is Severity.ERROR]
-    indeterminate = any(s.indication is Indication.INDETERMINATE for s in report.signatures)
+    indeterminate = any(s.indication is Indication.INDETERMINATE for s in reports)
     if errors:
-        report.verdict = Verdict.NON_COMPLIANT
+        verdict = Verdict.NON_COMPLIANT
     elif indeterminate:
-        report.verdict = Verdict.INDETERMINATE
-    return report
-
-
-#: Why a file could not be verified when what failed says nothing a reader could use.
-DAMAGED = EdocError(*DAMAGED_PDF)
+        verdict = Verdict.INDETERMINATE
+    else:
+        verdict = Verdict.COMPLIANT
+    return DocumentReport(name, verdict, reports, run.findings, notes)
 
 
 def verify_received(data: bytes, policy: Policy = DEFAULT_POLICY) -> DocumentReport:
@@ -410,27 +453,30 @@ def unreadable_report(error: EdocError) -> DocumentReport:
 
 
 def _raw_report(
-    data: bytes, report: DocumentReport, run: _Run, unreadable: EdocError
+    data: bytes, name: str, notes: list[Note], run: _Run, unreadable: EdocError
 ) -> DocumentReport:
     """The report on a file no reader can open, from the signatures its bytes still show;
     with no broken one among them there is nothing to judge and the file is unreadable."""
     found = raw_signatures(data)
     if not any(r.byte_range_problem or r.integrity_problem for r in found):
         raise unreadable
+    signatures = []
     for number, raw in enumerate(found, 1):
-        signature = SignatureReport(field=f"#{number} (byte {raw.offset})")
-        signature.indication = Indication.TOTAL_FAILED
-        signature.sub_indication = "FORMAT_FAILURE" if raw.byte_range_problem else "HASH_FAILURE"
+        field_name = f"#{number} (byte {raw.offset})"
         if raw.byte_range_problem:
-            run.add("SIG_BYTERANGE", signature.field, *raw.byte_range_problem)
+            run.add("SIG_BYTERANGE", field_name, *raw.byte_range_problem)
         if raw.integrity_problem:
-            run.add("SIG_INTEGRITY", signature.field, *raw.integrity_problem)
-        if not (raw.byte_range_problem or raw.integrity_problem):
-            signature.indication, signature.sub_indication = Indication.INDETERMINATE, None
-        report.signatures.append(signature)
-    report.findings = run.findings
-    report.verdict = Verdict.NON_COMPLIANT
-    return report
+            run.add("SIG_INTEGRITY", field_name, *raw.integrity_problem)
+        if raw.byte_range_problem:
+            indication, sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        elif raw.integrity_problem:
+            indication, sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
+        else:
+            indication, sub_indication = Indication.INDETERMINATE, None
+        signatures.append(
+            SignatureReport(field=field_name, indication=indication, sub_indication=sub_indication)
+        )
+    return DocumentReport(name, Verdict.NON_COMPLIANT, signatures, run.findings, notes)
 
 
 def _scanned(pages: PageTree) -> bool:
@@ -446,7 +492,7 @@ def _rules_of_decree_30(signatures: list[_Read], scanned: bool, run: _Run) -> No
         return
     roles = [read.role for read in signatures]
     for read in signatures:
-        if read.report.role == Role.UNKNOWN.value:
+        if read.report.role is Role.UNKNOWN:
             reason = read.report.role_reason
             run.add("VN_ROLE_UNKNOWN", read.report.field, reason, reason)
     personal = next((read for read in signatures if read.role is Role.PERSONAL), None)

@@ -6,15 +6,21 @@ import pytest
 from asn1crypto import x509
 from hypothesis import given
 from hypothesis import strategies as st
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfReadError
 
-from signing import pdf
+from signing import speedups
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed():
+    speedups.install()
 
 
 def _both(data: bytes):
     """(value or error type, position after) from edoc's reader and from pyHanko's own."""
     results = []
-    for reader in (pdf.read_hex_string, pdf._pyhanko_read_hex_string):
+    for reader in (speedups.read_hex_string, speedups._pyhanko_read_hex_string):
         stream = io.BytesIO(data)
         try:
             value = reader(stream)
@@ -58,3 +64,10 @@ def test_names_compare_as_rfc_5280_says():
     assert _name("Test Government CA G2") != _name("Test Government CA G1")
     assert _name("A", "VN") != _name("A", "LU")
     assert _name("A").hashable == _name("a").hashable
+
+
+def test_the_fast_paths_are_installed_once():
+    speedups.install()
+    assert generic.read_hex_string_from_stream is speedups.read_hex_string
+    assert x509.Name.__eq__ is speedups._name_equal
+    assert speedups._pyhanko_read_hex_string is not speedups.read_hex_string

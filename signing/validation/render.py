@@ -13,9 +13,9 @@ from jinja2 import Environment, select_autoescape
 
 from edoc.bilingual import Text, in_language
 from edoc.timezone import to_vietnam
-from signing.report import SignatureReport
-from signing.verify_batch import VerifyOutcome
-from signing.wording import VERDICTS, indication_code, indication_word, level_word
+from signing.validation.batch import VerifyOutcome
+from signing.validation.report import SignatureReport
+from signing.validation.wording import VERDICTS, indication_code, indication_word, level_word
 
 LABELS: dict[str, Text] = {
     **{verdict: Text(word.vi.upper(), word.en.upper()) for verdict, word in VERDICTS.items()},
@@ -121,7 +121,7 @@ def html_report(outcomes: Sequence[VerifyOutcome], lang: str, generated: dt.date
         indication_code=indication_code,
     )
     template = environment.from_string(
-        resources.files("signing").joinpath("report.html").read_text("utf-8")
+        resources.files("signing.validation").joinpath("report.html").read_text("utf-8")
     )
     counts: dict[str, int] = {}
     for outcome in outcomes:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edoc.errors import EdocError
-from signing.policy import Policy
-from signing.report import DocumentReport
-from signing.verify import DAMAGED, verify_document
+from signing.pdf import DAMAGED
+from signing.validation.policy import Policy
+from signing.validation.report import DocumentReport
+from signing.validation.verify import verify_document
 
 
 @dataclass(frozen=True)

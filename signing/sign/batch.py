@@ -19,8 +19,11 @@ from cryptography.x509.oid import NameOID
 from edoc.errors import EdocError, SigningError
 from edoc.files import read_input, write_atomic
 from signing.geometry import Box
-from signing.keys import SigningKey, load_pkcs12, open_token_key
-from signing.pades import (
+from signing.pdf import DAMAGED
+from signing.raw import raw_signatures
+from signing.roles import Role, subject_value
+from signing.sign.keys import SigningKey, load_pkcs12, open_token_key
+from signing.sign.pades import (
     DEFAULT_OPTIONS,
     Options,
     Signed,
@@ -30,10 +33,7 @@ from signing.pades import (
     sign_organisation,
     sign_personal,
 )
-from signing.position import Anchor, Field
-from signing.raw import raw_signatures
-from signing.roles import Role, subject_value
-from signing.verify import DAMAGED
+from signing.sign.position import Anchor, Field
 
 
 class Kind(enum.StrEnum):

@@ -16,8 +16,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers import Fetchers
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
-from signing.policy import Policy, Revocation
-from signing.signer import asn1_certificate
+from signing.certificates import asn1_certificate
+from signing.validation.policy import Policy, Revocation
 
 RENEW_AFTER = 200
 

@@ -2,7 +2,8 @@
 
 Reports name every finding by its code, so auditors can count them across agencies and
 years; the level of each check (error, warning, notice, ignore) is a policy's to set
-(``signing/policies/default.toml`` holds the levels that follow the Vietnamese rules).
+(``signing/validation/policies/default.toml`` holds the levels that follow the Vietnamese
+rules).
 """
 
 import enum

@@ -1,8 +1,8 @@
 """Verification policies: what counts, how much, and whom to trust.
 
-A policy is a TOML file (``signing/policies/default.toml`` is the one that follows the
-Vietnamese rules and ships with edoc; ``strict.toml`` makes every departure an error). It sets
-the level of each check code, the cryptography floor, the revocation mode and the trust
+A policy is a TOML file (``signing/validation/policies/default.toml`` is the one that follows
+the Vietnamese rules and ships with edoc; ``strict.toml`` makes every departure an error). It
+sets the level of each check code, the cryptography floor, the revocation mode and the trust
 anchors. A policy file only needs the lines it changes: the rest comes from the default.
 """
 
@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import serialization
 from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import MIN_EC_BITS, MIN_RSA_BITS
-from signing.checks import CATALOGUE, Severity
-from signing.trust import load_certificates
+from signing.validation.checks import CATALOGUE, Severity
+from signing.validation.trust import load_certificates
 
 
 class Revocation(enum.StrEnum):
@@ -157,12 +157,14 @@ def _given(
 
 
 def _shipped(name: str) -> Policy:
-    text = resources.files("signing.policies").joinpath(f"{name}.toml").read_text("utf-8")
+    text = (
+        resources.files("signing.validation.policies").joinpath(f"{name}.toml").read_text("utf-8")
+    )
     return _parse(text, f"{name}.toml", None if name == "default" else DEFAULT_POLICY, None)
 
 
 DEFAULT_POLICY: Policy = _parse(
-    resources.files("signing.policies").joinpath("default.toml").read_text("utf-8"),
+    resources.files("signing.validation.policies").joinpath("default.toml").read_text("utf-8"),
     "default.toml",
     None,
     None,

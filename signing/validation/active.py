@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from edoc.untrusted import untrusted_text
 from signing.pdf import open_pdf
-from signing.report import Note
+from signing.validation.report import Note
 
 #: Action types (ISO 32000-1 §12.6.4) that run something rather than move in the document.
 ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute")

@@ -9,7 +9,6 @@ RFC 3161 timestamp. What would make a non-compliant document is refused before s
 
 import asyncio
 import datetime as dt
-import enum
 import io
 import re
 import urllib.request
@@ -35,26 +34,19 @@ from edoc.floor import key_floor
 from edoc.timezone import to_vietnam
 from edoc.untrusted import untrusted_text
 from signing import aio
-from signing.appearance import media_box
-from signing.geometry import POINTS_PER_MM, Box, image_box, seal_box
-from signing.images import CachedPdfImage, encode_png
-from signing.keys import SigningKey
+from signing.baseline import SIGNED_LEVELS, Level
+from signing.certificates import asn1_certificate
+from signing.geometry import POINTS_PER_MM, Box, image_box, media_box, seal_box
 from signing.pdf import open_pdf
-from signing.position import Anchor, Field, find_anchor
 from signing.roles import Role, certificate_role
-from signing.signer import asn1_certificate, signer_for
-from signing.stamp_font import stamp_font
+from signing.sign.images import CachedPdfImage, encode_png
+from signing.sign.keys import SigningKey
+from signing.sign.position import Anchor, Field, find_anchor
+from signing.sign.signer import signer_for
+from signing.sign.stamp_font import stamp_font
 
 PERSONAL_FIELD = "ChuKyCaNhan"
 ORGANISATION_FIELD = "ChuKyCoQuan"
-
-
-class Level(enum.StrEnum):
-    """PAdES baseline levels edoc signs at."""
-
-    B_B = "B-B"
-    B_T = "B-T"
-    B_LT = "B-LT"
 
 
 @dataclass(frozen=True)
@@ -163,6 +155,8 @@ def _sign(
             writer, fields.SigFieldSpec(field_name, on_page=box.page - 1, box=box.rect)
         )
     level = options.level
+    if level not in SIGNED_LEVELS:
+        raise SigningError(f"edoc không ký ở mức {level}.", f"edoc does not sign at level {level}.")
     if level in (Level.B_T, Level.B_LT) and not options.tsa_url:
         raise SigningError(
             f"Mức {level} cần địa chỉ máy chủ cấp dấu thời gian (--tsa).",

@@ -1,4 +1,4 @@
-"""A pyHanko signer over a :class:`~signing.keys.SigningKey`, built for batches.
+"""A pyHanko signer over a :class:`~signing.sign.keys.SigningKey`, built for batches.
 
 pyHanko's SimpleSigner parses and re-validates its private key for every signature and
 rebuilds the whole CMS structure with asn1crypto each time; in a batch that is most of the
@@ -13,24 +13,18 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from asn1crypto import cms
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from signing.keys import SigningKey
+from signing.certificates import asn1_certificate
+from signing.sign.keys import SigningKey
 
 #: Room for a timestamp token in a signature's /Contents (the TSA's chain included).
 TIMESTAMP_ROOM = 12_000
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
-
-
-def asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    """A cryptography certificate in asn1crypto's form, which pyHanko speaks."""
-    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from pyhanko.sign.validation import EmbeddedPdfSignature
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
 
+from signing.baseline import Level
+
 PADES = "/ETSI.CAdES.detached"
 RFC3161 = "/ETSI.RFC3161"
 
@@ -270,19 +272,19 @@ class DocumentLevels:
     def _has_document_timestamps(self) -> bool:
         return any(kind_of(value.get_object()) == "timestamp" for _, value, _ in self.fields)
 
-    def level(self, embedded: EmbeddedPdfSignature) -> str:
+    def level(self, embedded: EmbeddedPdfSignature) -> Level:
         """The level of ``embedded``, a signature of this document."""
         if embedded.sig_object.get("/SubFilter") != PADES or not _baseline_b(embedded.signed_data):
-            return "NOT_PADES"
+            return Level.NOT_PADES
         timestamps = _signature_timestamps(embedded.signed_data)
         if not timestamps and not self._has_document_timestamps:
-            return "B-B"
+            return Level.B_B
         signed, data = self._collect()
         later = [
             s for s in signed if s.kind == "timestamp" and s.revision > embedded.signed_revision
         ]
         if not timestamps and not later:
-            return "B-B"
+            return Level.B_B
         archives = [t for t in later if any(r <= t.revision for r in data.dss_revisions)]
         last_archive = max(archives, key=lambda t: t.revision) if archives else None
         chains = [embedded.signed_data, *timestamps]
@@ -294,5 +296,5 @@ class DocumentLevels:
             for c in chains
         )
         if not long_term:
-            return "B-T"
-        return "B-LTA" if last_archive is not None else "B-LT"
+            return Level.B_T
+        return Level.B_LTA if last_archive is not None else Level.B_LT
