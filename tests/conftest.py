@@ -20,11 +20,11 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import UserRole
 from fixtures.agencies import HA_NOI, VPCP, Agency
-from fixtures.letters import letter_envelope, signed_letter
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
-from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
 from signing.policy import DEFAULT_POLICY
+from tests.support.letters import letter_envelope, signed_letter
+from tests.support.postgres import PostgresServer, server_binaries
 from web.app import create_node_app
 from web.users import add_user
 

@@ -13,7 +13,6 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image, signature_image
-from fixtures.letters import signed_letter
 from signing import active
 from signing.active import UNCHECKED, active_content
 from signing.geometry import Box
@@ -21,6 +20,7 @@ from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY
 from signing.report import Verdict
 from signing.verify import verify_document
+from tests.support.letters import signed_letter
 from tests.test_signing import key_of
 
 #: Where a script is put, and what finds it there.

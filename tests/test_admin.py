@@ -194,7 +194,7 @@ def test_another_agencys_user_is_invisible_and_unchangeable(admin_app, pki):
 
 
 def test_an_added_anchor_is_trusted_at_once_and_a_removed_one_no_longer(admin_app, pki):
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     app, node = admin_app
     _, letter = signed_letter(pki, "bad-untrusted")  # personally signed under the untrusted root

@@ -42,7 +42,7 @@ def letter_envelope(pdf: bytes, number: str, subject: str) -> bytes:
 @pytest.fixture(scope="module")
 def unsealed(pki) -> bytes:
     """A Hà Nội letter its deputy signed but the agency did not (VN_MISSING_ORGANISATION)."""
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     personal, _ = signed_letter(pki)
     return letter_envelope(personal, "1240", "Thư chưa ký số của cơ quan")

@@ -252,7 +252,7 @@ def audited_office(two_agencies, envelope, pki):
     from edoc.exchange.receive import receive_envelope
     from edoc.exchange.send import send_envelope
     from fixtures.agencies import HA_NOI, VPCP
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
     from tests.test_audit_web import letter_envelope
 
     node = two_agencies.nodes[VPCP.organ_id]
@@ -347,8 +347,8 @@ def told_inbox(inbox, pki):
     browser starts)."""
     from edoc.envelope.model import Attachment as EnvelopeAttachment
     from edoc.exchange.receive import Node, receive_envelope
-    from fixtures.letters import letter_envelope, signed_letter
     from signing.policy import DEFAULT_POLICY
+    from tests.support.letters import letter_envelope, signed_letter
 
     app, node, document = inbox
     files = [EnvelopeAttachment("main", "l.pdf", "application/pdf", signed_letter(pki)[1])]

@@ -9,9 +9,9 @@ from edoc.exchange.receive import receive_envelope
 from edoc.server import BackgroundServer, free_port
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
-from fixtures.letters import letter_envelope
 from tests import test_browser
 from tests.conftest import PASSWORD
+from tests.support.letters import letter_envelope
 from web.app import create_node_app
 
 browser = test_browser.browser

@@ -13,11 +13,11 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, quyet_dinh
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
-from fixtures.letters import signed_letter
 from fixtures.token import create_token
 from signing.pades import placed_signatures
 from signing.roles import Role
 from tests.conftest import require_tool
+from tests.support.letters import signed_letter
 from tests.test_signing import statuses
 
 

@@ -10,8 +10,8 @@ from cli import main
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
-from fixtures.letters import signed_letter
 from signing.pades import sign_attachment
+from tests.support.letters import signed_letter
 from tests.test_signing import key_of
 
 

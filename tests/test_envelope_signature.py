@@ -250,7 +250,7 @@ def test_signing_replaces_a_signature_in_edxml_namespace(organisation):
     assert result.compliant and result.xmldsig_namespace
 
 
-CRASHES = Path(__file__).resolve().parents[1] / "fixtures" / "crashes" / "envelope"
+CRASHES = Path(__file__).resolve().parents[1] / "fuzz" / "crashes" / "envelope"
 
 
 def test_a_signature_in_edxml_namespace_with_names_lxml_cannot_write_is_reported():

@@ -19,9 +19,9 @@ from edoc.exchange.receive import Node, receive_envelope
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.letters import letter_envelope, signed_letter
 from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
+from tests.support.letters import letter_envelope, signed_letter
 from tests.test_web import csrf_of, logged_in
 from web.users import add_user
 

@@ -10,7 +10,7 @@ from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
 from edoc.storage.models import Document, User
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
-from fixtures.letters import signed_letter
+from tests.support.letters import signed_letter
 from tests.test_browser import ARTEFACTS, audited_office, browser, log_in, two_agencies  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}

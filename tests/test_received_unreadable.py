@@ -24,9 +24,9 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import DeliveryState, Direction, Document
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.letters import letter_envelope
 from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
+from tests.support.letters import letter_envelope
 from tests.test_browser import ARTEFACTS, browser  # noqa: F401 (the fixture)
 from tests.test_web import logged_in
 

@@ -19,8 +19,8 @@ from edoc.exchange.receive import receive_envelope
 from edoc.storage.models import Delivery, Document, StatusEvent, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
-from fixtures.letters import letter_envelope
 from tests.conftest import PASSWORD, agency_node
+from tests.support.letters import letter_envelope
 from tests.test_exchange import _business
 from tests.test_web import csrf_of, logged_in
 from web.app import create_node_app

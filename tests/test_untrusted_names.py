@@ -10,9 +10,9 @@ from edoc.storage.models import UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.images import seal_image
-from fixtures.letters import letter_envelope
 from signing.pades import sign_organisation
 from tests.conftest import PASSWORD, agency_node
+from tests.support.letters import letter_envelope
 from tests.test_verify import renamed
 from tests.test_web import logged_in
 from web.app import create_node_app

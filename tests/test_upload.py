@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from edoc.server import BackgroundServer, free_port
-from fixtures.letters import signed_letter
 from tests.conftest import PASSWORD
+from tests.support.letters import signed_letter
 from tests.test_browser import ARTEFACTS, browser, log_in, refusals  # noqa: F401
 
 LIMIT = 2**20  # the test server's limit: 1 MB

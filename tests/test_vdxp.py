@@ -31,10 +31,10 @@ from edoc.storage.models import (
 )
 from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
-from fixtures.letters import letter_envelope, signed_letter
 from signing.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD
 from tests.sdk_client import SdkService
+from tests.support.letters import letter_envelope, signed_letter
 from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
 from tests.test_web import logged_in
 from web.app import create_node_app

@@ -18,7 +18,6 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image
-from fixtures.letters import signed_letter
 from fixtures.pki import Revocation, build_pki
 from fixtures.services import PKIServer
 from signing.checks import CATALOGUE, Severity
@@ -27,6 +26,7 @@ from signing.pades import Level, Options, sign_organisation
 from signing.policy import DEFAULT_POLICY, load_policy
 from signing.report import Indication, Verdict
 from signing.verify import verify_document
+from tests.support.letters import signed_letter
 from tests.test_signing import key_of
 
 

@@ -15,13 +15,13 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, scanned
 from fixtures.images import seal_image
-from fixtures.letters import signed_letter
 from signing.checks import Severity
 from signing.pades import sign_attachment, sign_copy, sign_organisation
 from signing.policy import DEFAULT_POLICY
 from signing.report import Verdict
 from signing.signer import signer_for
 from signing.verify import verify_document
+from tests.support.letters import signed_letter
 from tests.test_signing import key_of
 
 

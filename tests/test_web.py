@@ -131,7 +131,7 @@ def test_the_node_api_on_the_same_app_needs_its_token_not_a_csrf_token(inbox, en
 
 
 def test_anyone_logged_in_can_check_a_pdf(inbox, pki):
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     app, _, _ = inbox
     client, _ = logged_in(app)
