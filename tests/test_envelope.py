@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from edoc.envelope.attachment_files import content_type_of
 from edoc.envelope.build import build
 from edoc.envelope.document_id import make_document_id, parse_document_id
 from edoc.envelope.model import (
@@ -37,7 +38,8 @@ from edoc.envelope.model import (
     wrapped_in_zip,
 )
 from edoc.envelope.names import NS
-from edoc.envelope.parse import Limits, content_type_of, parse
+from edoc.envelope.parse import parse
+from edoc.envelope.safe_xml import Limits
 from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
