@@ -11,8 +11,8 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
 from signing.pades import sign_attachment
+from tests.support.keys import key_of
 from tests.support.letters import signed_letter
-from tests.test_signing import key_of
 
 
 def edoc(*args: str):

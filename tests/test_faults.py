@@ -62,10 +62,11 @@ from signing.geometry import Box
 from signing.pades import sign_organisation, sign_personal
 from signing.policy import DEFAULT_POLICY, load_policy
 from signing.revocation import renew_validation
-from tests.conftest import PASSWORD, require_tool
 from tests.support.cluster import EDOC, HUB, HUB_TOKEN, Cluster, eventually
+from tests.support.nodes import PASSWORD
 from tests.support.postgres import PostgresServer, server_binaries
-from tests.test_web import csrf_of, logged_in
+from tests.support.tools import require_tool
+from tests.support.web import csrf_of, logged_in
 from web.app import create_node_app
 from web.users import add_user
 

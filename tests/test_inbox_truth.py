@@ -20,9 +20,9 @@ from edoc.exchange.send import send_envelope
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
-from tests.conftest import PASSWORD
 from tests.support.letters import letter_envelope, signed_letter
-from tests.test_web import csrf_of, logged_in
+from tests.support.nodes import PASSWORD
+from tests.support.web import csrf_of, logged_in
 from web.users import add_user
 
 

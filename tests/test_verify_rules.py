@@ -21,8 +21,8 @@ from signing.policy import DEFAULT_POLICY
 from signing.report import Verdict
 from signing.signer import signer_for
 from signing.verify import verify_document
+from tests.support.keys import key_of
 from tests.support.letters import signed_letter
-from tests.test_signing import key_of
 
 
 @pytest.fixture(scope="module")
