@@ -15,7 +15,7 @@ no ANALYZE, as edoc never runs one.
         [--database sqlite|postgresql|both] [--keep DIR]
 
 ``--keep DIR`` leaves the SQLite workspace in DIR (``edoc audit --home DIR`` reads it);
-PostgreSQL runs in a throwaway cluster (``fixtures/postgres.py``) that is always removed.
+PostgreSQL runs in a throwaway cluster (``tests/support/postgres.py``) that is always removed.
 """
 
 import argparse
@@ -42,7 +42,7 @@ from edoc.audit.report import AuditReport, Scope, Source, build_report
 from edoc.storage.database import DATABASE_URL_ENV, connect, sessions, upgrade
 from edoc.storage.models import AuditCode, AuditEntry, Blob, Direction, Document
 from edoc.timezone import VIETNAM
-from fixtures.postgres import PostgresServer
+from tests.support.postgres import PostgresServer
 
 TARGETS = {"sqlite": 5.0, "postgresql": 3.0}  # seconds, issue 8
 RUNS = 3

@@ -1,7 +1,7 @@
 """Load on a node served as in production: gunicorn's workers over PostgreSQL, 50 clients.
 
 A node of Văn phòng Chính phủ is prepared in a throwaway PostgreSQL cluster
-(``fixtures/postgres.py``): its clerks, and an inbox of documents received from several
+(``tests/support/postgres.py``): its clerks, and an inbox of documents received from several
 agencies (Hà Nội's two-page letter, most with the personal and the agency's signature, the
 others with the personal one only; some urgent, some with a due date, some accepted or
 returned). The inbox is filled through the node's own receive path, but each of the two
@@ -67,12 +67,12 @@ from edoc.storage.database import DATABASE_URL_ENV, connect, upgrade
 from edoc.storage.models import Direction, Document, StatusEvent, UserRole
 from edoc.workspace import Workspace
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.letters import signed_letter
 from fixtures.pki import TestPKI, build_pki
-from fixtures.postgres import PostgresServer
 from fixtures.services import PKIServer
 from signing.validation.policy import DEFAULT_POLICY
 from signing.validation.verify import verify_document
+from tests.support.letters import signed_letter
+from tests.support.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mật-khẩu-tải-thử"

@@ -308,7 +308,7 @@ def validate(file: str, as_json: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder.")
 def unpack(file: str, output: str) -> None:
     """Write the attachments of envelope FILE and a metadata.json into a folder."""
-    from edoc.envelope.parse import file_name
+    from edoc.envelope.attachment_files import file_name
 
     summary, parsed = _describe(file)
     folder = Path(output)

@@ -1,43 +1,33 @@
-"""Shared fixtures: the test PKI, its services on loopback, the databases edoc runs on, and
-the rules for missing tools."""
+"""Shared fixtures: the test PKI, its services on loopback, the databases edoc runs on and
+the nodes on them; the fixtures of ``tests/support/`` that several modules use are
+registered here as plugins."""
 
-import os
 import re
-import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from edoc.accounts import add_user
 from edoc.envelope.model import Attachment as EnvelopeAttachment
-from edoc.envelope.model import Organization
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.receive import receive_envelope
 from edoc.server import free_port
-from edoc.storage.blobs import BlobStore
-from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import UserRole
-from fixtures.agencies import HA_NOI, VPCP, Agency
-from fixtures.letters import letter_envelope, signed_letter
+from fixtures.agencies import HA_NOI, VPCP
 from fixtures.pki import DEFAULT_SEED, TestPKI, build_pki
-from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
-from signing.validation.policy import DEFAULT_POLICY
+from tests.support.letters import letter_envelope, signed_letter
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.postgres import PostgresServer, server_binaries
+from tests.support.tools import require_tool
 from web.app import create_node_app
 
-
-def require_tool(name: str, package: str) -> str:
-    """The path of program ``name``; skip without it, but fail in CI, where it must be installed."""
-    path = shutil.which(name)
-    if path is None:
-        reason = f"{name} is not installed (Debian package {package})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run this test")
-        pytest.skip(reason)
-    return path
+pytest_plugins = [
+    "tests.support.admin",
+    "tests.support.browser",
+    "tests.support.drafts",
+    "tests.support.vdxp",
+]
 
 
 @pytest.fixture(scope="session")
@@ -99,25 +89,6 @@ def envelope(pki) -> bytes:
     _, letter = signed_letter(pki)
     files = [EnvelopeAttachment("main", "1234-UBND-KT.pdf", "application/pdf", letter)]
     return letter_envelope(files)
-
-
-PASSWORD = "mật-khẩu-dài"
-
-
-@contextmanager
-def agency_node(url: str, root: Path, pki: TestPKI, agency: Agency = VPCP) -> Iterator[Node]:
-    """``agency``'s node on database ``url`` (its schema made), its files under ``root``,
-    trusting the test PKI's roots, revocation off."""
-    engine = connect(url)
-    upgrade(engine)
-    factory = sessions(engine)
-    try:
-        yield Node(
-            Organization(agency.organ_id, agency.name), factory, BlobStore(root / "blobs", factory),
-            DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
-        )  # fmt: skip
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture

@@ -1,48 +1,48 @@
 """An admin changing a user: the full name is kept apart from the login name, and once
 saved the page says what changed (and only what changed)."""
 
-from tests.conftest import PASSWORD
-from tests.test_admin import _submit, _text, _user, admin_app  # noqa: F401
-from tests.test_web import logged_in
+from tests.support.admin import page_text, submit, user_named
+from tests.support.nodes import PASSWORD
+from tests.support.web import logged_in
 
 
 def _flash(page) -> str:
-    text = _text(page)
+    text = page_text(page)
     return text[text.index('class="flash') :].split("</div>", 1)[0]
 
 
-def test_the_admin_changes_a_full_name_and_the_login_name_stays(admin_app):  # noqa: F811
+def test_the_admin_changes_a_full_name_and_the_login_name_stays(admin_app):
     app, node = admin_app
     admin, _ = logged_in(app, "quantri")
-    clerk = _user(node, "vanthu").id
-    renamed = _submit(admin, f"/admin/users/{clerk}/name", full_name="  Nguyễn Thị Thư ")
+    clerk = user_named(node, "vanthu").id
+    renamed = submit(admin, f"/admin/users/{clerk}/name", full_name="  Nguyễn Thị Thư ")
     said = "Đã cập nhật người dùng vanthu: họ và tên «Nguyễn Văn Thư» → «Nguyễn Thị Thư»."
     assert said in _flash(renamed)
-    kept = _user(node, "vanthu")
+    kept = user_named(node, "vanthu")
     assert (kept.username, kept.full_name) == ("vanthu", "Nguyễn Thị Thư")
     client, answer = logged_in(app, "vanthu")  # the login name is the same
-    assert answer.status_code == 302 and "Nguyễn Thị Thư" in _text(client.get("/"))
-    empty = _submit(admin, f"/admin/users/{clerk}/name", full_name="  ")
+    assert answer.status_code == 302 and "Nguyễn Thị Thư" in page_text(client.get("/"))
+    empty = submit(admin, f"/admin/users/{clerk}/name", full_name="  ")
     assert "Cần có họ và tên." in _flash(empty)
-    long = _submit(admin, f"/admin/users/{clerk}/name", full_name="Thư" * 100)
+    long = submit(admin, f"/admin/users/{clerk}/name", full_name="Thư" * 100)
     assert "Họ và tên dài 300 ký tự, quá giới hạn 200 ký tự." in _flash(long)
-    assert _user(node, "vanthu").full_name == "Nguyễn Thị Thư"
+    assert user_named(node, "vanthu").full_name == "Nguyễn Thị Thư"
 
 
-def test_after_saving_the_admin_is_told_what_changed(admin_app):  # noqa: F811
+def test_after_saving_the_admin_is_told_what_changed(admin_app):
     app, node = admin_app
     admin, _ = logged_in(app, "quantri")
-    clerk = _user(node, "vanthu").id
-    role = _submit(admin, f"/admin/users/{clerk}/role", role="leader")
+    clerk = user_named(node, "vanthu").id
+    role = submit(admin, f"/admin/users/{clerk}/role", role="leader")
     assert "vanthu: vai trò Văn thư → Lãnh đạo." in _flash(role)
-    same = _submit(admin, f"/admin/users/{clerk}/role", role="leader")
+    same = submit(admin, f"/admin/users/{clerk}/role", role="leader")
     assert "vanthu: không có gì thay đổi." in _flash(same)
-    locked = _submit(admin, f"/admin/users/{clerk}/active", active="0")
+    locked = submit(admin, f"/admin/users/{clerk}/active", active="0")
     assert "vanthu: đã khóa tài khoản." in _flash(locked)
-    unlocked = _submit(admin, f"/admin/users/{clerk}/active", active="1")
+    unlocked = submit(admin, f"/admin/users/{clerk}/active", active="1")
     assert "vanthu: đã mở khóa tài khoản." in _flash(unlocked)
     admin.get("/lang/en")
-    password = _submit(admin, f"/admin/users/{clerk}/password", password="mật-khẩu-mới-dài")
+    password = submit(admin, f"/admin/users/{clerk}/password", password="mật-khẩu-mới-dài")
     assert "User vanthu updated: new password set." in _flash(password)
     assert logged_in(app, "vanthu", "mật-khẩu-mới-dài")[1].status_code == 302
     assert logged_in(app, "vanthu", PASSWORD)[1].status_code == 401

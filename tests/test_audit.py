@@ -56,11 +56,11 @@ from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.images import seal_image, signature_image
-from fixtures.letters import letter_envelope
 from fixtures.pki import build_pki
 from signing.geometry import Box
 from signing.sign.pades import sign_organisation, sign_personal
 from signing.validation.policy import DEFAULT_POLICY
+from tests.support.letters import letter_envelope
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 

@@ -9,40 +9,26 @@ import lxml.html
 import pytest
 
 from edoc.accounts import add_user
-from edoc.agency import AgencyDirectory
 from edoc.audit.figures import COUNTS, RATED
 from edoc.audit.report import Scope, Source, build_report
 from edoc.audit.wording import percent
 from edoc.envelope.build import build
-from edoc.envelope.metadata import document_from_metadata
-from edoc.envelope.model import Attachment, Organization
+from edoc.envelope.model import Organization
 from edoc.envelope.parse import parse
 from edoc.exchange.receive import receive_envelope
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import UserRole
 from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
-from tests.conftest import PASSWORD
-from tests.test_web import logged_in
-
-
-def letter_envelope(pdf: bytes, number: str, subject: str) -> bytes:
-    """A Hà Nội letter carrying ``pdf`` to the Government Office."""
-    meta = {
-        "from": HA_NOI.organ_id,
-        "to": [VPCP.organ_id],
-        "code": {"number": number, "notation": "UBND-KT"},
-        "promulgation_date": "2026-11-20",
-        "subject": subject,
-    }
-    files = [Attachment("main", f"{number}-UBND-KT.pdf", "application/pdf", pdf)]
-    return build(document_from_metadata(meta, files, AgencyDirectory.builtin()))
+from tests.support.letters import letter_envelope
+from tests.support.nodes import PASSWORD
+from tests.support.web import logged_in
 
 
 @pytest.fixture(scope="module")
 def unsealed(pki) -> bytes:
     """A Hà Nội letter its deputy signed but the agency did not (VN_MISSING_ORGANISATION)."""
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     personal, _ = signed_letter(pki)
     return letter_envelope(personal, "1240", "Thư chưa ký số của cơ quan")

@@ -9,36 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.models import Direction
-from tests.conftest import PASSWORD, require_tool
-
-ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
-
-
-@pytest.fixture
-def browser():
-    chromium = require_tool("chromium", "chromium")
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-def refusals(page) -> list[str]:
-    """What the page's Content-Security-Policy refuses, as the browser reports it: the
-    inbox's own styles, frames and forms must all be allowed."""
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return refused
+from tests.support.browser import ARTEFACTS, log_in, refusals
+from tests.support.nodes import PASSWORD
 
 
 def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
@@ -74,35 +50,6 @@ def test_a_clerk_logs_in_opens_the_letter_and_accepts_it(inbox, browser):
         narrow.screenshot(path=ARTEFACTS / "inbox-narrow.png", full_page=True)
         assert narrow.locator("tr.document").count() == 1
     assert os.path.getsize(ARTEFACTS / "inbox.png") > 10_000
-
-
-@pytest.fixture
-def two_agencies(tmp_path, pki):
-    """The Government Office and Hà Nội with their inboxes, a hub between them, and the
-    demo's accounts (password edoc-demo; the leaders' keys held by the server)."""
-    from demo.exchange import add_accounts, inboxes
-    from edoc.envelope.model import Organization
-    from edoc.exchange.local import LocalNetwork
-    from fixtures.agencies import HA_NOI, VPCP
-    from signing.validation.policy import DEFAULT_POLICY
-
-    agencies = [VPCP, HA_NOI]
-    organisations = [Organization(a.organ_id, a.name) for a in agencies]
-    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
-    app = inboxes(pki, agencies)
-    with LocalNetwork(tmp_path, organisations, policy, node_app=app) as network:
-        add_accounts(network, pki, agencies)
-        yield network
-
-
-def log_in(page, url: str, username: str, password: str = "edoc-demo"):
-    """``page`` logged in at the inbox ``url`` as a person does: the login form, filled in."""
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    return page
 
 
 def _log_in(browser, url: str, username: str):
@@ -239,34 +186,6 @@ def test_an_admin_locks_a_clerk_whose_open_session_then_ends(two_agencies, brows
     assert leader.goto(f"{office}/admin/users").status == 403
 
 
-@pytest.fixture
-def audited_office(two_agencies, envelope, pki):
-    """The Government Office with a compliant letter and an unsealed one received and a
-    letter sent (stored before the browser starts: signing and verifying run their own event
-    loop, which Playwright's would refuse)."""
-    import dataclasses
-
-    from edoc.envelope.build import build
-    from edoc.envelope.model import Organization
-    from edoc.envelope.parse import parse
-    from edoc.exchange.receive import receive_envelope
-    from edoc.exchange.send import send_envelope
-    from fixtures.agencies import HA_NOI, VPCP
-    from fixtures.letters import signed_letter
-    from tests.test_audit_web import letter_envelope
-
-    node = two_agencies.nodes[VPCP.organ_id]
-    receive_envelope(node, envelope)
-    personal, _ = signed_letter(pki)
-    receive_envelope(node, letter_envelope(personal, "1240", "Thư chưa ký số của cơ quan"))
-    own = dataclasses.replace(
-        parse(envelope).message, sender=Organization(VPCP.organ_id, VPCP.name),
-        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="g22-sent-1",
-    )  # fmt: skip
-    send_envelope(node, build(own))
-    return two_agencies.services[VPCP.organ_id].url
-
-
 def test_an_auditor_reads_the_audit_and_opens_the_documents_behind_a_count(audited_office, browser):
     ARTEFACTS.mkdir(exist_ok=True)
     auditor = _log_in(browser, audited_office, "kiemtoan-g22")
@@ -347,8 +266,8 @@ def told_inbox(inbox, pki):
     browser starts)."""
     from edoc.envelope.model import Attachment as EnvelopeAttachment
     from edoc.exchange.receive import Node, receive_envelope
-    from fixtures.letters import letter_envelope, signed_letter
     from signing.validation.policy import DEFAULT_POLICY
+    from tests.support.letters import letter_envelope, signed_letter
 
     app, node, document = inbox
     files = [EnvelopeAttachment("main", "l.pdf", "application/pdf", signed_letter(pki)[1])]

@@ -4,12 +4,12 @@ and when it stopped, and sends it again. A screenshot is kept in test-artefacts/
 import re
 
 from edoc.server import BackgroundServer, free_port
-from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser, refusals  # noqa: F401 - the fixture
-from tests.test_undeliverable import sent_and_given_up
+from tests.support.browser import ARTEFACTS, refusals
+from tests.support.exchange import sent_and_given_up
+from tests.support.nodes import PASSWORD
 
 
-def test_the_clerk_sees_a_message_given_up_and_sends_it_again(inbox, envelope, browser):  # noqa: F811
+def test_the_clerk_sees_a_message_given_up_and_sends_it_again(inbox, envelope, browser):
     app, node, _ = inbox
     sent_and_given_up(node, envelope)
     ARTEFACTS.mkdir(exist_ok=True)

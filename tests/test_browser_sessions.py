@@ -6,11 +6,11 @@ other. Screenshots are kept in test-artefacts/."""
 from playwright.sync_api import expect
 
 from edoc.server import BackgroundServer, free_port
-from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser, log_in, refusals, two_agencies  # noqa: F401
+from tests.support.browser import ARTEFACTS, log_in, refusals
+from tests.support.nodes import PASSWORD
 
 
-def test_a_form_left_open_after_logging_out_in_another_tab_leads_to_the_login(inbox, browser):  # noqa: F811
+def test_a_form_left_open_after_logging_out_in_another_tab_leads_to_the_login(inbox, browser):
     app, _, document = inbox
     ARTEFACTS.mkdir(exist_ok=True)
     port = free_port()
@@ -39,7 +39,7 @@ def test_a_form_left_open_after_logging_out_in_another_tab_leads_to_the_login(in
         assert refused == []  # the error page's styles are allowed by the CSP
 
 
-def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, browser):  # noqa: F811
+def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, browser):
     from fixtures.agencies import HA_NOI, VPCP
 
     office, hanoi = (two_agencies.services[a.organ_id].url for a in (VPCP, HA_NOI))
@@ -72,7 +72,7 @@ def test_two_agencies_in_one_browser_each_keep_their_own_session(two_agencies, b
     assert page.goto(f"{hanoi}/").url == f"{hanoi}/login"
 
 
-def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox, browser):  # noqa: F811
+def test_a_locked_out_clerk_is_told_until_when_and_the_admin_unlocks_them(inbox, browser):
     from edoc.accounts import add_user
     from edoc.storage.models import UserRole
     from fixtures.agencies import VPCP

@@ -9,13 +9,10 @@ from edoc.exchange.receive import receive_envelope
 from edoc.server import BackgroundServer, free_port
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
-from fixtures.letters import letter_envelope
-from tests import test_browser
-from tests.conftest import PASSWORD
+from tests.support.browser import ARTEFACTS, log_in
+from tests.support.letters import letter_envelope
+from tests.support.nodes import PASSWORD
 from web.app import create_node_app
-
-browser = test_browser.browser
-ARTEFACTS = test_browser.ARTEFACTS
 
 
 def offered(page) -> list[str]:
@@ -26,7 +23,7 @@ def offered(page) -> list[str]:
 def logged_in_page(browser, url: str):
     """A clerk's page, logged in at ``url``."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    return test_browser.log_in(page, url, "vanthu", PASSWORD)
+    return log_in(page, url, "vanthu", PASSWORD)
 
 
 def test_a_clerk_double_clicks_accept_then_assigns_and_completes(inbox, browser):

@@ -14,8 +14,8 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.token import create_token
-from tests.conftest import require_tool
-from tests.test_envelope import BILLION_LAUGHS, CORPUS
+from tests.support.envelopes import BILLION_LAUGHS, CORPUS
+from tests.support.tools import require_tool
 
 
 def edoc(*args: str, env: dict | None = None, input: str | None = None):
@@ -264,7 +264,7 @@ def test_validate_passes_a_good_envelope_and_exits_3_with_every_violation(tmp_pa
 def test_unpack_never_writes_over_another_file(tmp_path):
     from edoc.envelope.build import build
     from edoc.envelope.model import Attachment
-    from tests.test_envelope import _sample_document
+    from tests.support.envelopes import sample_document
 
     files = [
         Attachment("../../escape", "../../escape.pdf", "application/pdf", b"%PDF-1 one"),
@@ -274,7 +274,7 @@ def test_unpack_never_writes_over_another_file(tmp_path):
         Attachment("e", "metadata.json", "application/json", b"{}"),
     ]
     envelope = tmp_path / "hostile.edxml"
-    envelope.write_bytes(build(_sample_document(attachments=files)))
+    envelope.write_bytes(build(sample_document(attachments=files)))
     out = tmp_path / "deep" / "unpacked"
     result = edoc("envelope", "unpack", str(envelope), "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -564,10 +564,10 @@ def test_inspect_shows_the_extension_fields_and_who_sent_the_document():
 
 def test_inspect_leaves_out_the_extension_fields_and_clerk_a_sender_did_not_give(tmp_path):
     from edoc.envelope.build import build
-    from tests.test_envelope import _sample_document
+    from tests.support.envelopes import sample_document
 
     envelope = tmp_path / "plain.edxml"
-    envelope.write_bytes(build(_sample_document()))
+    envelope.write_bytes(build(sample_document()))
     result = edoc("envelope", "inspect", str(envelope))
     assert result.exit_code == 0, result.output
     labels = ("Task codes", "Application type", "Direction", "Replies to", "Reference codes")

@@ -13,12 +13,12 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, quyet_dinh
 from fixtures.export import TEST_PASSWORD, write_pki
 from fixtures.images import seal_image, signature_image
-from fixtures.letters import signed_letter
 from fixtures.token import create_token
 from signing.roles import Role
 from signing.sign.pades import placed_signatures
-from tests.conftest import require_tool
-from tests.test_signing import statuses
+from tests.support.letters import signed_letter
+from tests.support.statuses import pyhanko_statuses
+from tests.support.tools import require_tool
 
 
 def edoc(*args: str, env: dict | None = None):
@@ -74,7 +74,7 @@ def test_personal_then_organisation_over_a_folder_with_two_processes(pki, setup,
     assert result.exit_code == 0, result.output
     signed = (tmp_path / "both" / "sub" / "c.pdf").read_bytes()
     assert [p.role for p in placed_signatures(signed)] == [Role.PERSONAL, Role.ORGANISATION]
-    assert all(s.intact and s.valid and s.trusted for s in statuses(pki, signed))
+    assert all(s.intact and s.valid and s.trusted for s in pyhanko_statuses(pki, signed))
 
 
 def test_running_again_skips_what_is_signed(setup, tmp_path):
@@ -137,7 +137,7 @@ def test_attachment_and_copy_commands(pki, setup, tmp_path):
     for result, folder_name in ((attached, "a"), (copied, "c")):
         assert result.exit_code == 0, result.output
         signed = (tmp_path / folder_name / "phu-luc.pdf").read_bytes()
-        (status,) = statuses(pki, signed)
+        (status,) = pyhanko_statuses(pki, signed)
         assert status.intact and status.valid
 
 

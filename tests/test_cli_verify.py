@@ -10,9 +10,9 @@ from cli import main
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van
 from fixtures.export import write_pki
-from fixtures.letters import signed_letter
 from signing.sign.pades import sign_attachment
-from tests.test_signing import key_of
+from tests.support.keys import key_of
+from tests.support.letters import signed_letter
 
 
 def edoc(*args: str):

@@ -9,7 +9,8 @@ from edoc.exchange.drafts import find_draft
 from edoc.storage.models import Document
 from fixtures.agencies import VPCP
 from fixtures.documents import cong_van
-from tests.test_web import KEY_PASSWORD, _draft, _flash, _step, composing, logged_in  # noqa: F401
+from tests.support.drafts import KEY_PASSWORD, draft_page, make_draft, step
+from tests.support.web import logged_in
 
 SEAL_WAITS = "cơ quan chỉ ký số (đóng dấu) sau khi lãnh đạo đã ký"
 SEND_WAITS = "văn bản chỉ được gửi sau khi văn thư ký số của cơ quan"
@@ -19,66 +20,66 @@ def _flashed(page: str) -> list[str]:
     return re.findall(r'<div class="flash[^"]*" role="status">([^<]*)</div>', page)
 
 
-def test_each_signature_is_offered_in_its_order_and_a_step_out_of_order_says_the_rule(composing):  # noqa: F811
+def test_each_signature_is_offered_in_its_order_and_a_step_out_of_order_says_the_rule(composing):
     app, node = composing
     clerk, _ = logged_in(app)
     leader, _ = logged_in(app, "lanhdao")
-    draft = _draft(clerk, cong_van(VPCP).pdf)
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
 
-    page = _flash(clerk, draft)  # nobody signed: the clerk can neither seal nor send
+    page = draft_page(clerk, draft)  # nobody signed: the clerk can neither seal nor send
     assert 'id="sign-organisation"' not in page and 'id="send"' not in page
     assert SEAL_WAITS in page and SEND_WAITS in page
-    _step(clerk, draft, "organisation")
-    assert [SEAL_WAITS in m for m in _flashed(_flash(clerk, draft))] == [True]
-    _step(clerk, draft, "send", confirm="1")
-    assert [SEND_WAITS in m for m in _flashed(_flash(clerk, draft))] == [True]
+    step(clerk, draft, "organisation")
+    assert [SEAL_WAITS in m for m in _flashed(draft_page(clerk, draft))] == [True]
+    step(clerk, draft, "send", confirm="1")
+    assert [SEND_WAITS in m for m in _flashed(draft_page(clerk, draft))] == [True]
     with node.sessions() as session:
         assert session.query(Document).count() == 0
 
-    assert 'id="sign-personal"' in _flash(leader, draft)
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
-    page = _flash(leader, draft)
+    assert 'id="sign-personal"' in draft_page(leader, draft)
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    page = draft_page(leader, draft)
     assert 'id="sign-personal"' not in page  # signed: the form is gone
     assert "Người có thẩm quyền đã ký số văn bản này." in page
     seen = find_draft(node, draft).main_sha256
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)  # the old form, resent
-    assert _flashed(_flash(leader, draft)) == ["Người có thẩm quyền đã ký số văn bản này."]
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)  # the old form, resent
+    assert _flashed(draft_page(leader, draft)) == ["Người có thẩm quyền đã ký số văn bản này."]
     assert find_draft(node, draft).main_sha256 == seen
 
-    page = _flash(clerk, draft)  # the leader signed: the clerk seals, still cannot send
+    page = draft_page(clerk, draft)  # the leader signed: the clerk seals, still cannot send
     assert 'id="sign-organisation"' in page and SEAL_WAITS not in page
     assert 'id="send"' not in page and SEND_WAITS in page
-    _step(clerk, draft, "organisation")
-    page = _flash(clerk, draft)
+    step(clerk, draft, "organisation")
+    page = draft_page(clerk, draft)
     assert 'id="sign-organisation"' not in page and 'id="upload-signed"' not in page
     assert 'id="send"' in page and SEND_WAITS not in page
 
     clerk.get("/lang/en")
     leader.get("/lang/en")
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
-    assert _flashed(_flash(leader, draft)) == [
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    assert _flashed(draft_page(leader, draft)) == [
         "The agency has already signed: the competent person signs first, the agency after."
     ]
 
 
-def test_a_wrong_key_password_says_wrong_password(composing):  # noqa: F811
+def test_a_wrong_key_password_says_wrong_password(composing):
     app, _ = composing
     clerk, _ = logged_in(app)
     leader, _ = logged_in(app, "lanhdao")
-    draft = _draft(clerk, cong_van(VPCP).pdf)
-    _step(leader, draft, "personal", key_password="sai-mat-khau")
-    assert _flashed(_flash(leader, draft)) == ["Sai mật khẩu khóa ký số."]
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
+    step(leader, draft, "personal", key_password="sai-mat-khau")
+    assert _flashed(draft_page(leader, draft)) == ["Sai mật khẩu khóa ký số."]
     leader.get("/lang/en")
-    _step(leader, draft, "personal", key_password="wrong")
-    assert _flashed(_flash(leader, draft)) == ["Wrong key password."]
+    step(leader, draft, "personal", key_password="wrong")
+    assert _flashed(draft_page(leader, draft)) == ["Wrong key password."]
 
 
 def test_sealing_where_the_inbox_holds_no_agency_key_says_what_to_do(inbox):
     app, _, _ = inbox  # an inbox whose server holds no agency key
     clerk, _ = logged_in(app)
-    draft = _draft(clerk, cong_van(VPCP).pdf)
-    assert _step(clerk, draft, "organisation").status_code == 303
-    said = _flashed(_flash(clerk, draft))
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
+    assert step(clerk, draft, "organisation").status_code == 303
+    said = _flashed(draft_page(clerk, draft))
     assert said == [
         "Hộp thư này không giữ khóa ký số và con dấu của cơ quan: hãy nhờ quản trị viên cấu "
         "hình, hoặc tải lên tệp PDF đã ký số của cơ quan bằng USB token."

@@ -7,13 +7,13 @@ import time
 import tracemalloc
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from edoc.envelope.attachment_files import content_type_of
 from edoc.envelope.build import build
 from edoc.envelope.document_id import make_document_id, parse_document_id
 from edoc.envelope.model import (
@@ -37,12 +37,12 @@ from edoc.envelope.model import (
     wrapped_in_zip,
 )
 from edoc.envelope.names import NS
-from edoc.envelope.parse import Limits, content_type_of, parse
+from edoc.envelope.parse import parse
+from edoc.envelope.safe_xml import Limits
 from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
-
-CORPUS = Path(__file__).parent / "envelopes"
+from tests.support.envelopes import BILLION_LAUGHS, CORPUS, sample_document
 
 LETTERS = list(
     "abcdefghijklmnopqrstuvwxyzĂÂĐÊÔƠƯăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợ"
@@ -227,24 +227,8 @@ def test_status_messages_round_trip_and_pass_the_schema(message):
     assert validate(data) == []
 
 
-def _sample_document(**changes) -> DocumentMessage:
-    fields = {
-        "sender": Organization("000.00.00.H26", "Ủy ban nhân dân thành phố Hà Nội"),
-        "recipients": [Organization("000.00.00.G22", "Văn phòng Chính phủ")],
-        "code": DocumentCode("1234", "UBND-KT"),
-        "place": "Hà Nội",
-        "promulgation_date": dt.date(2026, 11, 23),
-        "document_type": DocumentType(2, "Công văn"),
-        "subject": "V/v triển khai gửi, nhận văn bản điện tử có ký số",
-        "signer": SignerInfo("KT. CHỦ TỊCH", "Phó Chủ tịch", "Phạm Thu Hương"),
-        "document_id": "000.00.00.H26,2026/11/23,1234/UBND-KT",
-        "attachments": [Attachment("vb", "1234.pdf", "application/pdf", b"%PDF-1.7 ...")],
-    }
-    return DocumentMessage(**(fields | changes))
-
-
 def test_built_envelope_has_the_exact_form_of_the_standard():
-    data = build(_sample_document())
+    data = build(sample_document())
     assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="' + NS.encode())
     root = etree.fromstring(data)
     envelope = root[0]
@@ -334,7 +318,7 @@ def test_recall_update_and_replace_blocks_are_read():
 
 
 def test_schema_violations_are_explained_with_their_path_in_both_languages():
-    message = _sample_document(
+    message = sample_document(
         code=DocumentCode("123456789012", "UBND-KT"),
         other_info=OtherInfo(priority=7),
         subject="x" * 501,
@@ -348,17 +332,12 @@ def test_schema_violations_are_explained_with_their_path_in_both_languages():
 
 
 def test_schema_reports_a_missing_required_element():
-    data = build(_sample_document()).replace(b"<edXML:Subject>", b"<edXML:Subjekt>")
+    data = build(sample_document()).replace(b"<edXML:Subject>", b"<edXML:Subjekt>")
     data = data.replace(b"</edXML:Subject>", b"</edXML:Subjekt>")
     messages = [v.message_en for v in validate(data)]
     assert "Subjekt: this element is not allowed here" in messages
     assert "MessageHeader: a child element is missing; expected: Subject" in messages
 
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">&lol3;</edXML>"""
 
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE edXML [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -374,7 +353,7 @@ def test_dtds_are_refused_before_parsing(data):
 
 
 def test_an_envelope_over_the_size_limit_is_refused_without_reading_it():
-    data = build(_sample_document()) + b" " * 2_000_000
+    data = build(sample_document()) + b" " * 2_000_000
     start = time.perf_counter()
     with pytest.raises(EnvelopeError) as error:
         parse(data, Limits(envelope_bytes=1_000_000))
@@ -384,7 +363,7 @@ def test_an_envelope_over_the_size_limit_is_refused_without_reading_it():
 
 def _with_payload(payload: bytes, content_type: str = "application/zip") -> bytes:
     """An envelope carrying ``payload`` as it arrived, said to be ``content_type``."""
-    message = _sample_document(
+    message = sample_document(
         attachments=[Attachment("vb", "1234.pdf", "text/plain", b"placeholder")]
     )
     data = build(message).replace(b">text/plain<", f">{content_type}<".encode())
@@ -418,7 +397,7 @@ def test_a_zip_bomb_is_refused_fast_with_bounded_memory():
 @pytest.mark.parametrize("name", ["", "  ", "../../etc/cron.d/evil.pdf"])
 def test_a_zipped_file_without_a_usable_name_travels_under_its_content_id(name):
     sent = Attachment("vb", name, "application/pdf", b"%PDF-1.7 ...", zipped=True)
-    (attachment,) = parse(build(_sample_document(attachments=[sent]))).message.attachments
+    (attachment,) = parse(build(sample_document(attachments=[sent]))).message.attachments
     assert (attachment.data, attachment.zipped) == (b"%PDF-1.7 ...", True)
     assert attachment.name == (name.strip() or "vb.bin")
 
@@ -426,7 +405,7 @@ def test_a_zipped_file_without_a_usable_name_travels_under_its_content_id(name):
 @pytest.mark.parametrize("name", ["a.zip ", " hồ sơ.ZIP", "a.zip\t"])
 def test_a_zip_named_with_spaces_around_travels_as_itself(name):
     sent = Attachment("vb", name, "application/zip", b"PK\x03\x04 the zip", zipped=True)
-    data = build(_sample_document(attachments=[sent]))
+    data = build(sample_document(attachments=[sent]))
     (attachment,) = parse(data).message.attachments
     assert attachment == Attachment("vb", name.strip(), "application/zip", sent.data)
 
@@ -442,12 +421,12 @@ def test_zip_entries_that_escape_their_folder_are_refused(name):
 
 
 def test_broken_base64_and_duplicate_content_ids_are_refused():
-    broken = build(_sample_document()).replace(
+    broken = build(sample_document()).replace(
         base64.b64encode(b"%PDF-1.7 ..."), b"%%%not-base64%%%"
     )
     with pytest.raises(EnvelopeError, match="broken base64"):
         parse(broken)
-    twice = _sample_document(
+    twice = sample_document(
         attachments=[
             Attachment("vb", "a.pdf", "application/pdf", b"1"),
             Attachment("vb", "b.pdf", "application/pdf", b"2"),
@@ -472,7 +451,7 @@ def _with_subject(data: bytes, inserted: bytes) -> bytes:
     ids=["deep-nesting", "invalid-utf8", "nul", "duplicate-attribute"],
 )
 def test_hostile_xml_is_refused_quickly_with_the_parsers_reason(inserted, problem):
-    data = _with_subject(build(_sample_document()), inserted)
+    data = _with_subject(build(sample_document()), inserted)
     start = time.perf_counter()
     with pytest.raises(EnvelopeError) as error:
         parse(data)
@@ -483,7 +462,7 @@ def test_hostile_xml_is_refused_quickly_with_the_parsers_reason(inserted, proble
 
 def test_a_million_unknown_elements_are_refused_fast_with_a_clear_message():
     unknown = b"<X/>" * 1_000_000  # 4 MB, once 12 s and 1 GB to read
-    data = build(_sample_document()).replace(b"<edXML:Subject>", unknown + b"<edXML:Subject>")
+    data = build(sample_document()).replace(b"<edXML:Subject>", unknown + b"<edXML:Subject>")
     start = time.perf_counter()
     with pytest.raises(EnvelopeError) as error:
         parse(data)
@@ -496,20 +475,20 @@ def test_a_million_unknown_elements_are_refused_fast_with_a_clear_message():
 
 
 def test_unknown_elements_up_to_the_limit_are_kept():
-    data = build(_sample_document()).replace(b"<edXML:Subject>", b"<X/><Y/><Z/><edXML:Subject>")
+    data = build(sample_document()).replace(b"<edXML:Subject>", b"<X/><Y/><Z/><edXML:Subject>")
     assert len(parse(data, Limits(unknown_elements=3)).message.unknown_elements) == 3
     with pytest.raises(EnvelopeError, match="more than 2 unknown elements"):
         parse(data, Limits(unknown_elements=2))
 
 
 def test_huge_attributes_are_read_within_the_envelope_limit_and_bounded_memory():
-    data = _with_subject(build(_sample_document()), b"")
+    data = _with_subject(build(sample_document()), b"")
     data = data.replace(b"<edXML:Subject>", b'<edXML:Subject note="' + b"A" * 20_000_000 + b'">')
     tracemalloc.start()
     message = parse(data).message
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert message.subject == _sample_document().subject
+    assert message.subject == sample_document().subject
     assert peak < 100_000_000
     with pytest.raises(EnvelopeError, match="over the limit"):
         parse(data, Limits(envelope_bytes=10_000_000))
@@ -517,7 +496,7 @@ def test_huge_attributes_are_read_within_the_envelope_limit_and_bounded_memory()
 
 def test_schema_violations_are_counted_not_listed_without_end():
     attributes = b" ".join(b'a%d="1"' % i for i in range(5000))
-    data = build(_sample_document())
+    data = build(sample_document())
     data = data.replace(b"<edXML:Subject>", b"<edXML:Subject " + attributes + b">")
     violations = validate(data)
     assert len(violations) <= 101
@@ -528,7 +507,7 @@ def test_schema_violations_are_counted_not_listed_without_end():
     "name", ["../../etc/cron.d/evil", "/etc/passwd", "..\\..\\x.pdf", "C:x.pdf"]
 )
 def test_attachment_names_with_paths_are_read_as_sent(name):
-    message = _sample_document(attachments=[Attachment("vb", name, "application/pdf", b"%PDF-1")])
+    message = sample_document(attachments=[Attachment("vb", name, "application/pdf", b"%PDF-1")])
     (attachment,) = parse(build(message)).message.attachments
     assert attachment.name == name  # shown as sent; never a path (see the unpack and inbox tests)
 

@@ -32,7 +32,7 @@ from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
 from edoc.exchange.records import extensions
 from edoc.timezone import VIETNAM
-from tests.test_envelope import CORPUS, _sample_document
+from tests.support.envelopes import CORPUS, sample_document
 
 HEADER = "edXMLEnvelope/edXMLHeader"
 MESSAGE_HEADER = f"{HEADER}/MessageHeader"
@@ -41,7 +41,7 @@ MESSAGE_HEADER = f"{HEADER}/MessageHeader"
 def _full_document() -> bytes:
     """An envelope edoc builds with every block the orders below move things in."""
     return build(
-        _sample_document(
+        sample_document(
             document_type=DocumentType(1, "Công văn", "3"),
             other_info=OtherInfo(priority=1, appendixes=["Phụ lục"], direction=True),
             to_places=["Lưu: VT"],
@@ -390,7 +390,7 @@ LONG_EXTENSIONS = [
     ("changes", "element", "limit"), LONG_EXTENSIONS, ids=[e for _, e, _ in LONG_EXTENSIONS]
 )
 def test_an_over_long_extension_field_is_a_violation(changes, element, limit):
-    (violation,) = validate(build(_sample_document(**changes)))
+    (violation,) = validate(build(sample_document(**changes)))
     assert violation.path.rsplit("/", 1)[-1].startswith(f"edXML:{element}")
     assert violation.message_en == (
         f"{element}: is {limit + 1} characters long, over the limit of {limit}"
@@ -422,13 +422,13 @@ def test_an_over_long_extension_field_is_a_violation(changes, element, limit):
 )
 def test_a_node_refuses_by_name_extensions_longer_than_the_schema_allows(changes, problem):
     with pytest.raises(EnvelopeError) as error:
-        extensions(_sample_document(**changes))
+        extensions(sample_document(**changes))
     assert error.value.message_en == problem
     assert "quá giới hạn" in error.value.message_vi
 
 
 def test_a_node_keeps_extensions_up_to_their_limits():
-    message = _sample_document(
+    message = sample_document(
         task_codes=["x" * 100] * 100,
         application_type="y" * 100,
         **_with_staff(staff="Lê Văn C", staff_id="z" * 100, department_id="w" * 100),
@@ -505,7 +505,7 @@ def test_an_unknown_element_is_kept_with_its_place_reported_and_built_back(envel
 def test_an_unknown_element_in_the_second_recipient_goes_back_there():
     root = etree.fromstring(
         build(
-            _sample_document(
+            sample_document(
                 recipients=[Organization("000.00.00.G22"), Organization("000.00.00.G12")]
             )
         )
@@ -524,7 +524,7 @@ def test_unknown_elements_of_an_attachment_and_its_reference_go_back_to_that_fil
         Attachment("a", "a.pdf", "application/pdf", b"%PDF-1 a"),
         Attachment("b", "b.pdf", "application/pdf", b"%PDF-1 b"),
     ]
-    root = etree.fromstring(build(_sample_document(attachments=files)))
+    root = etree.fromstring(build(sample_document(attachments=files)))
     _find(root, "AttachmentEncoded").findall(q("Attachment"))[1].append(etree.fromstring(GHOST))
     _find(root, f"{BODY}/edXMLManifest").findall(q("Reference"))[0].append(
         etree.fromstring(FOREIGN)
@@ -587,9 +587,9 @@ def test_an_unknown_element_in_no_namespace_is_kept_and_reported_but_never_writt
     block, parent, xml
 ):
     hop = TraceHeader("000.00.00.H26", dt.datetime(2026, 11, 23, 9, tzinfo=VIETNAM))
-    data = _written_in(build(_sample_document(traces=[hop])), block, xml)
+    data = _written_in(build(sample_document(traces=[hop])), block, xml)
     parsed = parse(data)
-    assert parsed.message.recipients == _sample_document().recipients
+    assert parsed.message.recipients == sample_document().recipients
     assert parsed.message.business is None
     (unknown,) = parsed.message.unknown_elements
     assert unknown.parent == parent
@@ -606,7 +606,7 @@ def test_an_unknown_element_in_no_namespace_is_kept_and_reported_but_never_writt
 
 
 def test_the_warning_says_when_an_unknown_element_is_in_no_namespace():
-    data = _written_in(build(_sample_document()), "MessageHeader", '<Note xmlns="">x</Note>')
+    data = _written_in(build(sample_document()), "MessageHeader", '<Note xmlns="">x</Note>')
     (warning,) = parse(data).warnings
     assert warning.message_en.startswith(
         f"{MESSAGE_HEADER}/Note: an element neither of QCVN 102 nor of a known extension "
@@ -663,7 +663,7 @@ RECALL = Business(BusinessType.RECALL, document_id="000.00.00.H26,x,1/UBND", rea
 def test_unknown_elements_that_would_change_what_a_reader_takes_are_refused(
     parent, xml, business, problem
 ):
-    message = _sample_document(business=business, unknown_elements=[UnknownElement(parent, xml)])
+    message = sample_document(business=business, unknown_elements=[UnknownElement(parent, xml)])
     with pytest.raises(EnvelopeError) as error:
         build(message)
     assert problem in error.value.message_en
@@ -685,7 +685,7 @@ def test_unknown_elements_that_would_change_what_a_reader_takes_are_refused(
     ids=["text", "status-code", "signature", "unknown", "index-0", "no-second", "old-path", "deep"],
 )
 def test_an_unknown_element_goes_back_only_into_a_block_edoc_knows(parent):
-    message = _sample_document(unknown_elements=[UnknownElement(parent, GHOST_IN)])
+    message = sample_document(unknown_elements=[UnknownElement(parent, GHOST_IN)])
     start = time.perf_counter()
     with pytest.raises(EnvelopeError) as error:
         build(message)
@@ -701,7 +701,7 @@ def test_the_deepest_block_edoc_knows_takes_its_unknown_element_back():
     replace = Business(
         BusinessType.REPLACE, document_id="id", replacements=[Replacement("id", ["000.00.00.G22"])]
     )
-    message = _sample_document(
+    message = sample_document(
         business=replace, unknown_elements=[UnknownElement(deepest, GHOST_IN)]
     )
     assert parse(build(message)).message.unknown_elements == message.unknown_elements
@@ -721,7 +721,7 @@ def test_the_deepest_block_edoc_knows_takes_its_unknown_element_back():
     ids=["To", "Content", "TraceHeader", "Attachment"],
 )
 def test_an_element_edoc_writes_in_that_block_is_never_written_as_an_unknown_one(parent, xml):
-    message = _sample_document(unknown_elements=[UnknownElement(parent, xml)])
+    message = sample_document(unknown_elements=[UnknownElement(parent, xml)])
     with pytest.raises(EnvelopeError) as error:
         build(message)
     name = etree.QName(etree.fromstring(xml)).localname
@@ -737,10 +737,10 @@ def test_as_many_unknown_elements_as_a_reader_keeps_are_built_back_and_no_more()
     ]
     many = [UnknownElement(u.parent, u.xml.replace("/>", ' xmlns="urn:x"/>')) for u in many]
     start = time.perf_counter()
-    data = build(_sample_document(unknown_elements=many))
+    data = build(sample_document(unknown_elements=many))
     assert time.perf_counter() - start < 2
     assert len(parse(data).message.unknown_elements) == 1000
-    too_many = _sample_document(unknown_elements=[*many, many[0]] * 50)
+    too_many = sample_document(unknown_elements=[*many, many[0]] * 50)
     start = time.perf_counter()
     with pytest.raises(EnvelopeError, match="more than 1000 unknown elements"):
         build(too_many)
@@ -752,7 +752,7 @@ def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
     (warning,) = parsed.warnings
     assert warning.code == "ENV_REPEATED_ELEMENT"
     assert f"{MESSAGE_HEADER}/Subject:" in warning.message_en
-    assert parsed.message.subject == _sample_document().subject
+    assert parsed.message.subject == sample_document().subject
     rebuilt = build(parsed.message)
     assert rebuilt.count(b"<edXML:Subject>") == 2
 

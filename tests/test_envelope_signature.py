@@ -21,7 +21,7 @@ from edoc.envelope.names import DSIG, NS
 from edoc.envelope.parse import parse
 from edoc.envelope.validate import validate
 from edoc.timezone import VIETNAM
-from tests.test_envelope import CORPUS, _sample_document
+from tests.support.envelopes import CORPUS, sample_document
 
 
 class _LegacySigner(XMLSigner):
@@ -98,7 +98,7 @@ def test_any_change_after_signing_breaks_the_signature(organisation, original, f
 
 @pytest.mark.parametrize("style", ["xmldsig", "sdk"])
 def test_an_envelope_with_a_large_attachment_is_verified_not_crashed_on(organisation, style):
-    message = _sample_document(attachments=[Attachment("vb", "a.pdf", "application/pdf", b"1")])
+    message = sample_document(attachments=[Attachment("vb", "a.pdf", "application/pdf", b"1")])
     signed = sign_envelope(build(message), organisation.key, organisation.certificate)
     signed = _in_edxml_namespace(signed) if style == "sdk" else signed
     large = base64.b64encode(b"%PDF-1.7" + bytes(12 * 2**20))  # one text node over 10 MB
@@ -110,7 +110,7 @@ def test_an_envelope_with_a_large_attachment_is_verified_not_crashed_on(organisa
 def test_an_envelope_with_a_large_attachment_is_signed(organisation):
     """A file over 10 MB is one text node: more than lxml's own parser takes."""
     large = Attachment("vb", "a.pdf", "application/pdf", b"%PDF-1.7" + bytes(12 * 2**20))
-    data = build(_sample_document(attachments=[large]))
+    data = build(sample_document(attachments=[large]))
     result = verify_envelope(sign_envelope(data, organisation.key, organisation.certificate))
     assert (result.present, result.valid, result.compliant) == (True, True, True)
 
@@ -250,7 +250,7 @@ def test_signing_replaces_a_signature_in_edxml_namespace(organisation):
     assert result.compliant and result.xmldsig_namespace
 
 
-CRASHES = Path(__file__).resolve().parents[1] / "fixtures" / "crashes" / "envelope"
+CRASHES = Path(__file__).resolve().parent / "fuzz" / "crashes" / "envelope"
 
 
 def test_a_signature_in_edxml_namespace_with_names_lxml_cannot_write_is_reported():

@@ -8,7 +8,7 @@ import io
 import pytest
 from werkzeug.exceptions import TooManyRequests
 
-from tests.test_web import csrf_of, logged_in
+from tests.support.web import csrf_of, logged_in
 
 #: What each error page says (heading, in Vietnamese then English), and where it leads back.
 HEADINGS = {

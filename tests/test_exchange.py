@@ -1,31 +1,31 @@
 """A hub and agency nodes on loopback, over real HTTP: documents delivered once, statuses
 back to the sender, nothing lost while a node is down."""
 
-import dataclasses
 import datetime as dt
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from edoc.envelope.build import build
-from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
+from edoc.envelope.model import BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
 from edoc.exchange.api import pull_pending
 from edoc.exchange.hub import Hub
 from edoc.exchange.local import LocalNetwork
-from edoc.exchange.outbox import Backoff
 from edoc.exchange.send import send_envelope
-from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document, StatusEvent
+from edoc.storage.models import Agency, Delivery, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from signing.validation.policy import DEFAULT_POLICY
-
-FAST = Backoff(first=0.05, most=0.4)
+from tests.support.exchange import (
+    FAST,
+    arrived_at_sender,
+    document_count,
+    eventually,
+    with_business,
+)
 
 
 @pytest.fixture
@@ -42,33 +42,12 @@ def network(tmp_path, pki, new_database):
         yield nodes, local.hub, services, local
 
 
-def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "not within the time allowed"
-        time.sleep(0.05)
-
-
-def documents(node, direction: Direction) -> int:
-    with node.sessions() as session:
-        return session.scalar(
-            select(func.count()).select_from(Document).where(Document.direction == direction)
-        )
-
-
-def arrived_at_sender(node) -> bool:
-    with node.sessions() as session:
-        statuses = session.scalars(select(StatusEvent.status_code)).all()
-        states = session.scalars(select(Delivery.state)).all()
-    return statuses == ["01"] and states == [DeliveryState.ACKNOWLEDGED]
-
-
 def test_a_document_reaches_its_recipient_once_and_the_01_comes_back(network, envelope):
     nodes, _, _, _ = network
     assert send_envelope(nodes["h26"], envelope).created
     assert not send_envelope(nodes["h26"], envelope).created  # sent twice: queued once
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
     with nodes["g22"].sessions() as session:
         document = session.scalar(select(Document))
         assert document.sender_organ_id == HA_NOI.organ_id and document.compliant is True
@@ -84,10 +63,10 @@ def test_nothing_is_lost_while_the_recipient_is_down(network, envelope):
     send_envelope(nodes["h26"], envelope)
     with_failures = lambda: _hub_attempts(hub) >= 3  # noqa: E731
     eventually(with_failures)
-    assert documents(nodes["g22"], Direction.RECEIVED) == 0
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 0
     running["g22"].up()
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
 
 
 def test_the_hub_knows_each_agency_by_both_id_forms(network):
@@ -111,7 +90,7 @@ def test_a_node_refuses_posts_without_the_hub_token(network, envelope):
         url, data=envelope, headers={"Authorization": "Bearer wrong"}, timeout=10
     )
     assert answer.status_code == 401
-    assert documents(nodes["g22"], Direction.RECEIVED) == 0
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 0
 
 
 def test_the_hub_refuses_an_envelope_from_another_agency(network, envelope):
@@ -181,13 +160,7 @@ def test_fifty_concurrent_posts_and_a_lost_answer_store_the_document_once(networ
     assert len({a.json()["document"] for a in answers}) == 1
     again = post(None)  # the hub never saw an answer: it posts once more
     assert again.status_code == 200 and not again.json()["created"]
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
-
-
-def _business(envelope: bytes, kind: BusinessType, **changes) -> bytes:
-    original = parse(envelope).message
-    business = Business(kind, document_id=original.document_id, reason="Sai sót số liệu")
-    return build(dataclasses.replace(original, business=business, **changes))
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
 
 
 def _sender_statuses(node) -> list[str]:
@@ -208,7 +181,7 @@ def test_a_recall_takes_the_document_back_and_is_agreed(network, envelope):
     nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    recall = _business(envelope, BusinessType.RECALL)
+    recall = with_business(envelope, BusinessType.RECALL)
     assert send_envelope(nodes["h26"], recall).created
     assert not send_envelope(nodes["h26"], recall).created  # queued once
     eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "15"])
@@ -225,7 +198,7 @@ def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_n
     nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    update = _business(envelope, BusinessType.UPDATE, subject="Về việc sửa đổi thời hạn")
+    update = with_business(envelope, BusinessType.UPDATE, subject="Về việc sửa đổi thời hạn")
     send_envelope(nodes["h26"], update)
     eventually(lambda: _sender_statuses(nodes["h26"]) == ["01", "15"])
     document = _received(nodes["g22"])
@@ -235,7 +208,7 @@ def test_an_update_changes_the_header_with_a_trail_and_a_completed_document_is_n
         assert event.detail["changes"]["subject"]["after"] == "Về việc sửa đổi thời hạn"
     act(nodes["g22"], document.id, StatusCode.ACCEPTED)
     act(nodes["g22"], document.id, StatusCode.COMPLETED)
-    send_envelope(nodes["h26"], _business(envelope, BusinessType.RECALL))
+    send_envelope(nodes["h26"], with_business(envelope, BusinessType.RECALL))
     eventually(lambda: _sender_statuses(nodes["h26"])[-1:] == ["16"])
     assert _received(nodes["g22"]).folder == "inbox"
 
@@ -244,11 +217,11 @@ def test_a_replacement_is_a_new_document_and_marks_the_one_it_replaces(network, 
     nodes, _, _, _ = network
     send_envelope(nodes["h26"], envelope)
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    replacement = _business(
+    replacement = with_business(
         envelope, BusinessType.REPLACE, document_id=parse(envelope).message.document_id + "-2"
     )
     send_envelope(nodes["h26"], replacement)
-    eventually(lambda: documents(nodes["g22"], Direction.RECEIVED) == 2)
+    eventually(lambda: document_count(nodes["g22"], Direction.RECEIVED) == 2)
     assert _received(nodes["g22"]).folder == "replaced"
     eventually(lambda: "15" in _sender_statuses(nodes["h26"]))
 
@@ -260,11 +233,11 @@ def test_a_node_the_hub_cannot_reach_fetches_what_waits_for_it(network, envelope
     eventually(lambda: _hub_attempts(hub) >= 2)
     token = local.tokens[VPCP.organ_id]
     assert pull_pending(nodes["g22"], running["hub"].url, token) == 1
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
     assert pull_pending(nodes["g22"], running["hub"].url, token) == 0  # acknowledged: gone
     running["g22"].up()
     eventually(lambda: arrived_at_sender(nodes["h26"]))  # its 01 went out through its outbox
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
     other = requests.get(
         f"{running['hub'].url}/api/v1/pending/1",
         headers={"Authorization": f"Bearer {local.tokens[HA_NOI.organ_id]}"},

@@ -55,18 +55,19 @@ from edoc.storage.models import (
 )
 from edoc.workspace import Workspace
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.cluster import EDOC, HUB, HUB_TOKEN, Cluster, eventually
 from fixtures.documents import cong_van
 from fixtures.images import seal_image, signature_image
 from fixtures.pki import build_pki
-from fixtures.postgres import PostgresServer, server_binaries
 from fixtures.services import PKIServer
 from signing.geometry import Box
 from signing.sign.pades import sign_organisation, sign_personal
 from signing.validation.policy import DEFAULT_POLICY, load_policy
 from signing.validation.revocation import renew_validation
-from tests.conftest import PASSWORD, require_tool
-from tests.test_web import csrf_of, logged_in
+from tests.support.cluster import EDOC, HUB, HUB_TOKEN, Cluster, eventually
+from tests.support.nodes import PASSWORD
+from tests.support.postgres import PostgresServer, server_binaries
+from tests.support.tools import require_tool
+from tests.support.web import csrf_of, logged_in
 from web.app import create_node_app
 
 AGENCIES = {"h26": HA_NOI, "g22": VPCP}
@@ -76,7 +77,7 @@ BATCH = 30
 @pytest.fixture(scope="module")
 def signed_pdf(pki) -> bytes:
     """Hà Nội's letter, signed personally and by the agency with the session's PKI."""
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     return signed_letter(pki)[1]
 
@@ -248,7 +249,7 @@ def test_a_receiving_node_killed_mid_batch_stores_every_document_once(
     (never,) = letters(signed_pdf, range(BATCH + 1, BATCH + 2), b"only in the crash")
     (tmp_path / "never.edxml").write_bytes(never)
     crashed = subprocess.run(
-        [sys.executable, "-m", "fixtures.crash", str(cluster.members["g22"].home),
+        [sys.executable, "-m", "tests.support.crash", str(cluster.members["g22"].home),
          str(tmp_path / "never.edxml"), str(quick_policy)],
         env=cluster.environment("g22"), capture_output=True, timeout=120,
     )  # fmt: skip

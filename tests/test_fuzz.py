@@ -1,10 +1,10 @@
 """Hostile input, fuzzed: every PDF the verifier is given and every envelope the parser is
-given ends in a report or a typed error, within 10 seconds and 1 GiB (``fixtures/fuzz.py``);
+given ends in a report or a typed error, within 10 seconds and 1 GiB (``tests/fuzz/run.py``);
 taken the whole way (stored at a node, shown on its pages, counted by the audit), it never
-makes a page fail or lose the document (``fixtures/fuzz_path.py``).
+makes a page fail or lose the document (``tests/fuzz/path.py``).
 
 CI runs each fuzzer for a short while; the inputs that once crashed edoc are kept in
-``fixtures/crashes/`` and replayed here, so a fixed crash stays fixed.
+``tests/fuzz/crashes/`` and replayed here, so a fixed crash stays fixed.
 """
 
 import os
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.fuzz import PEER_CORPUS, TARGETS, kept_inputs
+from tests.fuzz.run import PEER_CORPUS, TARGETS, kept_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = int(os.environ.get("EDOC_FUZZ_SECONDS", "50"))
@@ -26,13 +26,13 @@ SHARE["envelope-path"] = 2 * SECONDS - sum(SHARE.values())
 
 
 def fuzz(target: str, *arguments: str, work: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "fixtures.fuzz", target, "--work", str(work), *arguments]
+    command = [sys.executable, "-m", "tests.fuzz.run", target, "--work", str(work), *arguments]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 600)
 
 
 def verdict(run: subprocess.CompletedProcess, work: Path) -> str:
     """What went wrong, for the failure message: the end of libFuzzer's log and the inputs
-    it kept (copy them to fixtures/crashes/<target>/ once the cause is fixed)."""
+    it kept (copy them to tests/fuzz/crashes/<target>/ once the cause is fixed)."""
     crashes = sorted((work / "crashes").glob("*")) if (work / "crashes").is_dir() else []
     tail = "\n".join(run.stderr.splitlines()[-40:])
     return f"exit {run.returncode}; inputs kept: {[str(c) for c in crashes]}\n{tail}"

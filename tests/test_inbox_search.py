@@ -15,9 +15,9 @@ from edoc.exchange.receive import receive_envelope
 from edoc.storage.database import MIGRATIONS, connect, sessions, upgrade
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import VPCP
-from fixtures.letters import letter_envelope, signed_letter
-from tests.conftest import PASSWORD, agency_node
-from tests.test_web import logged_in
+from tests.support.letters import letter_envelope, signed_letter
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.web import logged_in
 from web.app import create_node_app
 
 SUBJECT = "TĂNG CƯỜNG ĐẢM BẢO an toàn thông tin"

@@ -20,10 +20,10 @@ from edoc.exchange.receive import Node, receive_envelope
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.letters import letter_envelope, signed_letter
 from signing.validation.policy import DEFAULT_POLICY
-from tests.conftest import PASSWORD
-from tests.test_web import csrf_of, logged_in
+from tests.support.letters import letter_envelope, signed_letter
+from tests.support.nodes import PASSWORD
+from tests.support.web import csrf_of, logged_in
 
 
 def _row(page: str, document: int) -> str:

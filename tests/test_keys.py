@@ -12,7 +12,7 @@ from fixtures.export import TEST_PASSWORD, pkcs12_bytes
 from fixtures.token import create_token
 from signing.roles import fingerprint
 from signing.sign.keys import load_pkcs12, open_token_key
-from tests.conftest import require_tool
+from tests.support.tools import require_tool
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from edoc.accounts import add_user
 from edoc.storage.models import User, UserRole
 from fixtures.agencies import VPCP
-from tests.conftest import PASSWORD, agency_node
-from tests.test_web import csrf_of
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.web import csrf_of
 from web.app import create_node_app
 from web.lockout import LoginRules
 from web.proxies import trust_proxies

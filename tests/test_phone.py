@@ -10,15 +10,15 @@ from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
 from edoc.storage.models import Document, User
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
-from fixtures.letters import signed_letter
-from tests.test_browser import ARTEFACTS, audited_office, browser, log_in, two_agencies  # noqa: F401
+from tests.support.browser import ARTEFACTS, log_in
+from tests.support.letters import signed_letter
 
 PHONE = {"width": 390, "height": 844}
 ROLES = ("vanthu", "lanhdao", "kiemtoan", "quantri")  # clerk, leader, auditor, admin
 
 
 @pytest.fixture
-def office_pages(audited_office, two_agencies, pki) -> tuple[str, list[str], bytes]:  # noqa: F811
+def office_pages(audited_office, two_agencies, pki) -> tuple[str, list[str], bytes]:
     """The Government Office's inbox, the path of every page a person opens in it (the
     lists, a received document, a draft, the audit and its documents, the admin's pages, a
     page that is not there) and a signed letter to check (signed before the browser starts:
@@ -46,7 +46,7 @@ def _overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def test_every_page_fits_a_phone_for_every_role(office_pages, browser):  # noqa: F811
+def test_every_page_fits_a_phone_for_every_role(office_pages, browser):
     office, pages, signed = office_pages
     ARTEFACTS.mkdir(exist_ok=True)
     too_wide: list[str] = []
@@ -77,7 +77,7 @@ def test_every_page_fits_a_phone_for_every_role(office_pages, browser):  # noqa:
     assert too_wide == [], "\n".join(too_wide)
 
 
-def test_the_audit_chart_text_is_readable_on_a_phone(audited_office, browser):  # noqa: F811
+def test_the_audit_chart_text_is_readable_on_a_phone(audited_office, browser):
     page = log_in(browser.new_context(viewport=PHONE).new_page(), audited_office, "kiemtoan-g22")
     page.goto(f"{audited_office}/audit")
     sizes = page.evaluate(
@@ -88,8 +88,8 @@ def test_the_audit_chart_text_is_readable_on_a_phone(audited_office, browser):  
 
 
 def test_a_clerk_sees_each_documents_sender_status_and_signatures_on_a_phone(
-    audited_office,  # noqa: F811
-    browser,  # noqa: F811
+    audited_office,
+    browser,
 ):
     page = log_in(browser.new_context(viewport=PHONE).new_page(), audited_office, "vanthu-g22")
     row = page.locator("tr.document").first
@@ -100,7 +100,7 @@ def test_a_clerk_sees_each_documents_sender_status_and_signatures_on_a_phone(
 
 
 @pytest.mark.parametrize("language", ["Tiếng Việt", "English"])
-def test_an_agencys_long_name_stays_on_one_line_in_the_header(two_agencies, browser, language):  # noqa: F811
+def test_an_agencys_long_name_stays_on_one_line_in_the_header(two_agencies, browser, language):
     hanoi = two_agencies.services[HA_NOI.organ_id].url
     page = log_in(browser.new_page(viewport={"width": 1280, "height": 900}), hanoi, "vanthu-h26")
     if language == "English":

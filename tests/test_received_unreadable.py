@@ -24,11 +24,11 @@ from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import DeliveryState, Direction, Document
 from fixtures.agencies import HA_NOI, VPCP
-from fixtures.letters import letter_envelope
 from signing.validation.policy import DEFAULT_POLICY
-from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser  # noqa: F401 (the fixture)
-from tests.test_web import logged_in
+from tests.support.browser import ARTEFACTS
+from tests.support.letters import letter_envelope
+from tests.support.nodes import PASSWORD
+from tests.support.web import logged_in
 
 #: Files no PDF reader opens, each as a sender's node may pass them on.
 HOSTILE = {
@@ -131,7 +131,7 @@ def test_whatever_fails_while_verifying_a_received_pdf_is_that_files_report(inbo
     assert "recursion" not in note["message_vi"] + note["message_en"]
 
 
-def test_a_clerk_sees_that_a_received_file_cannot_be_read(inbox, browser):  # noqa: F811
+def test_a_clerk_sees_that_a_received_file_cannot_be_read(inbox, browser):
     app, _, _ = inbox
     answer = app.test_client().post(PATH, data=_carrying(HOSTILE["random"]), headers=POSTED)
     document_pk = answer.get_json()["document"]

@@ -18,12 +18,12 @@ from edoc.errors import EdocError
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.images import seal_image
-from fixtures.letters import signed_letter
 from signing.sign.pades import sign_organisation
 from signing.validation.batch import VerifyOutcome
 from signing.validation.policy import DEFAULT_POLICY
 from signing.validation.render import html_report, text_report
 from signing.validation.verify import unreadable_report, verify_document
+from tests.support.letters import signed_letter
 
 PINNED = Path(__file__).parent / "report_json"
 MOMENT = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ import pytest
 
 from fixtures.signed_samples import write_signed_samples
 from signing.validation.policy import DEFAULT_POLICY
-from tests.test_web import csrf_of, logged_in
+from tests.support.web import csrf_of, logged_in
 from web.app import create_node_app
 
 #: Each sample's verdict as the page words it, and the codes its report must name.

@@ -39,9 +39,10 @@ from fixtures.export import pkcs12_bytes
 from fixtures.images import seal_image, signature_image
 from signing.sign.pades import sign_organisation, sign_personal
 from signing.sign.position import Anchor
-from tests.conftest import PASSWORD, agency_node
-from tests.test_signing import key_of
-from tests.test_web import KEY_PASSWORD, copy_of, csrf_of, logged_in
+from tests.support.drafts import KEY_PASSWORD
+from tests.support.keys import key_of
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.web import copy_of, csrf_of, logged_in
 from web.app import create_node_app
 from web.compose import Stamp
 from web.lockout import LoginRules
@@ -968,7 +969,7 @@ def test_a_form_upload_over_the_limit_is_said_on_the_page(inbox):
 
 @pytest.fixture(scope="module")
 def scripted_pdf(pki) -> bytes:
-    from tests.test_active import signed_with_script
+    from tests.support.scripted_pdfs import signed_with_script
 
     return signed_with_script(pki)
 
@@ -991,7 +992,7 @@ def _downloaded(answer, pdf: bytes) -> None:
 def test_a_letter_carrying_scripts_is_kept_flagged_and_never_opened_in_the_browser(
     inbox, scripted_pdf
 ):
-    from tests.test_audit_web import letter_envelope
+    from tests.support.letters import letter_envelope
 
     app, node, letter = inbox
     envelope = letter_envelope(scripted_pdf, "1236", "Thư có mã chạy")

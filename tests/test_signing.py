@@ -8,8 +8,6 @@ from PIL import Image
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from edoc.errors import SigningError
 from edoc.timezone import to_vietnam
@@ -18,10 +16,9 @@ from fixtures.documents import appendix, cong_van
 from fixtures.images import seal_image, signature_image
 from fixtures.token import create_token
 from signing.baseline import Level
-from signing.certificates import asn1_certificate
 from signing.geometry import Box
 from signing.roles import Role
-from signing.sign.keys import SigningKey, open_token_key
+from signing.sign.keys import open_token_key
 from signing.sign.pades import (
     Options,
     placed_signatures,
@@ -31,11 +28,9 @@ from signing.sign.pades import (
     sign_personal,
 )
 from signing.sign.position import Anchor, Field
-from tests.conftest import require_tool
-
-
-def key_of(pki, name: str) -> SigningKey:
-    return pki.signing_key(name)
+from tests.support.keys import key_of
+from tests.support.statuses import pyhanko_statuses
+from tests.support.tools import require_tool
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +48,11 @@ def signed_twice(pki, letter):
     return personal, both
 
 
-def statuses(pki, pdf: bytes):
-    context = ValidationContext(trust_roots=[asn1_certificate(c) for c in pki.trust_anchors])
-    reader = PdfFileReader(io.BytesIO(pdf))
-    return [validate_pdf_signature(s, context) for s in reader.embedded_signatures]
-
-
 def test_both_signatures_are_intact_trusted_pades_and_the_personal_one_survives(pki, signed_twice):
     personal_only, both = signed_twice
-    (alone,) = statuses(pki, personal_only)
+    (alone,) = pyhanko_statuses(pki, personal_only)
     assert alone.intact and alone.valid and alone.trusted
-    first, second = statuses(pki, both)
+    first, second = pyhanko_statuses(pki, both)
     for status in (first, second):
         assert status.intact and status.valid and status.trusted
         assert status.md_algorithm == "sha256"
@@ -108,7 +97,7 @@ def test_anchor_on_the_signer_name_finds_the_free_space_of_the_block(pki, letter
     assert placed.page == letter.signer_block.page
     assert y1 - 3 <= placed.y1 < placed.y2 <= y2 + 3
     assert x1 <= placed.x1 < placed.x2 <= x2
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
 
 
@@ -181,7 +170,7 @@ def test_allowed_missing_personal_is_signed_and_marked(pki, letter):
     ).pdf
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     assert "no personal digital signature" in embedded.sig_object["/Reason"]
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
 
 
@@ -215,7 +204,7 @@ def test_b_t_signature_carries_a_timestamp_from_the_tsa(pki, pki_server, letter)
         area,
         Options(Level.B_T, pki.tsa_url),
     ).pdf
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
     assert status.timestamp_validity is not None
     assert status.timestamp_validity.intact
@@ -234,7 +223,7 @@ def test_b_lt_signature_embeds_revocation_data_in_a_dss(pki, pki_server, letter)
     dss = reader.root["/DSS"]
     assert len(dss["/Certs"]) >= 3
     assert len(dss.get("/OCSPs", [])) + len(dss.get("/CRLs", [])) >= 2
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid and status.trusted
 
 
@@ -269,7 +258,7 @@ def test_personal_signature_with_a_key_on_a_token(pki, letter, tmp_path, monkeyp
         signed = sign_personal(letter.pdf, key, signature_image(HA_NOI.deputy), area).pdf
     finally:
         key.private_key.close()
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
 
 
@@ -292,7 +281,7 @@ def _appearance(pdf: bytes) -> bytes:
 def test_attachment_stamp_shows_number_and_vietnam_signing_time_top_right(pki, tmp_path):
     annex = appendix(HA_NOI)
     signed = sign_attachment(annex.pdf, key_of(pki, "h26-org"), annex.code).pdf
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid and status.trusted
     signing_time = to_vietnam(status.signer_reported_dt).isoformat(timespec="seconds")
     assert signing_time.endswith("+07:00")
@@ -313,7 +302,7 @@ def test_copy_stamp_names_the_copy_form_and_the_agency(pki, tmp_path):
     text = _stamp_text(signed, tmp_path)
     assert "SAO Y" in text
     assert HA_NOI.name in text
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
 
 
@@ -343,7 +332,7 @@ def test_personal_signature_fills_the_documents_own_empty_field(pki, letter, wit
     (placed,) = placed_signatures(signed)
     assert placed.field == "ChuKyLanhDao"
     assert placed.box.rect == pytest.approx(letter.signer_block.signature_box, abs=0.01)
-    (status,) = statuses(pki, signed)
+    (status,) = pyhanko_statuses(pki, signed)
     assert status.intact and status.valid
     with pytest.raises(SigningError, match="already signed"):
         sign_personal(

@@ -20,10 +20,10 @@ from edoc.exchange.receive import receive_envelope
 from edoc.storage.models import Delivery, Document, StatusEvent, UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
-from fixtures.letters import letter_envelope
-from tests.conftest import PASSWORD, agency_node
-from tests.test_exchange import _business
-from tests.test_web import csrf_of, logged_in
+from tests.support.exchange import with_business
+from tests.support.letters import letter_envelope
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.web import csrf_of, logged_in
 from web.app import create_node_app
 
 
@@ -82,7 +82,7 @@ def test_a_stale_form_is_refused_with_the_rule_in_words(inbox):
 
 def test_a_recalled_document_takes_no_status(inbox, envelope):
     app, node, document = inbox
-    receive_envelope(node, _business(envelope, BusinessType.RECALL))
+    receive_envelope(node, with_business(envelope, BusinessType.RECALL))
     client, _ = logged_in(app)
     page = client.get(f"/documents/{document}").get_data(as_text=True)
     assert buttons(page) == [] and "Văn bản đã bị thu hồi: không ghi trạng thái xử lý nữa." in page

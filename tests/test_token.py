@@ -9,7 +9,7 @@ from pkcs11 import Attribute, Mechanism, ObjectClass
 
 from fixtures.agencies import HA_NOI
 from fixtures.token import create_token, key_id
-from tests.conftest import require_tool
+from tests.support.tools import require_tool
 
 
 @pytest.fixture(scope="module")

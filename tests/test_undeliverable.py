@@ -2,7 +2,6 @@
 the reason, and put back in the queue by hand. No test waits: the window is set to zero or
 the delivery's creation put in the past."""
 
-import dataclasses
 import datetime as dt
 import json
 import threading
@@ -14,25 +13,23 @@ from sqlalchemy import select, update
 
 from cli import main
 from edoc.accounts import add_user
-from edoc.envelope.build import build
 from edoc.envelope.model import Organization
-from edoc.envelope.parse import parse
 from edoc.errors import ConfigurationError
 from edoc.exchange.api import to_hub
-from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due, retry
+from edoc.exchange.outbox import Backoff, deliver_due, retry
 from edoc.exchange.receive import Node, receive_envelope
 from edoc.exchange.runtime import open_node, remember_node
-from edoc.exchange.send import send_envelope
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, DeliveryState, UserRole
 from edoc.timezone import to_vietnam
 from edoc.workspace import open_workspace
-from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
+from fixtures.agencies import NGHE_AN, VPCP
 from signing.validation.policy import DEFAULT_POLICY
-from tests.conftest import PASSWORD
-from tests.test_vdxp import envelope_of, exchange, letter  # noqa: F401 - fixtures
-from tests.test_web import csrf_of, logged_in
+from tests.support.exchange import sent_and_given_up, unreachable
+from tests.support.nodes import PASSWORD
+from tests.support.vdxp import envelope_of
+from tests.support.web import csrf_of, logged_in
 from web.wsgi import options_from
 
 
@@ -49,10 +46,6 @@ def node(database_url, pki) -> Node:
         DEFAULT_POLICY.with_options(pki.trust_anchors, "off"),
     )
     engine.dispose()
-
-
-def unreachable(message: Outgoing) -> DeliveryState:
-    raise DeliveryError("Không gửi được.", "Cannot reach the hub: connection refused.")
 
 
 def the_delivery(node: Node) -> Delivery:
@@ -161,22 +154,6 @@ def test_the_cli_lists_what_was_given_up_and_puts_it_back_once(tmp_path, envelop
     assert refused.exit_code == 1 and "No delivery 999" in refused.output
 
 
-def sent_and_given_up(node: Node, envelope: bytes) -> int:
-    """A letter the Government Office sent to Hà Nội, given up: its document's key."""
-    message = parse(envelope).message
-    own = dataclasses.replace(
-        message, sender=Organization(VPCP.organ_id, VPCP.name),
-        recipients=[Organization(HA_NOI.organ_id, HA_NOI.name)], document_id="i18-given-up",
-    )  # fmt: skip
-    document = send_envelope(node, build(own)).document_pk
-    with node.sessions() as session:  # queued five days ago, tried since
-        days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=5)
-        session.execute(update(Delivery).values(created_at=days_ago))
-        session.commit()
-    deliver_due(node.sessions, node.blobs, unreachable)
-    return document
-
-
 def test_the_clerk_sees_a_message_given_up_and_sends_it_again_once(inbox, envelope):
     app, node, _ = inbox
     document = sent_and_given_up(node, envelope)
@@ -256,7 +233,7 @@ def test_gunicorn_reads_the_window_from_the_environment():
         assert "EDOC_RETRY_HOURS must be a number of hours" in refused.value.message_en
 
 
-def test_the_sdk_lists_a_package_the_hub_gave_up_as_failed(exchange, letter):  # noqa: F811
+def test_the_sdk_lists_a_package_the_hub_gave_up_as_failed(exchange, letter):
     local, dms = exchange
     header = '{"from":"000.00.00.H41","servicetype":"eDoc","messagetype":"edoc"}'
     sent = dms.send_edoc(header, envelope_of(letter, NGHE_AN.organ_id, VPCP.organ_id))

@@ -11,11 +11,11 @@ from edoc.storage.models import UserRole
 from fixtures.agencies import HA_NOI, VPCP
 from fixtures.documents import cong_van
 from fixtures.images import seal_image
-from fixtures.letters import letter_envelope
 from signing.sign.pades import sign_organisation
-from tests.conftest import PASSWORD, agency_node
-from tests.test_verify import renamed
-from tests.test_web import logged_in
+from tests.support.keys import renamed
+from tests.support.letters import letter_envelope
+from tests.support.nodes import PASSWORD, agency_node
+from tests.support.web import logged_in
 from web.app import create_node_app
 
 

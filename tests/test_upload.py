@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from edoc.server import BackgroundServer, free_port
-from fixtures.letters import signed_letter
-from tests.conftest import PASSWORD
-from tests.test_browser import ARTEFACTS, browser, log_in, refusals  # noqa: F401
+from tests.support.browser import ARTEFACTS, log_in, refusals
+from tests.support.letters import signed_letter
+from tests.support.nodes import PASSWORD
 
 LIMIT = 2**20  # the test server's limit: 1 MB
 
@@ -26,7 +26,7 @@ def letter(pki) -> bytes:
 def test_a_big_upload_is_refused_before_sending_and_a_smaller_one_shows_its_progress(
     inbox,
     letter,
-    browser,  # noqa: F811
+    browser,
 ):
     app, _, _ = inbox
     app.config["MAX_CONTENT_LENGTH"] = LIMIT

@@ -1,5 +1,5 @@
 """The national hub's SDK API at an edoc hub, both ways, over real HTTP on SQLite and
-PostgreSQL: an agency's document management system (played by :mod:`tests.sdk_client`, a
+PostgreSQL: an agency's document management system (played by :mod:`tests.support.sdk_client`, a
 client written from the spec) exchanging with edoc nodes, and edoc nodes exchanging with each
 other through the hub over that API (``edoc serve --hub-api vdxp``)."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from edoc.accounts import add_user
 from edoc.envelope.build import build
-from edoc.envelope.model import Attachment, Business, BusinessType, Organization, StatusCode
+from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
 from edoc.exchange.local import LocalNetwork
@@ -32,42 +32,17 @@ from edoc.storage.models import (
 )
 from edoc.timezone import VIETNAM
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
-from fixtures.letters import letter_envelope, signed_letter
 from signing.validation.policy import DEFAULT_POLICY
-from tests.conftest import PASSWORD
-from tests.sdk_client import SdkService
-from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
-from tests.test_web import logged_in
+from tests.support.exchange import FAST, arrived_at_sender, document_count, eventually
+from tests.support.nodes import PASSWORD
+from tests.support.sdk_client import SdkService
+from tests.support.vdxp import DMS, SECRET, envelope_of
+from tests.support.web import logged_in
 from web.app import create_node_app
 
 CORPUS = Path(__file__).parent / "envelopes"
-DMS = "vxp.dms.h41"
-SECRET = "AwyOIWljooz1hxgZsxpEBjCoj5rg9dMMsLJl0YydfZpd"
 EDOC = '{"servicetype":"eDoc","messagetype":"edoc"}'
 STATUS = '{"servicetype":"eDoc","messagetype":"status"}'
-
-
-@pytest.fixture(scope="module")
-def letter(pki) -> bytes:
-    return signed_letter(pki)[1]
-
-
-def envelope_of(letter: bytes, sender: str, recipient: str, number: str = "77") -> bytes:
-    files = [Attachment("main", f"{number}-UBND.pdf", "application/pdf", letter)]
-    return letter_envelope(
-        files, **{"from": sender, "to": [recipient], "code": {"number": number, "notation": "UBND"}}
-    )
-
-
-@pytest.fixture
-def exchange(tmp_path, pki, new_database):
-    """The nodes of Hà Nội and the Government Office on edoc's own API, and Nghệ An's document
-    management system registered at the hub for the SDK API: (local network, the DMS)."""
-    agencies = [Organization(a.organ_id, a.name) for a in (HA_NOI, VPCP)]
-    policy = DEFAULT_POLICY.with_options(pki.trust_anchors, "off")
-    with LocalNetwork(tmp_path, agencies, policy, new_database, FAST, 0.05) as local:
-        local.hub.register_system(DMS, "QLVB Nghệ An", SECRET, {NGHE_AN.organ_id: NGHE_AN.name})
-        yield local, SdkService(local.services["hub"].url, DMS, SECRET)
 
 
 def listed(dms: SdkService, json_header: str) -> list[dict]:
@@ -119,7 +94,7 @@ def test_a_dms_document_reaches_an_edoc_node_once_and_the_01_comes_back(exchange
     assert (sent["status"], sent["ErrorCode"]) == ("OK", "0") and sent["DocId"]
     assert dms.send_edoc(header, envelope)["DocId"] == sent["DocId"]  # again: the same one
     office = local.nodes[VPCP.organ_id]
-    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    eventually(lambda: document_count(office, Direction.RECEIVED) == 1)
     with office.sessions() as session:
         document = session.scalar(select(Document))
         assert (document.sender_organ_id, document.compliant) == (NGHE_AN.organ_id, True)
@@ -250,7 +225,7 @@ def test_a_system_sends_and_fetches_only_for_its_own_agencies(exchange, letter):
     assert "came from" in refused["ErrorDescEn"]
     send_envelope(local.nodes[HA_NOI.organ_id], as_hanoi)
     office = local.nodes[VPCP.organ_id]
-    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    eventually(lambda: document_count(office, Direction.RECEIVED) == 1)
     with local.hub.sessions() as session:
         theirs = session.scalar(select(Delivery.id).where(Delivery.kind == "document"))
     answer = dms.get_edoc(json.dumps({"docId": str(theirs)}))
@@ -305,7 +280,7 @@ def test_nodes_exchange_documents_and_statuses_through_the_sdk_api(over_sdk, env
     nodes, local = over_sdk
     assert send_envelope(nodes["h26"], envelope).created
     eventually(lambda: arrived_at_sender(nodes["h26"]))
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
     with nodes["g22"].sessions() as session:
         received = session.scalar(select(Document))
         assert received.sender_organ_id == HA_NOI.organ_id and received.compliant is True
@@ -329,7 +304,7 @@ def test_nodes_exchange_documents_and_statuses_through_the_sdk_api(over_sdk, env
     eventually(lambda: statuses() == ["01", "03", "15"])
     with nodes["g22"].sessions() as session:
         assert session.get(Document, received.id).folder == "recalled"
-    assert documents(nodes["g22"], Direction.RECEIVED) == 1
+    assert document_count(nodes["g22"], Direction.RECEIVED) == 1
 
 
 def test_refusals_are_answered_in_the_shape_the_sdk_reads(exchange, letter):
@@ -361,7 +336,7 @@ def test_what_the_sdk_adds_crosses_the_hub_byte_for_byte_and_the_clerk_sees_it(e
     sent = dms.send_edoc('{"from":"000.00.00.H41","to":["000.00.00.G22"]}', envelope)
     assert sent["status"] == "OK", sent
     office = local.nodes[VPCP.organ_id]
-    eventually(lambda: documents(office, Direction.RECEIVED) == 1)
+    eventually(lambda: document_count(office, Direction.RECEIVED) == 1)
     with office.sessions() as session:
         document = session.scalar(select(Document))
     assert office.blobs.read(document.envelope_sha256) == envelope
@@ -376,7 +351,7 @@ def test_what_the_sdk_adds_crosses_the_hub_byte_for_byte_and_the_clerk_sees_it(e
     }  # fmt: skip
     add_user(office.sessions, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK)
     client, _ = logged_in(create_node_app(office, "hub-token", "secret-for-tests"))
-    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    page = client.get(f"/document_count/{document.id}").get_data(as_text=True)
     assert "NV-2026-014, NV-2026-015" in page and "QLVB-QN" in page
     assert "Đỗ Minh Châu · Văn phòng Ủy ban · chau.dm@quangninh.gov.vn" in page
 
@@ -445,7 +420,7 @@ def test_a_status_comes_only_from_an_agency_the_document_went_to(exchange, lette
     local, dms = exchange
     envelope = envelope_of(letter, HA_NOI.organ_id, VPCP.organ_id)
     send_envelope(local.nodes[HA_NOI.organ_id], envelope)
-    eventually(lambda: documents(local.nodes[VPCP.organ_id], Direction.RECEIVED) == 1)
+    eventually(lambda: document_count(local.nodes[VPCP.organ_id], Direction.RECEIVED) == 1)
     document_id = parse(envelope).message.document_id
     forged = dms.send_edoc('{"from":"000.00.00.H41","messagetype":"status"}',
                            status_xml(document_id, "03"))  # fmt: skip

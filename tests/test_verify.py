@@ -9,8 +9,6 @@ import time
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
 
 from edoc.errors import EdocError
 from edoc.server import free_port
@@ -18,17 +16,16 @@ from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
 from fixtures.export import write_pki
 from fixtures.images import seal_image
-from fixtures.letters import signed_letter
 from fixtures.pki import Revocation, build_pki
 from fixtures.services import PKIServer
 from signing.baseline import Level
-from signing.sign.keys import SigningKey
 from signing.sign.pades import Options, sign_organisation
 from signing.validation.checks import CATALOGUE, Severity
 from signing.validation.policy import DEFAULT_POLICY, load_policy
 from signing.validation.report import Indication, Verdict
 from signing.validation.verify import verify_document
-from tests.test_signing import key_of
+from tests.support.keys import key_of, renamed
+from tests.support.letters import signed_letter
 
 
 @pytest.fixture(scope="module")
@@ -315,33 +312,6 @@ def test_a_report_of_a_hostile_pdf_holds_only_plain_json_text(documents, policy)
     assert json_safe_problems(report) == []
     assert "ETSI.CAdES.de\\x00\\x0a" in {s.sub_filter for s in report.signatures}
     json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8")
-
-
-def renamed(pki, name: str, common_name: str, organisation: str) -> SigningKey:
-    """Credential ``name`` with a certificate of the same key, issuer and extensions whose
-    subject says ``common_name`` and ``organisation`` (what a hostile CA may write)."""
-    credential = pki[name]
-    issuer = next(c for c in pki.credentials.values() if c.certificate == credential.chain[0])
-    old = credential.certificate
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(old.issuer)
-        .public_key(old.public_key())
-        .serial_number(old.serial_number + 1)
-        .not_valid_before(old.not_valid_before_utc)
-        .not_valid_after(old.not_valid_after_utc)
-    )
-    for extension in old.extensions:
-        builder = builder.add_extension(extension.value, extension.critical)
-    certificate = builder.sign(issuer.key, hashes.SHA256())
-    return SigningKey(certificate, credential.key, credential.chain, name)
 
 
 def test_a_signer_named_with_a_nul_and_a_newline_is_named_escaped(pki, policy):

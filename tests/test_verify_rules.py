@@ -15,14 +15,14 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from fixtures.agencies import HA_NOI
 from fixtures.documents import appendix, cong_van, scanned
 from fixtures.images import seal_image
-from fixtures.letters import signed_letter
 from signing.sign.pades import sign_attachment, sign_copy, sign_organisation
 from signing.sign.signer import signer_for
 from signing.validation.checks import Severity
 from signing.validation.policy import DEFAULT_POLICY
 from signing.validation.report import Verdict
 from signing.validation.verify import verify_document
-from tests.test_signing import key_of
+from tests.support.keys import key_of
+from tests.support.letters import signed_letter
 
 
 @pytest.fixture(scope="module")

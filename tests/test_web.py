@@ -6,32 +6,18 @@ import datetime as dt
 import io
 import re
 
-import pytest
 from sqlalchemy import select
 
-from edoc.accounts import add_user
 from edoc.envelope.build import build
 from edoc.envelope.model import Organization
-from edoc.storage.models import Delivery, Direction, Document, UserRole
+from edoc.storage.models import Delivery, Direction, Document
 from edoc.timezone import to_vietnam
 from fixtures.agencies import HA_NOI, VPCP
 from signing.validation.verify import verify_document
-from tests.conftest import PASSWORD
-from web.app import create_node_app
+from tests.support.drafts import KEY_PASSWORD, draft_page, make_draft, step
+from tests.support.nodes import PASSWORD
+from tests.support.web import copy_of, csrf_of, logged_in
 from web.lockout import LoginRules
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def logged_in(app, username: str = "vanthu", password: str = PASSWORD):
-    client = app.test_client()
-    token = csrf_of(client.get("/login").get_data(as_text=True))
-    answer = client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return client, answer
 
 
 def test_pages_need_a_login_and_a_right_password(inbox):
@@ -55,29 +41,6 @@ def test_the_inbox_lists_the_letter_with_its_signature_badge(inbox):
     assert "Hợp lệ" in detail and "Phạm Thu Hương" in detail
     client.get("/lang/en")
     assert "Personal ✓" in client.get("/").get_data(as_text=True)
-
-
-def copy_of(node, document_pk: int, **fields) -> tuple[int, int]:
-    """A copy of a stored document with its main file, by default kept for another agency
-    (Hà Nội) in the same database; ``fields`` of the copy changed: (document, attachment)."""
-    from edoc.storage.models import Attachment
-
-    with node.sessions() as session:
-        mine = session.get(Document, document_pk)
-        main = mine.attachments[0]
-        values = {
-            "owner_organ_id": HA_NOI.organ_id, "direction": Direction.RECEIVED,
-            "document_id": "foreign", "sender_organ_id": VPCP.organ_id,
-            "envelope_sha256": mine.envelope_sha256, "subject": "Thư riêng của Hà Nội", **fields,
-        }  # fmt: skip
-        copy = Document(
-            **values,
-            attachments=[Attachment(content_id="main", name=main.name,
-                                    content_type=main.content_type, sha256=main.sha256)],
-        )  # fmt: skip
-        session.add(copy)
-        session.commit()
-        return copy.id, copy.attachments[0].id
 
 
 def test_another_agencys_clerk_cannot_log_in_here_nor_open_its_documents(inbox):
@@ -131,7 +94,7 @@ def test_the_node_api_on_the_same_app_needs_its_token_not_a_csrf_token(inbox, en
 
 
 def test_anyone_logged_in_can_check_a_pdf(inbox, pki):
-    from fixtures.letters import signed_letter
+    from tests.support.letters import signed_letter
 
     app, _, _ = inbox
     client, _ = logged_in(app)
@@ -220,76 +183,29 @@ def test_the_pdf_is_shown_inline_and_only_to_its_agency(inbox):
     assert client.get(f"/documents/{foreign}/files/{mine}").status_code == 404
 
 
-@pytest.fixture
-def composing(office, pki):
-    """The Government Office's node whose server holds the agency's key and seal, and the
-    deputy's personal key (under KEY_PASSWORD); with a leader and an auditor."""
-    from edoc.accounts import hold_key
-    from fixtures.export import pkcs12_bytes
-    from fixtures.images import seal_image, signature_image
-    from tests.test_signing import key_of
-    from web.compose import Stamp
-
-    deputy = VPCP.deputy
-    add_user(office.sessions, "lanhdao", PASSWORD, VPCP.organ_id, UserRole.LEADER, deputy.full_name)
-    add_user(office.sessions, "kiemtoan", PASSWORD, VPCP.organ_id, UserRole.AUDITOR, "Kiểm toán")
-    p12 = pkcs12_bytes(pki[deputy.key], KEY_PASSWORD)
-    hold_key(office.sessions, office.blobs, "lanhdao", p12, KEY_PASSWORD, signature_image(deputy))
-    stamp = Stamp(key_of(pki, "g22-org"), seal_image(VPCP))
-    return create_node_app(office, "hub-token", "secret", stamp), office
-
-
-KEY_PASSWORD = "mat-khau-khoa"
-
-
-def _draft(client, pdf: bytes, number: str = "77", attachments=()) -> int:
-    """Make a draft through the compose form; its key."""
-    token = csrf_of(client.get("/compose").get_data(as_text=True))
-    form = {
-        "csrf_token": token, "number": number, "notation": "VPCP-KSTT", "date": "2026-11-23",
-        "subject": "Về việc ký số văn bản", "to": [HA_NOI.organ_id], "priority": "1",
-        "pdf": (io.BytesIO(pdf), "77-VPCP.pdf"),
-        "attachments": [(io.BytesIO(data), name) for name, data in attachments],
-    }  # fmt: skip
-    made = client.post("/compose", data=form, content_type="multipart/form-data")
-    assert made.status_code == 303, made.get_data(as_text=True)
-    return int(made.headers["Location"].rsplit("/", 1)[1])
-
-
-def _step(client, draft: int, step: str, **form):
-    page = client.get(f"/drafts/{draft}").get_data(as_text=True)
-    seen = re.search(r'name="seen" value="([0-9a-f]+)"', page)
-    data = {"csrf_token": csrf_of(page), "seen": seen.group(1) if seen else "", **form}
-    return client.post(f"/drafts/{draft}/{step}", data=data)
-
-
-def _flash(client, draft: int) -> str:
-    return client.get(f"/drafts/{draft}").get_data(as_text=True)
-
-
 def test_the_leader_signs_the_clerk_seals_and_sends_with_the_attachments(composing):
     from fixtures.documents import cong_van
 
     app, node = composing
     clerk, _ = logged_in(app)
     annex = ("phu-luc.docx", b"PK\x03\x04 a table of figures")
-    draft = _draft(clerk, cong_van(VPCP).pdf, attachments=[annex])
-    page = _flash(clerk, draft)
+    draft = make_draft(clerk, cong_van(VPCP).pdf, attachments=[annex])
+    page = draft_page(clerk, draft)
     assert "Không hợp lệ" in page and "VN_NO_SIGNATURE" in page and "phu-luc.docx" in page
-    assert _step(clerk, draft, "personal", key_password=KEY_PASSWORD).status_code == 403
+    assert step(clerk, draft, "personal", key_password=KEY_PASSWORD).status_code == 403
 
     leader, _ = logged_in(app, "lanhdao")
-    assert leader.get("/drafts").status_code == 200 and "77/VPCP-KSTT" in _flash(leader, draft)
-    assert _step(leader, draft, "organisation").status_code == 403
-    assert _step(leader, draft, "personal", key_password=KEY_PASSWORD).status_code == 303
-    assert "Lãnh đạo đã ký" in _flash(leader, draft)
+    assert leader.get("/drafts").status_code == 200 and "77/VPCP-KSTT" in draft_page(leader, draft)
+    assert step(leader, draft, "organisation").status_code == 403
+    assert step(leader, draft, "personal", key_password=KEY_PASSWORD).status_code == 303
+    assert "Lãnh đạo đã ký" in draft_page(leader, draft)
 
-    assert _step(clerk, draft, "organisation").status_code == 303
-    page = _flash(clerk, draft)
+    assert step(clerk, draft, "organisation").status_code == 303
+    page = draft_page(clerk, draft)
     assert "Đã ký số cơ quan" in page and '<strong class="ok">Hợp lệ</strong>' in page
-    sent = _step(clerk, draft, "send")
+    sent = step(clerk, draft, "send")
     assert sent.status_code == 303 and sent.headers["Location"] == "/outbox"
-    assert _step(clerk, draft, "send").status_code == 303  # a second click: nothing more
+    assert step(clerk, draft, "send").status_code == 303  # a second click: nothing more
     with node.sessions() as session:
         (document,) = session.scalars(select(Document)).all()
         assert (document.direction, document.number, document.priority) == (Direction.SENT, "77", 1)
@@ -313,15 +229,15 @@ def test_a_wrong_key_password_or_a_stale_page_changes_nothing(composing):
     app, node = composing
     clerk, _ = logged_in(app)
     leader, _ = logged_in(app, "lanhdao")
-    draft = _draft(clerk, cong_van(VPCP).pdf)
-    before = _flash(leader, draft)
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
+    before = draft_page(leader, draft)
     seen = re.search(r'name="seen" value="([0-9a-f]+)"', before).group(1)
-    _step(leader, draft, "personal", key_password="sai-mat-khau")
-    assert "Sai mật khẩu" in _flash(leader, draft)
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    step(leader, draft, "personal", key_password="sai-mat-khau")
+    assert "Sai mật khẩu" in draft_page(leader, draft)
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)
     stale = {"csrf_token": csrf_of(before), "seen": seen, "key_password": KEY_PASSWORD}
     leader.post(f"/drafts/{draft}/personal", data=stale)  # signed again from the old page
-    assert "đã ký số văn bản này" in _flash(leader, draft)
+    assert "đã ký số văn bản này" in draft_page(leader, draft)
     from edoc.exchange.drafts import find_draft
 
     signed = node.blobs.read(find_draft(node, draft).main_sha256)
@@ -336,10 +252,10 @@ def test_a_non_compliant_document_needs_a_confirmation_and_auditors_only_read(
     app, node = composing
     client, _ = logged_in(app)
     sha1 = signed_document(pki, VPCP, Case("sha1", "bad-sha1"), 77).pdf  # signed, not compliant
-    draft = _draft(client, sha1)
-    refused = _step(client, draft, "send")
-    assert "cần xác nhận" in _flash(client, draft) and refused.status_code == 303
-    assert _step(client, draft, "send", confirm="1").headers["Location"] == "/outbox"
+    draft = make_draft(client, sha1)
+    refused = step(client, draft, "send")
+    assert "cần xác nhận" in draft_page(client, draft) and refused.status_code == 303
+    assert step(client, draft, "send", confirm="1").headers["Location"] == "/outbox"
     with node.sessions() as session:
         sent = session.scalars(select(Document).where(Document.direction == Direction.SENT))
         assert len(sent.all()) == 1
@@ -359,7 +275,7 @@ def test_another_agencys_draft_is_not_found(composing):
 
     app, node = composing
     client, _ = logged_in(app)
-    draft = _draft(client, cong_van(VPCP).pdf)
+    draft = make_draft(client, cong_van(VPCP).pdf)
     other = dataclasses.replace(node, organization=Organization(HA_NOI.organ_id, HA_NOI.name))
     from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
 
@@ -395,11 +311,11 @@ def test_guesses_at_a_held_key_password_are_slowed_down(composing):
     app, node = composing
     clerk, _ = logged_in(app)
     leader, _ = logged_in(app, "lanhdao")
-    draft = _draft(clerk, cong_van(VPCP).pdf)
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
     for n in range(5):
-        _step(leader, draft, "personal", key_password=f"sai-{n}")
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)  # even the right one waits
-    assert "quá nhiều lần" in _flash(leader, draft)
+        step(leader, draft, "personal", key_password=f"sai-{n}")
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)  # even the right one waits
+    assert "quá nhiều lần" in draft_page(leader, draft)
     from edoc.exchange.drafts import find_draft
 
     assert find_draft(node, draft).verdict == "non_compliant"  # still unsigned
@@ -411,19 +327,19 @@ def test_what_was_not_seen_is_not_sent_and_a_sent_draft_stays(composing):
     app, node = composing
     clerk, _ = logged_in(app)
     leader, _ = logged_in(app, "lanhdao")
-    draft = _draft(clerk, cong_van(VPCP).pdf)
-    before = _flash(clerk, draft)  # the clerk's page, before the leader signs
-    _step(leader, draft, "personal", key_password=KEY_PASSWORD)
+    draft = make_draft(clerk, cong_van(VPCP).pdf)
+    before = draft_page(clerk, draft)  # the clerk's page, before the leader signs
+    step(leader, draft, "personal", key_password=KEY_PASSWORD)
     stale = {"csrf_token": csrf_of(before), "confirm": "1",
              "seen": re.search(r'name="seen" value="([0-9a-f]+)"', before).group(1)}  # fmt: skip
     clerk.post(f"/drafts/{draft}/send", data=stale)
-    assert "đã thay đổi hoặc đã gửi" in _flash(clerk, draft)
+    assert "đã thay đổi hoặc đã gửi" in draft_page(clerk, draft)
     with node.sessions() as session:
         assert session.scalars(select(Document)).all() == []
-    _step(clerk, draft, "organisation")
-    _step(clerk, draft, "send", confirm="1")
-    assert _step(clerk, draft, "delete").status_code == 303
-    assert "không xóa được" in _flash(clerk, draft)
+    step(clerk, draft, "organisation")
+    step(clerk, draft, "send", confirm="1")
+    assert step(clerk, draft, "delete").status_code == 303
+    assert "không xóa được" in draft_page(clerk, draft)
 
 
 def test_a_number_already_sent_or_too_long_is_refused_clearly(composing):

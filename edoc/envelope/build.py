@@ -18,6 +18,14 @@ from dataclasses import dataclass, fields, replace
 
 from lxml import etree
 
+from edoc.envelope.attachment_files import file_name
+from edoc.envelope.elements import (
+    holds_no_namespace,
+    joined,
+    kept_xml,
+    local_name,
+    too_many_unknown_elements,
+)
 from edoc.envelope.layout import DOCUMENT, STATUS, Layout, depth
 from edoc.envelope.model import (
     ZIP,
@@ -35,20 +43,8 @@ from edoc.envelope.model import (
     wrapped_in_zip,
 )
 from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
-from edoc.envelope.parse import (
-    DEFAULT_LIMITS,
-    file_name,
-    fragment,
-    holds_no_namespace,
-    joined,
-    kept_xml,
-    kind_of,
-    local_name,
-    parse,
-    read_message,
-    read_tree,
-    too_many_unknown_elements,
-)
+from edoc.envelope.parse import kind_of, parse, read_message
+from edoc.envelope.safe_xml import DEFAULT_LIMITS, fragment, read_tree
 from edoc.errors import EnvelopeError
 from edoc.timezone import to_vietnam
 

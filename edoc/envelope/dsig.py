@@ -31,7 +31,7 @@ from signxml.exceptions import InvalidInput, InvalidSignature
 
 from edoc.envelope.build import XML_DECLARATION
 from edoc.envelope.names import DSIG, NS, q
-from edoc.envelope.parse import DEFAULT_LIMITS, Limits, read_tree, xml_parser
+from edoc.envelope.safe_xml import DEFAULT_LIMITS, Limits, read_tree, xml_parser
 from edoc.errors import EnvelopeError
 from edoc.floor import is_weak_hash
 from edoc.untrusted import untrusted_text

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from edoc.agency import AgencyDirectory, AgencyId, AgencyIdError
+from edoc.envelope.attachment_files import content_type_of
 from edoc.envelope.document_id import make_document_id
 from edoc.envelope.dsig import EnvelopeSignature
 from edoc.envelope.model import (
@@ -33,7 +34,8 @@ from edoc.envelope.model import (
     StaffInfo,
     UnknownElement,
 )
-from edoc.envelope.parse import ParsedEnvelope, content_type_of, fragment
+from edoc.envelope.parse import ParsedEnvelope
+from edoc.envelope.safe_xml import fragment
 from edoc.errors import EnvelopeError
 from edoc.files import read_input
 

@@ -12,17 +12,24 @@ escape its folder. Parsing never touches the network.
 import base64
 import binascii
 import datetime as dt
-import io
-import mimetypes
 import re
-import zipfile
 from collections import Counter
-from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from edoc.agency import AgencyId, AgencyIdError
+from edoc.envelope.attachment_files import content_type_of, unzip_single
+from edoc.envelope.elements import (
+    has_children,
+    holds_no_namespace,
+    joined,
+    kept_xml,
+    local_name,
+    namespace_of,
+    path_step,
+    too_many_unknown_elements,
+)
 from edoc.envelope.layout import DOCUMENT, STATUS, Layout
 from edoc.envelope.model import (
     Attachment,
@@ -45,34 +52,15 @@ from edoc.envelope.model import (
     UnknownElement,
     wrapped_in_zip,
 )
-from edoc.envelope.names import DATE_FORMAT, NS, TIMESTAMP_FORMAT, XLINK, q
+from edoc.envelope.names import DATE_FORMAT, TIMESTAMP_FORMAT, XLINK, q
+from edoc.envelope.safe_xml import (
+    DEFAULT_LIMITS,
+    EnvelopeWarning,
+    Limits,
+    read_tree,
+)
 from edoc.errors import EnvelopeError
 from edoc.timezone import VIETNAM
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much an envelope may hold; larger ones are refused before they cost memory."""
-
-    envelope_bytes: int = 512 * 2**20
-    attachment_bytes: int = 256 * 2**20
-    attachments: int = 1000
-    zip_ratio: int = 200
-    unknown_elements: int = 1000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class EnvelopeWarning:
-    """Something odd that was accepted: the message was read, but a person should know;
-    ``line`` is the line of the file it was first seen on, when one is known."""
-
-    code: str
-    message_vi: str
-    message_en: str
-    line: int | None = None
 
 
 @dataclass
@@ -81,9 +69,6 @@ class ParsedEnvelope:
 
     message: Message
     warnings: list[EnvelopeWarning] = field(default_factory=list)
-
-
-_BOM = b"\xef\xbb\xbf"
 
 
 class _Reader:
@@ -210,7 +195,7 @@ class _Reader:
         return value
 
     def response_for(self, element: etree._Element) -> ResponseFor:
-        if not _has_children(element):
+        if not has_children(element):
             return ResponseFor("", "")
         return ResponseFor(
             organ_id=self._organ_id_at(element, "ResponseFor"),
@@ -430,7 +415,7 @@ class _Reader:
             ) from error
         sender = message_header.find(q("From"))
         response = message_header.find(q("ResponseFor"))
-        if sender is None or response is None or not _has_children(response):
+        if sender is None or response is None or not has_children(response):
             raise EnvelopeError(
                 "Gói tin trạng thái thiếu From hoặc ResponseFor.",
                 "The status message lacks From or ResponseFor.",
@@ -472,7 +457,7 @@ class _Reader:
             known = layout.children.get(child.tag)
             if known is not None and (known.repeats or seen[child.tag] == 1):
                 if known.children is not None:
-                    step = _step(child, seen[child.tag])
+                    step = path_step(child, seen[child.tag])
                     self._unknown_in(child, joined(path, step), known, found)
                 continue
             if len(found) == self.limits.unknown_elements:
@@ -496,7 +481,7 @@ class _Reader:
     def _report_unknown(self, element: etree._Element, where: str) -> None:
         """ENV_UNKNOWN_ELEMENT, with the element's namespace, and whether edoc can write it
         back."""
-        namespace = _namespace(element)
+        namespace = namespace_of(element)
         in_vi = f"không gian tên {namespace}" if namespace else "không thuộc không gian tên nào"
         in_en = f"namespace {namespace}" if namespace else "no namespace"
         vi = (
@@ -517,243 +502,6 @@ class _Reader:
                 "would fall into edXML's."
             )
         self.warn("ENV_UNKNOWN_ELEMENT", vi, en)
-
-
-def too_many_unknown_elements(limits: Limits) -> EnvelopeError:
-    return EnvelopeError(
-        f"Gói tin có hơn {limits.unknown_elements} phần tử lạ (không thuộc QCVN 102 hay phần "
-        "mở rộng đã biết): bị từ chối.",
-        f"The envelope holds more than {limits.unknown_elements} unknown elements (neither of "
-        "QCVN 102 nor of a known extension): refused.",
-    )
-
-
-def joined(path: str, step: str) -> str:
-    """The path of a child: paths start at the root's children, the root's own is ""."""
-    return f"{path}/{step}" if path else step
-
-
-def _step(element: etree._Element, position: int) -> str:
-    """An element's step in a path: its local name, with its 1-based position among the
-    siblings of its name where there are several."""
-    several = position > 1 or next(element.itersiblings(element.tag), None) is not None
-    return f"{local_name(element)}[{position}]" if several else local_name(element)
-
-
-def _namespace(element: etree._Element) -> str:
-    """The element's namespace, "" for none."""
-    return element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else ""
-
-
-def holds_no_namespace(element: etree._Element) -> bool:
-    """Whether the element, or one inside it, is in no namespace: written into an edXML
-    envelope (whose root declares edXML's as the default), it would fall into edXML's, since
-    lxml never writes ``xmlns=""``."""
-    return any(not _namespace(node) for node in element.iter(etree.Element))
-
-
-def _has_children(element: etree._Element) -> bool:
-    return any(isinstance(child.tag, str) for child in element)
-
-
-def local_name(element: etree._Element) -> str:
-    """The element's name without its namespace (lxml's QName refuses namespaces with odd
-    characters, which a parsed document may still have)."""
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def kept_xml(element: etree._Element) -> str:
-    """An element as edoc keeps it: exclusive canonical XML, without the indentation a pretty
-    printer adds; lxml's own serialisation where C14N cannot (a relative namespace URI), so
-    that such an element never makes the envelope unreadable."""
-    copy = deepcopy(element)
-    for node in copy.iter():
-        if node.text is not None and not node.text.strip() and len(node):
-            node.text = None
-        if node is not copy and node.tail is not None and not node.tail.strip():
-            node.tail = None
-    try:
-        return etree.tostring(copy, method="c14n", exclusive=True, with_tail=False).decode()
-    except etree.C14NError:
-        return etree.tostring(copy, encoding="unicode", with_tail=False)
-
-
-def content_type_of(name: str) -> str:
-    """The media type a file name suggests, for files that arrive zipped or from disk."""
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-def safe_name(name: str) -> bool:
-    """Whether a file name stays where it is put: no folders, no '..', no drive letters."""
-    return bool(name) and not re.search(r"[/\\:\x00]", name) and name not in (".", "..")
-
-
-def file_name(attachment: Attachment, number: int) -> str:
-    """The name under which attachment ``number`` (from 1) is written into a folder or a
-    zip: the sender's, unless it is empty or would lead out of the folder; then one made of
-    its ContentId, or of ``number``."""
-    names = (attachment.name.strip(), f"{attachment.content_id}.bin", f"{number}.bin")
-    return next(name for name in names if safe_name(name))
-
-
-def unzip_single(data: bytes, label: str, limits: Limits) -> tuple[str, bytes]:
-    """The one file inside a zipped attachment, read with bounds on size and ratio."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = [info for info in archive.infolist() if not info.is_dir()]
-    except Exception as error:  # zipfile raises many kinds on hostile archives
-        raise EnvelopeError(
-            f"Tệp đính kèm «{label}»: tệp nén hỏng ({error}).",
-            f"Attachment '{label}': broken zip file ({error}).",
-        ) from error
-    if len(entries) != 1:
-        raise EnvelopeError(
-            f"Tệp đính kèm «{label}»: tệp nén chứa {len(entries)} tệp, cần đúng một.",
-            f"Attachment '{label}': the zip holds {len(entries)} files, not exactly one.",
-        )
-    (entry,) = entries
-    if not safe_name(entry.filename):
-        raise EnvelopeError(
-            f"Tệp đính kèm «{label}»: tên tệp trong tệp nén «{entry.filename}» có đường dẫn.",
-            f"Attachment '{label}': the name '{entry.filename}' inside the zip has a path in it.",
-        )
-    bomb = EnvelopeError(
-        f"Tệp đính kèm «{label}»: tệp nén giải ra quá lớn (nghi bom nén).",
-        f"Attachment '{label}': the zip expands too much (a zip bomb?).",
-    )
-    if entry.file_size > limits.attachment_bytes:
-        raise bomb
-    if entry.compress_size and entry.file_size / entry.compress_size > limits.zip_ratio:
-        raise bomb
-    try:
-        with archive.open(entry) as stream:
-            content = stream.read(limits.attachment_bytes + 1)
-    except Exception as error:  # zipfile raises many kinds on hostile archives
-        raise EnvelopeError(
-            f"Tệp đính kèm «{label}»: không giải nén được ({error}).",
-            f"Attachment '{label}': cannot be unzipped ({error}).",
-        ) from error
-    if len(content) > limits.attachment_bytes:
-        raise bomb
-    return entry.filename, content
-
-
-def xml_parser() -> etree.XMLParser:
-    """The parser edoc reads envelopes with: no entities, no network, no DTD, and text nodes
-    as long as the limits allow (an attachment is one)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_blank_text=False,
-    )
-
-
-#: Prefixes real senders use without declaring them, and the namespaces they mean: ``xlink``
-#: on Reference, ``edXML`` on AttachmentEncoded outside the envelope that declares it.
-_KNOWN_PREFIXES = {"xlink": XLINK, "edXML": NS}
-_UNDECLARED = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
-
-
-#: What may come before the root: whitespace, the XML declaration and other processing
-#: instructions, comments (a DTD is refused).
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-#: The root's start tag, its attribute values in quotes (where '>' may stand); group 1 is its
-#: end, where declarations go.
-_START_TAG = re.compile(rb"""<[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?>)""")
-
-
-def read_tree(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[etree._ElementTree, list]:
-    """Parse the XML safely, declaring the known prefixes a sender used without declaring
-    them; returns the tree and warnings."""
-    if len(data) > limits.envelope_bytes:
-        raise EnvelopeError(
-            f"Gói tin lớn {len(data)} byte, quá giới hạn {limits.envelope_bytes} byte.",
-            f"The envelope is {len(data)} bytes, over the limit of {limits.envelope_bytes}.",
-        )
-    body = data.removeprefix(_BOM)
-    if not body.startswith(b"<"):
-        stray = len(body) - len(body.lstrip())
-        count = stray or body.find(b"<")
-        raise EnvelopeError(
-            f"Có {count} byte lạ trước khai báo XML: tệp không phải XML hợp lệ.",
-            f"There are {count} stray bytes before the XML declaration: not valid XML.",
-        )
-    root_start = _PROLOG.match(body).end()  # where the root's start tag, or a DTD, begins
-    if body.startswith((b"<!DOCTYPE", b"<!ENTITY"), root_start):
-        raise EnvelopeError(
-            "Gói tin chứa DTD (DOCTYPE/ENTITY): bị từ chối vì lý do an toàn.",
-            "The envelope contains a DTD (DOCTYPE/ENTITY): refused for safety.",
-        )
-    parser = xml_parser()
-    try:
-        tree = etree.parse(io.BytesIO(body), parser)
-        prefixes: dict[str, int] = {}
-    except etree.XMLSyntaxError as error:
-        prefixes = _undeclared_prefixes(parser.error_log)
-        tree = _with_prefixes_declared(body, root_start, list(prefixes), error)
-    if tree.docinfo.doctype:
-        raise EnvelopeError(
-            "Gói tin chứa DTD: bị từ chối vì lý do an toàn.",
-            "The envelope contains a DTD: refused for safety.",
-        )
-    return tree, [_undeclared(prefix, line) for prefix, line in prefixes.items()]
-
-
-def _undeclared_prefixes(log: etree._ListErrorLog) -> dict[str, int]:
-    """The prefixes the parser found used without a declaration, each with its first line."""
-    found: dict[str, int] = {}
-    for entry in log:
-        match = _UNDECLARED.search(entry.message)
-        if match:
-            found.setdefault(match[1], entry.line)
-    return found
-
-
-def _with_prefixes_declared(
-    body: bytes, root_start: int, prefixes: list[str], error: etree.XMLSyntaxError
-) -> etree._ElementTree:
-    """The tree of ``body`` with the known ``prefixes`` declared on its root; what still
-    does not parse, or uses other prefixes, is refused with the parser's first word on
-    ``body`` (``error``), never one about edoc's edit."""
-    start_tag = _START_TAG.match(body, root_start)
-    if not prefixes or not set(prefixes) <= _KNOWN_PREFIXES.keys() or start_tag is None:
-        raise _not_xml(error) from error
-    end = start_tag.start(1)
-    declarations = "".join(f' xmlns:{p}="{_KNOWN_PREFIXES[p]}"' for p in prefixes)
-    try:
-        return etree.parse(
-            io.BytesIO(body[:end] + declarations.encode() + body[end:]), xml_parser()
-        )
-    except etree.XMLSyntaxError:
-        raise _not_xml(error) from error
-
-
-def _undeclared(prefix: str, line: int) -> EnvelopeWarning:
-    return EnvelopeWarning(
-        "ENV_XLINK_UNDECLARED" if prefix == "xlink" else "ENV_PREFIX_UNDECLARED",
-        f"Tiền tố {prefix} được dùng mà không khai báo (dòng {line}), tức không phải XML hợp "
-        "lệ; edoc đã tự bổ sung khai báo để đọc.",
-        f"The {prefix} prefix is used without being declared (line {line}), which is not "
-        "well-formed XML; edoc added the declaration to read it.",
-        line,
-    )
-
-
-def fragment(xml: str) -> etree._Element:
-    """One element from its XML text (an element kept in the model), read as safely as an
-    envelope."""
-    tree, _ = read_tree(xml.encode("utf-8"))
-    return tree.getroot()
-
-
-def _not_xml(error: etree.XMLSyntaxError) -> EnvelopeError:
-    return EnvelopeError(
-        f"Không phải XML hợp lệ: {error.msg} (dòng {error.lineno}).",
-        f"Not well-formed XML: {error.msg} (line {error.lineno}).",
-    )
 
 
 def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedEnvelope:

@@ -23,7 +23,8 @@ from lxml import etree
 from edoc.bilingual import Text
 from edoc.envelope.layout import DOCUMENT, STATUS, Layout, required_children
 from edoc.envelope.names import NS, q
-from edoc.envelope.parse import DEFAULT_LIMITS, Limits, kind_of, parse, read_tree
+from edoc.envelope.parse import kind_of, parse
+from edoc.envelope.safe_xml import DEFAULT_LIMITS, Limits, read_tree
 from edoc.errors import EnvelopeError
 
 
