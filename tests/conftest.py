@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.node import Node
+from edoc.exchange.receive import receive_envelope
 from edoc.server import free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade

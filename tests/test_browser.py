@@ -82,9 +82,9 @@ def two_agencies(tmp_path, pki):
     demo's accounts (password edoc-demo; the leaders' keys held by the server)."""
     from edoc.demo_exchange import add_accounts, inboxes
     from edoc.envelope.model import Organization
-    from edoc.exchange.local import LocalNetwork
     from fixtures.agencies import HA_NOI, VPCP
     from signing.policy import DEFAULT_POLICY
+    from web.local import LocalNetwork
 
     agencies = [VPCP, HA_NOI]
     organisations = [Organization(a.organ_id, a.name) for a in agencies]
@@ -346,7 +346,8 @@ def told_inbox(inbox, pki):
     certificate does not, and one received by a node that trusts no root (stored before the
     browser starts)."""
     from edoc.envelope.model import Attachment as EnvelopeAttachment
-    from edoc.exchange.receive import Node, receive_envelope
+    from edoc.exchange.node import Node
+    from edoc.exchange.receive import receive_envelope
     from fixtures.letters import letter_envelope, signed_letter
     from signing.policy import DEFAULT_POLICY
 

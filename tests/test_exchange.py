@@ -16,14 +16,14 @@ from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
-from edoc.exchange.api import pull_pending
 from edoc.exchange.hub import Hub
-from edoc.exchange.local import LocalNetwork
 from edoc.exchange.outbox import Backoff
 from edoc.exchange.send import send_envelope
+from edoc.exchange.transport import pull_pending
 from edoc.storage.models import Agency, Delivery, DeliveryState, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from signing.policy import DEFAULT_POLICY
+from web.local import LocalNetwork
 
 FAST = Backoff(first=0.05, most=0.4)
 

@@ -18,10 +18,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from edoc.envelope.model import Organization
-from edoc.exchange.api import PATH
 from edoc.exchange.configuration import add_anchor
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft, send_draft
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.node import Node
+from edoc.exchange.receive import receive_envelope
+from edoc.exchange.transport import PATH
 from edoc.storage.models import (
     Base,
     Delivery,
@@ -177,10 +178,10 @@ UNCHANGED, ACTIVE = {"role": "clerk"}, {"active": "1"}  # the target user is an 
 NAMED = {"full_name": "Mục Tiêu"}  # the target user's own
 #: Every route of the app (endpoint, method), checked against its url_map.
 ROUTES = {
-    ("inbox.login", "GET"): Route("/login", PUBLIC, 200),
-    ("inbox.login", "POST"): Route("/login", PUBLIC, 302),  # the user's own name and password
-    ("inbox.switch", "GET"): Route("/lang/vi", PUBLIC, 302),
-    ("inbox.logout", "POST"): Route("/logout", EVERYONE, 302),
+    ("auth.login", "GET"): Route("/login", PUBLIC, 200),
+    ("auth.login", "POST"): Route("/login", PUBLIC, 302),  # the user's own name and password
+    ("auth.switch", "GET"): Route("/lang/vi", PUBLIC, 302),
+    ("auth.logout", "POST"): Route("/logout", EVERYONE, 302),
     ("inbox.documents", "GET"): Route("/", EVERYONE, 200),
     ("inbox.document", "GET"): Route("/documents/{document}", EVERYONE, 200),
     ("inbox.file", "GET"): Route("/documents/{document}/files/{attachment}", EVERYONE, 200),
@@ -283,9 +284,9 @@ def test_who_may_use_which_route_for_which_agency(world, who, key, agency):
     path = route.path.format(**(world.own if agency == "own" else world.other))
     client = world.client(who)
     form = route.form
-    if endpoint == "inbox.logout" and who is not None:
+    if endpoint == "auth.logout" and who is not None:
         client = logged_in(world.app, USERNAMES[who])[0]  # its session ends: not the module's
-    if endpoint == "inbox.login":
+    if endpoint == "auth.login":
         form = {"username": USERNAMES.get(who, "vanthu"), "password": PASSWORD}
     answer = client.get(path) if method == "GET" else _post(client, path, form)
     expected = _expected(route, who, agency)
@@ -306,8 +307,8 @@ def _changes(world) -> dict[str, dict]:
               "to": [HA_NOI.organ_id], "pdf": (io.BytesIO(pdf), "901.pdf")}  # fmt: skip
     seen = {"seen": world.seen}
     return {
-        "inbox.login": {"username": "vanthu", "password": PASSWORD},
-        "inbox.logout": {},
+        "auth.login": {"username": "vanthu", "password": PASSWORD},
+        "auth.logout": {},
         "inbox.status": {"code": "03"},
         "inbox.verify": {"pdf": (io.BytesIO(pdf), "x.pdf")},
         "compose.create": letter,

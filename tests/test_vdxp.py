@@ -17,7 +17,6 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Attachment, Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
-from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
 from edoc.exchange.vdxp_client import VdxpClient, fetch_received
 from edoc.exchange.worker import end_turn, take_turn
@@ -38,6 +37,7 @@ from tests.sdk_client import SdkService
 from tests.test_exchange import FAST, arrived_at_sender, documents, eventually
 from tests.test_web import logged_in
 from web.app import create_node_app
+from web.local import LocalNetwork
 from web.users import add_user
 
 CORPUS = Path(__file__).parent / "envelopes"

@@ -1,5 +1,5 @@
 """The national hub's HTTP API as its Java SDK (SDKVXP 2.0) speaks it: the signed headers of
-a request and the JSON of an answer, for both sides (:mod:`edoc.exchange.vdxp_hub` serves it,
+a request and the JSON of an answer, for both sides (:mod:`web.api.vdxp` serves it,
 :mod:`edoc.exchange.vdxp_client` calls it).
 
 Every parameter of a call travels as a header ``XroadVnpt-NAME: VALUE``; the request is
