@@ -7,7 +7,7 @@ others with the personal one only; some urgent, some with a due date, some accep
 returned). The inbox is filled through the node's own receive path, but each of the two
 PDFs is verified once and its report stored with every document that carries it: verifying
 the same file hundreds of times would only make the fill slow, and the pages read what is
-stored either way. gunicorn then serves the node (``web.wsgi:create_app()``, several workers
+stored either way. gunicorn then serves the node (``web.wsgi:application()``, several workers
 of a few threads, on a free loopback port, in a process of its own); the clerks log in, and
 the clients (threads, each with its own connection and a clerk's session, as a clerk with
 several tabs open) run a mix until the requests are done or the time is up: the inbox list
@@ -379,13 +379,13 @@ def drive(base: str, plan: Plan, mix: list[Request], hub_token: str) -> Run:
 
 @contextmanager
 def gunicorn(home: Path, url: str, hub_token: str, plan: Plan, log: Path) -> Iterator[str]:
-    """gunicorn serving the node of ``home`` (``web.wsgi:create_app()``) on a free loopback
+    """gunicorn serving the node of ``home`` (``web.wsgi:application()``) on a free loopback
     port, its log in ``log``: its base URL, once it answers. Stopped with SIGTERM."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDOC_") or k == "EDOC_BLOBS"}
     env.update({"EDOC_HOME": str(home), DATABASE_URL_ENV: url, "EDOC_HUB_TOKEN": hub_token})
     command = [
-        sys.executable, "-m", "gunicorn", "web.wsgi:create_app()",
+        sys.executable, "-m", "gunicorn", "web.wsgi:application()",
         "--bind", f"127.0.0.1:{port}", "--workers", str(plan.workers),
         "--threads", str(plan.threads), "--no-control-socket", "--log-level", "warning",
     ]  # fmt: skip

@@ -26,8 +26,7 @@ from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, Organization, StatusCode
 from edoc.exchange.actions import act
 from edoc.exchange.drafts import DraftFile, DraftHeader, create_draft
-from edoc.exchange.local import LocalNetwork
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import Attachment as StoredAttachment
 from edoc.storage.models import (
@@ -47,6 +46,7 @@ from fixtures.signed_samples import CASES, Case, signed_document
 from signing.validation.policy import DEFAULT_POLICY
 from web.app import create_node_app
 from web.compose import Stamp
+from web.local import LocalNetwork
 from web.text import LABELS
 
 

@@ -46,7 +46,8 @@ from edoc.envelope.model import (
 )
 from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
-from edoc.exchange.receive import Node, receive_envelope, receive_status
+from edoc.exchange.node import Node
+from edoc.exchange.receive import receive_envelope, receive_status
 from edoc.exchange.send import send_envelope
 from edoc.server import free_port
 from edoc.storage.blobs import BlobStore

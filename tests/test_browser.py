@@ -265,7 +265,8 @@ def told_inbox(inbox, pki):
     certificate does not, and one received by a node that trusts no root (stored before the
     browser starts)."""
     from edoc.envelope.model import Attachment as EnvelopeAttachment
-    from edoc.exchange.receive import Node, receive_envelope
+    from edoc.exchange.node import Node
+    from edoc.exchange.receive import receive_envelope
     from signing.validation.policy import DEFAULT_POLICY
     from tests.support.letters import letter_envelope, signed_letter
 

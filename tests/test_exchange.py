@@ -12,10 +12,9 @@ from edoc.envelope.model import BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
 from edoc.exchange.actions import act
-from edoc.exchange.api import pull_pending
 from edoc.exchange.hub import Hub
-from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
+from edoc.exchange.transport import pull_pending
 from edoc.storage.models import Agency, Delivery, Direction, Document, StatusEvent
 from fixtures.agencies import HA_NOI, VPCP
 from signing.validation.policy import DEFAULT_POLICY
@@ -26,6 +25,7 @@ from tests.support.exchange import (
     eventually,
     with_business,
 )
+from web.local import LocalNetwork
 
 
 @pytest.fixture

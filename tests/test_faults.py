@@ -31,13 +31,12 @@ from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization
 from edoc.errors import DatabaseUnavailableError
-from edoc.exchange.api import PATH
-from edoc.exchange.local import LocalNetwork
 from edoc.exchange.outbox import Backoff
 from edoc.exchange.receive import receive_envelope
 from edoc.exchange.recheck import Rechecked, recheck_due
 from edoc.exchange.runtime import open_node, remember_node
 from edoc.exchange.send import send_envelope
+from edoc.exchange.transport import PATH
 from edoc.server import free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
@@ -69,6 +68,7 @@ from tests.support.postgres import PostgresServer, server_binaries
 from tests.support.tools import require_tool
 from tests.support.web import csrf_of, logged_in
 from web.app import create_node_app
+from web.local import LocalNetwork
 
 AGENCIES = {"h26": HA_NOI, "g22": VPCP}
 BATCH = 30

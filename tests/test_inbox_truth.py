@@ -16,7 +16,8 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Business, BusinessType, Organization
 from edoc.envelope.parse import parse
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.node import Node
+from edoc.exchange.receive import receive_envelope
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import Document, UserRole
 from fixtures.agencies import HA_NOI, VPCP

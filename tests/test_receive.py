@@ -25,8 +25,9 @@ from edoc.envelope.model import (
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.actions import act
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import Outgoing, deliver_due
-from edoc.exchange.receive import Node, receive_envelope, receive_message
+from edoc.exchange.receive import receive_envelope, receive_message
 from edoc.exchange.records import verify_pdfs
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade

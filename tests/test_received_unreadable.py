@@ -15,10 +15,9 @@ from edoc.envelope.model import Attachment as EnvelopeAttachment
 from edoc.envelope.model import Organization
 from edoc.envelope.parse import parse
 from edoc.errors import EdocError
-from edoc.exchange.api import PATH
 from edoc.exchange.hub import Hub
 from edoc.exchange.send import send_envelope
-from edoc.exchange.vdxp_hub import hub_app
+from edoc.exchange.transport import PATH
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
@@ -29,6 +28,7 @@ from tests.support.browser import ARTEFACTS
 from tests.support.letters import letter_envelope
 from tests.support.nodes import PASSWORD
 from tests.support.web import logged_in
+from web.app import create_hub_app
 
 #: Files no PDF reader opens, each as a sender's node may pass them on.
 HOSTILE = {
@@ -91,7 +91,9 @@ def test_the_hub_routes_an_envelope_whose_pdf_cannot_be_read(tmp_path):
     hub.register(VPCP.organ_id, VPCP.name, "http://127.0.0.1:9/", "vpcp-token")
     headers = {"Authorization": "Bearer ha-noi-token", "Content-Type": "application/xml"}
     answer = (
-        hub_app(hub).test_client().post(PATH, data=_carrying(HOSTILE["random"]), headers=headers)
+        create_hub_app(hub)
+        .test_client()
+        .post(PATH, data=_carrying(HOSTILE["random"]), headers=headers)
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     with factory() as session:

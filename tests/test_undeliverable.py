@@ -15,10 +15,11 @@ from cli import main
 from edoc.accounts import add_user
 from edoc.envelope.model import Organization
 from edoc.errors import ConfigurationError
-from edoc.exchange.api import to_hub
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import Backoff, deliver_due, retry
-from edoc.exchange.receive import Node, receive_envelope
+from edoc.exchange.receive import receive_envelope
 from edoc.exchange.runtime import open_node, remember_node
+from edoc.exchange.transport import to_hub
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import Delivery, DeliveryState, UserRole

@@ -18,7 +18,6 @@ from edoc.envelope.build import build
 from edoc.envelope.model import Business, BusinessType, Organization, StatusCode
 from edoc.envelope.parse import parse
 from edoc.exchange.actions import act
-from edoc.exchange.local import LocalNetwork
 from edoc.exchange.send import send_envelope
 from edoc.exchange.vdxp_client import VdxpClient, fetch_received
 from edoc.exchange.worker import end_turn, take_turn
@@ -39,6 +38,7 @@ from tests.support.sdk_client import SdkService
 from tests.support.vdxp import DMS, SECRET, envelope_of
 from tests.support.web import logged_in
 from web.app import create_node_app
+from web.local import LocalNetwork
 
 CORPUS = Path(__file__).parent / "envelopes"
 EDOC = '{"servicetype":"eDoc","messagetype":"edoc"}'

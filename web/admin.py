@@ -32,11 +32,11 @@ from edoc.exchange.configuration import (
     remove_anchor,
 )
 from edoc.exchange.outbox import retry, undeliverable
-from edoc.exchange.receive import Node
 from edoc.storage.models import UserRole
 from signing.validation.checks import CATALOGUE
 from signing.validation.policy import SHIPPED
 from web.changes import what_changed
+from web.context import current_node
 from web.text import labels, language
 
 
@@ -62,178 +62,205 @@ def _keep_own_access(role: UserRole | None, active: bool | None) -> None:
         )
 
 
-def admin_blueprint(node: Node) -> Blueprint:
-    blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-    directory = AgencyDirectory.builtin()
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+directory = AgencyDirectory.builtin()
 
-    @blueprint.before_request
-    @login_required
-    def only_admins() -> None:
-        """Every admin page: for this agency's admins only."""
-        if current_user.role is not UserRole.ADMIN or current_user.organ_id != node.organ_id:
-            abort(403)
 
-    def _done(label: str, endpoint: str, **values: str):
-        flash(labels()[label].format(**values), "info")
-        return redirect(url_for(endpoint), 303)
+@bp.before_request
+@login_required
+def only_admins() -> None:
+    """Every admin page: for this agency's admins only."""
+    node = current_node()
+    if current_user.role is not UserRole.ADMIN or current_user.organ_id != node.organ_id:
+        abort(403)
 
-    def _failed(error: EdocError, endpoint: str):
-        flash(error.message(language()), "error")
-        return redirect(url_for(endpoint), 303)
 
-    def _account(user_pk: int) -> Account:
-        """One of this agency's users; another agency's is not found, as none is."""
-        found = agency_user(node.sessions, node.organ_id, user_pk)
-        if found is None:
-            abort(404)
-        return found
+def _done(label: str, endpoint: str, **values: str):
+    flash(labels()[label].format(**values), "info")
+    return redirect(url_for(endpoint), 303)
 
-    def _now():
-        return current_app.config["LOGIN_RULES"].clock()
 
-    @blueprint.get("/users")
-    def users():
-        accounts = list_users(node.sessions, node.organ_id)
-        return render_template("admin_users.html", users=accounts, roles=list(UserRole), now=_now())
+def _failed(error: EdocError, endpoint: str):
+    flash(error.message(language()), "error")
+    return redirect(url_for(endpoint), 303)
 
-    @blueprint.post("/users")
-    def new_user():
-        form = request.form
-        try:
-            added = add_user(
-                node.sessions, form.get("username", ""), form.get("password", ""),
-                node.organ_id, _role(form.get("role", "")), form.get("full_name", "").strip(),
-            )  # fmt: skip
-        except EdocError as error:
-            return _failed(error, "admin.users")
-        return _done("user_added", "admin.users", username=added.username)
 
-    def _change(
-        user_pk: int,
-        role: UserRole | None = None,
-        active: bool | None = None,
-        password: str | None = None,
-        full_name: str | None = None,
-    ):
-        """Change one of this agency's users, never locking out the admin changing it, and
-        say what changed."""
-        account = _account(user_pk)
-        try:
-            if account.id == current_user.id:
-                _keep_own_access(role, active)
-            changed = change_user(
-                node.sessions, account.username, role=role, active=active, password=password,
-                full_name=full_name,
-            )  # fmt: skip
-        except EdocError as error:
-            return _failed(error, "admin.users")
-        changes = what_changed(
-            account, changed, language(), _now(), password_set=password is not None
-        )
-        return _done("user_changed", "admin.users", username=account.username, changes=changes)
+def _account(user_pk: int) -> Account:
+    """One of this agency's users; another agency's is not found, as none is."""
+    node = current_node()
+    found = agency_user(node.sessions, node.organ_id, user_pk)
+    if found is None:
+        abort(404)
+    return found
 
-    @blueprint.post("/users/<int:user_pk>/role")
-    def change_role(user_pk: int):
-        return _change(user_pk, role=_role(request.form.get("role", "")))
 
-    @blueprint.post("/users/<int:user_pk>/active")
-    def set_active(user_pk: int):
-        """Lock (active=0) or unlock (active=1, which also lifts a lock for wrong
-        passwords): a locked user's sessions end at once."""
-        return _change(user_pk, active=request.form.get("active") == "1")
+def _now():
+    return current_app.config["LOGIN_RULES"].clock()
 
-    @blueprint.post("/users/<int:user_pk>/name")
-    def set_full_name(user_pk: int):
-        """The full name the inbox shows and signs with; the login name stays."""
-        return _change(user_pk, full_name=request.form.get("full_name", ""))
 
-    @blueprint.post("/users/<int:user_pk>/password")
-    def set_password(user_pk: int):
-        return _change(user_pk, password=request.form.get("password", ""))
+@bp.get("/users")
+def users():
+    node = current_node()
+    accounts = list_users(node.sessions, node.organ_id)
+    return render_template("admin_users.html", users=accounts, roles=list(UserRole), now=_now())
 
-    @blueprint.post("/users/<int:user_pk>/key")
-    def keep_key(user_pk: int):
-        """A leader's personal key and signature image, for the server to hold; the key's
-        password opens it once, to check it, and is not kept."""
-        account = _account(user_pk)
-        pkcs12, image = _file("pkcs12"), _file("image")
-        try:
-            hold_key(
-                node.sessions, node.blobs, account.username, pkcs12.read(),
-                request.form.get("key_password", ""), image.read(),
-                key_file=pkcs12.filename or "", image_file=image.filename or "",
-            )  # fmt: skip
-        except EdocError as error:
-            return _failed(error, "admin.users")
-        return _done("key_held", "admin.users", username=account.username)
 
-    @blueprint.get("/undeliverable")
-    def undeliverable_list():
-        """The messages of the agency the outbox gave up, to send again."""
-        given_up = undeliverable(node.sessions, node.organ_id)
-        return render_template("admin_undeliverable.html", deliveries=given_up)
+@bp.post("/users")
+def new_user():
+    node = current_node()
+    form = request.form
+    try:
+        added = add_user(
+            node.sessions, form.get("username", ""), form.get("password", ""),
+            node.organ_id, _role(form.get("role", "")), form.get("full_name", "").strip(),
+        )  # fmt: skip
+    except EdocError as error:
+        return _failed(error, "admin.users")
+    return _done("user_added", "admin.users", username=added.username)
 
-    @blueprint.post("/undeliverable/<int:delivery_pk>/retry")
-    def retry_undeliverable(delivery_pk: int):
-        """Send again, from the admin's list: one of the agency's own deliveries only (another
-        agency's is not found, as its documents are)."""
-        try:
-            queued = retry(node.sessions, delivery_pk, organ_id=node.organ_id)
-        except NotFoundError:
-            abort(404)
-        except EdocError as error:
-            return _failed(error, "admin.undeliverable_list")
-        return _done("retry_queued" if queued else "retry_already", "admin.undeliverable_list")
 
-    @blueprint.get("/agencies")
-    def agencies():
-        return render_template("admin_agencies.html", agencies=directory.all())
+def _change(
+    user_pk: int,
+    role: UserRole | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    full_name: str | None = None,
+):
+    """Change one of this agency's users, never locking out the admin changing it, and
+    say what changed."""
+    node = current_node()
+    account = _account(user_pk)
+    try:
+        if account.id == current_user.id:
+            _keep_own_access(role, active)
+        changed = change_user(
+            node.sessions, account.username, role=role, active=active, password=password,
+            full_name=full_name,
+        )  # fmt: skip
+    except EdocError as error:
+        return _failed(error, "admin.users")
+    changes = what_changed(account, changed, language(), _now(), password_set=password is not None)
+    return _done("user_changed", "admin.users", username=account.username, changes=changes)
 
-    @blueprint.get("/trust")
-    def trust():
-        own = [Anchor(certificate) for certificate in node.startup_policy.trust]
-        return render_template("admin_trust.html", anchors=own + added_anchors(node.sessions))
 
-    @blueprint.post("/trust")
-    def add_trust():
-        upload = _file("certificate")
-        try:
-            add_anchor(node.sessions, upload.read(), upload.filename or "", current_user.username)
-        except EdocError as error:
-            return _failed(error, "admin.trust")
-        configure(node)
-        return _done("anchor_added", "admin.trust")
+@bp.post("/users/<int:user_pk>/role")
+def change_role(user_pk: int):
+    return _change(user_pk, role=_role(request.form.get("role", "")))
 
-    @blueprint.post("/trust/<int:anchor_pk>/delete")
-    def remove_trust(anchor_pk: int):
-        try:
-            remove_anchor(node.sessions, anchor_pk)
-        except NotFoundError:
-            abort(404)
-        configure(node)
-        return _done("anchor_removed", "admin.trust")
 
-    @blueprint.get("/policy")
-    def policy():
-        lang = language()
-        checks = [(code, node.policy.severity(code), describe(code, lang)) for code in CATALOGUE]
-        return render_template(
-            "admin_policy.html", policy=node.policy, checks=checks, shipped=SHIPPED
-        )
+@bp.post("/users/<int:user_pk>/active")
+def set_active(user_pk: int):
+    """Lock (active=0) or unlock (active=1, which also lifts a lock for wrong
+    passwords): a locked user's sessions end at once."""
+    return _change(user_pk, active=request.form.get("active") == "1")
 
-    @blueprint.post("/policy")
-    def choose():
-        """A shipped policy by name, or an uploaded TOML file (which wins when given)."""
-        upload = _file("policy")
-        try:
-            if upload.filename:
-                text = upload.read().decode("utf-8", errors="replace")
-                chosen = choose_policy(node.sessions, upload.filename, text)
-            else:
-                chosen = choose_policy(node.sessions, request.form.get("name", ""))
-        except EdocError as error:
-            return _failed(error, "admin.policy")
-        configure(node)
-        return _done("policy_applied", "admin.policy", name=chosen.name)
 
-    return blueprint
+@bp.post("/users/<int:user_pk>/name")
+def set_full_name(user_pk: int):
+    """The full name the inbox shows and signs with; the login name stays."""
+    return _change(user_pk, full_name=request.form.get("full_name", ""))
+
+
+@bp.post("/users/<int:user_pk>/password")
+def set_password(user_pk: int):
+    return _change(user_pk, password=request.form.get("password", ""))
+
+
+@bp.post("/users/<int:user_pk>/key")
+def keep_key(user_pk: int):
+    """A leader's personal key and signature image, for the server to hold; the key's
+    password opens it once, to check it, and is not kept."""
+    node = current_node()
+    account = _account(user_pk)
+    pkcs12, image = _file("pkcs12"), _file("image")
+    try:
+        hold_key(
+            node.sessions, node.blobs, account.username, pkcs12.read(),
+            request.form.get("key_password", ""), image.read(),
+            key_file=pkcs12.filename or "", image_file=image.filename or "",
+        )  # fmt: skip
+    except EdocError as error:
+        return _failed(error, "admin.users")
+    return _done("key_held", "admin.users", username=account.username)
+
+
+@bp.get("/undeliverable")
+def undeliverable_list():
+    """The messages of the agency the outbox gave up, to send again."""
+    node = current_node()
+    given_up = undeliverable(node.sessions, node.organ_id)
+    return render_template("admin_undeliverable.html", deliveries=given_up)
+
+
+@bp.post("/undeliverable/<int:delivery_pk>/retry")
+def retry_undeliverable(delivery_pk: int):
+    """Send again, from the admin's list: one of the agency's own deliveries only (another
+    agency's is not found, as its documents are)."""
+    node = current_node()
+    try:
+        queued = retry(node.sessions, delivery_pk, organ_id=node.organ_id)
+    except NotFoundError:
+        abort(404)
+    except EdocError as error:
+        return _failed(error, "admin.undeliverable_list")
+    return _done("retry_queued" if queued else "retry_already", "admin.undeliverable_list")
+
+
+@bp.get("/agencies")
+def agencies():
+    return render_template("admin_agencies.html", agencies=directory.all())
+
+
+@bp.get("/trust")
+def trust():
+    node = current_node()
+    own = [Anchor(certificate) for certificate in node.startup_policy.trust]
+    return render_template("admin_trust.html", anchors=own + added_anchors(node.sessions))
+
+
+@bp.post("/trust")
+def add_trust():
+    node = current_node()
+    upload = _file("certificate")
+    try:
+        add_anchor(node.sessions, upload.read(), upload.filename or "", current_user.username)
+    except EdocError as error:
+        return _failed(error, "admin.trust")
+    configure(node)
+    return _done("anchor_added", "admin.trust")
+
+
+@bp.post("/trust/<int:anchor_pk>/delete")
+def remove_trust(anchor_pk: int):
+    node = current_node()
+    try:
+        remove_anchor(node.sessions, anchor_pk)
+    except NotFoundError:
+        abort(404)
+    configure(node)
+    return _done("anchor_removed", "admin.trust")
+
+
+@bp.get("/policy")
+def policy():
+    node = current_node()
+    lang = language()
+    checks = [(code, node.policy.severity(code), describe(code, lang)) for code in CATALOGUE]
+    return render_template("admin_policy.html", policy=node.policy, checks=checks, shipped=SHIPPED)
+
+
+@bp.post("/policy")
+def choose():
+    """A shipped policy by name, or an uploaded TOML file (which wins when given)."""
+    node = current_node()
+    upload = _file("policy")
+    try:
+        if upload.filename:
+            text = upload.read().decode("utf-8", errors="replace")
+            chosen = choose_policy(node.sessions, upload.filename, text)
+        else:
+            chosen = choose_policy(node.sessions, request.form.get("name", ""))
+    except EdocError as error:
+        return _failed(error, "admin.policy")
+    configure(node)
+    return _done("policy_applied", "admin.policy", name=chosen.name)

@@ -1,4 +1,9 @@
-"""A node's web application: the inbox for its clerks and the exchange API for the hub."""
+"""The web applications, one per role: an agency's node (the inbox for its clerks and the
+exchange API for the hub), a node's exchange API alone (the loopback network's default,
+:mod:`web.local`) and the hub (the nodes' API and the national hub's SDK API).
+
+Each application keeps what its views act for in its extensions (:mod:`web.context`) and
+registers the module-level blueprints of its role."""
 
 import datetime as dt
 
@@ -6,15 +11,16 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from edoc.exchange.api import MAX_MESSAGE_BYTES, node_blueprint
-from edoc.exchange.receive import Node
+from edoc.errors import EdocError
+from edoc.exchange.hub import Hub
+from edoc.exchange.node import Node
 from edoc.timezone import shown
-from web.admin import admin_blueprint
-from web.audit import audit_blueprint
-from web.compose import Stamp, compose_blueprint
+from web import admin, audit, auth, compose, inbox
+from web.api import MAX_MESSAGE_BYTES, hub_bp, node_bp, refused, too_large, vdxp_bp
+from web.compose import Stamp
+from web.context import NodeContext, serve_hub, serve_node
 from web.cookies import session_cookie_name
 from web.errors import log_in_first, register_error_pages
-from web.inbox import inbox_blueprint
 from web.lockout import LoginRules
 from web.security import protect
 from web.uploads import register as register_uploads
@@ -51,13 +57,11 @@ def create_node_app(
     csrf = CSRFProtect(app)
     protect(app)
     register_uploads(app)
-    api = node_blueprint(node, hub_token)
-    csrf.exempt(api)
-    app.register_blueprint(api)
-    app.register_blueprint(inbox_blueprint(node))
-    app.register_blueprint(compose_blueprint(node, stamp))
-    app.register_blueprint(admin_blueprint(node))
-    app.register_blueprint(audit_blueprint(node))
+    serve_node(app, NodeContext(node, hub_token, stamp))
+    csrf.exempt(node_bp)
+    app.register_blueprint(node_bp)
+    for blueprint in (auth.bp, inbox.bp, compose.bp, admin.bp, audit.bp):
+        app.register_blueprint(blueprint)
 
     logins = LoginManager(app)
     logins.unauthorized_handler(lambda: log_in_first(node.organization))
@@ -75,4 +79,31 @@ def create_node_app(
             moment = read(moment)
         return shown(moment)
 
+    return app
+
+
+def create_node_api_app(node: Node, hub_token: str) -> Flask:
+    """A node serving the exchange API alone (no inbox): what the hub posts to it."""
+    app = _api_app()
+    serve_node(app, NodeContext(node, hub_token))
+    app.register_blueprint(node_bp)
+    return app
+
+
+def create_hub_app(hub: Hub) -> Flask:
+    """The hub's application: the nodes' API and the SDK API."""
+    app = _api_app()
+    serve_hub(app, hub)
+    app.register_blueprint(hub_bp)
+    app.register_blueprint(vdxp_bp)
+    return app
+
+
+def _api_app() -> Flask:
+    """An application of the exchange API alone: the message size limit, and every refusal
+    (e.g. the database away before a view) in the API's JSON."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_MESSAGE_BYTES
+    app.register_error_handler(413, too_large)
+    app.register_error_handler(EdocError, refused)
     return app

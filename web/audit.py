@@ -20,9 +20,9 @@ from edoc.audit.periods import KINDS, Range
 from edoc.audit.report import Scope, Source, build_report, list_documents
 from edoc.audit.wording import words
 from edoc.errors import AuditError
-from edoc.exchange.receive import Node
 from edoc.storage.models import Direction
 from edoc.timezone import day_start
+from web.context import current_node
 from web.files import file_response
 from web.roles import only
 from web.text import LABELS, labels, language
@@ -87,75 +87,83 @@ def _error(key: str, **values: str) -> AuditError:
     return AuditError(text.vi, text.en)
 
 
-def audit_blueprint(node: Node) -> Blueprint:
-    blueprint = Blueprint("audit", __name__, template_folder=str(TEMPLATES))
-    sources = [Source(node.organ_id, node.sessions)]
-    directory = AgencyDirectory.builtin()
+def _sources() -> list[Source]:
+    """Where the audit reads: this node's database."""
+    node = current_node()
+    return [Source(node.organ_id, node.sessions)]
 
-    @blueprint.get("/audit")
-    @login_required
-    def report():
-        only(AUDITORS)
-        lang, filters = language(), Filters.of(request.args)
+
+bp = Blueprint("audit", __name__, template_folder=str(TEMPLATES))
+directory = AgencyDirectory.builtin()
+
+
+@bp.get("/audit")
+@login_required
+def report():
+    node = current_node()
+    only(AUDITORS)
+    lang, filters = language(), Filters.of(request.args)
+    page = {"w": words(lang), "f": filters, "kinds": KINDS}
+    try:
+        found = build_report(_sources(), filters.scope(node.organ_id), directory=directory)
+    except AuditError as error:
+        return render_template("audit.html", error=error.message(lang), **page), 400
+    kind = found.scope.period
+
+    def link(figure: str, direction: str, period: str | None) -> str:
+        """The documents behind a count: the row's period, or the whole range."""
+        label = period if period and kind != "custom" else ""
+        return url_for("audit.documents", figure=figure,
+                       **filters.args(label=label, direction=direction))  # fmt: skip
+
+    exports = {kind: url_for("audit.export", kind=kind, **filters.args()) for kind in EXPORTS}
+    return render_template(
+        "audit.html", v=audit_view(found, lang), link=link, exports=exports, **page
+    )
+
+
+@bp.get("/audit/export.<kind>")
+@login_required
+def export(kind: str):
+    """The audit under the page's filters as the CLI's CSV or XLSX file, to download."""
+    node = current_node()
+    only(AUDITORS)
+    if kind not in EXPORTS:
+        abort(404)
+    lang, filters = language(), Filters.of(request.args)
+    try:
+        found = build_report(_sources(), filters.scope(node.organ_id), directory=directory)
+    except AuditError as error:
         page = {"w": words(lang), "f": filters, "kinds": KINDS}
-        try:
-            found = build_report(sources, filters.scope(node.organ_id), directory=directory)
-        except AuditError as error:
-            return render_template("audit.html", error=error.message(lang), **page), 400
-        kind = found.scope.period
+        return render_template("audit.html", error=error.message(lang), **page), 400
+    make, media_type = EXPORTS[kind]
+    name = f"audit-{node.organ_id}-{filters.period}.{kind}"
+    return file_response(make(found, lang), name, media_type)
 
-        def link(figure: str, direction: str, period: str | None) -> str:
-            """The documents behind a count: the row's period, or the whole range."""
-            label = period if period and kind != "custom" else ""
-            return url_for("audit.documents", figure=figure,
-                           **filters.args(label=label, direction=direction))  # fmt: skip
 
-        exports = {kind: url_for("audit.export", kind=kind, **filters.args()) for kind in EXPORTS}
-        return render_template(
-            "audit.html", v=audit_view(found, lang), link=link, exports=exports, **page
-        )
-
-    @blueprint.get("/audit/export.<kind>")
-    @login_required
-    def export(kind: str):
-        """The audit under the page's filters as the CLI's CSV or XLSX file, to download."""
-        only(AUDITORS)
-        if kind not in EXPORTS:
-            abort(404)
-        lang, filters = language(), Filters.of(request.args)
-        try:
-            found = build_report(sources, filters.scope(node.organ_id), directory=directory)
-        except AuditError as error:
-            page = {"w": words(lang), "f": filters, "kinds": KINDS}
-            return render_template("audit.html", error=error.message(lang), **page), 400
-        make, media_type = EXPORTS[kind]
-        name = f"audit-{node.organ_id}-{filters.period}.{kind}"
-        return file_response(make(found, lang), name, media_type)
-
-    @blueprint.get("/audit/documents")
-    @login_required
-    def documents():
-        only(AUDITORS)
-        lang, filters = language(), Filters.of(request.args)
-        figure = request.args.get("figure", "").strip()
-        label = request.args.get("label", "").strip() or None
-        w = words(lang)
-        page = {"w": w, "f": filters}
-        try:
-            if not figure:
-                raise _error("audit_no_figure")
-            scope = filters.scope(node.organ_id)
-            rows = list_documents(sources, scope, figure, period=label, limit=LISTED + 1)
-        except AuditError as error:
-            back = url_for("audit.report")
-            return render_template("audit_documents.html", error=error.message(lang), back=back,
-                                   title="", **page), 400  # fmt: skip
-        listed = [row for _, row in rows[:LISTED]]
-        return render_template(
-            "audit_documents.html", title=figure_name(figure, lang), rows=listed,
-            more=len(rows) > LISTED, limit=LISTED,
-            period=label or w[f"period_{filters.period}"], range=range_text(scope.range, lang),
-            back=url_for("audit.report", **filters.args()), **page,
-        )  # fmt: skip
-
-    return blueprint
+@bp.get("/audit/documents")
+@login_required
+def documents():
+    node = current_node()
+    only(AUDITORS)
+    lang, filters = language(), Filters.of(request.args)
+    figure = request.args.get("figure", "").strip()
+    label = request.args.get("label", "").strip() or None
+    w = words(lang)
+    page = {"w": w, "f": filters}
+    try:
+        if not figure:
+            raise _error("audit_no_figure")
+        scope = filters.scope(node.organ_id)
+        rows = list_documents(_sources(), scope, figure, period=label, limit=LISTED + 1)
+    except AuditError as error:
+        back = url_for("audit.report")
+        return render_template("audit_documents.html", error=error.message(lang), back=back,
+                               title="", **page), 400  # fmt: skip
+    listed = [row for _, row in rows[:LISTED]]
+    return render_template(
+        "audit_documents.html", title=figure_name(figure, lang), rows=listed,
+        more=len(rows) > LISTED, limit=LISTED,
+        period=label or w[f"period_{filters.period}"], range=range_text(scope.range, lang),
+        back=url_for("audit.report", **filters.args()), **page,
+    )  # fmt: skip

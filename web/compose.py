@@ -36,16 +36,15 @@ from edoc.exchange.drafts import (
     replace_main,
     send_draft,
 )
-from edoc.exchange.receive import Node
 from edoc.storage.models import Draft
 from edoc.timezone import VIETNAM
 from signing.sign.keys import SigningKey
 from signing.sign.pades import sign_organisation, sign_personal
 from signing.sign.position import Anchor
+from web.context import current_node, node_context
 from web.files import file_response, plain_name
 from web.roles import only
 from web.text import labels, language
-from web.throttle import LoginThrottle
 
 
 @dataclass(frozen=True)
@@ -92,181 +91,199 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def compose_blueprint(node: Node, stamp: Stamp | None) -> Blueprint:
-    blueprint = Blueprint("compose", __name__, template_folder="templates")
-    directory = AgencyDirectory.builtin()
-    recipients = [a for a in directory.all() if a.organ_id != node.organ_id]
-    names = {a.organ_id: a.name for a in directory.all()}
-    key_throttle = LoginThrottle()  # guesses at a held key's password, per leader
+bp = Blueprint("compose", __name__, template_folder="templates")
+directory = AgencyDirectory.builtin()
+names = {a.organ_id: a.name for a in directory.all()}
 
-    def _draft(draft_pk: int) -> Draft:
-        try:
-            return find_draft(node, draft_pk)
-        except NotFoundError:
-            abort(404)
 
-    def _failed(error: EdocError, draft_pk: int | None = None):
-        if isinstance(error, NotFoundError):  # another agency's draft, or none
-            abort(404)
-        flash(error.message(language()), "error")
-        if draft_pk is None:
-            return redirect(url_for("compose.form"), 303)
-        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+def _draft(draft_pk: int) -> Draft:
+    node = current_node()
+    try:
+        return find_draft(node, draft_pk)
+    except NotFoundError:
+        abort(404)
 
-    @blueprint.get("/compose")
-    @login_required
-    def form():
-        only(ACTORS)
-        today = dt.datetime.now(VIETNAM).date().isoformat()
-        return render_template("compose.html", agencies=recipients, today=today)
 
-    @blueprint.post("/compose")
-    @login_required
-    def create():
-        only(ACTORS)
-        main = _upload("pdf")
-        attachments = _uploads("attachments")
-        date = _date(request.form.get("date", ""))
-        if date is None:
-            flash(labels()["bad_date"], "error")
-            return redirect(url_for("compose.form"), 303)
-        header = DraftHeader(
-            number=request.form.get("number", "").strip(),
-            notation=request.form.get("notation", "").strip(),
-            subject=request.form.get("subject", "").strip(),
-            date=date,
-            priority=request.form.get("priority", 0, type=int),
-            due_date=_date(request.form.get("due_date", "")),
-        )
-        try:
-            draft = create_draft(
-                node, current_user.id, _who(), header, request.form.getlist("to"), main,
-                attachments,
-            )  # fmt: skip
-        except EdocError as error:
-            return _failed(error)
-        return redirect(url_for("compose.draft", draft_pk=draft.id), 303)
+def _failed(error: EdocError, draft_pk: int | None = None):
+    if isinstance(error, NotFoundError):  # another agency's draft, or none
+        abort(404)
+    flash(error.message(language()), "error")
+    if draft_pk is None:
+        return redirect(url_for("compose.form"), 303)
+    return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
-    @blueprint.get("/drafts")
-    @login_required
-    def drafts():
-        only(ACTORS)
-        return render_template("drafts.html", drafts=list_drafts(node))
 
-    @blueprint.get("/drafts/<int:draft_pk>")
-    @login_required
-    def draft(draft_pk: int):
-        only(ACTORS)
-        found = _draft(draft_pk)
-        signatures = Signatures.of(found.report)
-        return render_template(
-            "draft.html", d=found, names=names, stamp=stamp is not None,
-            can_sign=current_user.role in SIGNERS, can_seal=current_user.role in SEALERS,
-            signatures=signatures, refusals={step.value: signatures.refusal(step) for step in Step},
+@bp.get("/compose")
+@login_required
+def form():
+    only(ACTORS)
+    today = dt.datetime.now(VIETNAM).date().isoformat()
+    recipients = [a for a in directory.all() if a.organ_id != current_node().organ_id]
+    return render_template("compose.html", agencies=recipients, today=today)
+
+
+@bp.post("/compose")
+@login_required
+def create():
+    node = current_node()
+    only(ACTORS)
+    main = _upload("pdf")
+    attachments = _uploads("attachments")
+    date = _date(request.form.get("date", ""))
+    if date is None:
+        flash(labels()["bad_date"], "error")
+        return redirect(url_for("compose.form"), 303)
+    header = DraftHeader(
+        number=request.form.get("number", "").strip(),
+        notation=request.form.get("notation", "").strip(),
+        subject=request.form.get("subject", "").strip(),
+        date=date,
+        priority=request.form.get("priority", 0, type=int),
+        due_date=_date(request.form.get("due_date", "")),
+    )
+    try:
+        draft = create_draft(
+            node, current_user.id, _who(), header, request.form.getlist("to"), main,
+            attachments,
         )  # fmt: skip
+    except EdocError as error:
+        return _failed(error)
+    return redirect(url_for("compose.draft", draft_pk=draft.id), 303)
 
-    @blueprint.get("/drafts/<int:draft_pk>/files/<int:index>")
-    @login_required
-    def file(draft_pk: int, index: int):
-        """The main PDF (0) or attachment ``index`` of a draft."""
-        only(ACTORS)
-        found = _draft(draft_pk)
-        files = [
-            {"name": found.main_name, "mime": "application/pdf", "sha256": found.main_sha256},
-            *found.attachments,
-        ]
-        if index >= len(files):
-            abort(404)
-        chosen = files[index]
-        report = found.report if index == 0 else None  # the main PDF's, verified with the draft
-        data = node.blobs.read(chosen["sha256"])
-        return file_response(data, chosen["name"], chosen["mime"], report)
 
-    @blueprint.post("/drafts/<int:draft_pk>/personal")
-    @login_required
-    def personal(draft_pk: int):
-        """The leader signs with the key the server holds for them."""
-        only(SIGNERS)
-        found = _draft(draft_pk)
-        if refused := Signatures.of(found.report).refusal(Step.PERSONAL):
-            return _failed(refused, draft_pk)  # before any guess at the key's password
-        guesses = f"key:{current_user.id}"
-        if key_throttle.blocked(guesses):
-            flash(labels()["key_throttled"], "error")
-            return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
-        try:
-            key, image = held_key(
-                node.sessions, node.blobs, current_user, request.form.get("key_password", "")
-            )
-        except EdocError as error:
-            if isinstance(error, SigningKeyError):  # a wrong password: one guess less
-                key_throttle.failed(guesses)
-            return _failed(error, draft_pk)
-        key_throttle.succeeded(guesses)
-        try:
-            signed = sign_personal(
-                node.blobs.read(found.main_sha256), key, image, Anchor(current_user.full_name)
-            )
-            replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
-                         who=_who(), action="personal")  # fmt: skip
-        except EdocError as error:
-            return _failed(error, draft_pk)
-        flash(labels()["signed_personal"], "info")
+@bp.get("/drafts")
+@login_required
+def drafts():
+    node = current_node()
+    only(ACTORS)
+    return render_template("drafts.html", drafts=list_drafts(node))
+
+
+@bp.get("/drafts/<int:draft_pk>")
+@login_required
+def draft(draft_pk: int):
+    only(ACTORS)
+    found = _draft(draft_pk)
+    signatures = Signatures.of(found.report)
+    return render_template(
+        "draft.html", d=found, names=names, stamp=node_context().stamp is not None,
+        can_sign=current_user.role in SIGNERS, can_seal=current_user.role in SEALERS,
+        signatures=signatures, refusals={step.value: signatures.refusal(step) for step in Step},
+    )  # fmt: skip
+
+
+@bp.get("/drafts/<int:draft_pk>/files/<int:index>")
+@login_required
+def file(draft_pk: int, index: int):
+    """The main PDF (0) or attachment ``index`` of a draft."""
+    node = current_node()
+    only(ACTORS)
+    found = _draft(draft_pk)
+    files = [
+        {"name": found.main_name, "mime": "application/pdf", "sha256": found.main_sha256},
+        *found.attachments,
+    ]
+    if index >= len(files):
+        abort(404)
+    chosen = files[index]
+    report = found.report if index == 0 else None  # the main PDF's, verified with the draft
+    data = node.blobs.read(chosen["sha256"])
+    return file_response(data, chosen["name"], chosen["mime"], report)
+
+
+@bp.post("/drafts/<int:draft_pk>/personal")
+@login_required
+def personal(draft_pk: int):
+    """The leader signs with the key the server holds for them."""
+    node = current_node()
+    only(SIGNERS)
+    found = _draft(draft_pk)
+    if refused := Signatures.of(found.report).refusal(Step.PERSONAL):
+        return _failed(refused, draft_pk)  # before any guess at the key's password
+    guesses = f"key:{current_user.id}"
+    if node_context().key_failures.blocked(guesses):
+        flash(labels()["key_throttled"], "error")
         return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+    try:
+        key, image = held_key(
+            node.sessions, node.blobs, current_user, request.form.get("key_password", "")
+        )
+    except EdocError as error:
+        if isinstance(error, SigningKeyError):  # a wrong password: one guess less
+            node_context().key_failures.failed(guesses)
+        return _failed(error, draft_pk)
+    node_context().key_failures.succeeded(guesses)
+    try:
+        signed = sign_personal(
+            node.blobs.read(found.main_sha256), key, image, Anchor(current_user.full_name)
+        )
+        replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
+                     who=_who(), action="personal")  # fmt: skip
+    except EdocError as error:
+        return _failed(error, draft_pk)
+    flash(labels()["signed_personal"], "info")
+    return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
-    @blueprint.post("/drafts/<int:draft_pk>/pdf")
-    @login_required
-    def upload(draft_pk: int):
-        """A PDF signed elsewhere (a USB token) takes the place of the draft's."""
-        only(ACTORS)
-        signed = _upload("pdf")
-        try:
-            replace_main(node, draft_pk, signed.data, seen=request.form.get("seen", ""),
-                         who=_who(), action="uploaded")  # fmt: skip
-        except EdocError as error:
-            return _failed(error, draft_pk)
-        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
-    @blueprint.post("/drafts/<int:draft_pk>/organisation")
-    @login_required
-    def organisation(draft_pk: int):
-        """The clerk applies the agency's signature with the key and seal the node holds."""
-        only(SEALERS)
-        if stamp is None:
-            return _failed(NO_STAMP, draft_pk)
-        found = _draft(draft_pk)
-        try:
-            Signatures.of(found.report).check(Step.ORGANISATION)
-            signed = sign_organisation(node.blobs.read(found.main_sha256), stamp.key, stamp.seal)
-            replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
-                         who=_who(), action="organisation")  # fmt: skip
-        except EdocError as error:
-            return _failed(error, draft_pk)
-        flash(labels()["signed_organisation"], "info")
-        return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
+@bp.post("/drafts/<int:draft_pk>/pdf")
+@login_required
+def upload(draft_pk: int):
+    """A PDF signed elsewhere (a USB token) takes the place of the draft's."""
+    node = current_node()
+    only(ACTORS)
+    signed = _upload("pdf")
+    try:
+        replace_main(node, draft_pk, signed.data, seen=request.form.get("seen", ""),
+                     who=_who(), action="uploaded")  # fmt: skip
+    except EdocError as error:
+        return _failed(error, draft_pk)
+    return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
-    @blueprint.post("/drafts/<int:draft_pk>/send")
-    @login_required
-    def send(draft_pk: int):
-        only(SEALERS)
-        try:
-            send_draft(
-                node, draft_pk, seen=request.form.get("seen", ""), who=_who(),
-                confirmed=bool(request.form.get("confirm")),
-            )  # fmt: skip
-        except EdocError as error:
-            return _failed(error, draft_pk)
-        flash(labels()["sent"], "info")
-        return redirect(url_for("inbox.outbox"), 303)
 
-    @blueprint.post("/drafts/<int:draft_pk>/delete")
-    @login_required
-    def delete(draft_pk: int):
-        only(ACTORS)
-        try:
-            delete_draft(node, draft_pk)
-        except EdocError as error:
-            return _failed(error, draft_pk)
-        return redirect(url_for("compose.drafts"), 303)
+@bp.post("/drafts/<int:draft_pk>/organisation")
+@login_required
+def organisation(draft_pk: int):
+    """The clerk applies the agency's signature with the key and seal the node holds."""
+    node = current_node()
+    only(SEALERS)
+    stamp = node_context().stamp
+    if stamp is None:
+        return _failed(NO_STAMP, draft_pk)
+    found = _draft(draft_pk)
+    try:
+        Signatures.of(found.report).check(Step.ORGANISATION)
+        signed = sign_organisation(node.blobs.read(found.main_sha256), stamp.key, stamp.seal)
+        replace_main(node, draft_pk, signed.pdf, seen=request.form.get("seen", ""),
+                     who=_who(), action="organisation")  # fmt: skip
+    except EdocError as error:
+        return _failed(error, draft_pk)
+    flash(labels()["signed_organisation"], "info")
+    return redirect(url_for("compose.draft", draft_pk=draft_pk), 303)
 
-    return blueprint
+
+@bp.post("/drafts/<int:draft_pk>/send")
+@login_required
+def send(draft_pk: int):
+    node = current_node()
+    only(SEALERS)
+    try:
+        send_draft(
+            node, draft_pk, seen=request.form.get("seen", ""), who=_who(),
+            confirmed=bool(request.form.get("confirm")),
+        )  # fmt: skip
+    except EdocError as error:
+        return _failed(error, draft_pk)
+    flash(labels()["sent"], "info")
+    return redirect(url_for("inbox.outbox"), 303)
+
+
+@bp.post("/drafts/<int:draft_pk>/delete")
+@login_required
+def delete(draft_pk: int):
+    node = current_node()
+    only(ACTORS)
+    try:
+        delete_draft(node, draft_pk)
+    except EdocError as error:
+        return _failed(error, draft_pk)
+    return redirect(url_for("compose.drafts"), 303)

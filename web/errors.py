@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from edoc.envelope.model import Organization
 from edoc.errors import EdocError
-from edoc.exchange.api import refused, status_of, too_large
+from web.api.answers import refused, status_of, too_large
 from web.cookies import other_agencies
 from web.security import back_or
 from web.text import LABELS, agency_named, labels
@@ -50,6 +50,8 @@ def error_page(status: int, heading: str, what: str, todo: str, error: EdocError
     back = (
         ("inbox.documents", "back_to_inbox") if _logged_in() else ("inbox.login", "back_to_login")
     )
+    t = labels()
+    back = ("inbox.documents", "back_to_inbox") if _logged_in() else ("auth.login", "back_to_login")
     page = render_template(
         "error.html", status=status, heading=heading, what=what, todo=todo, error=error,
         back_url=url_for(back[0]), back_label=t[back[1]],
@@ -94,7 +96,7 @@ def _stale_form(error: CSRFError):
     t = labels()
     if not _logged_in():
         flash(t["session_ended"], "error")
-        return redirect(url_for("inbox.login"), 303)
+        return redirect(url_for("auth.login"), 303)
     return error_page(400, t["error_heading_400"], t["csrf_stale"], t["error_todo_400"])
 
 
@@ -116,7 +118,7 @@ def log_in_first(agency: Organization):
     others = other_agencies(request.cookies, agency.organ_id)
     if not others:
         flash(t["login_needed"], "info")
-        return redirect(url_for("inbox.login"))
+        return redirect(url_for("auth.login"))
     named = ", ".join(agency_named(organ_id) for organ_id in others)
     words = {"agency": agency.organ_name or agency.organ_id, "others": named}
     heading = t["error_heading_agency"]

@@ -22,9 +22,8 @@ from flask import Flask
 from edoc.agency import AgencyId
 from edoc.environment import read_secret
 from edoc.errors import ConfigurationError, SigningError
-from edoc.exchange.api import to_hub, to_nodes
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import GIVE_UP_AFTER, Backoff, Transport
-from edoc.exchange.receive import Node
 from edoc.exchange.runtime import (
     AGENCY,
     HUB_API,
@@ -36,14 +35,14 @@ from edoc.exchange.runtime import (
     remember_node,
     web_secret,
 )
+from edoc.exchange.transport import to_hub, to_nodes
 from edoc.exchange.vdxp_client import VdxpClient, fetch_received, through_vdxp
-from edoc.exchange.vdxp_hub import hub_app
 from edoc.exchange.worker import Worker, background
 from edoc.files import read_input
 from edoc.workspace import Workspace, open_workspace
 from signing.sign.keys import load_pkcs12
 from signing.validation.policy import load_policy
-from web.app import create_node_app
+from web.app import create_hub_app, create_node_app
 from web.compose import Stamp
 from web.proxies import trust_proxies
 
@@ -115,7 +114,7 @@ def build_service(options: ServeOptions) -> Service:
         workspace = open_workspace(options.home)
         hub = open_hub(workspace, load_policy(options.policy))
         workers = background(hub, to_nodes(hub, hub_token), options.backoff)
-        app = trust_proxies(hub_app(hub), options.trusted_proxies)
+        app = trust_proxies(create_hub_app(hub), options.trusted_proxies)
         return Service("hub", app, workspace, workers)
     return _node(options)
 

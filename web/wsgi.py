@@ -1,4 +1,4 @@
-"""The entry point of a production WSGI server: ``gunicorn 'web.wsgi:create_app()'`` serves
+"""The entry point of a production WSGI server: ``gunicorn 'web.wsgi:application()'`` serves
 a workspace as ``edoc serve`` does, configured from the environment.
 
 ``EDOC_HOME`` (the workspace), ``EDOC_ROLE`` (``node``, the default, or ``hub``),
@@ -43,7 +43,7 @@ def options_from(environ: Mapping[str, str]) -> ServeOptions:
     )
 
 
-def create_app() -> Flask:
+def application() -> Flask:
     """This process's application, its background workers started."""
     service = build_service(options_from(os.environ))
     service.start()

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from edoc.audit.entries import apply_status
 from edoc.envelope.model import StatusCode
 from edoc.errors import EdocError, ProcessingOrderError
+from edoc.exchange.node import Node
 from edoc.exchange.processing import check_order
-from edoc.exchange.receive import Node
 from edoc.exchange.records import fitting, respond
 from edoc.storage.database import locked
 from edoc.storage.models import Direction, Document, StatusEvent

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.errors import EdocError, NotFoundError
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.storage.models import Setting, TrustAnchor, VerificationReport
 from signing.roles import fingerprint
 from signing.validation.policy import SHIPPED, Policy, load_policy, parse_policy

@@ -21,7 +21,7 @@ from edoc.envelope.metadata import document_from_metadata
 from edoc.envelope.model import Attachment, DocumentCode
 from edoc.errors import DraftError, NotFoundError
 from edoc.exchange.draft_steps import Signatures, Step
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.exchange.records import find_document
 from edoc.exchange.send import send_message
 from edoc.storage.models import Direction, Draft, utc_now

@@ -9,16 +9,14 @@ sent exactly when the document is stored.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from edoc.audit.entries import apply_status, record
 from edoc.envelope.model import (
     BusinessType,
     DocumentMessage,
-    Organization,
     StatusCode,
     StatusMessage,
 )
@@ -31,6 +29,7 @@ from edoc.exchange.business import (
     mark_replaced,
     original_id,
 )
+from edoc.exchange.node import Node
 from edoc.exchange.records import (
     Received,
     attachment_rows,
@@ -43,33 +42,9 @@ from edoc.exchange.records import (
     verify_pdfs,
 )
 from edoc.exchange.trace import hop
-from edoc.storage.blobs import BlobStore, Staging, insert_ignoring_duplicates
+from edoc.storage.blobs import Staging, insert_ignoring_duplicates
 from edoc.storage.models import DeliveryState, Direction, Document, StatusEvent
-from signing.validation.policy import Policy
 from signing.validation.report import DocumentReport
-
-
-@dataclass
-class Node:
-    """An agency's node: whose it is, its database and files, and how it verifies.
-
-    ``policy`` is how it verifies now, and changes when its admin configures verification
-    (:mod:`edoc.exchange.configuration`); ``startup_policy``, the policy it was made with, is
-    what the admin's choices apply to, so that an anchor the admin removes is really gone.
-    """
-
-    organization: Organization
-    sessions: sessionmaker[Session]
-    blobs: BlobStore
-    policy: Policy
-    startup_policy: Policy = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.startup_policy = self.policy
-
-    @property
-    def organ_id(self) -> str:
-        return self.organization.organ_id
 
 
 def receive_message(node: Node, data: bytes, trace: list | None = None) -> Received:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.audit.entries import loaded_for_record, record
 from edoc.exchange.hub import Hub
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.exchange.records import (
     compliant,
     recheck_at,

@@ -15,7 +15,7 @@ from edoc.envelope.metadata import organization
 from edoc.errors import WorkspaceError
 from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import sessions
 from edoc.workspace import Workspace

@@ -15,7 +15,7 @@ from edoc.envelope.model import DocumentMessage
 from edoc.envelope.parse import parse
 from edoc.errors import EnvelopeError
 from edoc.exchange.business import ACTS_ON_ORIGINAL, find_original, original_id, queue_to
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.exchange.records import (
     Received,
     attachment_rows,

@@ -1,6 +1,6 @@
 """The national hub's HTTP API as its Java SDK (SDKVXP 2.0) speaks it (vdxp-api.md §2, §3):
 the signed headers of a request and the JSON of an answer, for both sides
-(:mod:`edoc.exchange.vdxp_hub` serves it, :mod:`edoc.exchange.vdxp_client` calls it).
+(:mod:`web.api.vdxp` serves it, :mod:`edoc.exchange.vdxp_client` calls it).
 
 Every parameter of a call travels as a header ``XroadVnpt-NAME: VALUE``; the request is
 authenticated by ``XroadVnpt-systemid`` and an HMAC-SHA256, with the system's shared secret,

@@ -19,8 +19,9 @@ import re
 import requests
 
 from edoc.errors import DatabaseUnavailableError, EdocError, StorageFullError
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import DeliveryError, Outgoing, Transport
-from edoc.exchange.receive import Node, receive_message
+from edoc.exchange.receive import receive_message
 from edoc.exchange.vdxp import DONE, EDOC, FAIL, STATUS, sdk_hex, signed_headers
 from edoc.storage.models import DeliveryState
 from edoc.timezone import VIETNAM

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from edoc.errors import EdocError
 from edoc.exchange.hub import Hub
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import Backoff, Transport, deliver_due
-from edoc.exchange.receive import Node
 from edoc.exchange.recheck import recheck_due
 from edoc.storage.database import dialect_insert
 from edoc.storage.models import Setting

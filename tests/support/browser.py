@@ -51,9 +51,9 @@ def two_agencies(tmp_path, pki):
     demo's accounts (password edoc-demo; the leaders' keys held by the server)."""
     from demo.exchange import add_accounts, inboxes
     from edoc.envelope.model import Organization
-    from edoc.exchange.local import LocalNetwork
     from fixtures.agencies import HA_NOI, VPCP
     from signing.validation.policy import DEFAULT_POLICY
+    from web.local import LocalNetwork
 
     agencies = [VPCP, HA_NOI]
     organisations = [Organization(a.organ_id, a.name) for a in agencies]

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from edoc.envelope.build import build
 from edoc.envelope.model import Business, BusinessType, Organization
 from edoc.envelope.parse import parse
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import Backoff, DeliveryError, Outgoing, deliver_due
-from edoc.exchange.receive import Node
 from edoc.exchange.send import send_envelope
 from edoc.storage.models import (
     Delivery,

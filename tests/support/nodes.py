@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from edoc.envelope.model import Organization
-from edoc.exchange.receive import Node
+from edoc.exchange.node import Node
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from fixtures.agencies import VPCP, Agency

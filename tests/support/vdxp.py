@@ -4,12 +4,12 @@ management system registered at the hub, and the letters they exchange."""
 import pytest
 
 from edoc.envelope.model import Attachment, Organization
-from edoc.exchange.local import LocalNetwork
 from fixtures.agencies import HA_NOI, NGHE_AN, VPCP
 from signing.validation.policy import DEFAULT_POLICY
 from tests.support.exchange import FAST
 from tests.support.letters import letter_envelope, signed_letter
 from tests.support.sdk_client import SdkService
+from web.local import LocalNetwork
 
 DMS = "vxp.dms.h41"
 

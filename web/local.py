@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edoc.envelope.model import Organization
-from edoc.exchange.api import create_app, node_blueprint, to_hub, to_nodes
 from edoc.exchange.configuration import configure
 from edoc.exchange.hub import Hub
+from edoc.exchange.node import Node
 from edoc.exchange.outbox import Backoff
-from edoc.exchange.receive import Node
+from edoc.exchange.transport import to_hub, to_nodes
 from edoc.exchange.vdxp_client import VdxpClient, fetch_received, through_vdxp
-from edoc.exchange.vdxp_hub import hub_app
 from edoc.exchange.worker import Worker, background
 from edoc.server import BackgroundServer, free_port
 from edoc.storage.blobs import BlobStore
 from edoc.storage.database import connect, sessions, upgrade
 from edoc.storage.models import HUB_ID
 from signing.validation.policy import Policy
+from web.app import create_hub_app, create_node_api_app
 
 
 @dataclass
@@ -51,10 +51,6 @@ class Service:
         if self.server is not None:
             self.server.stop()
             self.server = None
-
-
-def _api_only(node: Node, hub_token: str):
-    return create_app(node_blueprint(node, hub_token))
 
 
 class LocalNetwork:
@@ -102,11 +98,11 @@ class LocalNetwork:
             else:
                 transport, fetch = to_hub(hub_url, token), None
             workers = background(node, transport, backoff, interval, fetch, interval)
-            app = (node_app or _api_only)(node, hub_token)
+            app = (node_app or create_node_api_app)(node, hub_token)
             self.nodes[agency.organ_id] = node
             self.services[agency.organ_id] = Service(app, port, workers)
         workers = background(self.hub, to_nodes(self.hub, hub_token), backoff, interval)
-        self.services["hub"] = Service(hub_app(self.hub), hub_port, workers)
+        self.services["hub"] = Service(create_hub_app(self.hub), hub_port, workers)
 
     def _storage(self, name: str):
         (self.root / name).mkdir(parents=True, exist_ok=True)
