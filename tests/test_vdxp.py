@@ -351,7 +351,7 @@ def test_what_the_sdk_adds_crosses_the_hub_byte_for_byte_and_the_clerk_sees_it(e
     }  # fmt: skip
     add_user(office.sessions, "vanthu", PASSWORD, VPCP.organ_id, UserRole.CLERK)
     client, _ = logged_in(create_node_app(office, "hub-token", "secret-for-tests"))
-    page = client.get(f"/document_count/{document.id}").get_data(as_text=True)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
     assert "NV-2026-014, NV-2026-015" in page and "QLVB-QN" in page
     assert "Đỗ Minh Châu · Văn phòng Ủy ban · chau.dm@quangninh.gov.vn" in page
 
