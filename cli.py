@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import click
 
 import edoc
+from edoc.bilingual import LANGUAGES, Text
 from edoc.errors import EdocError
 
 if TYPE_CHECKING:
@@ -57,8 +58,8 @@ class CliContext:
     lang: str = "vi"
 
     def pick(self, vi: str, en: str) -> str:
-        """``vi`` or ``en``, whichever is in this run's language."""
-        return vi if self.lang == "vi" else en
+        """``vi`` or ``en``, whichever is in this run's language (:class:`edoc.bilingual.Text`)."""
+        return Text(vi, en).in_(self.lang)
 
     def say(self, vi: str, en: str) -> None:
         """A progress message on stderr, in this run's language."""
@@ -99,9 +100,8 @@ class EdocGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EdocError as error:
-            lang = ctx.obj.lang if isinstance(ctx.obj, CliContext) else "vi"
-            prefix = "lỗi" if lang == "vi" else "error"
-            click.echo(f"edoc: {prefix}: {error.message(lang)}", err=True)
+            said = ctx.obj if isinstance(ctx.obj, CliContext) else CliContext()
+            click.echo(f"edoc: {said.pick('lỗi', 'error')}: {error.message(said.lang)}", err=True)
             ctx.exit(1)
 
 
@@ -109,7 +109,7 @@ class EdocGroup(click.Group):
 @click.version_option(edoc.__version__, prog_name="edoc")
 @click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
+    type=click.Choice(LANGUAGES),
     default=lambda: os.environ.get(LANG_ENV, "vi"),
     show_default="vi, or $EDOC_LANG",
     help="Language of messages and reports.",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli import KEY_ARGS, batch_options, key_source, pick, say
+from cli import KEY_ARGS, batch_options, current, key_source, pick, say
 
 
 @click.group()
@@ -38,7 +38,7 @@ def _run_batch(kind: str, options: dict, **spec_fields) -> None:
             if options["as_json"]:
                 click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
             elif outcome.status == "error":
-                click.echo(pick(outcome.error_vi, outcome.error_en), err=True)
+                click.echo(outcome.error.in_(current().lang), err=True)
             elif outcome.status == "skipped":
                 click.echo(
                     pick(

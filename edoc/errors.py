@@ -20,9 +20,14 @@ class EdocError(Exception):
         self.path = str(path) if path is not None else None
         super().__init__(self.message("en"))
 
+    @property
+    def text(self) -> Text:
+        """The message in both languages, without the file it is about."""
+        return Text(self.message_vi, self.message_en)
+
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` ("vi" or "en"), prefixed by the file it is about."""
-        text = Text(self.message_vi, self.message_en).in_(lang)
+        text = self.text.in_(lang)
         return f"{self.path}: {text}" if self.path else text
 
 

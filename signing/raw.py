@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from asn1crypto import cms
 
+from edoc.bilingual import Text
+
 _BYTE_RANGE = re.compile(
     rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]"
 )
@@ -26,12 +28,12 @@ class RawSignature:
     """One signature dictionary found in the bytes, and what is wrong with it (vi, en)."""
 
     offset: int
-    byte_range_problem: tuple[str, str] | None = None
-    integrity_problem: tuple[str, str] | None = None
+    byte_range_problem: Text | None = None
+    integrity_problem: Text | None = None
 
 
 #: The ranges leave something other than the signature value out: nothing to decode.
-_BAD_GAP = (
+_BAD_GAP = Text(
     "khoảng hở giữa hai đoạn không đúng là giá trị chữ ký",
     "the gap between the ranges is not exactly the signature value",
 )
@@ -39,14 +41,17 @@ _BAD_GAP = (
 
 def _gap_problem(data: bytes, start: int, length: int, other: int, size: int):
     if start != 0:
-        return (
+        return Text(
             f"đoạn đầu bắt đầu ở byte {start}, không phải 0",
             f"the first range starts at byte {start}, not 0",
         )
     if other <= length:
-        return "hai đoạn chồng lấn hoặc sai thứ tự", "the two ranges overlap or are out of order"
+        return Text(
+            "hai đoạn chồng lấn hoặc sai thứ tự",
+            "the two ranges overlap or are out of order",
+        )
     if other + size > len(data):
-        return (
+        return Text(
             f"các đoạn kết thúc ở byte {other + size}, tệp chỉ có {len(data)} byte",
             f"the ranges end at byte {other + size}, the file has {len(data)} bytes",
         )
@@ -74,12 +79,12 @@ def _integrity_problem(data: bytes, byte_range: tuple[int, int, int, int]):
             digest = hashlib.new(algorithm.replace("sha3_", "sha3-"), signed)
     except Exception as error:  # anything undecodable: the signature is unusable
         reason = type(error).__name__
-        return (
+        return Text(
             f"không giải mã được chữ ký ({reason})",
             f"the signature cannot be decoded ({reason})",
         )
     if digest.digest() != expected:
-        return (
+        return Text(
             "giá trị băm của phần đã ký không khớp giá trị băm được ký",
             "the signed bytes do not hash to the signed message digest",
         )

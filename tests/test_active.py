@@ -64,7 +64,7 @@ def test_the_report_notes_it_and_the_verdict_stands(pki, scripted):
     report = verify_document(scripted, policy)
     (note,) = report.notes
     assert note.kind == "active_content" and set(note.found) == set(PLACES.values())
-    assert "JavaScript" in note.message_en and "không xem trực tiếp" in note.message_vi
+    assert "JavaScript" in note.message.en and "không xem trực tiếp" in note.message.vi
     assert report.to_json()["notes"] == [note.to_json()]
     _, plain = signed_letter(pki)  # the same letter, signed the same way, without scripts
     unscripted = verify_document(plain, policy)
@@ -86,9 +86,9 @@ def test_every_form_of_the_report_tells_it(pki, scripted, tmp_path):
     assert text.exit_code == 0, text.output
     report = verify_document(scripted, DEFAULT_POLICY.with_options(pki.trust_anchors, "off"))
     (note,) = report.notes
-    assert "Ghi chú về tệp:" in text.stdout and note.message_vi in text.stdout
+    assert "Ghi chú về tệp:" in text.stdout and note.message.vi in text.stdout
     page = (tmp_path / "report.html").read_text()
-    assert 'class="note active_content"' in page and note.message_vi in page
+    assert 'class="note active_content"' in page and note.message.vi in page
     english = CliRunner().invoke(main, ["--lang", "en", *args, "--json"])
     assert json.loads(english.stdout)["notes"] == [note.to_json()]
-    assert note.message_en in CliRunner().invoke(main, ["--lang", "en", *args]).stdout
+    assert note.message.en in CliRunner().invoke(main, ["--lang", "en", *args]).stdout

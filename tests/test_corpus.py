@@ -71,12 +71,12 @@ def test_broken_and_attacked_files_are_flagged(name, note):
         (signature,) = report.signatures
         assert signature.intact and signature.indication.value == "INDETERMINATE"
         unbound = next(f for f in report.findings if f.code == "FMT_LEGACY_SUBFILTER")
-        assert "not bound" in unbound.message_en
+        assert "not bound" in unbound.message.en
         flagged = _errors(report)
     if "chain failure" in note:
         flagged = _errors(report) & {"CERT_UNTRUSTED"}
         assert any(s.sub_indication == "CHAIN_CONSTRAINTS_FAILURE" for s in report.signatures)
-    assert flagged, f"{note}: {[(f.code, f.message_en) for f in report.findings]}"
+    assert flagged, f"{note}: {[(f.code, f.message.en) for f in report.findings]}"
     assert report.verdict.value == "non_compliant"
 
 
@@ -84,7 +84,7 @@ def test_broken_and_attacked_files_are_flagged(name, note):
 def test_intact_files_are_not_reported_broken(name, note):
     report = verify_document(CORPUS / name, POLICY)
     assert report.signatures
-    assert not _errors(report) & BROKEN, [(f.code, f.message_en) for f in report.findings]
+    assert not _errors(report) & BROKEN, [(f.code, f.message.en) for f in report.findings]
     assert all(s.intact for s in report.signatures)
 
 

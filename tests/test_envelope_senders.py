@@ -10,11 +10,9 @@ from lxml import etree
 
 from edoc.envelope.build import build
 from edoc.envelope.model import (
-    Attachment,
     Business,
     BusinessType,
     DocumentType,
-    Organization,
     OtherInfo,
     Receiver,
     Replacement,
@@ -22,9 +20,7 @@ from edoc.envelope.model import (
     SignerInfo,
     StaffInfo,
     StatusCode,
-    StatusMessage,
     TraceHeader,
-    UnknownElement,
 )
 from edoc.envelope.names import NS, q
 from edoc.envelope.parse import parse
@@ -32,76 +28,41 @@ from edoc.envelope.validate import validate
 from edoc.errors import EnvelopeError
 from edoc.exchange.records import extensions
 from edoc.timezone import VIETNAM
+from tests.support.edxml_variants import (
+    HEADER,
+    MESSAGE_HEADER,
+    doubled,
+    find_element,
+    full_document,
+    inserted,
+    status_message,
+)
 from tests.support.envelopes import CORPUS, sample_document
-
-HEADER = "edXMLEnvelope/edXMLHeader"
-MESSAGE_HEADER = f"{HEADER}/MessageHeader"
-
-
-def _full_document() -> bytes:
-    """An envelope edoc builds with every block the orders below move things in."""
-    return build(
-        sample_document(
-            document_type=DocumentType(1, "Công văn", "3"),
-            other_info=OtherInfo(priority=1, appendixes=["Phụ lục"], direction=True),
-            to_places=["Lưu: VT"],
-            response_for=[
-                ResponseFor(
-                    "000.00.00.G22", "12/VPCP", dt.date(2026, 11, 1), "000.00.00.G22,x,12/VPCP"
-                )
-            ],
-            traces=[TraceHeader("000.00.00.H26", dt.datetime(2026, 11, 23, 9, tzinfo=VIETNAM))],
-            business=Business(
-                BusinessType.RECALL, document_id="000.00.00.H26,x,1/UBND", reason="Gửi nhầm"
-            ),
-        )
-    )
-
-
-def _status() -> bytes:
-    return build(
-        StatusMessage(
-            sender=Organization("000.00.00.G12", "Bộ Tài chính", "Chính phủ"),
-            response_for=ResponseFor("000.00.00.H26", "1234/UBND-KT", None, "id-1234"),
-            status_code=StatusCode.ACCEPTED,
-            timestamp=dt.datetime(2026, 11, 23, 10, tzinfo=VIETNAM),
-            staff=StaffInfo("Văn phòng", "Trần Thị B", "b@mof.gov.vn", "0912000000"),
-        )
-    )
-
-
-def _find(root: etree._Element, path: str) -> etree._Element:
-    """The element at ``path`` from ``root`` (``root`` itself for "")."""
-    if not path:
-        return root
-    element = root.find("/".join(q(name) for name in path.split("/")))
-    assert element is not None, path
-    return element
 
 
 def moved(data: bytes, parent: str, child: str, before: str | None = None) -> bytes:
     """``data`` with the ``child`` of ``parent`` moved before its sibling ``before``, or last."""
     root = etree.fromstring(data)
-    block = _find(root, parent)
-    element = _find(block, child)
+    block = find_element(root, parent)
+    element = find_element(block, child)
     if before is None:
         block.append(element)
     else:
-        _find(block, before).addprevious(element)
+        find_element(block, before).addprevious(element)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 SENDERS_ORDERS = [
-    (_full_document, MESSAGE_HEADER, "DocumentId", "Code"),
-    (_full_document, MESSAGE_HEADER, "ToPlaces", None),
-    (_full_document, f"{MESSAGE_HEADER}/DocumentType", "TypeDetail", "TypeName"),
-    (_full_document, f"{MESSAGE_HEADER}/OtherInfo", "Direction", "Appendixes"),
-    (_full_document, f"{HEADER}/TraceHeaderList", "Bussiness", "TraceHeader"),
-    (_full_document, f"{MESSAGE_HEADER}/ResponseFor", "DocumentId", "PromulgationDate"),
-    (_full_document, f"{MESSAGE_HEADER}/SignerInfo", "FullName", "Competence"),
-    (_status, f"{MESSAGE_HEADER}/From", "OrganName", "OrganizationInCharge"),
-    (_status, f"{MESSAGE_HEADER}/StaffInfo", "Mobile", "Email"),
-    (_status, MESSAGE_HEADER, "StatusCode", "ResponseFor"),
+    (full_document, MESSAGE_HEADER, "DocumentId", "Code"),
+    (full_document, MESSAGE_HEADER, "ToPlaces", None),
+    (full_document, f"{MESSAGE_HEADER}/DocumentType", "TypeDetail", "TypeName"),
+    (full_document, f"{MESSAGE_HEADER}/OtherInfo", "Direction", "Appendixes"),
+    (full_document, f"{HEADER}/TraceHeaderList", "Bussiness", "TraceHeader"),
+    (full_document, f"{MESSAGE_HEADER}/ResponseFor", "DocumentId", "PromulgationDate"),
+    (full_document, f"{MESSAGE_HEADER}/SignerInfo", "FullName", "Competence"),
+    (status_message, f"{MESSAGE_HEADER}/From", "OrganName", "OrganizationInCharge"),
+    (status_message, f"{MESSAGE_HEADER}/StaffInfo", "Mobile", "Email"),
+    (status_message, MESSAGE_HEADER, "StatusCode", "ResponseFor"),
 ]
 
 
@@ -121,7 +82,7 @@ def test_the_orders_other_senders_write_are_valid_and_read_the_same(
 
 
 def test_every_order_at_once_is_valid():
-    data = _full_document()
+    data = full_document()
     for _, parent, child, before in SENDERS_ORDERS[:7]:
         data = moved(data, parent, child, before)
     assert validate(data) == []
@@ -133,21 +94,8 @@ def _violations(data: bytes) -> dict[str, str]:
 
 def _removed(data: bytes, parent: str, child: str) -> bytes:
     root = etree.fromstring(data)
-    block = _find(root, parent)
-    block.remove(_find(block, child))
-    return etree.tostring(root)
-
-
-def _doubled(data: bytes, parent: str, child: str) -> bytes:
-    root = etree.fromstring(data)
-    element = _find(_find(root, parent), child)
-    element.addnext(etree.fromstring(etree.tostring(element)))
-    return etree.tostring(root)
-
-
-def _inserted(data: bytes, parent: str, xml: str) -> bytes:
-    root = etree.fromstring(data)
-    _find(root, parent).append(etree.fromstring(xml))
+    block = find_element(root, parent)
+    block.remove(find_element(block, child))
     return etree.tostring(root)
 
 
@@ -155,30 +103,30 @@ PATH = "/*/edXML:edXMLEnvelope/edXML:edXMLHeader/edXML:MessageHeader"
 
 
 def test_a_missing_required_element_is_still_a_violation_with_its_path():
-    data = moved(_full_document(), MESSAGE_HEADER, "DocumentId", "Code")
+    data = moved(full_document(), MESSAGE_HEADER, "DocumentId", "Code")
     found = _violations(_removed(data, MESSAGE_HEADER, "Subject"))
     assert found == {"MessageHeader: a child element is missing; expected: Subject": PATH}
-    found = _violations(_removed(_status(), f"{MESSAGE_HEADER}/From", "OrganName"))
+    found = _violations(_removed(status_message(), f"{MESSAGE_HEADER}/From", "OrganName"))
     (message,) = found
     assert message.startswith("From: a child element is missing; expected: OrganName")
     assert found[message] == f"{PATH}/edXML:From"
 
 
 def test_a_repeated_single_element_is_still_a_violation_with_its_path():
-    found = _violations(_doubled(_full_document(), MESSAGE_HEADER, "Subject"))
+    found = _violations(doubled(full_document(), MESSAGE_HEADER, "Subject"))
     assert found == {"Subject: this element may appear only once": f"{PATH}/edXML:Subject[2]"}
-    found = _violations(_doubled(_status(), f"{MESSAGE_HEADER}/StaffInfo", "Mobile"))
+    found = _violations(doubled(status_message(), f"{MESSAGE_HEADER}/StaffInfo", "Mobile"))
     (message,) = found
     assert message.startswith("Mobile: this element is not allowed here")
     assert found[message] == f"{PATH}/edXML:StaffInfo/edXML:Mobile[2]"
-    found = _violations(_doubled(_status(), MESSAGE_HEADER, "ResponseFor"))
+    found = _violations(doubled(status_message(), MESSAGE_HEADER, "ResponseFor"))
     assert found == {
         "ResponseFor: this element may appear only once": f"{PATH}/edXML:ResponseFor[2]"
     }
 
 
 def test_an_over_long_value_in_another_order_is_still_a_violation_with_its_path():
-    data = moved(_full_document(), MESSAGE_HEADER, "Subject", "From")
+    data = moved(full_document(), MESSAGE_HEADER, "Subject", "From")
     data = data.replace(b"V/v tri", b"x" * 500 + b"V/v tri")
     (violation,) = validate(data)
     assert violation.path == f"{PATH}/edXML:Subject"
@@ -188,7 +136,7 @@ def test_an_over_long_value_in_another_order_is_still_a_violation_with_its_path(
 
 @pytest.mark.parametrize("parent", [MESSAGE_HEADER, f"{MESSAGE_HEADER}/OtherInfo"])
 def test_an_unknown_element_is_still_a_violation_with_its_path(parent):
-    data = _inserted(_full_document(), parent, f'<edXML:Ghost xmlns:edXML="{NS}">?</edXML:Ghost>')
+    data = inserted(full_document(), parent, f'<edXML:Ghost xmlns:edXML="{NS}">?</edXML:Ghost>')
     (violation,) = validate(data)
     assert violation.message_en == "Ghost: this element is not allowed here"
     assert violation.path.endswith("edXML:Ghost")
@@ -208,7 +156,7 @@ def test_an_unknown_element_is_still_a_violation_with_its_path(parent):
     ids=["hops", "body", "attachments"],
 )
 def test_a_status_message_with_hops_a_body_or_attachments_is_a_violation(parent, xml, path):
-    (violation,) = validate(_inserted(_status(), parent, xml))
+    (violation,) = validate(inserted(status_message(), parent, xml))
     name = etree.QName(etree.fromstring(xml)).localname
     assert violation.message_en == f"{name}: this element is not allowed here (in a status message)"
     assert "(trong gói tin trạng thái)" in violation.message_vi
@@ -216,7 +164,7 @@ def test_a_status_message_with_hops_a_body_or_attachments_is_a_violation(parent,
 
 
 def test_many_repeated_elements_are_counted_fast_not_each_placed():
-    data = _full_document()
+    data = full_document()
     subject = b"<edXML:Subject>x</edXML:Subject>"
     data = data.replace(subject[:15], subject * 100_000 + subject[:15], 1)
     start = time.perf_counter()
@@ -228,8 +176,8 @@ def test_many_repeated_elements_are_counted_fast_not_each_placed():
 
 
 def test_an_element_of_the_other_kind_of_message_is_a_violation():
-    data = _inserted(
-        _status(), MESSAGE_HEADER, f'<edXML:Subject xmlns:edXML="{NS}">x</edXML:Subject>'
+    data = inserted(
+        status_message(), MESSAGE_HEADER, f'<edXML:Subject xmlns:edXML="{NS}">x</edXML:Subject>'
     )
     found = _violations(data)
     assert found == {
@@ -357,15 +305,15 @@ def test_a_status_in_sdk_order_is_read():
 def test_extension_fields_are_built_back_where_vnpt_puts_them():
     data = build(_read("vnpt-order-update").message)
     root = etree.fromstring(data)
-    header = _find(root, MESSAGE_HEADER)
+    header = find_element(root, MESSAGE_HEADER)
     assert header.findtext(f"{q('ResponseForTask')}/{q('TaskCode')}") == "NV-2026-014"
     assert [t.text for t in header.iter(q("TaskCode"))] == ["NV-2026-014", "NV-2026-015"]
     assert header.findtext(q("ApplicationType")) == "QLVB-QN"
-    staff = _find(root, f"{HEADER}/TraceHeaderList/Bussiness/StaffInfo")
+    staff = find_element(root, f"{HEADER}/TraceHeaderList/Bussiness/StaffInfo")
     assert [etree.QName(e).localname for e in staff] == [
         "Department", "DepartmentId", "Staff", "StaffId", "Email", "Mobile",
     ]  # fmt: skip
-    other = _find(header, "OtherInfo")
+    other = find_element(header, "OtherInfo")
     assert (other.findtext(q("Direction")), other.findtext(q("ReplyFors"))) == (
         "true",
         "198/UBND-VX",
@@ -441,7 +389,7 @@ def test_a_node_keeps_extensions_up_to_their_limits():
 
 
 def test_an_empty_response_for_and_hops_without_agency_are_kept_quietly():
-    data = _inserted(_full_document(), MESSAGE_HEADER, f'<edXML:ResponseFor xmlns:edXML="{NS}"/>')
+    data = inserted(full_document(), MESSAGE_HEADER, f'<edXML:ResponseFor xmlns:edXML="{NS}"/>')
     data = _removed(data, f"{HEADER}/TraceHeaderList/TraceHeader", "OrganId")
     assert validate(data) == []
     parsed = parse(data)
@@ -449,312 +397,6 @@ def test_an_empty_response_for_and_hops_without_agency_are_kept_quietly():
     assert parsed.message.response_for[-1] == ResponseFor("", "")
     assert parsed.message.traces[0].organ_id == ""
     assert parse(build(parsed.message)).message == parsed.message
-
-
-# -- what edoc does not know is kept, reported and written back ------------------------------
-
-GHOST = f'<edXML:Ghost xmlns:edXML="{NS}">boo</edXML:Ghost>'
-FOREIGN = '<x:Note xmlns:x="urn:example:dms"><x:By>văn thư</x:By></x:Note>'
-
-
-BODY = "edXMLEnvelope/edXMLBody"
-UNKNOWN_PLACES = [
-    (_full_document, MESSAGE_HEADER, GHOST),
-    (_full_document, f"{MESSAGE_HEADER}/From", FOREIGN),
-    (_full_document, f"{MESSAGE_HEADER}/OtherInfo", GHOST),
-    (_full_document, f"{HEADER}/TraceHeaderList/Bussiness", GHOST),
-    (_full_document, HEADER, FOREIGN),
-    (_full_document, f"{BODY}/edXMLManifest/Reference", FOREIGN),
-    (_full_document, f"{BODY}/edXMLManifest", GHOST),
-    (_full_document, BODY, GHOST),
-    (_full_document, "edXMLEnvelope", FOREIGN),
-    (_full_document, "AttachmentEncoded/Attachment", GHOST),
-    (_full_document, "AttachmentEncoded", FOREIGN),
-    (_full_document, "", GHOST),
-    (_status, f"{MESSAGE_HEADER}/StaffInfo", GHOST),
-    (_status, MESSAGE_HEADER, FOREIGN),
-    (_status, "", FOREIGN),
-]
-
-
-@pytest.mark.parametrize(
-    ("envelope", "parent", "xml"),
-    UNKNOWN_PLACES,
-    ids=[f"{envelope.__name__[1:]}-{parent or 'root'}" for envelope, parent, _ in UNKNOWN_PLACES],
-)
-def test_an_unknown_element_is_kept_with_its_place_reported_and_built_back(envelope, parent, xml):
-    parsed = parse(_inserted(envelope(), parent, xml))
-    (warning,) = parsed.warnings
-    assert warning.code == "ENV_UNKNOWN_ELEMENT"
-    name = etree.QName(etree.fromstring(xml)).localname
-    namespace = etree.QName(etree.fromstring(xml)).namespace
-    where = f"{parent}/{name}" if parent else name
-    assert warning.message_en == (
-        f"{where}: an element neither of QCVN 102 nor of a known extension "
-        f"(namespace {namespace}); kept as it is."
-    )
-    assert warning.message_vi.startswith(f"{where}: phần tử không thuộc QCVN 102")
-    assert f"(không gian tên {namespace})" in warning.message_vi
-    (unknown,) = parsed.message.unknown_elements
-    assert unknown.parent == parent
-    rebuilt = build(parsed.message)
-    assert etree.QName(_find(etree.fromstring(rebuilt), parent)[-1]).localname == name
-    assert parse(rebuilt).message == parsed.message
-
-
-def test_an_unknown_element_in_the_second_recipient_goes_back_there():
-    root = etree.fromstring(
-        build(
-            sample_document(
-                recipients=[Organization("000.00.00.G22"), Organization("000.00.00.G12")]
-            )
-        )
-    )
-    _find(root, MESSAGE_HEADER).findall(q("To"))[1].append(etree.fromstring(GHOST))
-    message = parse(etree.tostring(root)).message
-    assert message.unknown_elements[0].parent == f"{MESSAGE_HEADER}/To[2]"
-    rebuilt = etree.fromstring(build(message))
-    first, second = _find(rebuilt, MESSAGE_HEADER).findall(q("To"))
-    assert first.find(q("Ghost")) is None
-    assert second.findtext(q("Ghost")) == "boo"
-
-
-def test_unknown_elements_of_an_attachment_and_its_reference_go_back_to_that_file():
-    files = [
-        Attachment("a", "a.pdf", "application/pdf", b"%PDF-1 a"),
-        Attachment("b", "b.pdf", "application/pdf", b"%PDF-1 b"),
-    ]
-    root = etree.fromstring(build(sample_document(attachments=files)))
-    _find(root, "AttachmentEncoded").findall(q("Attachment"))[1].append(etree.fromstring(GHOST))
-    _find(root, f"{BODY}/edXMLManifest").findall(q("Reference"))[0].append(
-        etree.fromstring(FOREIGN)
-    )
-    message = parse(etree.tostring(root)).message
-    assert [u.parent for u in message.unknown_elements] == [
-        f"{BODY}/edXMLManifest/Reference[1]",
-        "AttachmentEncoded/Attachment[2]",
-    ]
-    rebuilt = etree.fromstring(build(message))
-    attachments = _find(rebuilt, "AttachmentEncoded").findall(q("Attachment"))
-    assert [a.findtext(q("ContentId")) for a in attachments] == ["a", "b"]
-    assert [a.findtext(q("Ghost")) for a in attachments] == [None, "boo"]
-    references = _find(rebuilt, f"{BODY}/edXMLManifest").findall(q("Reference"))
-    assert [len(r.findall("{urn:example:dms}Note")) for r in references] == [1, 0]
-
-
-def test_an_unknown_element_exclusive_c14n_refuses_is_kept_as_lxml_writes_it():
-    relative = '<x:Note xmlns:x="dms/notes"><x:By a="1">văn thư</x:By></x:Note>'
-    parsed = parse(_inserted(_full_document(), MESSAGE_HEADER, relative))
-    (unknown,) = parsed.message.unknown_elements
-    assert unknown.xml == relative
-    assert "(namespace dms/notes)" in parsed.warnings[0].message_en
-    assert parse(build(parsed.message)).message == parsed.message
-
-
-TRACES = f"{HEADER}/TraceHeaderList"
-GHOST_IN = '<x:Ghost xmlns:x="urn:example:dms">boo</x:Ghost>'
-
-
-def _written_in(data: bytes, block: str, xml: str) -> bytes:
-    """``data`` with ``xml`` written as it is at the end of ``block`` (lxml would drop an
-    ``xmlns=""``)."""
-    end = f"</edXML:{block}>".encode()
-    return data.replace(end, xml.encode() + end, 1)
-
-
-@pytest.mark.parametrize(
-    ("block", "parent", "xml"),
-    [
-        (
-            "MessageHeader",
-            MESSAGE_HEADER,
-            '<To xmlns=""><OrganId>000.00.00.G01</OrganId><OrganName>Bộ X</OrganName></To>',
-        ),
-        (
-            "TraceHeaderList",
-            TRACES,
-            '<Bussiness xmlns=""><BussinessDocType>1</BussinessDocType></Bussiness>',
-        ),
-        (
-            "MessageHeader",
-            MESSAGE_HEADER,
-            '<x:Note xmlns:x="urn:example:dms"><By xmlns=""/></x:Note>',
-        ),
-    ],
-    ids=["To", "Bussiness", "inside"],
-)
-def test_an_unknown_element_in_no_namespace_is_kept_and_reported_but_never_written_back(
-    block, parent, xml
-):
-    hop = TraceHeader("000.00.00.H26", dt.datetime(2026, 11, 23, 9, tzinfo=VIETNAM))
-    data = _written_in(build(sample_document(traces=[hop])), block, xml)
-    parsed = parse(data)
-    assert parsed.message.recipients == sample_document().recipients
-    assert parsed.message.business is None
-    (unknown,) = parsed.message.unknown_elements
-    assert unknown.parent == parent
-    (warning,) = parsed.warnings
-    name = etree.QName(etree.fromstring(xml)).localname
-    assert warning.message_en.startswith(f"{parent}/{name}: an element neither of QCVN 102")
-    assert "edoc cannot write it back" in warning.message_en
-    assert "edoc không ghi lại được" in warning.message_vi
-    with pytest.raises(EnvelopeError) as error:
-        build(parsed.message)
-    assert error.value.message_en.startswith(
-        f"'{parent}/{name}': the unknown element holds an element in no namespace"
-    )
-
-
-def test_the_warning_says_when_an_unknown_element_is_in_no_namespace():
-    data = _written_in(build(sample_document()), "MessageHeader", '<Note xmlns="">x</Note>')
-    (warning,) = parse(data).warnings
-    assert warning.message_en.startswith(
-        f"{MESSAGE_HEADER}/Note: an element neither of QCVN 102 nor of a known extension "
-        "(no namespace); kept as it is."
-    )
-    assert "(không thuộc không gian tên nào)" in warning.message_vi
-
-
-RECALL = Business(BusinessType.RECALL, document_id="000.00.00.H26,x,1/UBND", reason="Nhầm")
-
-
-@pytest.mark.parametrize(
-    ("parent", "xml", "business", "problem"),
-    [
-        (
-            MESSAGE_HEADER,
-            f'<edXML:StatusCode xmlns:edXML="{NS}">01</edXML:StatusCode>',
-            None,
-            "would change what a reader takes from the envelope (kind: document → status)",
-        ),
-        (
-            f"{TRACES}/Bussiness",
-            GHOST_IN,
-            None,
-            "would change what a reader takes from the envelope (business)",
-        ),
-        (
-            f"{TRACES}/Bussiness/BussinessDocumentInfo",
-            GHOST_IN,
-            RECALL,
-            "would change what a reader takes from the envelope (business)",
-        ),
-        (
-            f"{MESSAGE_HEADER}/ResponseFor",
-            GHOST_IN,
-            None,
-            "would change what a reader takes from the envelope (response_for)",
-        ),
-        (
-            f"{TRACES}/TraceHeader",
-            GHOST_IN,
-            None,
-            "The envelope would be unreadable (the unknown elements make): Timestamp: ''",
-        ),
-        (
-            f"{MESSAGE_HEADER}/To[1]",
-            GHOST_IN,
-            None,
-            "would not be read back where and as they were",
-        ),
-    ],
-    ids=["status-code", "bussiness", "document-info", "response-for", "empty-hop", "index"],
-)
-def test_unknown_elements_that_would_change_what_a_reader_takes_are_refused(
-    parent, xml, business, problem
-):
-    message = sample_document(business=business, unknown_elements=[UnknownElement(parent, xml)])
-    with pytest.raises(EnvelopeError) as error:
-        build(message)
-    assert problem in error.value.message_en
-    assert error.value.message_vi
-
-
-@pytest.mark.parametrize(
-    "parent",
-    [
-        f"{MESSAGE_HEADER}/Subject",
-        f"{MESSAGE_HEADER}/StatusCode",
-        f"{HEADER}/Signature",
-        f"{MESSAGE_HEADER}/Ghost",
-        f"{MESSAGE_HEADER}/To[0]",
-        f"{MESSAGE_HEADER}/To[2]",
-        "edXMLHeader/MessageHeader",
-        "/".join(["edXMLEnvelope"] * 50_000),
-    ],
-    ids=["text", "status-code", "signature", "unknown", "index-0", "no-second", "old-path", "deep"],
-)
-def test_an_unknown_element_goes_back_only_into_a_block_edoc_knows(parent):
-    message = sample_document(unknown_elements=[UnknownElement(parent, GHOST_IN)])
-    start = time.perf_counter()
-    with pytest.raises(EnvelopeError) as error:
-        build(message)
-    assert time.perf_counter() - start < 0.5
-    assert "An unknown element cannot be put back into '" in error.value.message_en
-    assert "the envelope has no such block, or edoc does not know it" in error.value.message_en
-    assert len(error.value.message_en) < 400
-    assert "Không đặt lại được phần tử lạ" in error.value.message_vi
-
-
-def test_the_deepest_block_edoc_knows_takes_its_unknown_element_back():
-    deepest = f"{TRACES}/Bussiness/ReplacementInfoList/ReplacementInfo/OrganIdList"
-    replace = Business(
-        BusinessType.REPLACE, document_id="id", replacements=[Replacement("id", ["000.00.00.G22"])]
-    )
-    message = sample_document(
-        business=replace, unknown_elements=[UnknownElement(deepest, GHOST_IN)]
-    )
-    assert parse(build(message)).message.unknown_elements == message.unknown_elements
-
-
-@pytest.mark.parametrize(
-    ("parent", "xml"),
-    [
-        (
-            MESSAGE_HEADER,
-            f'<edXML:To xmlns:edXML="{NS}"><edXML:OrganId>000.00.00.G01</edXML:OrganId></edXML:To>',
-        ),
-        (MESSAGE_HEADER, f'<edXML:Content xmlns:edXML="{NS}">Nội dung khác</edXML:Content>'),
-        (TRACES, f'<edXML:TraceHeader xmlns:edXML="{NS}"/>'),
-        ("AttachmentEncoded", f'<edXML:Attachment xmlns:edXML="{NS}"/>'),
-    ],
-    ids=["To", "Content", "TraceHeader", "Attachment"],
-)
-def test_an_element_edoc_writes_in_that_block_is_never_written_as_an_unknown_one(parent, xml):
-    message = sample_document(unknown_elements=[UnknownElement(parent, xml)])
-    with pytest.raises(EnvelopeError) as error:
-        build(message)
-    name = etree.QName(etree.fromstring(xml)).localname
-    assert error.value.message_en.startswith(
-        f"'{parent}/{name}': edoc knows this element here and writes it from the message"
-    )
-
-
-def test_as_many_unknown_elements_as_a_reader_keeps_are_built_back_and_no_more():
-    many = [
-        UnknownElement(MESSAGE_HEADER if i % 2 else f"{MESSAGE_HEADER}/OtherInfo", f"<x{i}/>")
-        for i in range(1000)
-    ]
-    many = [UnknownElement(u.parent, u.xml.replace("/>", ' xmlns="urn:x"/>')) for u in many]
-    start = time.perf_counter()
-    data = build(sample_document(unknown_elements=many))
-    assert time.perf_counter() - start < 2
-    assert len(parse(data).message.unknown_elements) == 1000
-    too_many = sample_document(unknown_elements=[*many, many[0]] * 50)
-    start = time.perf_counter()
-    with pytest.raises(EnvelopeError, match="more than 1000 unknown elements"):
-        build(too_many)
-    assert time.perf_counter() - start < 0.5
-
-
-def test_a_repeated_single_element_is_read_once_and_the_repeat_kept():
-    parsed = parse(_doubled(_full_document(), MESSAGE_HEADER, "Subject"))
-    (warning,) = parsed.warnings
-    assert warning.code == "ENV_REPEATED_ELEMENT"
-    assert f"{MESSAGE_HEADER}/Subject:" in warning.message_en
-    assert parsed.message.subject == sample_document().subject
-    rebuilt = build(parsed.message)
-    assert rebuilt.count(b"<edXML:Subject>") == 2
 
 
 # -- the edXML prefix used where it is not declared --------------------------------------------

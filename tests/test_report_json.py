@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from edoc.bilingual import Text
 from edoc.errors import EdocError
 from fixtures.agencies import HA_NOI
 from fixtures.documents import cong_van
@@ -73,7 +74,7 @@ def test_the_json_of_a_report_is_pinned(reports, name):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_text_and_html_of_reports_are_pinned(reports, lang):
     outcomes = [VerifyOutcome(f"{name}.pdf", report) for name, report in reports.items()]
-    outcomes.append(VerifyOutcome("broken.pdf", None, "Hỏng.", "Damaged."))
+    outcomes.append(VerifyOutcome("broken.pdf", None, Text("Hỏng.", "Damaged.")))
     text = "".join(text_report(outcome, lang) for outcome in outcomes)
     lines = "".join(json.dumps(o.to_json(), ensure_ascii=False) + "\n" for o in outcomes)
     _pinned("outcomes.jsonl", lines)

@@ -88,7 +88,7 @@ def test_a_personal_signature_without_image_is_named(pki, letter, policy):
     report = verify_document(both, policy)
     finding = next(f for f in report.findings if f.code == "VN_PERSONAL_APPEARANCE")
     assert finding.signature == report.signatures[0].field
-    assert "invisible" in finding.message_en and "ẩn" in finding.message_vi
+    assert "invisible" in finding.message.en and "ẩn" in finding.message.vi
 
 
 def test_a_seal_away_from_the_personal_signature_is_named(pki, personal, policy):
@@ -101,7 +101,7 @@ def test_a_seal_away_from_the_personal_signature_is_named(pki, personal, policy)
     strict = verify_document(far, policy.with_options())
     assert (
         "left third"
-        in next(f for f in strict.findings if f.code == "VN_SEAL_APPEARANCE").message_en
+        in next(f for f in strict.findings if f.code == "VN_SEAL_APPEARANCE").message.en
     )
 
 
@@ -129,7 +129,7 @@ def test_a_faulty_attachment_stamp_is_named(pki, policy, box, text, problem):
     report = verify_document(stamped, policy)
     assert problems(report) == {"VN_ATTACHMENT_STAMP"}
     finding = next(f for f in report.findings if f.code == "VN_ATTACHMENT_STAMP")
-    assert problem in finding.message_en
+    assert problem in finding.message.en
 
 
 def _incremental(pdf: bytes, change) -> bytes:

@@ -210,8 +210,8 @@ def exported_source(
     for outcome in verify_batch(items, policy, jobs):
         report = outcome.report
         if report is None:  # named as a problem, and counted as the hub counts such a file
-            exports.problems.append(Problem(outcome.file, Text(outcome.error_vi, outcome.error_en)))
-            report = unreadable_report(EdocError(outcome.error_vi, outcome.error_en))
+            exports.problems.append(Problem(outcome.file, outcome.error))
+            report = unreadable_report(EdocError(outcome.error.vi, outcome.error.en))
         reports[outcome.file] = report
         if progress is not None:
             progress(1)

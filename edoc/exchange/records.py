@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from edoc.bilingual import Text
 from edoc.envelope.build import build
 from edoc.envelope.model import (
     EXTENSION_LENGTH,
@@ -169,8 +170,8 @@ def signer_checked(report: DocumentReport, signer_name: str, policy: Policy) -> 
     named = ", ".join(s.signer for s in personal)
     finding = Finding.of(
         "VN_SIGNER_MISMATCH", severity, personal[-1].field,
-        (f"gói tin ghi «{signer_name}», chứng thư số ghi «{named}»",
-         f"the envelope names '{signer_name}', the certificate '{named}'"),
+        Text(f"gói tin ghi «{signer_name}», chứng thư số ghi «{named}»",
+             f"the envelope names '{signer_name}', the certificate '{named}'"),
     )  # fmt: skip
     verdict = Verdict.NON_COMPLIANT if severity is Severity.ERROR else report.verdict
     return replace(report, findings=[*report.findings, finding], verdict=verdict)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography.x509.oid import NameOID
 
+from edoc.bilingual import Text
 from edoc.errors import EdocError, SigningError
 from edoc.files import read_input, write_atomic
 from signing.geometry import Box
@@ -101,8 +102,7 @@ class SignOutcome:
     signer: str | None = None
     level: str | None = None
     sha256: str | None = None
-    error_vi: str | None = None
-    error_en: str | None = None
+    error: Text | None = None
 
     def to_json(self) -> dict:
         return {
@@ -113,8 +113,8 @@ class SignOutcome:
             "signer": self.signer,
             "level": self.level,
             "sha256": self.sha256,
-            "error": self.error_en,
-            "error_vi": self.error_vi,
+            "error": self.error.en if self.error else None,
+            "error_vi": self.error.vi if self.error else None,
         }
 
 
@@ -143,8 +143,8 @@ def _refuse_broken(pdf: bytes) -> None:
     for raw in raw_signatures(pdf):
         if problem := raw.byte_range_problem or raw.integrity_problem:
             raise SigningError(
-                f"Chữ ký số có sẵn trong tệp không còn nguyên vẹn ({problem[0]}): không ký.",
-                f"A signature already in the file is no longer intact ({problem[1]}): not signed.",
+                f"Chữ ký số có sẵn trong tệp không còn nguyên vẹn ({problem.vi}): không ký.",
+                f"A signature already in the file is no longer intact ({problem.en}): not signed.",
             )
 
 
@@ -211,8 +211,8 @@ def sign_one(spec: SignSpec, key: SigningKey, source: Path, target: Path) -> Sig
 def _failed(source: Path, signer: str, error: EdocError) -> SignOutcome:
     path = error.path or str(source)
     return SignOutcome(
-        str(source), None, "error", error_vi=f"{path}: {error.message_vi}",
-        error_en=f"{path}: {error.message_en}", signer=signer,
+        str(source), None, "error", signer=signer,
+        error=Text(f"{path}: {error.message_vi}", f"{path}: {error.message_en}"),
     )  # fmt: skip
 
 

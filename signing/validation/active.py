@@ -13,6 +13,7 @@ entirely, or too broken to read at all, is reported as such rather than as clean
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from edoc.bilingual import Text
 from edoc.untrusted import untrusted_text
 from signing.pdf import open_pdf
 from signing.validation.report import Note
@@ -57,14 +58,14 @@ def active_notes(pdf: bytes | PdfFileReader) -> list[Note]:
         en = "; ".join(filter(None, (listed, "part of the file could not be checked")))
     return [
         Note(
-            "active_content", found,
+            "active_content", found, Text(
             f"Tệp PDF có thể chứa nội dung mà trình đọc PDF sẽ tự chạy ({vi}): không xem "
             "trực tiếp trong trình duyệt; nếu cần, hãy tải về và mở bằng phần mềm đọc PDF đã "
             "tắt JavaScript.",
             f"The PDF may hold content a PDF viewer would run ({en}): it is not shown in the "
             "browser; if needed, download it and open it in a PDF reader with JavaScript "
             "turned off.",
-        )
+        ))
     ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from edoc.bilingual import Text
 from signing.geometry import Box, media_box
 
 _TEXT_OPERATORS = re.compile(rb"(?:^|[\s\]\)>])(?:Tj|TJ|'|\")(?:$|\s)")
@@ -225,18 +226,18 @@ _NUMBER_NOTATION = re.compile(r"\b\d+/[^\s/]+")
 _COPY_FORM = re.compile(r"SAO Y|SAO LỤC|TRÍCH SAO", re.IGNORECASE)
 
 
-def stamp_text_problem(text: str | None) -> tuple[str, str] | None:
-    """What an attachment's or copy's text stamp lacks (Vietnamese, English), or None. A stamp
+def stamp_text_problem(text: str | None) -> Text | None:
+    """What an attachment's or copy's text stamp lacks, or None. A stamp
     whose text cannot be read is not judged."""
     if text is None:
         return None
     if not _VIETNAM_TIME.search(text):
-        return (
+        return Text(
             "thiếu thời gian ký theo ISO 8601 giờ Việt Nam (+07:00)",
             "no signing time in ISO 8601 Vietnam time (+07:00)",
         )
     if not (_NUMBER_NOTATION.search(text) or _COPY_FORM.search(text)):
-        return (
+        return Text(
             "thiếu số, ký hiệu văn bản (hoặc hình thức sao)",
             "no document number and notation (or copy form)",
         )

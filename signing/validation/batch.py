@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from edoc.bilingual import Text
 from edoc.errors import EdocError
 from signing.pdf import DAMAGED
 from signing.validation.policy import Policy
@@ -23,8 +24,7 @@ class VerifyOutcome:
 
     file: str
     report: DocumentReport | None = None
-    error_vi: str = ""
-    error_en: str = ""
+    error: Text | None = None
 
     def to_json(self) -> dict:
         if self.report is not None:
@@ -32,7 +32,7 @@ class VerifyOutcome:
         return {
             "file": self.file,
             "verdict": "error",
-            "error": {"message_vi": self.error_vi, "message_en": self.error_en},
+            "error": {"message_vi": self.error.vi, "message_en": self.error.en},
             "signatures": [],
             "findings": [],
             "notes": [],
@@ -49,9 +49,9 @@ def verify_one(item: Item, policy: Policy) -> VerifyOutcome:
     try:
         return VerifyOutcome(name, verify_document(data, policy))
     except EdocError as error:
-        return VerifyOutcome(name, None, error.message_vi, error.message_en)
+        return VerifyOutcome(name, None, error.text)
     except Exception:  # one hostile file is that file's error, never the batch's traceback
-        return VerifyOutcome(name, None, DAMAGED.message_vi, DAMAGED.message_en)
+        return VerifyOutcome(name, None, DAMAGED.text)
 
 
 _policy: Policy | None = None

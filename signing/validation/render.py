@@ -93,7 +93,7 @@ def text_report(outcome: VerifyOutcome, lang: str) -> str:
     """The report on one document for a terminal."""
     t = in_language(LABELS, lang)
     if outcome.report is None:
-        reason = outcome.error_vi if lang == "vi" else outcome.error_en
+        reason = outcome.error.in_(lang)
         return f"{outcome.file}: {t['error']}: {reason}\n"
     report = outcome.report
     lines = [f"{report.file}: {t[report.verdict.value]} ({report.verdict.value})"]
@@ -102,12 +102,12 @@ def text_report(outcome: VerifyOutcome, lang: str) -> str:
     lines.append(f"  {t['findings']}:" + ("" if report.findings else f" {t['no_findings']}"))
     for finding in report.findings:
         about = f" [{finding.signature}]" if finding.signature else ""
-        message = finding.message_vi if lang == "vi" else finding.message_en
+        message = finding.message.in_(lang)
         level = level_word(finding.severity.value, lang)
         lines.append(f"    {level:<9} {finding.code}{about}: {message}")
     if report.notes:
         lines.append(f"  {t['notes']}:")
-        lines.extend(f"    {n.message_vi if lang == 'vi' else n.message_en}" for n in report.notes)
+        lines.extend(f"    {n.message.in_(lang)}" for n in report.notes)
     return "\n".join(lines) + "\n"
 
 

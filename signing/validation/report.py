@@ -8,6 +8,7 @@ import datetime as dt
 import enum
 from dataclasses import asdict, dataclass, field
 
+from edoc.bilingual import Text
 from signing.baseline import Level
 from signing.roles import Role
 from signing.validation.checks import CATALOGUE, Severity
@@ -36,25 +37,24 @@ class Finding:
     code: str
     severity: Severity
     signature: str | None
-    message_vi: str
-    message_en: str
+    message: Text
 
     @classmethod
-    def of(cls, code: str, severity: Severity, signature: str | None, detail: tuple[str, str]):
-        check = CATALOGUE[code]
-        vi, en = (f": {d}" if d else "" for d in detail)
-        return cls(
-            code, severity, signature, check.message.vi.format(detail=vi),
-            check.message.en.format(detail=en),
-        )  # fmt: skip
+    def of(cls, code: str, severity: Severity, signature: str | None, detail: Text | None):
+        """The finding of check ``code``, its catalogue message completed by ``detail``."""
+        message, detail = CATALOGUE[code].message, detail or Text("", "")
+        return cls(code, severity, signature, Text(
+            message.vi.format(detail=f": {detail.vi}" if detail.vi else ""),
+            message.en.format(detail=f": {detail.en}" if detail.en else ""),
+        ))  # fmt: skip
 
     def to_json(self) -> dict:
         return {
             "code": self.code,
             "level": self.severity.value,
             "signature": self.signature,
-            "message_vi": self.message_vi,
-            "message_en": self.message_en,
+            "message_vi": self.message.vi,
+            "message_en": self.message.en,
         }
 
 
@@ -106,15 +106,14 @@ class Note:
 
     kind: str
     found: tuple[str, ...]
-    message_vi: str
-    message_en: str
+    message: Text
 
     def to_json(self) -> dict:
         return {
             "kind": self.kind,
             "found": list(self.found),
-            "message_vi": self.message_vi,
-            "message_en": self.message_en,
+            "message_vi": self.message.vi,
+            "message_en": self.message.en,
         }
 
 

@@ -18,6 +18,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator import ValidationContext
 
+from edoc.bilingual import Text
 from edoc.errors import EdocError
 from edoc.files import read_input
 from edoc.floor import is_weak_hash, key_floor
@@ -84,13 +85,13 @@ class _Run:
         )
 
     def add(
-        self, code: str, signature: str | None, vi: str = "", en: str = "", at_least=None
+        self, code: str, signature: str | None, detail: Text | None = None, at_least=None
     ) -> None:
         severity = self.policy.severity(code)
         if at_least is not None and severity is not Severity.IGNORE:
             severity = max(severity, at_least, key=_WEIGHT.index)
         if severity is not Severity.IGNORE:
-            self.findings.append(Finding.of(code, severity, signature, (vi, en)))
+            self.findings.append(Finding.of(code, severity, signature, detail))
 
 
 _WEIGHT = [Severity.IGNORE, Severity.NOTICE, Severity.WARNING, Severity.ERROR]
@@ -165,7 +166,7 @@ def _signature_facts(embedded, run: _Run) -> tuple[_Facts, Role]:
             status = _validated(embedded, run.context(moment))
     except SignatureValidationError as error:
         reason = untrusted_text(error)
-        run.add("SIG_INTEGRITY", field_name, reason, reason)
+        run.add("SIG_INTEGRITY", field_name, Text(reason, reason))
         facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
         return facts, decision.role
     facts.values.update(
@@ -186,12 +187,12 @@ def _signature_facts(embedded, run: _Run) -> tuple[_Facts, Role]:
     if facts.intact and signed_attributes_not_der(embedded):
         vi = "chữ ký chỉ đúng trên dạng mã hóa không phải DER của các thuộc tính được ký"
         en = "it only verifies over a non-DER encoding of the signed attributes"
-        run.add("SIG_INTEGRITY", field_name, vi, en)
+        run.add("SIG_INTEGRITY", field_name, Text(vi, en))
         facts.values["intact"] = False
         facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "SIG_CRYPTO_FAILURE"
     if facts.indication is not Indication.TOTAL_FAILED and (issuer := issuer_not_ca(embedded)):
         vi, en = f"bên cấp không phải CA: {issuer}", f"an issuer is not a CA: {issuer}"
-        run.add("CERT_UNTRUSTED", field_name, vi, en, Severity.ERROR)
+        run.add("CERT_UNTRUSTED", field_name, Text(vi, en), Severity.ERROR)
         facts.indication, facts.sub_indication = (
             Indication.TOTAL_FAILED,
             "CHAIN_CONSTRAINTS_FAILURE",
@@ -252,21 +253,21 @@ def _judge(
         detail = (
             untrusted_text(reason)[:200] if isinstance(reason, Exception) else modification.name
         )
-        run.add("SIG_MODIFIED", name, detail, detail)
+        run.add("SIG_MODIFIED", name, Text(detail, detail))
         facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
     if not status.docmdp_ok and status.docmdp_ok is not None:
-        run.add("SIG_MODIFIED", name, "DocMDP", "DocMDP")
+        run.add("SIG_MODIFIED", name, Text("DocMDP", "DocMDP"))
     if is_weak_hash(facts.digest_algorithm):
-        run.add("ALG_WEAK_HASH", name, facts.digest_algorithm, facts.digest_algorithm)
+        run.add("ALG_WEAK_HASH", name, Text(facts.digest_algorithm, facts.digest_algorithm))
     floor = key_floor(public_key, policy.min_rsa_bits, policy.min_ec_bits)
     if facts.key_size and facts.key_size < floor:
-        run.add("ALG_WEAK_KEY", name, f"{facts.key_size} bit", f"{facts.key_size} bits")
+        run.add("ALG_WEAK_KEY", name, Text(f"{facts.key_size} bit", f"{facts.key_size} bits"))
     if "rsassa_pkcs1v15" in facts.signature_algorithm or facts.signature_algorithm.endswith("_rsa"):
         run.add("ALG_RSA_PKCS1V15", name)
     timestamp = status.timestamp_validity
     if timestamp is not None and not (timestamp.intact and timestamp.valid):
         vi, en = "dấu thời gian của chữ ký không hợp lệ", "the signature timestamp does not verify"
-        run.add("SIG_INTEGRITY", name, vi, en)
+        run.add("SIG_INTEGRITY", name, Text(vi, en))
         facts.indication, facts.sub_indication = Indication.TOTAL_FAILED, "HASH_FAILURE"
     if facts.level is Level.NOT_PADES:
         sha1 = Severity.ERROR if facts.sub_filter == "adbe.pkcs7.sha1" else None
@@ -274,7 +275,7 @@ def _judge(
         if unbound:
             vi += "; không có thuộc tính được ký: chứng thư của người ký không gắn với chữ ký"
             en += "; no signed attributes: the signer's certificate is not bound to the signature"
-        run.add("FMT_LEGACY_SUBFILTER", name, vi, en, sha1)
+        run.add("FMT_LEGACY_SUBFILTER", name, Text(vi, en), sha1)
     if facts.level is Level.B_B:
         run.add("FMT_NO_TIMESTAMP", name)
     if facts.level in (Level.B_B, Level.B_T):
@@ -319,7 +320,7 @@ def _judge(
     if code == "CERT_REVOKED":
         facts.indication = Indication.TOTAL_FAILED
     hard = code == "REVOCATION_UNKNOWN" and policy.revocation is Revocation.HARD
-    run.add(code, name, detail_vi, detail_en, Severity.ERROR if hard else None)
+    run.add(code, name, Text(detail_vi, detail_en), Severity.ERROR if hard else None)
 
 
 def _may_sign(certificate: x509.Certificate) -> bool:
@@ -362,8 +363,7 @@ def _read_signature(reader, field_name, value, field_ref, run: _Run) -> _Read | 
         run.add(
             "SIG_INTEGRITY",
             field_name,
-            f"không giải mã được ({reason})",
-            f"cannot be decoded ({reason})",
+            Text(f"không giải mã được ({reason})", f"cannot be decoded ({reason})"),
         )
         report = SignatureReport(
             field=field_name, indication=Indication.TOTAL_FAILED, sub_indication="FORMAT_FAILURE"
@@ -438,15 +438,15 @@ def unreadable_report(error: EdocError) -> DocumentReport:
     which also keeps the file out of the browser's preview."""
     finding = Finding.of(
         "VN_NO_SIGNATURE", Severity.ERROR, None,
-        ("không đọc được tệp PDF", "the PDF cannot be read"),
+        Text("không đọc được tệp PDF", "the PDF cannot be read"),
     )  # fmt: skip
     note = Note(
-        "unreadable", (),
+        "unreadable", (), Text(
         f"{error.message_vi} Không kiểm tra được chữ ký số của tệp và không xem tệp trong "
         "trình duyệt; nếu cần, hãy đề nghị nơi gửi chuyển lại tệp.",
         f"{error.message_en} Its signatures cannot be checked and it is not shown in the "
         "browser; if needed, ask the sender to send it again.",
-    )  # fmt: skip
+    ))  # fmt: skip
     return DocumentReport(
         file="<bytes>", verdict=Verdict.NON_COMPLIANT, findings=[finding], notes=[note]
     )
@@ -464,9 +464,9 @@ def _raw_report(
     for number, raw in enumerate(found, 1):
         field_name = f"#{number} (byte {raw.offset})"
         if raw.byte_range_problem:
-            run.add("SIG_BYTERANGE", field_name, *raw.byte_range_problem)
+            run.add("SIG_BYTERANGE", field_name, raw.byte_range_problem)
         if raw.integrity_problem:
-            run.add("SIG_INTEGRITY", field_name, *raw.integrity_problem)
+            run.add("SIG_INTEGRITY", field_name, raw.integrity_problem)
         if raw.byte_range_problem:
             indication, sub_indication = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
         elif raw.integrity_problem:
@@ -494,7 +494,7 @@ def _rules_of_decree_30(signatures: list[_Read], scanned: bool, run: _Run) -> No
     for read in signatures:
         if read.report.role is Role.UNKNOWN:
             reason = read.report.role_reason
-            run.add("VN_ROLE_UNKNOWN", read.report.field, reason, reason)
+            run.add("VN_ROLE_UNKNOWN", read.report.field, Text(reason, reason))
     personal = next((read for read in signatures if read.role is Role.PERSONAL), None)
     # An attachment or an electronic copy carries only the agency's text stamp, by the rules.
     stamped = any(read.role is Role.ORGANISATION and _is_stamp(read.widget) for read in signatures)
@@ -521,11 +521,11 @@ def _is_stamp(widget: Widget | None) -> bool:
 def _personal_appearance(read: _Read, run: _Run) -> None:
     widget, name = read.widget, read.report.field
     if widget is None or not widget.visible:
-        run.add("VN_PERSONAL_APPEARANCE", name, "chữ ký ẩn", "an invisible signature")
+        run.add("VN_PERSONAL_APPEARANCE", name, Text("chữ ký ẩn", "an invisible signature"))
     elif not widget.on_page:
-        run.add("VN_PERSONAL_APPEARANCE", name, "nằm ngoài trang", "outside the page")
+        run.add("VN_PERSONAL_APPEARANCE", name, Text("nằm ngoài trang", "outside the page"))
     elif not widget.has_image:
-        run.add("VN_PERSONAL_APPEARANCE", name, "không có hình chữ ký", "no signature image")
+        run.add("VN_PERSONAL_APPEARANCE", name, Text("không có hình chữ ký", "no signature image"))
 
 
 def _organisation_appearance(read: _Read, personal: _Read | None, run: _Run) -> None:
@@ -533,12 +533,12 @@ def _organisation_appearance(read: _Read, personal: _Read | None, run: _Run) -> 
     if personal is None:
         if _is_stamp(widget) and not at_top_right(widget):
             vi, en = "không ở góc trên bên phải trang 1", "not at the top right of page 1"
-            run.add("VN_ATTACHMENT_STAMP", name, vi, en)
+            run.add("VN_ATTACHMENT_STAMP", name, Text(vi, en))
         elif _is_stamp(widget) and (problem := stamp_text_problem(widget.text)):
-            run.add("VN_ATTACHMENT_STAMP", name, *problem)
+            run.add("VN_ATTACHMENT_STAMP", name, problem)
         return
     if widget is None or not widget.visible or not widget.has_image:
-        run.add("VN_SEAL_APPEARANCE", name, "không có hình con dấu", "no seal image")
+        run.add("VN_SEAL_APPEARANCE", name, Text("không có hình con dấu", "no seal image"))
     elif (
         personal.widget is not None
         and personal.widget.visible
@@ -546,4 +546,4 @@ def _organisation_appearance(read: _Read, personal: _Read | None, run: _Run) -> 
     ):
         vi = "không trùm khoảng 1/3 bên trái chữ ký cá nhân"
         en = "not over about the left third of the personal signature"
-        run.add("VN_SEAL_APPEARANCE", name, vi, en)
+        run.add("VN_SEAL_APPEARANCE", name, Text(vi, en))
