@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from asn1crypto import cms, tsp
 from cryptography import x509
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -43,7 +42,7 @@ from signing.sign.images import CachedPdfImage, encode_png
 from signing.sign.keys import SigningKey
 from signing.sign.position import Anchor, Field, find_anchor
 from signing.sign.signer import signer_for
-from signing.sign.stamp_font import stamp_font
+from signing.sign.stamp_font import StampFontFactory
 
 PERSONAL_FIELD = "ChuKyCaNhan"
 ORGANISATION_FIELD = "ChuKyCoQuan"
@@ -489,7 +488,7 @@ class VietnamTimeStampStyle(TextStampStyle):
 
 
 def _stamp_style(text: str) -> VietnamTimeStampStyle:
-    font = GlyphAccumulatorFactory(str(stamp_font()), font_size=STAMP_FONT_SIZE)
+    font = StampFontFactory(STAMP_FONT_SIZE)
     return VietnamTimeStampStyle(
         stamp_text=text.replace("%", "%%") + "\n%(ts)s",
         text_box_style=TextBoxStyle(font=font, leading=12, text_color=(0, 0, 0)),
