@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli import chosen_policy, current, home_option, pick, say, verification_options
+from cli import chosen_policy, current, home_option, pick, verification_options
 from edoc.files import write_atomic
 
 
@@ -102,7 +102,7 @@ def audit(
             )
             sources = [stack.enter_context(exported_source(found, chosen, jobs, bar.update))]
             for problem in found.problems:
-                say(problem.message("vi"), problem.message("en"))
+                click.echo(problem.message(current().lang), err=True)
         else:
             sources = workspace_sources(home)
         if figure:

@@ -34,6 +34,7 @@ from edoc.storage.models import (
     StatusEvent,
     VerificationReport,
 )
+from signing.roles import Role
 from signing.validation.checks import Severity
 from signing.validation.policy import Policy
 from signing.validation.report import DocumentReport, Finding, Verdict
@@ -161,7 +162,7 @@ def signer_checked(report: DocumentReport, signer_name: str, policy: Policy) -> 
     FullName) whom no personal signature's certificate names: compared without case or
     diacritics, as certificates often write names in capitals without them. ``report``
     itself is left as it is (a file's report may serve several envelopes)."""
-    personal = [s for s in report.signatures if s.role == "personal"]
+    personal = [s for s in report.signatures if s.role is Role.PERSONAL]
     severity = policy.severity("VN_SIGNER_MISMATCH")
     if not signer_name or not personal or severity is Severity.IGNORE:
         return report
